@@ -1,0 +1,33 @@
+#!/bin/sh
+# setup.sh - install what skillcert needs to build, run and test on Debian 12.
+# Installs only the packages that are missing; safe to run again.
+set -eu
+
+PKGS="build-essential pkg-config clang libclang-rt-14-dev
+libcairo2-dev libpango1.0-dev libglib2.0-dev libfontconfig-dev
+libqrencode-dev libpng-dev libjpeg-dev libsqlite3-dev libcsv-dev
+fonts-lxgw-wenkai
+poppler-utils zbar-tools mupdf-tools imagemagick locales valgrind time python3"
+
+missing=""
+for p in $PKGS; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+        missing="$missing $p"
+    fi
+done
+
+if [ -n "$missing" ]; then
+    echo "setup: installing$missing"
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    export DEBIAN_FRONTEND=noninteractive
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+# A decimal-comma locale for the second test run (STYLE.md: numbers must not depend on it).
+if ! locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO localedef -i de_DE -f UTF-8 de_DE.UTF-8 || echo "setup: could not build de_DE.UTF-8 locale"
+fi

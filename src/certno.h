@@ -1,0 +1,76 @@
+// certno.h - 22-character certificate numbers and province profiles (SPEC §3; seeds/004 一–三,
+// 000 附件3, 001, 002 附件5).
+#ifndef SC_CERTNO_H
+#define SC_CERTNO_H
+
+#include "error.h"
+#include <glib.h>
+
+#define SC_CERTNO_LEN 22
+#define SC_CERTNO_PREFIX_LEN 13 // positions 1–13, fixed for an institution
+#define SC_CERTNO_SERIAL_MAX 999999
+
+// Which province's structure positions 8–13 follow, and its extra constraints.
+typedef enum {
+    SC_PROFILE_NATIONAL,      // any province of the table; 8–13 unstructured (000 附件3)
+    SC_PROFILE_GUIZHOU,       // province 52; 8–13 unstructured
+    SC_PROFILE_GUANGDONG,     // province 44; city, unit type, order (004 二(四))
+    SC_PROFILE_LIAONING,      // province 21; city, unit type, order (002 附件5)
+    SC_PROFILE_CHONGQING_TS,  // province 50, technician schools: S, 0000, levels 3/4/5/9 (001)
+} sc_profile;
+
+// A parsed number; the strings are NUL-terminated digits.
+typedef struct {
+    char category;   // 'Y' or 'S'
+    char route[5];   // positions 2–5
+    char province[3];// positions 6–7
+    char site[7];    // positions 8–13
+    int year;        // positions 14–15, 0–99
+    int level;       // position 16
+    int serial;      // positions 17–22, 1–999999
+} sc_certno;
+
+// PROFILE for its NAME ("national", "guizhou", "guangdong", "liaoning", "chongqing-ts").
+// Returns FALSE for an unknown name.
+gboolean sc_profile_from_name(const char *name, sc_profile *profile);
+
+// The name of PROFILE as sc_profile_from_name() takes it.  Static string.
+const char *sc_profile_name(sc_profile profile);
+
+// The Chinese name of province CODE ("44" → "广东省"), or NULL.  Static string.
+const char *sc_province_name(const char *code);
+
+// The Chinese name of city CODE (positions 8–9, two digits) under PROFILE ("03" → "深圳市" for
+// Guangdong, 004 表5; "01" → "沈阳市" for Liaoning, 002 附件5 四), or NULL when PROFILE has no city
+// field or CODE is not in its table.  Static string.
+const char *sc_profile_city_name(sc_profile profile, const char *code);
+
+// The Chinese name of unit type DIGIT (position 10, '1'…) under PROFILE for CATEGORY ('Y' or
+// 'S'; Guangdong's table depends on it, 004 表6-1/6-2), or NULL when PROFILE has no unit-type
+// field or DIGIT is not in its table.  Static string.
+const char *sc_profile_unit_type_name(sc_profile profile, char category, char digit);
+
+// Whether PROFILE allows level CODE (1–5 everywhere but Chongqing technician schools: 3, 4, 5, 9).
+gboolean sc_profile_allows_level(sc_profile profile, int level);
+
+// Validate the institution's fixed part PREFIX (exactly 13 characters: positions 1–13) against
+// PROFILE.  Returns FALSE with *ERROR set (SC_ERROR_INPUT) listing every problem, one per line,
+// each naming the positions, the field and the reason ("positions 6–7: province code 99 does not
+// exist").  Borrows PREFIX.
+gboolean sc_certno_check_prefix(const char *prefix, sc_profile profile, GError **error);
+
+// Parse and validate TEXT as a full number under PROFILE.  Returns TRUE and fills *OUT, or
+// FALSE with *ERROR set (SC_ERROR_INPUT) listing every problem as above (a wrong length is one
+// problem, reported with the length found).  Borrows TEXT.
+gboolean sc_certno_parse(const char *text, sc_profile profile, sc_certno *out, GError **error);
+
+// The 22-character form of NUMBER.  Caller frees with g_free().
+char *sc_certno_format(const sc_certno *number);
+
+// A multi-line explanation of TEXT under PROFILE, one field per line with positions, the value
+// and its meaning in Chinese (category, route, province name, city and unit type where the
+// profile defines them, year, level name, serial).  Returns NULL with *ERROR set as
+// sc_certno_parse() does when the number is invalid.  Caller frees with g_free().
+char *sc_certno_explain(const char *text, sc_profile profile, GError **error);
+
+#endif

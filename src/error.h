@@ -1,0 +1,62 @@
+// error.h - the SC_ERROR domain, exit statuses, and the problem collector (DESIGN.md, STYLE.md).
+#ifndef SC_ERROR_H
+#define SC_ERROR_H
+
+#include <glib.h>
+
+#define SC_ERROR (sc_error_quark())
+
+// Codes are grouped by the exit status they lead to: 1 bad input, 2 usage, 3 environment.
+// Keep sc_error_code_name() and the table in error.c in step (tests/unit/test-error.c).
+typedef enum {
+    SC_ERROR_INPUT,     // a records file, number, template or institution file is wrong (1)
+    SC_ERROR_GLYPH,     // a character no configured font has (1)
+    SC_ERROR_FIT,       // text does not fit its box at the template's floor size (1)
+    SC_ERROR_PHOTO,     // a photo is missing, unreadable or unsuitable (1)
+    SC_ERROR_DUPLICATE, // a number or certificate given twice (1)
+    SC_ERROR_EXHAUSTED, // serial 999999 already issued for (institution, year, level) (1)
+    SC_ERROR_USAGE,     // the command line is wrong (2)
+    SC_ERROR_FONT,      // no configured font face is installed (3)
+    SC_ERROR_IO,        // a file cannot be read or written (3)
+    SC_ERROR_REGISTER,  // the register database failed (3)
+    SC_ERROR_RENDER,    // cairo failed (3)
+} sc_error_code;
+
+GQuark sc_error_quark(void);
+
+// The symbolic name of CODE ("SC_ERROR_INPUT"), or NULL if out of range.
+const char *sc_error_code_name(sc_error_code code);
+
+// The exit status for any GError: SC_ERROR codes by their group, G_FILE_ERROR and
+// G_IO_ERROR 3, G_CONVERT_ERROR, G_KEY_FILE_ERROR and G_MARKUP_ERROR 1, G_OPTION_ERROR 2,
+// anything else 3.  NULL gives 0.
+int sc_error_exit_status(const GError *error);
+
+// A collector of input problems, one line each: "FILE:ROW: FIELD: message".  Checks add every
+// problem they find and the caller fails once at the end, so a user sees all of them at once.
+typedef struct sc_problems sc_problems; // opaque: sc_problems_new() / sc_problems_free()
+
+// Caller frees with sc_problems_free().
+sc_problems *sc_problems_new(void);
+void sc_problems_free(sc_problems *problems);
+
+// Add one problem.  FILE may be NULL (omitted); ROW 0 is omitted; FIELD may be NULL (omitted).
+// Copies everything.
+void sc_problems_add(sc_problems *problems, const char *file, guint row, const char *field,
+                     const char *format, ...) G_GNUC_PRINTF(5, 6);
+
+guint sc_problems_count(const sc_problems *problems);
+
+// The I-th line.  Valid until sc_problems_free(PROBLEMS).
+const char *sc_problems_get(const sc_problems *problems, guint i);
+
+// Whether any problem was added for ROW of FILE (to skip later stages for a broken record).
+gboolean sc_problems_has_row(const sc_problems *problems, guint row);
+
+// If there are problems, set *ERROR (CODE, SC_ERROR) to all lines joined by newlines followed by
+// a count line, and return FALSE; otherwise return TRUE.
+gboolean sc_problems_to_error(const sc_problems *problems, sc_error_code code, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(sc_problems, sc_problems_free)
+
+#endif

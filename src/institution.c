@@ -1,0 +1,124 @@
+// institution.c - load the institution file (SPEC §3: positions 1–13 are assigned to the
+// institution by the HR authority; seeds/004 二).
+#include "institution.h"
+
+#include <string.h>
+
+void
+sc_institution_free(sc_institution *inst)
+{
+    if (inst == NULL)
+        return;
+    g_free(inst->path);
+    g_free(inst->name);
+    g_free(inst->seal);
+    g_free(inst->qr_data);
+    g_free(inst->forbidden);
+    g_free(inst);
+}
+
+static char *
+get(GKeyFile *kf, const char *key)
+{
+    char *v = g_key_file_get_string(kf, "institution", key, NULL);
+    return v != NULL ? g_strstrip(v) : NULL;
+}
+
+// KEY must be exactly LEN characters from CLASS ("digits" or "YS"); returns it or NULL.
+static char *
+get_code(GKeyFile *kf, const char *path, const char *key, gsize len, gboolean letter,
+         const char *what, sc_problems *problems)
+{
+    char *v = get(kf, key);
+    if (v == NULL || *v == '\0') {
+        sc_problems_add(problems, path, 0, key, "missing (%s)", what);
+        g_free(v);
+        return NULL;
+    }
+    gboolean ok = strlen(v) == len;
+    for (gsize i = 0; ok && i < len; i++)
+        ok = letter ? (v[i] == 'Y' || v[i] == 'S') : g_ascii_isdigit(v[i]);
+    if (!ok) {
+        sc_problems_add(problems, path, 0, key, "'%s' is not %s", v, what);
+        g_free(v);
+        return NULL;
+    }
+    return v;
+}
+
+sc_institution *
+sc_institution_parse(const char *data, gsize len, const char *path, GError **error)
+{
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    GError *local = NULL;
+    if (!g_key_file_load_from_data(kf, data, len, G_KEY_FILE_NONE, &local)) {
+        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, "%s: %s", path, local->message);
+        g_error_free(local);
+        return NULL;
+    }
+    g_autoptr(sc_problems) problems = sc_problems_new();
+    if (!g_key_file_has_group(kf, "institution"))
+        sc_problems_add(problems, path, 0, NULL, "[institution] section is missing");
+
+    sc_institution *inst = g_new0(sc_institution, 1);
+    inst->path = g_strdup(path);
+    inst->name = get(kf, "name");
+    if (inst->name == NULL || *inst->name == '\0')
+        sc_problems_add(problems, path, 0, "name", "missing (the institution's name as filed)");
+
+    // Positions 1–13 (SPEC §3): category, route, province, site.
+    g_autofree char *category = get_code(kf, path, "category", 1, TRUE,
+                                         "Y (用人单位) or S (社会培训评价组织)", problems);
+    g_autofree char *route = get_code(kf, path, "route", 4, FALSE,
+                                      "4 digits: 0000 if filed with the province", problems);
+    g_autofree char *province = get_code(kf, path, "province", 2, FALSE,
+                                         "the 2-digit province code, e.g. 44", problems);
+    g_autofree char *site = get_code(kf, path, "site", 6, FALSE,
+                                     "the 6-digit institution (site) sequence", problems);
+    g_autofree char *profile = get(kf, "profile");
+    if (profile == NULL)
+        inst->profile = SC_PROFILE_NATIONAL;
+    else if (!sc_profile_from_name(profile, &inst->profile))
+        sc_problems_add(problems, path, 0, "profile",
+                        "'%s' is not one of national, guizhou, guangdong, liaoning, chongqing-ts",
+                        profile);
+    if (category && route && province && site) {
+        g_snprintf(inst->prefix, sizeof inst->prefix, "%s%s%s%s", category, route, province, site);
+        if (!sc_certno_check_prefix(inst->prefix, inst->profile, &local)) {
+            g_auto(GStrv) lines = g_strsplit(local->message, "\n", -1);
+            for (int i = 0; lines[i] != NULL; i++)
+                if (*lines[i])
+                    sc_problems_add(problems, path, 0, NULL, "%s", lines[i]);
+            g_clear_error(&local);
+        }
+    }
+
+    // Optional: the seal image (relative to this file), the QR data pattern, extra words.
+    g_autofree char *seal = get(kf, "seal");
+    if (seal != NULL && *seal != '\0') {
+        g_autofree char *dir = g_path_get_dirname(path);
+        inst->seal = g_path_is_absolute(seal) ? g_strdup(seal) : g_build_filename(dir, seal, NULL);
+        if (!g_file_test(inst->seal, G_FILE_TEST_IS_REGULAR))
+            sc_problems_add(problems, path, 0, "seal", "%s not found", inst->seal);
+    }
+    inst->qr_data = get(kf, "qr_data");
+    if (inst->qr_data != NULL && *inst->qr_data == '\0')
+        g_clear_pointer(&inst->qr_data, g_free);
+    inst->forbidden = get(kf, "forbidden_words");
+
+    if (!sc_problems_to_error(problems, SC_ERROR_INPUT, error)) {
+        sc_institution_free(inst);
+        return NULL;
+    }
+    return inst;
+}
+
+sc_institution *
+sc_institution_load(const char *path, GError **error)
+{
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    if (!g_file_get_contents(path, &data, &len, error))
+        return NULL;
+    return sc_institution_parse(data, len, path, error);
+}

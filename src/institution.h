@@ -1,0 +1,31 @@
+// institution.h - the assessing institution as filed: name, the fixed part of its certificate
+// numbers (positions 1–13, SPEC §3), its province profile, seal and QR data.
+#ifndef SC_INSTITUTION_H
+#define SC_INSTITUTION_H
+
+#include "certno.h"
+#include "error.h"
+#include <glib.h>
+
+typedef struct {
+    char *path;
+    char *name;       // 评价机构名称 exactly as filed (SPEC §2)
+    char prefix[SC_CERTNO_PREFIX_LEN + 1]; // positions 1–13: category, route, province, site
+    sc_profile profile;
+    char *seal;       // absolute path of the seal image, or NULL
+    char *qr_data;    // the QR data pattern with {field} placeholders, or NULL for the template's
+    char *forbidden;  // extra words the certificate must not contain, comma-separated, or NULL
+} sc_institution;
+
+// Load the institution file at PATH ([institution] name, category, route, province, site,
+// profile, and optional seal, qr_data, forbidden_words).  Positions 1–13 are validated against
+// the profile; every problem is reported at once as "PATH: KEY: message".  NULL with *ERROR set
+// (SC_ERROR_INPUT or G_FILE_ERROR).  Caller frees with sc_institution_free().
+sc_institution *sc_institution_load(const char *path, GError **error);
+sc_institution *sc_institution_parse(const char *data, gsize len, const char *path,
+                                     GError **error);
+void sc_institution_free(sc_institution *inst);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(sc_institution, sc_institution_free)
+
+#endif

@@ -1,0 +1,306 @@
+// layout.c - fit text to its box with Pango (DESIGN.md "layout"; sizes of SPEC §2).
+#include "layout.h"
+
+#include <fontconfig/fontconfig.h>
+#include <hb-ot.h>
+#include <math.h>
+#include <pango/pangocairo.h>
+#include <string.h>
+
+struct sc_fonts {
+    PangoFontMap *map;
+    PangoContext *context;
+    GHashTable *installed; // lower-case family name -> TRUE
+    GHashTable *faces;     // family name -> PangoFont * (at 12 pt, for coverage)
+    GHashTable *spacing;   // family list -> double *: Pango line-spacing factor for single spacing
+};
+
+sc_fonts *
+sc_fonts_new(const char *fonts_dir, GError **error)
+{
+    // The application font folder goes into fontconfig's current configuration before the font
+    // map reads it.
+    if (fonts_dir != NULL && g_file_test(fonts_dir, G_FILE_TEST_IS_DIR)) {
+        if (!FcConfigAppFontAddDir(NULL, (const FcChar8 *)fonts_dir)) {
+            g_set_error(error, SC_ERROR, SC_ERROR_FONT, "%s: fontconfig cannot read this font folder",
+                        fonts_dir);
+            return NULL;
+        }
+    }
+
+    sc_fonts *f = g_new0(sc_fonts, 1);
+    f->map = pango_cairo_font_map_new();
+    f->context = pango_font_map_create_context(f->map);
+    pango_cairo_context_set_resolution(f->context, 72.0); // user units are points
+    pango_context_set_round_glyph_positions(f->context, FALSE);
+    pango_context_set_language(f->context, pango_language_from_string("zh-cn"));
+    cairo_font_options_t *opts = cairo_font_options_create();
+    cairo_font_options_set_hint_style(opts, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_hint_metrics(opts, CAIRO_HINT_METRICS_OFF);
+    pango_cairo_context_set_font_options(f->context, opts);
+    cairo_font_options_destroy(opts);
+
+    f->installed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    PangoFontFamily **families = NULL;
+    int n = 0;
+    pango_font_map_list_families(f->map, &families, &n);
+    for (int i = 0; i < n; i++)
+        g_hash_table_add(f->installed, g_utf8_strdown(pango_font_family_get_name(families[i]), -1));
+    g_free(families);
+
+    f->faces = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
+    f->spacing = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    return f;
+}
+
+void
+sc_fonts_free(sc_fonts *fonts)
+{
+    if (fonts == NULL)
+        return;
+    g_hash_table_destroy(fonts->spacing);
+    g_hash_table_destroy(fonts->faces);
+    g_hash_table_destroy(fonts->installed);
+    g_object_unref(fonts->context);
+    g_object_unref(fonts->map);
+    g_free(fonts);
+}
+
+char *
+sc_fonts_resolve(sc_fonts *fonts, const char *list, GError **error)
+{
+    g_auto(GStrv) names = g_strsplit(list, ",", -1);
+    GString *found = g_string_new(NULL);
+    for (int i = 0; names[i] != NULL; i++) {
+        char *name = g_strstrip(names[i]);
+        g_autofree char *key = g_utf8_strdown(name, -1);
+        if (*name == '\0' || !g_hash_table_contains(fonts->installed, key))
+            continue;
+        if (found->len > 0)
+            g_string_append_c(found, ',');
+        g_string_append(found, name);
+    }
+    if (found->len == 0) {
+        g_set_error(error, SC_ERROR, SC_ERROR_FONT,
+                    "none of the fonts '%s' is installed: install fonts-lxgw-wenkai "
+                    "(apt-get install fonts-lxgw-wenkai) or put a licensed STKaiti in fonts/",
+                    list);
+        g_string_free(found, TRUE);
+        return NULL;
+    }
+    return g_string_free(found, FALSE);
+}
+
+// The loaded face of FAMILY, or NULL when fontconfig would substitute another family for it.
+static PangoFont *
+face_for(sc_fonts *fonts, const char *family)
+{
+    PangoFont *font = g_hash_table_lookup(fonts->faces, family);
+    if (font != NULL || g_hash_table_contains(fonts->faces, family))
+        return font;
+
+    PangoFontDescription *desc = pango_font_description_new();
+    pango_font_description_set_family(desc, family);
+    pango_font_description_set_size(desc, 12 * PANGO_SCALE);
+    font = pango_font_map_load_font(fonts->map, fonts->context, desc);
+    pango_font_description_free(desc);
+    if (font != NULL) {
+        PangoFontDescription *got = pango_font_describe(font);
+        if (g_ascii_strcasecmp(pango_font_description_get_family(got), family) != 0)
+            g_clear_object(&font);
+        pango_font_description_free(got);
+    }
+    g_hash_table_insert(fonts->faces, g_strdup(family), font);
+    return font;
+}
+
+gunichar
+sc_fonts_find_missing(sc_fonts *fonts, const char *families, const char *text)
+{
+    g_auto(GStrv) names = g_strsplit(families, ",", -1);
+    for (const char *p = text; *p != '\0'; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (c == '\n' || c == '\t' || c == '\r')
+            continue;
+        gboolean covered = FALSE;
+        for (int i = 0; names[i] != NULL && !covered; i++) {
+            PangoFont *font = face_for(fonts, names[i]);
+            covered = font != NULL && pango_font_has_char(font, c);
+        }
+        if (!covered)
+            return c;
+    }
+    return 0;
+}
+
+// The Pango line-spacing factor that makes lines of FAMILIES (its first face) single-spaced as
+// SPEC §2 means it: the font's own line height, (usWinAscent + usWinDescent) / unitsPerEm, as
+// word processors use it.  Pango's own line height (typographic or hhea metrics) is shorter for
+// many CJK faces.
+static double
+single_spacing_factor(sc_fonts *fonts, const char *families)
+{
+    double *cached = g_hash_table_lookup(fonts->spacing, families);
+    if (cached != NULL)
+        return *cached;
+
+    double factor = 1.0;
+    g_auto(GStrv) names = g_strsplit(families, ",", 2);
+    PangoFont *font = names[0] != NULL ? face_for(fonts, names[0]) : NULL;
+    if (font != NULL) {
+        hb_font_t *sized = pango_font_get_hb_font(font);
+        hb_font_t *unscaled = hb_font_create(hb_font_get_face(sized)); // scale = units per em
+        unsigned int upem = hb_face_get_upem(hb_font_get_face(sized));
+        hb_position_t asc = 0, desc = 0;
+        PangoFontMetrics *m = pango_font_get_metrics(font, NULL);
+        double pango_em = (double)(pango_font_metrics_get_ascent(m) +
+                                   pango_font_metrics_get_descent(m)) /
+                          PANGO_SCALE / 12.0;
+        pango_font_metrics_unref(m);
+        if (hb_ot_metrics_get_position(unscaled, HB_OT_METRICS_TAG_HORIZONTAL_CLIPPING_ASCENT,
+                                       &asc) &&
+            hb_ot_metrics_get_position(unscaled, HB_OT_METRICS_TAG_HORIZONTAL_CLIPPING_DESCENT,
+                                       &desc) &&
+            upem > 0 && pango_em > 0) {
+            // Descent is negative in HarfBuzz's clipping metrics on some faces: take magnitudes.
+            double win_em = (double)(ABS(asc) + ABS(desc)) / upem;
+            factor = win_em / pango_em;
+        }
+        hb_font_destroy(unscaled);
+    }
+    double *v = g_new(double, 1);
+    *v = factor;
+    g_hash_table_insert(fonts->spacing, g_strdup(families), v);
+    return factor;
+}
+
+double
+sc_fonts_line_height(sc_fonts *fonts, const char *families, double size)
+{
+    g_auto(GStrv) names = g_strsplit(families, ",", 2);
+    PangoFont *font = names[0] != NULL ? face_for(fonts, names[0]) : NULL;
+    if (font == NULL)
+        return size * 1.2;
+    PangoFontMetrics *m = pango_font_get_metrics(font, NULL);
+    double pango_em = (double)(pango_font_metrics_get_ascent(m) + pango_font_metrics_get_descent(m)) /
+                      PANGO_SCALE / 12.0;
+    pango_font_metrics_unref(m);
+    return size * pango_em * single_spacing_factor(fonts, families);
+}
+
+void
+sc_placed_text_clear(sc_placed_text *placed)
+{
+    if (placed != NULL)
+        g_clear_object(&placed->layout);
+}
+
+// Lay TEXT out at SIZE points; fills the measurements and says whether it fits the box.
+static gboolean
+try_size(PangoLayout *layout, PangoFontDescription *desc, const sc_element *e, double size,
+         double *top_mm, double *width_mm, int *lines)
+{
+    pango_font_description_set_size(desc, (int)lround(size * PANGO_SCALE));
+    pango_layout_set_font_description(layout, desc);
+    if (e->wrap)
+        pango_layout_set_indent(layout, (int)lround(e->indent * SC_PT_PER_MM * PANGO_SCALE *
+                                                    (size / e->size)));
+
+    PangoRectangle logical;
+    pango_layout_get_extents(layout, NULL, &logical);
+    *width_mm = (double)logical.width / PANGO_SCALE * SC_MM_PER_PT;
+    *lines = pango_layout_get_line_count(layout);
+    double height_mm = (double)logical.height / PANGO_SCALE * SC_MM_PER_PT;
+    double baseline_mm = (double)pango_layout_get_baseline(layout) / PANGO_SCALE * SC_MM_PER_PT;
+
+    // Where the layout's top goes: its first baseline on the template's, or the box top.
+    *top_mm = e->baseline >= 0 ? e->baseline - baseline_mm : e->y;
+
+    const double eps = 0.01; // mm
+    if (*width_mm > e->width + eps)
+        return FALSE;
+    if (e->max_lines > 0 && *lines > e->max_lines)
+        return FALSE;
+    if (!e->wrap && *lines > 1)
+        return FALSE;
+    if (e->height > 0 && *top_mm + height_mm > e->y + e->height + eps)
+        return FALSE;
+    return TRUE;
+}
+
+gboolean
+sc_layout_text(sc_fonts *fonts, const sc_element *e, const char *families, const char *text,
+               sc_placed_text *out, GError **error)
+{
+    g_return_val_if_fail(e->type == SC_ELEMENT_TEXT, FALSE);
+    memset(out, 0, sizeof *out);
+
+    gunichar missing = sc_fonts_find_missing(fonts, families, text);
+    if (missing != 0) {
+        char utf8[8] = {0};
+        g_unichar_to_utf8(missing, utf8);
+        g_set_error(error, SC_ERROR, SC_ERROR_GLYPH,
+                    "character '%s' (U+%04X) is in none of the fonts %s; use another character "
+                    "or add a font that has it to fonts/",
+                    utf8, missing, families);
+        return FALSE;
+    }
+
+    PangoLayout *layout = pango_layout_new(fonts->context);
+    pango_layout_set_text(layout, text, -1);
+    if (e->wrap) {
+        pango_layout_set_width(layout, (int)floor(e->width * SC_PT_PER_MM * PANGO_SCALE));
+        pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+        static const PangoAlignment aligns[] = {PANGO_ALIGN_LEFT, PANGO_ALIGN_CENTER,
+                                                PANGO_ALIGN_RIGHT};
+        pango_layout_set_alignment(layout, aligns[e->align]);
+    }
+    pango_layout_set_line_spacing(
+        layout, (float)(e->line_spacing * single_spacing_factor(fonts, families)));
+    PangoFontDescription *desc = pango_font_description_from_string("");
+    pango_font_description_set_family(desc, families);
+
+    // Shrink in 0.5 pt steps, the floor itself tried last.
+    double top = 0, width = 0;
+    int lines = 0;
+    double size = e->size;
+    gboolean fits = FALSE;
+    for (;;) {
+        fits = try_size(layout, desc, e, size, &top, &width, &lines);
+        if (fits || size <= e->min_size + 1e-9)
+            break;
+        size = fmax(e->min_size, size - 0.5);
+    }
+    pango_font_description_free(desc);
+
+    if (!fits) {
+        if (e->min_size < e->size)
+            g_set_error(error, SC_ERROR, SC_ERROR_FIT,
+                        "text does not fit its %.1f × %.1f mm box even at %g pt (%d line%s, %.1f mm "
+                        "wide); shorten it",
+                        e->width, e->height, e->min_size, lines, lines == 1 ? "" : "s", width);
+        else
+            g_set_error(error, SC_ERROR, SC_ERROR_FIT,
+                        "text does not fit its %.1f mm wide box at %g pt (%.1f mm wide); shorten it",
+                        e->width, e->size, width);
+        g_object_unref(layout);
+        return FALSE;
+    }
+
+    // Horizontal place: a wrapped layout aligns itself inside the box width; a single line is
+    // placed by its logical width.
+    double x = e->x;
+    if (!e->wrap) {
+        if (e->align == SC_ALIGN_CENTER)
+            x += (e->width - width) / 2;
+        else if (e->align == SC_ALIGN_RIGHT)
+            x += e->width - width;
+    }
+    out->layout = layout;
+    out->x = x;
+    out->y = top;
+    out->size = size;
+    out->width = width;
+    out->lines = lines;
+    return TRUE;
+}

@@ -1,0 +1,328 @@
+// photo.c - find and load holder photos and fixed images (SPEC §2, §4; DESIGN.md "photo").
+#define _XOPEN_SOURCE 700 // realpath()
+#include "photo.h"
+
+#include <png.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+// jpeglib.h needs stdio.h first.
+#include <jpeglib.h>
+
+// Whether PATH, resolved through links, lies inside DIR (also resolved).
+static gboolean
+inside_dir(const char *dir, const char *path)
+{
+    char *rdir = realpath(dir, NULL);
+    char *rpath = realpath(path, NULL);
+    gboolean inside = FALSE;
+    if (rdir != NULL && rpath != NULL) {
+        size_t n = strlen(rdir);
+        inside = strncmp(rdir, rpath, n) == 0 && (rpath[n] == '/' || strcmp(rdir, "/") == 0);
+    }
+    free(rdir);
+    free(rpath);
+    return inside;
+}
+
+char *
+sc_photo_find(const char *dir, const char *value, const char *id_number, GError **error)
+{
+    if (dir == NULL)
+        dir = ".";
+    if (value != NULL && *value != '\0') {
+        // A relative path without "..": then the resolved file must still be inside DIR.
+        g_auto(GStrv) parts = g_strsplit_set(value, "/\\", -1);
+        gboolean dotdot = FALSE;
+        for (int i = 0; parts[i] != NULL; i++)
+            dotdot |= strcmp(parts[i], "..") == 0;
+        if (g_path_is_absolute(value) || value[0] == '\\' || dotdot) {
+            g_set_error(error, SC_ERROR, SC_ERROR_PHOTO,
+                        "'%s' leaves the photo folder; give a path inside %s", value, dir);
+            return NULL;
+        }
+        char *path = g_build_filename(dir, value, NULL);
+        if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+            g_set_error(error, SC_ERROR, SC_ERROR_PHOTO, "photo %s not found", path);
+            g_free(path);
+            return NULL;
+        }
+        if (!inside_dir(dir, path)) {
+            g_set_error(error, SC_ERROR, SC_ERROR_PHOTO,
+                        "'%s' is a link that leaves the photo folder %s", value, dir);
+            g_free(path);
+            return NULL;
+        }
+        return path;
+    }
+
+    // No 照片 cell: <证件号码>.jpg/.jpeg/.png in DIR.
+    static const char *const exts[] = {".jpg", ".jpeg", ".png", ".JPG", ".JPEG", ".PNG"};
+    if (id_number != NULL && *id_number != '\0' && strchr(id_number, '/') == NULL &&
+        strcmp(id_number, "..") != 0) {
+        for (guint i = 0; i < G_N_ELEMENTS(exts); i++) {
+            g_autofree char *name = g_strconcat(id_number, exts[i], NULL);
+            char *path = g_build_filename(dir, name, NULL);
+            if (g_file_test(path, G_FILE_TEST_IS_REGULAR) && inside_dir(dir, path))
+                return path;
+            g_free(path);
+        }
+    }
+    g_set_error(error, SC_ERROR, SC_ERROR_PHOTO,
+                "no photo: the 照片 column is empty and %s has no %s.jpg, .jpeg or .png", dir,
+                id_number != NULL && *id_number != '\0' ? id_number : "<证件号码>");
+    return NULL;
+}
+
+static gboolean
+read_file(const char *path, char **data, gsize *len, GError **error)
+{
+    GError *local = NULL;
+    if (!g_file_get_contents(path, data, len, &local)) {
+        g_set_error(error, SC_ERROR, SC_ERROR_PHOTO, "%s", local->message);
+        g_error_free(local);
+        return FALSE;
+    }
+    if (*len > SC_PHOTO_MAX_BYTES) {
+        g_set_error(error, SC_ERROR, SC_ERROR_PHOTO, "%s is %" G_GSIZE_FORMAT
+                    " bytes; images over %d MB are refused", path, *len, SC_PHOTO_MAX_BYTES >> 20);
+        g_free(*data);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean
+size_ok(const char *path, int w, int h, GError **error)
+{
+    if (w <= 0 || h <= 0 || w > SC_PHOTO_MAX_SIDE || h > SC_PHOTO_MAX_SIDE ||
+        (gint64)w * h > SC_PHOTO_MAX_PIXELS) {
+        g_set_error(error, SC_ERROR, SC_ERROR_PHOTO,
+                    "%s is %d × %d pixels; images must be at most %d pixels a side and %d million "
+                    "pixels",
+                    path, w, h, SC_PHOTO_MAX_SIDE, SC_PHOTO_MAX_PIXELS / 1000000);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean
+is_png(const char *data, gsize len)
+{
+    return len >= 8 && png_sig_cmp((png_const_bytep)data, 0, 8) == 0;
+}
+
+static gboolean
+is_jpeg(const char *data, gsize len)
+{
+    return len >= 3 && (guint8)data[0] == 0xFF && (guint8)data[1] == 0xD8 && (guint8)data[2] == 0xFF;
+}
+
+// libjpeg reports errors by calling error_exit; ours jumps back to the one function below
+// that set the jump point, with the message kept (STYLE.md: setjmp confined to one function).
+typedef struct {
+    struct jpeg_error_mgr mgr;
+    jmp_buf jump;
+    char message[JMSG_LENGTH_MAX];
+} jpeg_error;
+
+static void
+jpeg_error_exit(j_common_ptr cinfo)
+{
+    jpeg_error *err = (jpeg_error *)cinfo->err;
+    err->mgr.format_message(cinfo, err->message);
+    longjmp(err->jump, 1);
+}
+
+static void
+jpeg_silence(j_common_ptr cinfo, int level)
+{
+    (void)cinfo;
+    (void)level;
+}
+
+// Read a JPEG's header and, when SURFACE is not NULL, decode it into a new RGB24 surface.
+static gboolean
+jpeg_read(const char *path, const char *data, gsize len, sc_image_info *info,
+          cairo_surface_t **surface, GError **error)
+{
+    struct jpeg_decompress_struct cinfo;
+    jpeg_error err;
+    cairo_surface_t *volatile img = NULL;
+    JSAMPLE *volatile row = NULL;
+
+    cinfo.err = jpeg_std_error(&err.mgr);
+    err.mgr.error_exit = jpeg_error_exit;
+    err.mgr.emit_message = jpeg_silence;
+    if (setjmp(err.jump)) {
+        g_set_error(error, SC_ERROR, SC_ERROR_PHOTO, "%s: corrupt JPEG (%s)", path, err.message);
+        jpeg_destroy_decompress(&cinfo);
+        if (img != NULL)
+            cairo_surface_destroy(img);
+        g_free(row);
+        return FALSE;
+    }
+    jpeg_create_decompress(&cinfo);
+    jpeg_mem_src(&cinfo, (const unsigned char *)data, (unsigned long)len);
+    jpeg_read_header(&cinfo, TRUE);
+    info->format = SC_IMAGE_JPEG;
+    info->width = (int)cinfo.image_width;
+    info->height = (int)cinfo.image_height;
+    if (!size_ok(path, info->width, info->height, error)) {
+        jpeg_destroy_decompress(&cinfo);
+        return FALSE;
+    }
+    if (cinfo.num_components != 1 && cinfo.num_components != 3) {
+        g_set_error(error, SC_ERROR, SC_ERROR_PHOTO,
+                    "%s: a JPEG with %d colour components (CMYK?) is not supported; save it as RGB",
+                    path, cinfo.num_components);
+        jpeg_destroy_decompress(&cinfo);
+        return FALSE;
+    }
+    if (surface == NULL) {
+        jpeg_destroy_decompress(&cinfo);
+        return TRUE;
+    }
+
+    cinfo.out_color_space = JCS_RGB;
+    jpeg_start_decompress(&cinfo);
+    img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, info->width, info->height);
+    unsigned char *pixels = cairo_image_surface_get_data(img);
+    int stride = cairo_image_surface_get_stride(img);
+    row = g_malloc((gsize)info->width * 3);
+    while (cinfo.output_scanline < cinfo.output_height) {
+        JSAMPROW rows[1] = {row};
+        int y = (int)cinfo.output_scanline;
+        jpeg_read_scanlines(&cinfo, rows, 1);
+        guint32 *dst = (guint32 *)(pixels + (gsize)y * stride);
+        for (int x = 0; x < info->width; x++)
+            dst[x] = 0xff000000u | (guint32)row[3 * x] << 16 | (guint32)row[3 * x + 1] << 8 |
+                     row[3 * x + 2];
+    }
+    jpeg_finish_decompress(&cinfo);
+    jpeg_destroy_decompress(&cinfo);
+    g_free(row);
+    cairo_surface_mark_dirty(img);
+    *surface = img;
+    return TRUE;
+}
+
+// Read a PNG's header and, when SURFACE is not NULL, decode it into a new ARGB32 surface
+// (premultiplied, as cairo wants).
+static gboolean
+png_read(const char *path, const char *data, gsize len, sc_image_info *info,
+         cairo_surface_t **surface, GError **error)
+{
+    png_image image;
+    memset(&image, 0, sizeof image);
+    image.version = PNG_IMAGE_VERSION;
+    if (!png_image_begin_read_from_memory(&image, data, len)) {
+        g_set_error(error, SC_ERROR, SC_ERROR_PHOTO, "%s: corrupt PNG (%s)", path, image.message);
+        png_image_free(&image);
+        return FALSE;
+    }
+    info->format = SC_IMAGE_PNG;
+    info->width = (int)image.width;
+    info->height = (int)image.height;
+    if (!size_ok(path, info->width, info->height, error)) {
+        png_image_free(&image);
+        return FALSE;
+    }
+    if (surface == NULL) {
+        png_image_free(&image);
+        return TRUE;
+    }
+
+    image.format = PNG_FORMAT_RGBA;
+    gsize stride = (gsize)image.width * 4;
+    guint8 *rgba = g_malloc(stride * image.height);
+    if (!png_image_finish_read(&image, NULL, rgba, (png_int_32)stride, NULL)) {
+        g_set_error(error, SC_ERROR, SC_ERROR_PHOTO, "%s: corrupt PNG (%s)", path, image.message);
+        png_image_free(&image);
+        g_free(rgba);
+        return FALSE;
+    }
+    cairo_surface_t *img =
+        cairo_image_surface_create(CAIRO_FORMAT_ARGB32, info->width, info->height);
+    unsigned char *pixels = cairo_image_surface_get_data(img);
+    int cstride = cairo_image_surface_get_stride(img);
+    for (int y = 0; y < info->height; y++) {
+        const guint8 *src = rgba + (gsize)y * stride;
+        guint32 *dst = (guint32 *)(pixels + (gsize)y * cstride);
+        for (int x = 0; x < info->width; x++, src += 4) {
+            guint32 a = src[3];
+            guint32 r = (src[0] * a + 127) / 255, g = (src[1] * a + 127) / 255,
+                    b = (src[2] * a + 127) / 255;
+            dst[x] = a << 24 | r << 16 | g << 8 | b;
+        }
+    }
+    g_free(rgba);
+    cairo_surface_mark_dirty(img);
+    *surface = img;
+    return TRUE;
+}
+
+static gboolean
+probe_data(const char *path, const char *data, gsize len, sc_image_info *info,
+           cairo_surface_t **surface, GError **error)
+{
+    if (is_png(data, len))
+        return png_read(path, data, len, info, surface, error);
+    if (is_jpeg(data, len))
+        return jpeg_read(path, data, len, info, surface, error);
+    g_set_error(error, SC_ERROR, SC_ERROR_PHOTO, "%s is not a PNG or JPEG image", path);
+    return FALSE;
+}
+
+gboolean
+sc_image_probe(const char *path, sc_image_info *info, GError **error)
+{
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    if (!read_file(path, &data, &len, error))
+        return FALSE;
+    return probe_data(path, data, len, info, NULL, error);
+}
+
+cairo_surface_t *
+sc_image_load(const char *path, gboolean decode_jpeg, const char *unique_id, GError **error)
+{
+    char *data = NULL;
+    gsize len = 0;
+    if (!read_file(path, &data, &len, error))
+        return NULL;
+
+    sc_image_info info;
+    cairo_surface_t *surface = NULL;
+    if (is_jpeg(data, len) && !decode_jpeg) {
+        // Only the header: the pixels stay in the JPEG, which the PDF embeds as it is.
+        if (!probe_data(path, data, len, &info, NULL, error)) {
+            g_free(data);
+            return NULL;
+        }
+        surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, info.width, info.height);
+    } else if (!probe_data(path, data, len, &info, &surface, error)) {
+        g_free(data);
+        return NULL;
+    }
+
+    if (info.format == SC_IMAGE_JPEG) {
+        cairo_surface_set_mime_data(surface, CAIRO_MIME_TYPE_JPEG, (unsigned char *)data, len,
+                                    g_free, data);
+        data = NULL;
+    }
+    if (unique_id != NULL) {
+        char *id = g_strdup(unique_id);
+        cairo_surface_set_mime_data(surface, CAIRO_MIME_TYPE_UNIQUE_ID, (unsigned char *)id,
+                                    strlen(id), g_free, id);
+    }
+    g_free(data);
+    if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
+        g_set_error(error, SC_ERROR, SC_ERROR_PHOTO, "%s: %s", path,
+                    cairo_status_to_string(cairo_surface_status(surface)));
+        cairo_surface_destroy(surface);
+        return NULL;
+    }
+    return surface;
+}

@@ -1,0 +1,28 @@
+// qr.h - the code encoder plug point and its libqrencode implementation (DESIGN.md "Two plug
+// points"; SPEC §2: a 30 × 30 mm QR symbol on the right page).
+#ifndef SC_QR_H
+#define SC_QR_H
+
+#include "error.h"
+#include <glib.h>
+
+// A square module matrix: WIDTH × WIDTH bytes, row-major, 1 = dark.  No quiet zone.
+typedef struct {
+    int width;
+    guint8 *modules;
+} sc_code_matrix;
+
+// Turns text into a module matrix.  ENCODE returns TRUE and fills *OUT (free its modules with
+// g_free()), or FALSE with *ERROR set (SC_ERROR_INPUT when the text cannot be encoded).
+typedef struct {
+    gboolean (*encode)(gpointer ctx, const char *text, char ec_level, sc_code_matrix *out,
+                       GError **error);
+    gpointer ctx;
+} sc_code_encoder;
+
+// The libqrencode encoder (8-bit mode, UTF-8 text, error correction L/M/Q/H).  Static.
+const sc_code_encoder *sc_qr_encoder(void);
+
+void sc_code_matrix_clear(sc_code_matrix *matrix);
+
+#endif

@@ -1,0 +1,777 @@
+// registry.c - the register of issued certificates (台账) in SQLite: serial allocation per
+// (institution, year, level), idempotent re-issue, pre-assigned numbers (SPEC §3; seeds/004
+// 附件4 二(七), 001 五(四), 002 四(四)4).
+#include "registry.h"
+
+#include "certno.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <unistd.h>
+
+// PRAGMA application_id: "SCRG", so a register is told from any other SQLite file.
+#define REGISTRY_APP_ID 0x53435247
+// PRAGMA user_version of the schema below.
+#define REGISTRY_SCHEMA_VERSION 1
+// Concurrent batches wait for each other rather than fail (milliseconds).
+#define REGISTRY_BUSY_TIMEOUT_MS 30000
+
+// The schema, version 1.  A certificate's number is unique, and so is its (institution, year,
+// level, serial); the idempotency key is the certificate itself: the same person, occupation,
+// work type, level and issue date under one institution.  Counters hold the last serial used
+// per (institution, year, level) and only ever increase, so a serial is never used twice even if
+// a certificate row were deleted (004 附件4 二(七): 依次顺序取值; SPEC §3: never reused).
+static const char schema_sql[] =
+    "CREATE TABLE certificates (\n"
+    "    number     TEXT NOT NULL PRIMARY KEY CHECK (length(number) = 22),\n"
+    "    prefix     TEXT NOT NULL CHECK (length(prefix) = 13),\n"
+    "    year       INTEGER NOT NULL CHECK (year BETWEEN 0 AND 99),\n"
+    "    level      INTEGER NOT NULL CHECK (level BETWEEN 1 AND 5 OR level = 9),\n"
+    "    serial     INTEGER NOT NULL CHECK (serial BETWEEN 1 AND 999999),\n"
+    "    name       TEXT NOT NULL,\n"
+    "    id_type    TEXT NOT NULL,\n"
+    "    id_number  TEXT NOT NULL,\n"
+    "    occupation TEXT NOT NULL,\n"
+    "    work_type  TEXT NOT NULL,\n"
+    "    issue_date TEXT NOT NULL,\n"
+    "    batch      TEXT NOT NULL,\n"
+    "    issued_at  TEXT NOT NULL,\n"
+    "    UNIQUE (prefix, year, level, serial),\n"
+    "    UNIQUE (prefix, id_number, occupation, work_type, level, issue_date)\n"
+    ");\n"
+    "CREATE TABLE counters (\n"
+    "    prefix TEXT NOT NULL,\n"
+    "    year   INTEGER NOT NULL,\n"
+    "    level  INTEGER NOT NULL,\n"
+    "    last   INTEGER NOT NULL CHECK (last BETWEEN 0 AND 999999),\n"
+    "    PRIMARY KEY (prefix, year, level)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TRIGGER counters_only_increase BEFORE UPDATE OF last ON counters\n"
+    "WHEN NEW.last < OLD.last\n"
+    "BEGIN SELECT RAISE(ABORT, 'a serial counter never decreases'); END;\n"
+    "CREATE TRIGGER counters_never_deleted BEFORE DELETE ON counters\n"
+    "BEGIN SELECT RAISE(ABORT, 'a serial counter is never deleted'); END;\n";
+
+struct sc_registry {
+    char *path;
+    sqlite3 *db;
+    // Prepared once, reused for every item of every batch.
+    sqlite3_stmt *find_key;    // the number of a certificate by its idempotency key
+    sqlite3_stmt *find_number; // who holds a number
+    sqlite3_stmt *get_last;    // the last serial of (prefix, year, level)
+    sqlite3_stmt *put_last;    // raise it
+    sqlite3_stmt *insert;      // record a certificate
+};
+
+static const char find_key_sql[] =
+    "SELECT number FROM certificates WHERE prefix = ?1 AND id_number = ?2 AND occupation = ?3 "
+    "AND work_type = ?4 AND level = ?5 AND issue_date = ?6";
+static const char find_number_sql[] =
+    "SELECT batch, issued_at FROM certificates WHERE number = ?1";
+// The counter, and the highest serial recorded as a second guard (rows written by hand).
+static const char get_last_sql[] =
+    "SELECT max(coalesce((SELECT last FROM counters WHERE prefix = ?1 AND year = ?2 "
+    "AND level = ?3), 0), coalesce((SELECT max(serial) FROM certificates WHERE prefix = ?1 "
+    "AND year = ?2 AND level = ?3), 0))";
+static const char put_last_sql[] =
+    "INSERT INTO counters (prefix, year, level, last) VALUES (?1, ?2, ?3, ?4) "
+    "ON CONFLICT (prefix, year, level) DO UPDATE SET last = excluded.last "
+    "WHERE excluded.last > last";
+static const char insert_sql[] =
+    "INSERT INTO certificates (number, prefix, year, level, serial, name, id_type, id_number, "
+    "occupation, work_type, issue_date, batch, issued_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+
+// Set *ERROR (SC_ERROR_REGISTER) to "PATH: WHAT: sqlite's message".
+static void
+set_db_error(const sc_registry *r, GError **error, const char *what)
+{
+    g_set_error(error, SC_ERROR, SC_ERROR_REGISTER, "%s: %s: %s", r->path, what,
+                sqlite3_errmsg(r->db));
+}
+
+// Run SQL that returns no rows of interest.
+static gboolean
+exec(sc_registry *r, const char *sql, GError **error)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(r->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        g_set_error(error, SC_ERROR, SC_ERROR_REGISTER, "%s: %s: %s", r->path, sql,
+                    msg != NULL ? msg : sqlite3_errmsg(r->db));
+        sqlite3_free(msg);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+// The integer a one-row query (a PRAGMA) returns, in *VALUE.
+static gboolean
+query_int(sc_registry *r, const char *sql, sqlite3_int64 *value, GError **error)
+{
+    sqlite3_stmt *stmt = NULL;
+    gboolean ok = FALSE;
+    if (sqlite3_prepare_v2(r->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+        set_db_error(r, error, sql);
+        goto out;
+    }
+    int rc = sqlite3_step(stmt);
+    if (rc != SQLITE_ROW) {
+        set_db_error(r, error, sql);
+        goto out;
+    }
+    *value = sqlite3_column_int64(stmt, 0);
+    ok = TRUE;
+out:
+    sqlite3_finalize(stmt);
+    return ok;
+}
+
+// Create the schema in a new register, or check an existing one is ours and not newer.
+static gboolean
+ensure_schema(sc_registry *r, GError **error)
+{
+    sqlite3_int64 version = 0, app = 0, objects = 0;
+    if (!query_int(r, "PRAGMA user_version", &version, error))
+        return FALSE;
+    if (version == 0) {
+        // Possibly new: create it under the write lock, so two processes opening a fresh file
+        // at once create it once.
+        if (!exec(r, "BEGIN IMMEDIATE", error))
+            return FALSE;
+        if (!query_int(r, "PRAGMA user_version", &version, error) ||
+            !query_int(r, "SELECT count(*) FROM sqlite_master", &objects, error))
+            goto rollback;
+        if (version == 0 && objects > 0) {
+            g_set_error(error, SC_ERROR, SC_ERROR_REGISTER,
+                        "%s: not a skillcert register (a database with other tables)", r->path);
+            goto rollback;
+        }
+        if (version == 0) {
+            char *pragmas = g_strdup_printf("PRAGMA user_version = %d; PRAGMA application_id = %d;",
+                                            REGISTRY_SCHEMA_VERSION, REGISTRY_APP_ID);
+            gboolean ok = exec(r, schema_sql, error) && exec(r, pragmas, error);
+            g_free(pragmas);
+            if (!ok)
+                goto rollback;
+            version = REGISTRY_SCHEMA_VERSION;
+        }
+        if (!exec(r, "COMMIT", error))
+            goto rollback;
+    }
+    if (!query_int(r, "PRAGMA application_id", &app, error))
+        return FALSE;
+    if (app != REGISTRY_APP_ID) {
+        g_set_error(error, SC_ERROR, SC_ERROR_REGISTER, "%s: not a skillcert register", r->path);
+        return FALSE;
+    }
+    if (version > REGISTRY_SCHEMA_VERSION) {
+        g_set_error(error, SC_ERROR, SC_ERROR_REGISTER,
+                    "%s: register schema version %" G_GINT64_FORMAT
+                    " is newer than this program's (%d); use a newer skillcert",
+                    r->path, (gint64)version, REGISTRY_SCHEMA_VERSION);
+        return FALSE;
+    }
+    return TRUE;
+
+rollback:
+    sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+    return FALSE;
+}
+
+// Put the register in WAL mode.  Switching a new file to WAL takes an exclusive lock without
+// calling the busy handler, so processes opening a new register at once retry here, within the
+// same busy timeout.
+static gboolean
+set_wal(sc_registry *r, GError **error)
+{
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_prepare_v2(r->db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL) != SQLITE_OK) {
+        set_db_error(r, error, "cannot use it as a register");
+        return FALSE;
+    }
+    gint64 deadline = g_get_monotonic_time() + (gint64)REGISTRY_BUSY_TIMEOUT_MS * 1000;
+    int rc;
+    while ((rc = sqlite3_step(stmt)) != SQLITE_ROW) {
+        int primary = rc & 0xff;
+        sqlite3_reset(stmt);
+        if ((primary != SQLITE_BUSY && primary != SQLITE_LOCKED) ||
+            g_get_monotonic_time() > deadline) {
+            set_db_error(r, error, "cannot use it as a register");
+            sqlite3_finalize(stmt);
+            return FALSE;
+        }
+        g_usleep(/*microseconds*/ 5000);
+    }
+    gboolean wal = g_ascii_strcasecmp((const char *)sqlite3_column_text(stmt, 0), "wal") == 0;
+    sqlite3_finalize(stmt);
+    if (!wal) {
+        g_set_error(error, SC_ERROR, SC_ERROR_REGISTER,
+                    "%s: the file system does not support SQLite's WAL journal", r->path);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean
+prepare(sc_registry *r, const char *sql, sqlite3_stmt **stmt, GError **error)
+{
+    if (sqlite3_prepare_v3(r->db, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, NULL) != SQLITE_OK) {
+        set_db_error(r, error, "preparing a statement");
+        return FALSE;
+    }
+    return TRUE;
+}
+
+sc_registry *
+sc_registry_open(const char *path, GError **error)
+{
+    g_return_val_if_fail(path != NULL, NULL);
+
+    // Create the file ourselves so it is born 0600 whatever the umask (it holds identity
+    // numbers); SQLite gives its -wal and -shm files the database file's mode.
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        int saved = errno;
+        g_set_error(error, SC_ERROR, SC_ERROR_IO, "%s: cannot open the register: %s", path,
+                    g_strerror(saved));
+        return NULL;
+    }
+    close(fd);
+
+    sc_registry *r = g_new0(sc_registry, 1);
+    r->path = g_strdup(path);
+    if (sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+        SQLITE_OK) {
+        if (r->db == NULL)
+            g_set_error(error, SC_ERROR, SC_ERROR_REGISTER, "%s: cannot open: out of memory",
+                        path);
+        else
+            set_db_error(r, error, "cannot open");
+        goto fail;
+    }
+    sqlite3_busy_timeout(r->db, REGISTRY_BUSY_TIMEOUT_MS);
+
+    // WAL: readers never block the writer.  synchronous=FULL: a committed batch survives a
+    // power cut, or its numbers could be issued twice after the certificates were printed.
+    if (!set_wal(r, error) || !exec(r, "PRAGMA synchronous = FULL", error) ||
+        !ensure_schema(r, error))
+        goto fail;
+
+    if (!prepare(r, find_key_sql, &r->find_key, error) ||
+        !prepare(r, find_number_sql, &r->find_number, error) ||
+        !prepare(r, get_last_sql, &r->get_last, error) ||
+        !prepare(r, put_last_sql, &r->put_last, error) ||
+        !prepare(r, insert_sql, &r->insert, error))
+        goto fail;
+    return r;
+
+fail:
+    sc_registry_close(r);
+    return NULL;
+}
+
+void
+sc_registry_close(sc_registry *registry)
+{
+    if (registry == NULL)
+        return;
+    sqlite3_finalize(registry->find_key);
+    sqlite3_finalize(registry->find_number);
+    sqlite3_finalize(registry->get_last);
+    sqlite3_finalize(registry->put_last);
+    sqlite3_finalize(registry->insert);
+    sqlite3_close_v2(registry->db);
+    g_free(registry->path);
+    g_free(registry);
+}
+
+// --- Issuing --------------------------------------------------------------------------------
+
+// The last serial of one (year, level) of the batch's institution, as the batch moves it.
+typedef struct {
+    int year, level;
+    int last;
+    gboolean dirty;     // to be written back
+    gboolean exhausted; // already reported
+} counter;
+
+// One issue() call: the statements' shared state and the problems found.
+typedef struct {
+    sc_registry *r;
+    const char *prefix;
+    const char *batch;
+    char *issued_at;
+    GHashTable *counters; // "year/level" -> counter *
+    GPtrArray *problems;  // char *, one line each
+    int code;             // sc_error_code of the first problem
+    char **assigned;      // the number of each item, or NULL
+} issuing;
+
+static void G_GNUC_PRINTF(3, 4)
+problem(issuing *is, sc_error_code code, const char *format, ...)
+{
+    if (is->problems->len == 0)
+        is->code = code;
+    va_list args;
+    va_start(args, format);
+    g_ptr_array_add(is->problems, g_strdup_vprintf(format, args));
+    va_end(args);
+}
+
+// Bind TEXT (borrowed until the statement is reset).
+static void
+bind_text(sqlite3_stmt *stmt, int i, const char *text)
+{
+    sqlite3_bind_text(stmt, i, text, -1, SQLITE_STATIC);
+}
+
+// The counter of (YEAR, LEVEL), read from the register on first use.  NULL with *ERROR set
+// when the database fails.
+static counter *
+get_counter(issuing *is, int year, int level, GError **error)
+{
+    char key[16];
+    g_snprintf(key, sizeof key, "%d/%d", year, level);
+    counter *c = g_hash_table_lookup(is->counters, key);
+    if (c != NULL)
+        return c;
+
+    sqlite3_stmt *s = is->r->get_last;
+    bind_text(s, 1, is->prefix);
+    sqlite3_bind_int(s, 2, year);
+    sqlite3_bind_int(s, 3, level);
+    int rc = sqlite3_step(s);
+    if (rc != SQLITE_ROW) {
+        set_db_error(is->r, error, "reading a serial counter");
+        sqlite3_reset(s);
+        return NULL;
+    }
+    c = g_new0(counter, 1);
+    c->year = year;
+    c->level = level;
+    c->last = sqlite3_column_int(s, 0);
+    sqlite3_reset(s);
+    g_hash_table_insert(is->counters, g_strdup(key), c);
+    return c;
+}
+
+// The number of the certificate with ITEM's idempotency key, or NULL.  Caller frees with
+// g_free().  Sets *FAILED and *ERROR when the database fails.
+static char *
+find_by_key(issuing *is, const sc_issue *item, const char *work_type, gboolean *failed,
+            GError **error)
+{
+    sqlite3_stmt *s = is->r->find_key;
+    bind_text(s, 1, is->prefix);
+    bind_text(s, 2, item->id_number);
+    bind_text(s, 3, item->occupation);
+    bind_text(s, 4, work_type);
+    sqlite3_bind_int(s, 5, item->level);
+    bind_text(s, 6, item->issue_date);
+    int rc = sqlite3_step(s);
+    char *number = NULL;
+    if (rc == SQLITE_ROW)
+        number = g_strdup((const char *)sqlite3_column_text(s, 0));
+    else if (rc != SQLITE_DONE) {
+        set_db_error(is->r, error, "looking up a certificate");
+        *failed = TRUE;
+    }
+    sqlite3_reset(s);
+    return number;
+}
+
+// Whether NUMBER is recorded; if so *HOLDER describes its batch and time (caller frees).
+// Sets *FAILED and *ERROR when the database fails.
+static gboolean
+find_number(issuing *is, const char *number, char **holder, gboolean *failed, GError **error)
+{
+    sqlite3_stmt *s = is->r->find_number;
+    bind_text(s, 1, number);
+    int rc = sqlite3_step(s);
+    gboolean found = rc == SQLITE_ROW;
+    if (found)
+        *holder = g_strdup_printf("batch \"%s\", issued %s", sqlite3_column_text(s, 0),
+                                  sqlite3_column_text(s, 1));
+    else if (rc != SQLITE_DONE) {
+        set_db_error(is->r, error, "looking up a number");
+        *failed = TRUE;
+    }
+    sqlite3_reset(s);
+    return found;
+}
+
+// Record ITEM under NUMBER (YEAR, SERIAL).  FALSE with *ERROR set when the database fails.
+static gboolean
+insert(issuing *is, const sc_issue *item, const char *work_type, const char *id_type,
+       const char *number, int year, int serial, GError **error)
+{
+    sqlite3_stmt *s = is->r->insert;
+    bind_text(s, 1, number);
+    bind_text(s, 2, is->prefix);
+    sqlite3_bind_int(s, 3, year);
+    sqlite3_bind_int(s, 4, item->level);
+    sqlite3_bind_int(s, 5, serial);
+    bind_text(s, 6, item->name);
+    bind_text(s, 7, id_type);
+    bind_text(s, 8, item->id_number);
+    bind_text(s, 9, item->occupation);
+    bind_text(s, 10, work_type);
+    bind_text(s, 11, item->issue_date);
+    bind_text(s, 12, is->batch);
+    bind_text(s, 13, is->issued_at);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        set_db_error(is->r, error, "recording a certificate");
+        return FALSE;
+    }
+    return TRUE;
+}
+
+// The year of ISSUE_DATE (YYYY-MM-DD, a real date), or -1.
+static int
+issue_year(const char *issue_date)
+{
+    if (issue_date == NULL || strlen(issue_date) != 10 || issue_date[4] != '-' ||
+        issue_date[7] != '-')
+        return -1;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !g_ascii_isdigit(issue_date[i]))
+            return -1;
+    int y = (int)g_ascii_strtoll(issue_date, NULL, 10);
+    int m = (int)g_ascii_strtoll(issue_date + 5, NULL, 10);
+    int d = (int)g_ascii_strtoll(issue_date + 8, NULL, 10);
+    if (y < 1 || m < 1 || m > 12 || d < 1 || !g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
+        return -1;
+    return y;
+}
+
+static const char *
+or_default(const char *s, const char *fallback)
+{
+    return s != NULL && *s != '\0' ? s : fallback;
+}
+
+// Check ITEMS before touching the register: fields present, level and date valid, a given
+// number consistent with the institution, the level and the year (SPEC §3: positions 1–13 are
+// the institution's, 14–15 the year of issue, 16 the level).  Adds problems.
+static void
+check_items(issuing *is, const sc_issue *items, guint n)
+{
+    for (guint i = 0; i < n; i++) {
+        const sc_issue *it = &items[i];
+        guint k = i + 1;
+        if (it->name == NULL || *it->name == '\0')
+            problem(is, SC_ERROR_INPUT, "item %u: 姓名 is empty", k);
+        if (it->id_number == NULL || *it->id_number == '\0')
+            problem(is, SC_ERROR_INPUT, "item %u: 证件号码 is empty", k);
+        if (it->occupation == NULL || *it->occupation == '\0')
+            problem(is, SC_ERROR_INPUT, "item %u: 职业名称 is empty", k);
+        // Levels 1–5 (004 附件4 表7) and 9 预备技师 (001 附件6 二(七)); which profile allows
+        // which was checked by the caller.
+        if (!(it->level >= 1 && it->level <= 5) && it->level != 9)
+            problem(is, SC_ERROR_INPUT, "item %u: level %d does not exist", k, it->level);
+        int year = issue_year(it->issue_date);
+        if (year < 0)
+            problem(is, SC_ERROR_INPUT, "item %u: 发证日期 \"%s\" is not a date YYYY-MM-DD", k,
+                    it->issue_date != NULL ? it->issue_date : "");
+        if (it->number == NULL)
+            continue;
+
+        const char *num = it->number;
+        gboolean digits = strlen(num) == SC_CERTNO_LEN;
+        for (int p = SC_CERTNO_PREFIX_LEN; digits && p < SC_CERTNO_LEN; p++)
+            digits = g_ascii_isdigit(num[p]);
+        if (!digits) {
+            problem(is, SC_ERROR_INPUT, "item %u: 证书编号 %s is not a certificate number", k,
+                    num);
+            continue;
+        }
+        if (strncmp(num, is->prefix, SC_CERTNO_PREFIX_LEN) != 0)
+            problem(is, SC_ERROR_INPUT,
+                    "item %u: 证书编号 %s does not belong to institution %s (positions 1–13)", k,
+                    num, is->prefix);
+        if (num[15] - '0' != it->level)
+            problem(is, SC_ERROR_INPUT, "item %u: 证书编号 %s has level %c, the record level %d",
+                    k, num, num[15], it->level);
+        if (year >= 0 && (num[13] - '0') * 10 + (num[14] - '0') != year % 100)
+            problem(is, SC_ERROR_INPUT,
+                    "item %u: 证书编号 %s has year %.2s, the issue date %s is in %d", k, num,
+                    num + 13, it->issue_date, year);
+        if (strcmp(num + 16, "000000") == 0)
+            problem(is, SC_ERROR_INPUT, "item %u: 证书编号 %s has serial 000000", k, num);
+    }
+}
+
+// Pass 1: record the pre-assigned numbers, so allocation moves past them.  FALSE with *ERROR
+// set only when the database fails; refusals are added as problems.
+static gboolean
+record_given(issuing *is, const sc_issue *items, guint n, GError **error)
+{
+    gboolean failed = FALSE;
+    for (guint i = 0; i < n && !failed; i++) {
+        const sc_issue *it = &items[i];
+        if (it->number == NULL)
+            continue;
+        const char *work_type = or_default(it->work_type, "——");
+        const char *id_type = or_default(it->id_type, "居民身份证");
+
+        // Already recorded (a re-run): it must be under the same number.
+        char *have = find_by_key(is, it, work_type, &failed, error);
+        if (failed)
+            break;
+        if (have != NULL) {
+            if (strcmp(have, it->number) == 0)
+                is->assigned[i] = have;
+            else {
+                problem(is, SC_ERROR_DUPLICATE,
+                        "item %u (%s): this certificate was already issued as %s, not %s", i + 1,
+                        it->id_number, have, it->number);
+                g_free(have);
+            }
+            continue;
+        }
+
+        // New to the register: the number must be free.
+        char *holder = NULL;
+        if (find_number(is, it->number, &holder, &failed, error)) {
+            problem(is, SC_ERROR_DUPLICATE,
+                    "item %u (%s): number %s is already issued to a different certificate (%s)",
+                    i + 1, it->id_number, it->number, holder);
+            g_free(holder);
+            continue;
+        }
+        if (failed)
+            break;
+
+        int year = (it->number[13] - '0') * 10 + (it->number[14] - '0');
+        int serial = (int)g_ascii_strtoll(it->number + 16, NULL, 10);
+        counter *c = get_counter(is, year, it->level, error);
+        if (c == NULL || !insert(is, it, work_type, id_type, it->number, year, serial, error)) {
+            failed = TRUE;
+            break;
+        }
+        is->assigned[i] = g_strdup(it->number);
+        if (serial > c->last) {
+            c->last = serial;
+            c->dirty = TRUE;
+        }
+    }
+    return !failed;
+}
+
+// Pass 2: number the others in the order given, each (year, level) consecutively.  FALSE
+// with *ERROR set only when the database fails.
+static gboolean
+allocate(issuing *is, const sc_issue *items, guint n, GError **error)
+{
+    gboolean failed = FALSE;
+    for (guint i = 0; i < n && !failed; i++) {
+        const sc_issue *it = &items[i];
+        if (it->number != NULL)
+            continue;
+        const char *work_type = or_default(it->work_type, "——");
+        const char *id_type = or_default(it->id_type, "居民身份证");
+
+        char *have = find_by_key(is, it, work_type, &failed, error);
+        if (failed)
+            break;
+        if (have != NULL) {
+            is->assigned[i] = have;
+            continue;
+        }
+
+        int year = issue_year(it->issue_date) % 100;
+        counter *c = get_counter(is, year, it->level, error);
+        if (c == NULL)
+            break;
+        // Running out is an error, never a wrap (SPEC §3; 004 附件4 二(七): 000001–999999).
+        if (c->last >= SC_CERTNO_SERIAL_MAX) {
+            if (!c->exhausted)
+                problem(is, SC_ERROR_EXHAUSTED,
+                        "no serial left for institution %s, year %02d, level %d: %06d is "
+                        "already issued and serials are never reused",
+                        is->prefix, year, it->level, SC_CERTNO_SERIAL_MAX);
+            c->exhausted = TRUE;
+            continue;
+        }
+        int serial = c->last + 1;
+        char *number = g_strdup_printf("%s%02d%d%06d", is->prefix, year, it->level, serial);
+        if (!insert(is, it, work_type, id_type, number, year, serial, error)) {
+            g_free(number);
+            failed = TRUE;
+            break;
+        }
+        c->last = serial;
+        c->dirty = TRUE;
+        is->assigned[i] = number;
+    }
+    return !failed;
+}
+
+// Write back the counters the batch moved.
+static gboolean
+save_counters(issuing *is, GError **error)
+{
+    GHashTableIter iter;
+    gpointer value;
+    g_hash_table_iter_init(&iter, is->counters);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        counter *c = value;
+        if (!c->dirty)
+            continue;
+        sqlite3_stmt *s = is->r->put_last;
+        bind_text(s, 1, is->prefix);
+        sqlite3_bind_int(s, 2, c->year);
+        sqlite3_bind_int(s, 3, c->level);
+        sqlite3_bind_int(s, 4, c->last);
+        int rc = sqlite3_step(s);
+        sqlite3_reset(s);
+        if (rc != SQLITE_DONE) {
+            set_db_error(is->r, error, "saving a serial counter");
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+// Issue ITEMS in one transaction; KEEP commits it, else it is rolled back after the numbers are
+// known (a preview).
+static gboolean
+issue_batch(sc_registry *registry, const char *prefix, const char *batch, sc_issue *items,
+            guint n, gboolean keep, GError **error)
+{
+    g_return_val_if_fail(registry != NULL, FALSE);
+    g_return_val_if_fail(prefix != NULL, FALSE);
+    g_return_val_if_fail(items != NULL || n == 0, FALSE);
+
+    // The prefix as any province profile would accept it (every profile's prefixes pass the
+    // national check; the caller checked its own profile).
+    GError *local = NULL;
+    if (!sc_certno_check_prefix(prefix, SC_PROFILE_NATIONAL, &local)) {
+        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, "institution %s:\n%s", prefix,
+                    local->message);
+        g_error_free(local);
+        return FALSE;
+    }
+
+    GDateTime *now = g_date_time_new_now_local();
+    issuing is = {
+        .r = registry,
+        .prefix = prefix,
+        .batch = batch != NULL ? batch : "",
+        .issued_at = g_date_time_format_iso8601(now),
+        .counters = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
+        .problems = g_ptr_array_new_with_free_func(g_free),
+        .assigned = g_new0(char *, n),
+    };
+    g_date_time_unref(now);
+    gboolean ok = FALSE, begun = FALSE;
+
+    check_items(&is, items, n);
+    if (is.problems->len > 0)
+        goto out;
+
+    // One transaction for the whole batch, taking the write lock at once: a concurrent batch
+    // waits (busy timeout) instead of failing half-way.
+    if (sqlite3_exec(registry->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+        set_db_error(registry, error, "cannot lock the register");
+        goto out;
+    }
+    begun = TRUE;
+    if (!record_given(&is, items, n, error) || !allocate(&is, items, n, error))
+        goto out;
+    if (is.problems->len > 0)
+        goto out;
+    if (!save_counters(&is, error))
+        goto out;
+    if (!keep) {
+        sqlite3_exec(registry->db, "ROLLBACK", NULL, NULL, NULL);
+    } else if (sqlite3_exec(registry->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        set_db_error(registry, error, "cannot commit the batch");
+        goto out;
+    }
+    begun = FALSE;
+
+    for (guint i = 0; i < n; i++) {
+        items[i].assigned = is.assigned[i];
+        is.assigned[i] = NULL;
+    }
+    ok = TRUE;
+
+out:
+    if (begun)
+        sqlite3_exec(registry->db, "ROLLBACK", NULL, NULL, NULL);
+    if (!ok && is.problems->len > 0 && (error == NULL || *error == NULL)) {
+        g_ptr_array_add(is.problems, NULL);
+        char *message = g_strjoinv("\n", (char **)is.problems->pdata);
+        g_set_error_literal(error, SC_ERROR, is.code, message);
+        g_free(message);
+    }
+    for (guint i = 0; i < n; i++) // not g_strfreev(): unset items leave holes
+        g_free(is.assigned[i]);
+    g_free(is.assigned);
+    g_ptr_array_unref(is.problems);
+    g_hash_table_unref(is.counters);
+    g_free(is.issued_at);
+    return ok;
+}
+
+gboolean
+sc_registry_issue(sc_registry *registry, const char *prefix, const char *batch,
+                  sc_issue *items, guint n, GError **error)
+{
+    return issue_batch(registry, prefix, batch, items, n, /*keep*/ TRUE, error);
+}
+
+gboolean
+sc_registry_preview(sc_registry *registry, const char *prefix, sc_issue *items, guint n,
+                    GError **error)
+{
+    return issue_batch(registry, prefix, "preview", items, n, /*keep*/ FALSE, error);
+}
+
+char *
+sc_registry_peek(sc_registry *registry, const char *prefix, int year, int level, GError **error)
+{
+    g_return_val_if_fail(registry != NULL, NULL);
+    g_return_val_if_fail(prefix != NULL, NULL);
+
+    GError *local = NULL;
+    if (!sc_certno_check_prefix(prefix, SC_PROFILE_NATIONAL, &local)) {
+        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, "institution %s:\n%s", prefix,
+                    local->message);
+        g_error_free(local);
+        return NULL;
+    }
+    if (year < 1000 || year > 9999) {
+        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, "year %d is not a four-digit year", year);
+        return NULL;
+    }
+    if (!(level >= 1 && level <= 5) && level != 9) {
+        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, "level %d does not exist", level);
+        return NULL;
+    }
+
+    sqlite3_stmt *s = registry->get_last;
+    bind_text(s, 1, prefix);
+    sqlite3_bind_int(s, 2, year % 100);
+    sqlite3_bind_int(s, 3, level);
+    int rc = sqlite3_step(s);
+    int last = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW) {
+        set_db_error(registry, error, "reading a serial counter");
+        return NULL;
+    }
+    if (last >= SC_CERTNO_SERIAL_MAX) {
+        g_set_error(error, SC_ERROR, SC_ERROR_EXHAUSTED,
+                    "no serial left for institution %s, year %02d, level %d: %06d is already "
+                    "issued and serials are never reused",
+                    prefix, year % 100, level, SC_CERTNO_SERIAL_MAX);
+        return NULL;
+    }
+    return g_strdup_printf("%s%02d%d%06d", prefix, year % 100, level, last + 1);
+}

@@ -1,0 +1,46 @@
+// render.h - place one record's elements (text laid out, photos loaded, codes encoded) and draw
+// them on a cairo_t, by layer: static (pre-printed design) and field (the record's data).
+#ifndef SC_RENDER_H
+#define SC_RENDER_H
+
+#include "error.h"
+#include "layout.h"
+#include "qr.h"
+#include "template.h"
+#include <cairo.h>
+
+typedef struct sc_renderer sc_renderer; // opaque: sc_renderer_new() / sc_renderer_free()
+typedef struct sc_page sc_page;         // opaque: sc_renderer_prepare() / sc_page_free()
+
+// A renderer for TMPL: resolves each text element's fonts (first installed wins) and loads the
+// template's fixed images once.  RASTER: decode JPEG photos (PNG preview) instead of passing
+// them through (PDF).  NULL with *ERROR set (SC_ERROR_FONT, SC_ERROR_PHOTO).
+// Borrows TMPL, FONTS and ENCODER: they must outlive the renderer.
+// Caller frees with sc_renderer_free().
+sc_renderer *sc_renderer_new(const sc_template *tmpl, sc_fonts *fonts,
+                             const sc_code_encoder *encoder, gboolean raster, GError **error);
+void sc_renderer_free(sc_renderer *renderer);
+
+// The font families text element E is set in (its own list or the template's, resolved).
+// Valid until sc_renderer_free(RENDERER).
+const char *sc_renderer_families(const sc_renderer *renderer, const sc_element *e);
+
+// Prepare the page of one record whose fields LOOKUP gives: expand placeholders, lay out and fit
+// every text, load images (an image element's source is a path, after expansion), encode codes.
+// Each problem is added to PROBLEMS as "FILE:ROW: FIELD: message", FIELD being the first field
+// the element names (or the element's section).  Returns the page, or NULL if any problem.
+// Caller frees with sc_page_free().
+sc_page *sc_renderer_prepare(sc_renderer *renderer, sc_field_lookup lookup, gpointer user_data,
+                             const char *file, guint row, sc_problems *problems);
+void sc_page_free(sc_page *page);
+
+// The text of element ID as laid out on PAGE, or NULL.  Valid until sc_page_free(PAGE).
+const sc_placed_text *sc_page_get_text(const sc_page *page, const char *id);
+
+// Draw PAGE's elements of LAYERS on CR, whose user units are points with the page's top-left
+// corner at the origin; OFFSET_X/Y (mm) shift the field layer only, for printer calibration on
+// pre-printed stock.
+void sc_renderer_draw(const sc_renderer *renderer, const sc_page *page, cairo_t *cr,
+                      sc_layer layers, double offset_x, double offset_y);
+
+#endif

@@ -1,0 +1,450 @@
+// template.c - load a template file (GKeyFile) into element descriptions; {field} placeholders.
+// The reference layout it must be able to express is SPEC §2 (seeds/000 附件4, 004 六).
+#include "template.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+gboolean
+sc_length_parse(const char *text, double em_pt, double *mm)
+{
+    if (text == NULL)
+        return FALSE;
+    while (g_ascii_isspace(*text))
+        text++;
+    char *end = NULL;
+    double v = g_ascii_strtod(text, &end);
+    if (end == text || !isfinite(v))
+        return FALSE;
+    while (g_ascii_isspace(*end))
+        end++;
+
+    // Each unit and its size in millimetres.
+    double scale;
+    if (g_ascii_strncasecmp(end, "mm", 2) == 0)
+        scale = 1.0;
+    else if (g_ascii_strncasecmp(end, "cm", 2) == 0)
+        scale = 10.0;
+    else if (g_ascii_strncasecmp(end, "pt", 2) == 0)
+        scale = SC_MM_PER_PT;
+    else if (g_ascii_strncasecmp(end, "in", 2) == 0)
+        scale = 25.4;
+    else if (g_ascii_strncasecmp(end, "em", 2) == 0 && em_pt > 0)
+        scale = em_pt * SC_MM_PER_PT;
+    else
+        return FALSE;
+    end += 2;
+    while (g_ascii_isspace(*end))
+        end++;
+    if (*end != '\0')
+        return FALSE;
+    *mm = v * scale;
+    return TRUE;
+}
+
+// Placeholders: walk TEXT, handing literal runs and field names to the callbacks.  Returns FALSE
+// at the first malformed brace, with *BAD set to its byte offset.
+typedef void (*literal_func)(const char *s, gsize len, gpointer data);
+typedef gboolean (*field_func)(const char *name, gpointer data);
+
+static gboolean
+scan_placeholders(const char *text, literal_func on_literal, field_func on_field, gpointer data,
+                  gsize *bad)
+{
+    const char *p = text;
+    while (*p != '\0') {
+        const char *brace = strpbrk(p, "{}");
+        if (brace == NULL) {
+            if (on_literal)
+                on_literal(p, strlen(p), data);
+            break;
+        }
+        if (on_literal && brace > p)
+            on_literal(p, brace - p, data);
+        if (brace[0] == brace[1]) { // "{{" or "}}"
+            if (on_literal)
+                on_literal(brace, 1, data);
+            p = brace + 2;
+            continue;
+        }
+        const char *close = brace[0] == '{' ? strchr(brace + 1, '}') : NULL;
+        const char *open2 = brace[0] == '{' ? strchr(brace + 1, '{') : NULL;
+        if (close == NULL || close == brace + 1 || (open2 != NULL && open2 < close)) {
+            *bad = brace - text;
+            return FALSE;
+        }
+        g_autofree char *name = g_strstrip(g_strndup(brace + 1, close - brace - 1));
+        if (on_field && !on_field(name, data))
+            return FALSE;
+        p = close + 1;
+    }
+    return TRUE;
+}
+
+typedef struct {
+    GString *out;
+    sc_field_lookup lookup;
+    gpointer user_data;
+    char *missing;
+} expand_state;
+
+static void
+expand_literal(const char *s, gsize len, gpointer data)
+{
+    g_string_append_len(((expand_state *)data)->out, s, len);
+}
+
+static gboolean
+expand_field(const char *name, gpointer data)
+{
+    expand_state *st = data;
+    const char *value = st->lookup(name, st->user_data);
+    if (value == NULL) {
+        st->missing = g_strdup(name);
+        return FALSE;
+    }
+    g_string_append(st->out, value);
+    return TRUE;
+}
+
+char *
+sc_template_expand(const char *text, sc_field_lookup lookup, gpointer user_data, GError **error)
+{
+    expand_state st = {g_string_new(NULL), lookup, user_data, NULL};
+    gsize bad = 0;
+    if (!scan_placeholders(text, expand_literal, expand_field, &st, &bad)) {
+        if (st.missing != NULL)
+            g_set_error(error, SC_ERROR, SC_ERROR_INPUT, "unknown field {%s}", st.missing);
+        else
+            g_set_error(error, SC_ERROR, SC_ERROR_INPUT, "unbalanced brace at byte %" G_GSIZE_FORMAT,
+                        bad);
+        g_free(st.missing);
+        g_string_free(st.out, TRUE);
+        return NULL;
+    }
+    return g_string_free(st.out, FALSE);
+}
+
+typedef struct {
+    void (*func)(const char *name, gpointer data);
+    gpointer data;
+} foreach_state;
+
+static gboolean
+foreach_field(const char *name, gpointer data)
+{
+    foreach_state *st = data;
+    st->func(name, st->data);
+    return TRUE;
+}
+
+void
+sc_template_foreach_field(const char *text, void (*func)(const char *name, gpointer data),
+                          gpointer data)
+{
+    foreach_state st = {func, data};
+    gsize bad;
+    scan_placeholders(text, NULL, foreach_field, &st, &bad);
+}
+
+static void
+element_free(gpointer p)
+{
+    sc_element *e = p;
+    g_free(e->id);
+    g_free(e->text);
+    g_free(e->fonts);
+    g_free(e->source);
+    g_free(e->data);
+    g_free(e);
+}
+
+void
+sc_template_free(sc_template *tmpl)
+{
+    if (tmpl == NULL)
+        return;
+    g_free(tmpl->path);
+    g_free(tmpl->dir);
+    g_free(tmpl->name);
+    g_free(tmpl->fonts);
+    if (tmpl->elements != NULL)
+        g_ptr_array_unref(tmpl->elements);
+    g_free(tmpl);
+}
+
+// Reading keys: each getter adds a problem and returns the default when the value is bad.
+typedef struct {
+    GKeyFile *kf;
+    const char *path;
+    const char *group;
+    sc_problems *problems;
+} reader;
+
+static void
+bad_key(reader *r, const char *key, const char *message)
+{
+    sc_problems_add(r->problems, r->path, 0, NULL, "[%s] %s: %s", r->group, key, message);
+}
+
+static char *
+get_string(reader *r, const char *key, const char *fallback)
+{
+    char *v = g_key_file_get_string(r->kf, r->group, key, NULL);
+    if (v == NULL)
+        return g_strdup(fallback);
+    return g_strstrip(v);
+}
+
+static double
+get_length(reader *r, const char *key, double em_pt, double fallback, gboolean required)
+{
+    g_autofree char *v = get_string(r, key, NULL);
+    if (v == NULL) {
+        if (required)
+            bad_key(r, key, "missing (a length such as 14mm or 2.25pt)");
+        return fallback;
+    }
+    double mm;
+    if (!sc_length_parse(v, em_pt, &mm)) {
+        sc_problems_add(r->problems, r->path, 0, NULL,
+                        "[%s] %s: '%s' is not a length (write a number and a unit: mm, cm, pt, in%s)",
+                        r->group, key, v, em_pt > 0 ? ", em" : "");
+        return fallback;
+    }
+    return mm;
+}
+
+// A size in points ("16pt" or "16").
+static double
+get_points(reader *r, const char *key, double fallback)
+{
+    g_autofree char *v = get_string(r, key, NULL);
+    if (v == NULL)
+        return fallback;
+    char *end = NULL;
+    double pt = g_ascii_strtod(v, &end);
+    if (end != v && (strcmp(end, "") == 0 || strcmp(end, "pt") == 0) && pt > 0 && pt < 1000)
+        return pt;
+    double mm;
+    if (sc_length_parse(v, 0, &mm) && mm > 0)
+        return mm * SC_PT_PER_MM;
+    sc_problems_add(r->problems, r->path, 0, NULL, "[%s] %s: '%s' is not a font size such as 16pt",
+                    r->group, key, v);
+    return fallback;
+}
+
+static double
+get_number(reader *r, const char *key, double fallback, double lo, double hi)
+{
+    g_autofree char *v = get_string(r, key, NULL);
+    if (v == NULL)
+        return fallback;
+    char *end = NULL;
+    double d = g_ascii_strtod(v, &end);
+    if (end == v || *end != '\0' || !(d >= lo && d <= hi)) {
+        sc_problems_add(r->problems, r->path, 0, NULL, "[%s] %s: '%s' is not a number from %g to %g",
+                        r->group, key, v, lo, hi);
+        return fallback;
+    }
+    return d;
+}
+
+static gboolean
+get_bool(reader *r, const char *key, gboolean fallback)
+{
+    g_autofree char *v = get_string(r, key, NULL);
+    if (v == NULL)
+        return fallback;
+    if (g_ascii_strcasecmp(v, "true") == 0 || g_ascii_strcasecmp(v, "yes") == 0 || strcmp(v, "1") == 0)
+        return TRUE;
+    if (g_ascii_strcasecmp(v, "false") == 0 || g_ascii_strcasecmp(v, "no") == 0 || strcmp(v, "0") == 0)
+        return FALSE;
+    bad_key(r, key, "write true or false");
+    return fallback;
+}
+
+// One of CHOICES (NULL-terminated); returns its index.
+static int
+get_choice(reader *r, const char *key, const char *const *choices, int fallback)
+{
+    g_autofree char *v = get_string(r, key, NULL);
+    if (v == NULL)
+        return fallback;
+    for (int i = 0; choices[i] != NULL; i++)
+        if (g_ascii_strcasecmp(v, choices[i]) == 0)
+            return i;
+    g_autofree char *list = g_strjoinv(", ", (char **)choices);
+    sc_problems_add(r->problems, r->path, 0, NULL, "[%s] %s: '%s' is not one of %s", r->group, key,
+                    v, list);
+    return fallback;
+}
+
+static void
+get_color(reader *r, const char *key, double rgb[3])
+{
+    rgb[0] = rgb[1] = rgb[2] = 0;
+    g_autofree char *v = get_string(r, key, NULL);
+    if (v == NULL)
+        return;
+    unsigned int c;
+    if (strlen(v) == 7 && v[0] == '#' && sscanf(v + 1, "%6x", &c) == 1) {
+        rgb[0] = ((c >> 16) & 0xff) / 255.0;
+        rgb[1] = ((c >> 8) & 0xff) / 255.0;
+        rgb[2] = (c & 0xff) / 255.0;
+        return;
+    }
+    bad_key(r, key, "write a colour as #rrggbb");
+}
+
+static void
+check_placeholders(reader *r, const char *key, const char *text)
+{
+    gsize bad = 0;
+    if (text != NULL && !scan_placeholders(text, NULL, NULL, NULL, &bad))
+        sc_problems_add(r->problems, r->path, 0, NULL,
+                        "[%s] %s: unbalanced brace at byte %" G_GSIZE_FORMAT
+                        " (write {field}, or {{ and }} for braces)",
+                        r->group, key, bad);
+}
+
+static const char *const type_names[] = {"rect", "line", "text", "image", "qrcode", NULL};
+static const char *const layer_names[] = {"static", "field", NULL};
+static const char *const align_names[] = {"left", "center", "right", NULL};
+static const char *const fit_names[] = {"cover", "contain", NULL};
+
+static sc_element *
+read_element(reader *r, const sc_template *tmpl)
+{
+    sc_element *e = g_new0(sc_element, 1);
+    e->id = g_strdup(r->group);
+    int type = get_choice(r, "type", type_names, -1);
+    if (!g_key_file_has_key(r->kf, r->group, "type", NULL))
+        bad_key(r, "type", "missing (rect, line, text, image or qrcode)");
+    // Without a known type, the type's own keys cannot be judged: report the type alone.
+    e->type = type < 0 ? SC_ELEMENT_RECT : (sc_element_type)type;
+    e->layer = get_choice(r, "layer", layer_names, e->type == SC_ELEMENT_TEXT ? 1 : 0) == 0
+                   ? SC_LAYER_STATIC
+                   : SC_LAYER_FIELD;
+    get_color(r, "color", e->color);
+
+    e->x = get_length(r, "x", 0, 0, TRUE);
+    e->y = get_length(r, "y", 0, 0, TRUE);
+    gboolean box_required = e->type != SC_ELEMENT_LINE;
+    e->width = get_length(r, "width", 0, 0, box_required);
+    e->height = get_length(r, "height", 0, 0, box_required && e->type != SC_ELEMENT_TEXT);
+
+    switch (type < 0 ? -1 : (int)e->type) {
+    case -1:
+        break;
+    case SC_ELEMENT_RECT:
+    case SC_ELEMENT_LINE:
+        e->line_width = get_length(r, "line_width", 0, 1.0 * SC_MM_PER_PT, FALSE) * SC_PT_PER_MM;
+        break;
+    case SC_ELEMENT_TEXT:
+        e->text = get_string(r, "text", NULL);
+        if (e->text == NULL)
+            bad_key(r, "text", "missing");
+        check_placeholders(r, "text", e->text);
+        e->fonts = get_string(r, "fonts", NULL);
+        e->size = get_points(r, "size", 12);
+        e->min_size = get_points(r, "min_size", e->size);
+        if (e->min_size > e->size)
+            bad_key(r, "min_size", "is larger than size");
+        e->align = get_choice(r, "align", align_names, SC_ALIGN_LEFT);
+        e->baseline = get_length(r, "baseline", 0, -1, FALSE);
+        e->wrap = get_bool(r, "wrap", FALSE);
+        e->indent = get_length(r, "indent", e->size, 0, FALSE);
+        e->line_spacing = get_number(r, "line_spacing", 1.0, 0.5, 5.0);
+        e->max_lines = (int)get_number(r, "max_lines", 0, 0, 1000);
+        if (e->baseline < 0 && e->height <= 0)
+            bad_key(r, "height", "missing (or give a baseline)");
+        break;
+    case SC_ELEMENT_IMAGE:
+        e->source = get_string(r, "source", NULL);
+        if (e->source == NULL)
+            bad_key(r, "source", "missing (a path, or {照片})");
+        check_placeholders(r, "source", e->source);
+        e->fit = get_choice(r, "fit", fit_names, SC_FIT_COVER);
+        e->optional = get_bool(r, "optional", FALSE);
+        break;
+    case SC_ELEMENT_QRCODE: {
+        e->data = get_string(r, "data", NULL);
+        if (e->data == NULL)
+            bad_key(r, "data", "missing (the text to encode, e.g. with {证书编号})");
+        check_placeholders(r, "data", e->data);
+        static const char *const ec_names[] = {"L", "M", "Q", "H", NULL};
+        e->ec_level = ec_names[get_choice(r, "error_correction", ec_names, 1)][0];
+        if (fabs(e->width - e->height) > 1e-9)
+            bad_key(r, "height", "a QR code is square: width and height must be equal");
+        break;
+    }
+    }
+    if (e->width < 0 || e->height < 0)
+        bad_key(r, "width", "negative size");
+    if (e->type != SC_ELEMENT_LINE &&
+        (e->x < 0 || e->y < 0 || e->x + e->width > tmpl->page_width + 1e-6 ||
+         e->y + e->height > tmpl->page_height + 1e-6))
+        bad_key(r, "x", "the box does not lie within the page");
+    return e;
+}
+
+sc_template *
+sc_template_parse(const char *data, gsize len, const char *path, GError **error)
+{
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    GError *local = NULL;
+    if (!g_key_file_load_from_data(kf, data, len, G_KEY_FILE_NONE, &local)) {
+        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, "%s: %s", path, local->message);
+        g_error_free(local);
+        return NULL;
+    }
+
+    g_autoptr(sc_problems) problems = sc_problems_new();
+    sc_template *tmpl = g_new0(sc_template, 1);
+    tmpl->path = g_strdup(path);
+    tmpl->dir = g_path_get_dirname(path);
+    tmpl->elements = g_ptr_array_new_with_free_func(element_free);
+
+    // [template]: the page and defaults.
+    reader r = {kf, path, "template", problems};
+    if (!g_key_file_has_group(kf, "template"))
+        sc_problems_add(problems, path, 0, NULL, "[template] section is missing");
+    tmpl->name = get_string(&r, "name", "");
+    tmpl->page_width = get_length(&r, "page_width", 0, 297, FALSE);
+    tmpl->page_height = get_length(&r, "page_height", 0, 210, FALSE);
+    tmpl->fonts = get_string(&r, "fonts", "LXGW WenKai");
+    tmpl->has_level = get_bool(&r, "has_level", TRUE);
+    if (tmpl->page_width <= 0 || tmpl->page_height <= 0 || tmpl->page_width > 2000 ||
+        tmpl->page_height > 2000)
+        bad_key(&r, "page_width", "the page must be between 0 and 2000 mm on each side");
+
+    // Every other section is an element, drawn in file order.
+    gsize n = 0;
+    g_auto(GStrv) groups = g_key_file_get_groups(kf, &n);
+    for (gsize i = 0; i < n; i++) {
+        if (strcmp(groups[i], "template") == 0)
+            continue;
+        r.group = groups[i];
+        g_ptr_array_add(tmpl->elements, read_element(&r, tmpl));
+    }
+    if (tmpl->elements->len == 0)
+        sc_problems_add(problems, path, 0, NULL, "no elements: add a section per element");
+
+    if (!sc_problems_to_error(problems, SC_ERROR_INPUT, error)) {
+        sc_template_free(tmpl);
+        return NULL;
+    }
+    return tmpl;
+}
+
+sc_template *
+sc_template_load(const char *path, GError **error)
+{
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    if (!g_file_get_contents(path, &data, &len, error))
+        return NULL;
+    return sc_template_parse(data, len, path, error);
+}

@@ -1,0 +1,100 @@
+// template.h - load a template file into element descriptions; resolve {field} placeholders
+// (DESIGN.md "Templates"; the reference certificate of SPEC §2 is templates/national.ini).
+#ifndef SC_TEMPLATE_H
+#define SC_TEMPLATE_H
+
+#include "error.h"
+#include <glib.h>
+
+typedef enum {
+    SC_ELEMENT_RECT,
+    SC_ELEMENT_LINE,
+    SC_ELEMENT_TEXT,
+    SC_ELEMENT_IMAGE,
+    SC_ELEMENT_QRCODE,
+} sc_element_type;
+
+// Static elements are the pre-printed design (drawn on blank paper, left out with --fill-only);
+// field elements carry the record's data.
+typedef enum {
+    SC_LAYER_STATIC = 1 << 0,
+    SC_LAYER_FIELD = 1 << 1,
+} sc_layer;
+#define SC_LAYER_ALL (SC_LAYER_STATIC | SC_LAYER_FIELD)
+
+typedef enum { SC_ALIGN_LEFT, SC_ALIGN_CENTER, SC_ALIGN_RIGHT } sc_align;
+typedef enum { SC_FIT_COVER, SC_FIT_CONTAIN } sc_image_fit;
+
+// One element; lengths in millimetres, font sizes in points.
+typedef struct {
+    char *id;             // the section name
+    sc_element_type type;
+    sc_layer layer;
+    double x, y, width, height; // the box (for a line: from (x, y) to (x + width, y + height))
+    double color[3];      // stroke or text colour, 0–1
+    // rect, line
+    double line_width;    // points
+    // text
+    char *text;           // with {field} placeholders
+    char *fonts;          // font family list, comma-separated; NULL = the template's
+    double size;          // points
+    double min_size;      // floor for shrinking; = size when the text must not shrink
+    sc_align align;
+    double baseline;      // first baseline (mm from the page top); < 0 = top of the box
+    gboolean wrap;        // wrap at the box width (else one line, shrunk to fit)
+    double indent;        // first-line indent, mm
+    double line_spacing;  // factor of the font's own line height (1 = single spacing)
+    int max_lines;        // 0 = as many as fit in the box
+    // image
+    char *source;         // path or {field}
+    sc_image_fit fit;
+    gboolean optional;    // an empty source leaves the slot blank instead of failing
+    // qrcode
+    char *data;           // with {field} placeholders
+    char ec_level;        // 'L', 'M', 'Q' or 'H'
+} sc_element;
+
+typedef struct {
+    char *path;
+    char *dir;            // the folder holding the template: fixed image paths are relative to it
+    char *name;
+    double page_width, page_height; // mm
+    char *fonts;          // default font family list, comma-separated, first present wins
+    gboolean has_level;   // FALSE for 专项职业能力 certificates, which have no level (seeds/003)
+    GPtrArray *elements;  // sc_element *, in drawing order
+} sc_template;
+
+// Load and validate the template at PATH.  Every problem (unknown key values, bad lengths,
+// malformed placeholders) is reported at once as "PATH: [SECTION] KEY: message".
+// Returns NULL with *ERROR set (SC_ERROR_INPUT, or G_FILE_ERROR).
+// Caller frees with sc_template_free().
+sc_template *sc_template_load(const char *path, GError **error);
+
+// As sc_template_load() from DATA (LEN bytes) named PATH in messages.
+sc_template *sc_template_parse(const char *data, gsize len, const char *path, GError **error);
+
+void sc_template_free(sc_template *tmpl);
+
+// Parse a length with its unit ("14mm", "2.25pt", "1in", "0.5cm") into millimetres; EM_PT, when
+// positive, lets "2em" mean 2 × EM_PT points.  Independent of the locale's decimal separator.
+gboolean sc_length_parse(const char *text, double em_pt, double *mm);
+
+#define SC_MM_PER_PT (25.4 / 72.0)
+#define SC_PT_PER_MM (72.0 / 25.4)
+
+// Looks up the value of field NAME for sc_template_expand(); NULL = no such field.
+typedef const char *(*sc_field_lookup)(const char *name, gpointer user_data);
+
+// Replace each {NAME} in TEXT by LOOKUP's value ("{{" and "}}" stand for braces).  An unknown
+// field sets *ERROR (SC_ERROR_INPUT: "unknown field {NAME}") and returns NULL.
+// Caller frees with g_free().  Borrows TEXT.
+char *sc_template_expand(const char *text, sc_field_lookup lookup, gpointer user_data,
+                         GError **error);
+
+// Call FUNC for each field name TEXT refers to (to check templates against records).
+void sc_template_foreach_field(const char *text, void (*func)(const char *name, gpointer data),
+                               gpointer data);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(sc_template, sc_template_free)
+
+#endif

@@ -1,0 +1,39 @@
+#!/usr/bin/env python3
+"""records.py OUTDIR N... - synthetic records files for the benchmark: valid 居民身份证 numbers
+(GB 11643 check digit), mixed levels and occupations, 1,000 distinct photo files."""
+import csv
+import os
+import random
+import shutil
+import sys
+
+W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+
+
+def id_number(i):
+    s = "440104%04d%02d%02d%03d" % (1960 + i % 45, 1 + i % 12, 1 + i % 28, i % 1000)
+    return s + "10X98765432"[sum(int(c) * w for c, w in zip(s, W)) % 11]
+
+
+out = sys.argv[1]
+os.makedirs(out + "/photos", exist_ok=True)
+src = sorted(f for f in os.listdir("examples/photos") if f.endswith(".jpg"))
+for k in range(1000):
+    dst = "%s/photos/p%04d.jpg" % (out, k)
+    if not os.path.exists(dst):
+        shutil.copyfile("examples/photos/" + src[k % len(src)], dst)
+
+family = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+given = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰"
+jobs = [("电工", ""), ("焊工", "电焊工"), ("保育师", ""), ("中式烹调师", ""), ("育婴员", ""),
+        ("车工", ""), ("养老护理员", ""), ("电子商务师", "")]
+random.seed(1)
+for n in map(int, sys.argv[2:]):
+    with open("%s/records-%d.csv" % (out, n), "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["姓名", "证件号码", "职业名称", "工种名称", "职业技能等级", "照片"])
+        for i in range(n):
+            occ, work = jobs[i % len(jobs)]
+            name = random.choice(family) + "".join(random.choice(given) for _ in range(random.randint(1, 2)))
+            # Distinct holders: the level and the ID sequence vary with i.
+            w.writerow([name, id_number(i), occ, work, str(1 + i % 5), "p%04d.jpg" % (i % 1000)])

@@ -1,0 +1,122 @@
+#!/bin/sh
+# test-render.sh - render and preview end to end, read back as a reader would (SPEC §2, §4):
+# pdftotext, pdffonts, mutool trace, zbarimg on a 300 dpi raster; bad input leaves nothing.
+. "$SC_TOP/tests/cli/lib.sh"
+
+EX=examples
+INST=$EX/institution.ini
+PREFIX=S000044011001 # examples/institution.ini: S 0000 44 011001
+export SOURCE_DATE_EPOCH=1795392000
+
+# The example batch.
+run_sc "$T/r" render $EX/records.csv -i $INST --photos $EX/photos --register "$T/reg.db" -o "$T/c.pdf"
+expect_status "render the example batch" 0
+pages=$(pdfinfo "$T/c.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
+[ "$pages" = 10 ] && ok "10 pages for 10 records" || not_ok "10 pages for 10 records ($pages)"
+size=$(pdfinfo "$T/c.pdf" | sed -n 's/^Page size: *//p')
+case "$size" in "841.89 x 595.276 pts"*) ok "A4 landscape page ($size)" ;; *) not_ok "A4 landscape page ($size)" ;; esac
+
+python3 tests/cli/pdfcheck.py fields "$T/c.pdf" $EX/records.csv
+python3 tests/cli/pdfcheck.py geometry "$T/c.pdf" 1
+
+# Every font embedded (and subset): no "no" in pdffonts' emb column.
+pdffonts "$T/c.pdf" >"$T/fonts"
+if [ "$(tail -n +3 "$T/fonts" | awk '{ if ($(NF-4) != "yes") print }' | wc -l)" = 0 ] &&
+   [ "$(tail -n +3 "$T/fonts" | wc -l)" -ge 1 ]; then
+    ok "every font embedded"
+else
+    not_ok "every font embedded"; sed 's/^/# /' "$T/fonts"
+fi
+grep -q "LXGWWenKai-Regular" "$T/fonts" && ok "the Kaiti face used is LXGW WenKai" || not_ok "LXGW WenKai embedded"
+
+# Numbers: 22 characters of the institution, year 26, the record's level, serials from 000001
+# per level in record order (SPEC §3).
+python3 tests/cli/pdfcheck.py numbers "$T/c.pdf" $PREFIX >"$T/numbers" && ok "every page has a 22-character number of the institution" || not_ok "numbers well formed"
+expected="${PREFIX}264000001 ${PREFIX}263000001 ${PREFIX}265000001 ${PREFIX}262000001 ${PREFIX}264000002 ${PREFIX}264000003 ${PREFIX}261000001 ${PREFIX}264000004 ${PREFIX}265000002 ${PREFIX}263000002"
+got=$(tr '\n' ' ' <"$T/numbers" | sed 's/ $//')
+[ "$got" = "$expected" ] && ok "serials consecutive per (year, level) in record order" || { not_ok "serials per level"; echo "# got      $got"; echo "# expected $expected"; }
+
+# The QR code decodes, from a 300 dpi rendering, to the verification address with the number.
+for p in 1 7; do
+    pdftoppm -r 300 -png -f $p -l $p "$T/c.pdf" "$T/page"
+    got=$(zbarimg -q --raw "$T"/page-*$p.png 2>/dev/null)
+    want="http://jndj.osta.org.cn/?zsbh=$(sed -n "${p}p" "$T/numbers")"
+    [ "$got" = "$want" ] && ok "page $p QR decodes to $want" || not_ok "page $p QR: '$got' != '$want'"
+    rm -f "$T"/page-*.png
+done
+
+# The photos: JPEG embedded as-is (DCT), PNG re-encoded; the seal once for all pages.
+pdfimages -list "$T/c.pdf" >"$T/images"
+[ "$(awk '$9 == "jpeg"' "$T/images" | wc -l)" = 8 ] && ok "8 JPEG photos passed through as JPEG" || not_ok "JPEG pass-through"
+[ "$(awk '$3 == "stencil" && $10 == "no"' "$T/images" | wc -l)" = 10 ] && ok "QR: one 1-bit stencil per page, not interpolated" || not_ok "QR stencil"
+[ "$(awk '$4 == 600 { print $11 }' "$T/images" | sort -u | wc -l)" = 1 ] && ok "the seal is embedded once" || not_ok "seal embedded once"
+
+# Idempotent and deterministic: the same batch again gives the same numbers and the same bytes.
+run_sc "$T/r2" render $EX/records.csv -i $INST --photos $EX/photos --register "$T/reg.db" -o "$T/c2.pdf"
+cmp -s "$T/c.pdf" "$T/c2.pdf" && ok "re-running the batch: byte-identical PDF, no new numbers" || not_ok "re-run identical"
+
+# One PDF per record, named by number.
+run_sc "$T/s" render $EX/records.csv -i $INST --photos $EX/photos --register "$T/reg.db" --split "$T/split"
+expect_status "render --split" 0
+[ "$(ls "$T/split" | wc -l)" = 10 ] && [ -f "$T/split/${PREFIX}261000001.pdf" ] && ok "10 files named by number" || not_ok "split files"
+[ -z "$(ls -A "$T/split" | grep '^\.')" ] && ok "no temporary files left in the split folder" || not_ok "temporaries left"
+
+# Fill-only (套打): the record's data without the border, title or labels.
+run_sc "$T/f" render $EX/records.csv -i $INST --photos $EX/photos --register "$T/reg.db" --fill-only --offset 1.5,-0.5 -o "$T/fill.pdf"
+expect_status "render --fill-only --offset" 0
+pdftotext -f 1 -l 1 "$T/fill.pdf" - | tr -d ' ' >"$T/fill.txt"
+if grep -q "张伟" "$T/fill.txt" && ! grep -q "职业技能等级证书" "$T/fill.txt" && ! grep -q "查询网址" "$T/fill.txt"; then
+    ok "fill-only: data without the pre-printed text"
+else
+    not_ok "fill-only content"
+fi
+mutool trace "$T/fill.pdf" 1 | grep -q "stroke_path" && not_ok "fill-only draws no border" || ok "fill-only draws no border"
+
+# Preview: one record to PNG at the asked resolution, without issuing anything.
+run_sc "$T/p" preview $EX/records.csv -i $INST --photos $EX/photos --register "$T/new.db" --row 4 --dpi 100 -o "$T/p.png"
+expect_status "preview --row 4" 0
+dims=$(file "$T/p.png" | grep -o '[0-9]* x [0-9]*')
+[ "$dims" = "1170 x 827" ] && ok "preview is 297 × 210 mm at 100 dpi ($dims)" || not_ok "preview size ($dims)"
+expect_grep "preview shows the number row 4 would get" "$T/p.out" "${PREFIX}265000001"
+run_sc "$T/n" number next -i $INST --register "$T/new.db" --level 5 --year 2026
+expect_grep "preview issued nothing" "$T/n.out" "${PREFIX}265000001"
+
+# Bad input: a clear message naming file, row and field; status 1; no output; no number used.
+bad() { # NAME EDIT-ROW-3 EXPECTED-MESSAGE
+    name=$1; shift
+    mkdir -p "$T/$name/photos"
+    cp $EX/photos/* "$T/$name/photos/"
+    python3 - "$T/$name" "$@" <<'PY'
+import csv, sys
+d, field, value = sys.argv[1], sys.argv[2], sys.argv[3]
+rows = list(csv.DictReader(open("examples/records.csv", encoding="utf-8")))
+rows[2][field] = value
+with open(d + "/records.csv", "w", newline="", encoding="utf-8") as f:
+    w = csv.DictWriter(f, fieldnames=rows[0].keys())
+    w.writeheader()
+    w.writerows(rows)
+PY
+}
+check_bad() { # DESCRIPTION NAME EXPECTED...
+    d=$1; name=$2; shift 2
+    run_sc "$T/$name/r" render "$T/$name/records.csv" -i $INST --photos "$T/$name/photos" --register "$T/$name/reg.db" -o "$T/$name/out.pdf"
+    expect_status "$d: exit status 1" 1
+    for want in "$@"; do expect_grep "$d: says '$want'" "$T/$name/r.err" "$want"; done
+    expect_absent "$d: no PDF written" "$T/$name/out.pdf"
+    [ -z "$(ls -A "$T/$name" | grep '^\.out')" ] && ok "$d: no temporary file left" || not_ok "$d: temporary left"
+    "$SKILLCERT" number next -i $INST --register "$T/$name/reg.db" --level 5 --year 2026 >"$T/$name/next" 2>&1
+    grep -q "${PREFIX}265000001" "$T/$name/next" && ok "$d: no number consumed" || not_ok "$d: number consumed"
+}
+
+bad nophoto 照片 missing.jpg
+check_bad "missing photo" nophoto "records.csv:4: 照片:" "not found"
+
+bad corrupt 照片 broken.png
+head -c 200 $EX/photos/440103198701251113.png >"$T/corrupt/photos/broken.png"
+check_bad "corrupt PNG" corrupt "records.csv:4: 照片:" "corrupt PNG"
+
+bad glyph 姓名 "王"$(printf '\360\240\200\200') # U+20000, CJK Extension B: in no configured face
+check_bad "character no font has" glyph "records.csv:4: 姓名:" "U+20000"
+
+bad long 职业名称 "$(printf '职业%.0s' $(seq 1 40))"
+check_bad "text too long for its box" long "records.csv:4: 职业名称:" "does not fit"

@@ -1,0 +1,199 @@
+// test-layout.c - fonts, missing glyphs, fitting text to its box (SPEC §2; DESIGN.md pitfalls).
+#include "layout.h"
+#include "testutil.h"
+
+#include <math.h>
+#include <pango/pangocairo.h>
+#include <string.h>
+
+#define PT_TO_MM (25.4 / 72.0)
+
+static sc_fonts *fonts;
+static char *kaiti; // the resolved default list
+
+static sc_element
+text_element(double x, double width, double size, double min_size, gboolean wrap)
+{
+    sc_element e = {0};
+    e.id = "t";
+    e.type = SC_ELEMENT_TEXT;
+    e.x = x;
+    e.y = 50;
+    e.width = width;
+    e.height = 30;
+    e.size = size;
+    e.min_size = min_size;
+    e.baseline = 60;
+    e.wrap = wrap;
+    e.line_spacing = 1;
+    return e;
+}
+
+static void
+test_resolve(void)
+{
+    GError *error = NULL;
+    // STKaiti is proprietary and not installed on test machines; LXGW WenKai is (SPEC §2).
+    g_autofree char *a = sc_fonts_resolve(fonts, "No Such Face, LXGW WenKai", &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(a, ==, "LXGW WenKai");
+    g_assert_null(sc_fonts_resolve(fonts, "No Such Face, Neither This", &error));
+    g_assert_error(error, SC_ERROR, SC_ERROR_FONT);
+    g_assert_nonnull(strstr(error->message, "fonts-lxgw-wenkai"));
+    g_clear_error(&error);
+}
+
+static void
+test_missing_glyph(void)
+{
+    g_assert_cmpuint(sc_fonts_find_missing(fonts, kaiti, "阿依古丽·买买提 李龑 ——"), ==, 0);
+    g_assert_cmpuint(sc_fonts_find_missing(fonts, kaiti, "王\xf0\xa0\x80\x80"), ==, 0x20000);
+    // Private use area: in no face.
+    g_assert_cmpuint(sc_fonts_find_missing(fonts, kaiti, "a\xee\x80\x80"), ==, 0xE000);
+
+    sc_element e = text_element(10, 100, 16, 16, FALSE);
+    sc_placed_text p;
+    GError *error = NULL;
+    g_assert_false(sc_layout_text(fonts, &e, kaiti, "王\xf0\xa0\x80\x80", &p, &error));
+    g_assert_error(error, SC_ERROR, SC_ERROR_GLYPH);
+    g_assert_nonnull(strstr(error->message, "U+20000"));
+    g_assert_null(p.layout);
+    g_clear_error(&error);
+}
+
+// A CJK ideograph is one em wide: 8 characters at 30 pt are 240 pt wide.
+static void
+test_single_line_measure(void)
+{
+    sc_element e = text_element(26, 110.5, 30, 30, FALSE);
+    e.align = SC_ALIGN_CENTER;
+    sc_placed_text p;
+    GError *error = NULL;
+    g_assert_true(sc_layout_text(fonts, &e, kaiti, "职业技能等级证书", &p, &error));
+    g_assert_no_error(error);
+    g_assert_cmpfloat_with_epsilon(p.width, 240 * PT_TO_MM, 0.01);
+    g_assert_cmpfloat_with_epsilon(p.size, 30, 1e-9);
+    g_assert_cmpint(p.lines, ==, 1);
+    // Centred on the box: equal room left and right.
+    g_assert_cmpfloat_with_epsilon(p.x - e.x, e.x + e.width - (p.x + p.width), 0.01);
+    // The first baseline sits on the template's.
+    double baseline = pango_layout_get_baseline(p.layout) / (double)PANGO_SCALE * PT_TO_MM;
+    g_assert_cmpfloat_with_epsilon(p.y + baseline, 60, 0.01);
+    sc_placed_text_clear(&p);
+
+    e.align = SC_ALIGN_RIGHT;
+    e.size = e.min_size = 16;
+    g_assert_true(sc_layout_text(fonts, &e, kaiti, "发证日期：2026年11月20日", &p, &error));
+    g_assert_cmpfloat_with_epsilon(p.x + p.width, e.x + e.width, 0.01);
+    sc_placed_text_clear(&p);
+}
+
+// Too wide at 16 pt: shrinks in 0.5 pt steps, no further than needed, never below the floor.
+static void
+test_shrink(void)
+{
+    const char *name = "阿依古丽·买买提·艾尔肯江"; // 12 characters: 192 pt = 67.7 mm at 16 pt
+    sc_element e = text_element(0, 50, 16, 10, FALSE);
+    sc_placed_text p;
+    GError *error = NULL;
+    g_assert_true(sc_layout_text(fonts, &e, kaiti, name, &p, &error));
+    g_assert_cmpfloat(p.size, <, 16);
+    g_assert_cmpfloat(p.size, >=, 10);
+    g_assert_cmpfloat(p.width, <=, 50 + 0.01);
+    g_assert_cmpfloat_with_epsilon(fmod(p.size, 0.5), 0, 1e-9);
+    double at = p.size;
+    sc_placed_text_clear(&p);
+    // Half a point larger would not have fitted.
+    e.size = e.min_size = at + 0.5;
+    g_assert_false(sc_layout_text(fonts, &e, kaiti, name, &p, &error));
+    g_assert_error(error, SC_ERROR, SC_ERROR_FIT);
+    g_clear_error(&error);
+
+    // Past the floor: refused, saying so.
+    e.size = 16;
+    e.min_size = 14;
+    g_assert_false(sc_layout_text(fonts, &e, kaiti, name, &p, &error));
+    g_assert_error(error, SC_ERROR, SC_ERROR_FIT);
+    g_assert_nonnull(strstr(error->message, "14 pt"));
+    g_clear_error(&error);
+}
+
+// Wrapped text: at the box width, first line indented, single spacing = (usWinAscent +
+// usWinDescent) / unitsPerEm = 1.317 em for LXGW WenKai (SPEC §2).
+static void
+test_wrap_and_spacing(void)
+{
+    sc_element e = text_element(26, 110.5, 16, 12, TRUE);
+    e.indent = 2 * 16 * PT_TO_MM;
+    e.height = 60;
+    sc_placed_text p;
+    GError *error = NULL;
+    const char *body = "本证书由广州市越秀区百川职业培训学校颁发，表明持证人通过本机构组织的职业技能等"
+                       "级认定，具备该职业（工种）相应技能等级水平。";
+    g_assert_true(sc_layout_text(fonts, &e, kaiti, body, &p, &error));
+    g_assert_no_error(error);
+    g_assert_cmpfloat(p.size, ==, 16);
+    g_assert_cmpint(p.lines, ==, 4);
+    g_assert_cmpfloat(p.width, <=, 110.5);
+
+    PangoLayoutIter *it = pango_layout_get_iter(p.layout);
+    int first = pango_layout_iter_get_baseline(it);
+    PangoRectangle line1;
+    pango_layout_iter_get_line_extents(it, NULL, &line1);
+    g_assert_true(pango_layout_iter_next_line(it));
+    int second = pango_layout_iter_get_baseline(it);
+    PangoRectangle line2;
+    pango_layout_iter_get_line_extents(it, NULL, &line2);
+    pango_layout_iter_free(it);
+    double pitch = (second - first) / (double)PANGO_SCALE;
+    g_assert_cmpfloat_with_epsilon(pitch, 16 * 1.317, 0.05);
+    g_assert_cmpfloat_with_epsilon(sc_fonts_line_height(fonts, kaiti, 16), 16 * 1.317, 0.05);
+    // The first line starts 2 em (32 pt) right of the others.
+    g_assert_cmpfloat_with_epsilon((line1.x - line2.x) / (double)PANGO_SCALE, 32, 0.01);
+    sc_placed_text_clear(&p);
+
+    // Too many lines for the box at the floor: refused.
+    e.height = 12;
+    g_assert_false(sc_layout_text(fonts, &e, kaiti, body, &p, &error));
+    g_assert_error(error, SC_ERROR, SC_ERROR_FIT);
+    g_clear_error(&error);
+}
+
+// CJK line breaking: no line starts with a closing punctuation mark.
+static void
+test_kinsoku(void)
+{
+    // 7 characters then '，' at the box edge: the comma must not open line 2.
+    sc_element e = text_element(0, 7 * 16 * PT_TO_MM + 0.1, 16, 16, TRUE);
+    e.height = 60;
+    sc_placed_text p;
+    GError *error = NULL;
+    g_assert_true(sc_layout_text(fonts, &e, kaiti, "一二三四五六七，八九十", &p, &error));
+    g_assert_cmpint(p.lines, >=, 2);
+    PangoLayoutLine *line = pango_layout_get_line_readonly(p.layout, 1);
+    const char *text = pango_layout_get_text(p.layout);
+    g_assert_false(g_str_has_prefix(text + line->start_index, "，"));
+    sc_placed_text_clear(&p);
+}
+
+int
+main(int argc, char **argv)
+{
+    sc_test_init(&argc, &argv);
+    GError *error = NULL;
+    fonts = sc_fonts_new("fonts", &error);
+    g_assert_no_error(error);
+    kaiti = sc_fonts_resolve(fonts, "STKaiti, LXGW WenKai", &error);
+    g_assert_no_error(error);
+
+    g_test_add_func("/layout/resolve", test_resolve);
+    g_test_add_func("/layout/missing-glyph", test_missing_glyph);
+    g_test_add_func("/layout/single-line-measure", test_single_line_measure);
+    g_test_add_func("/layout/shrink", test_shrink);
+    g_test_add_func("/layout/wrap-and-spacing", test_wrap_and_spacing);
+    g_test_add_func("/layout/kinsoku", test_kinsoku);
+    int status = g_test_run();
+    g_free(kaiti);
+    sc_fonts_free(fonts);
+    return status;
+}
