@@ -61,8 +61,9 @@ job_clear(job *j)
     g_free(j->photo_dir);
 }
 
-// Where templates/ and fonts/ are: $SKILLCERT_DATADIR, else next to the program (the source
-// tree: ./skillcert or build/skillcert), else the installed data folder.
+// Where templates/ and fonts/ are: $SKILLCERT_DATADIR, else next to the program or up to two
+// folders above it (the source tree: ./skillcert, build/skillcert, build/asan/skillcert), else
+// the installed data folder.
 static char *
 data_path(const char *sub)
 {
@@ -72,7 +73,7 @@ data_path(const char *sub)
     g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
     if (exe != NULL) {
         g_autofree char *dir = g_path_get_dirname(exe);
-        const char *const ups[] = {".", ".."};
+        const char *const ups[] = {".", "..", "../.."};
         for (guint i = 0; i < G_N_ELEMENTS(ups); i++) {
             char *p = g_build_filename(dir, ups[i], sub, NULL);
             if (g_file_test(p, G_FILE_TEST_EXISTS))
