@@ -6,6 +6,7 @@
 #include "level.h"
 #include "photo.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -86,15 +87,69 @@ printed_fields(const sc_template *tmpl)
     return set;
 }
 
+// The box of the template's image element showing 照片 (35 × 49 mm on the reference
+// certificate, SPEC §2); FALSE if the template shows no photo.
+static void
+photo_field(const char *name, gpointer data)
+{
+    const char *canonical = sc_field_canonical(name);
+    if (canonical != NULL && strcmp(canonical, SC_FIELD_PHOTO) == 0)
+        *(gboolean *)data = TRUE;
+}
+
+static gboolean
+photo_slot(const sc_template *tmpl, double *width, double *height)
+{
+    *width = 35;
+    *height = 49;
+    if (tmpl == NULL)
+        return TRUE;
+    for (guint i = 0; i < tmpl->elements->len; i++) {
+        const sc_element *e = g_ptr_array_index(tmpl->elements, i);
+        gboolean shows = FALSE;
+        if (e->type == SC_ELEMENT_IMAGE)
+            sc_template_foreach_field(e->source, photo_field, &shows);
+        if (shows) {
+            *width = e->width;
+            *height = e->height;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+#define PHOTO_MIN_DPI 200.0
+#define PHOTO_RATIO_TOLERANCE 0.08 // of the slot's ratio: 5:7 accepts 0.657–0.771
+
+// The photo: found inside the photo folder, a real PNG or JPEG within the size limits, sharp
+// enough for its slot, and about the slot's shape (a 2-inch photo is 35 × 49 mm, 5:7).
 static void
 check_photo(sc_record *rec, const sc_check_options *opts, const char *file, sc_problems *problems)
 {
+    double sw, sh;
+    if (!photo_slot(opts->tmpl, &sw, &sh))
+        return;
+
     GError *error = NULL;
     g_autofree char *path = sc_photo_find(opts->photo_dir, sc_record_get(rec, SC_FIELD_PHOTO),
                                           sc_record_get(rec, SC_FIELD_ID_NUMBER), &error);
     sc_image_info info;
-    if (path != NULL && sc_image_probe(path, &info, &error))
+    if (path != NULL && sc_image_probe(path, &info, &error)) {
         sc_record_set(rec, SC_FIELD_PHOTO, path); // the file found, for {照片}
+        int min_w = (int)ceil(sw / 25.4 * PHOTO_MIN_DPI - 1e-9);
+        int min_h = (int)ceil(sh / 25.4 * PHOTO_MIN_DPI - 1e-9);
+        double ratio = (double)info.width / info.height, want = sw / sh;
+        if (info.width < min_w || info.height < min_h)
+            sc_problems_add(problems, file, rec->row, SC_FIELD_PHOTO,
+                            "%s is %d × %d pixels, too coarse for print: a %g × %g mm photo "
+                            "needs at least %d × %d (200 dpi)",
+                            path, info.width, info.height, sw, sh, min_w, min_h);
+        else if (fabs(ratio / want - 1) > PHOTO_RATIO_TOLERANCE)
+            sc_problems_add(problems, file, rec->row, SC_FIELD_PHOTO,
+                            "%s is %d × %d pixels (%.2f:1); a %g × %g mm photo is %.2f:1 — use a "
+                            "2-inch (二寸) photo or crop it to that shape",
+                            path, info.width, info.height, ratio, sw, sh, want);
+    }
     if (error != NULL) {
         sc_problems_add(problems, file, rec->row, SC_FIELD_PHOTO, "%s", error->message);
         g_error_free(error);
@@ -111,9 +166,10 @@ check_record(sc_record *rec, const sc_check_options *opts, GHashTable *printed, 
     const sc_institution *inst = opts->institution;
     sc_profile profile = inst != NULL ? inst->profile : SC_PROFILE_NATIONAL;
 
+    // A missing column is the reader's one problem, not one on every row.
     static const char *const required[] = {SC_FIELD_NAME, SC_FIELD_ID_NUMBER, SC_FIELD_OCCUPATION};
     for (guint i = 0; i < G_N_ELEMENTS(required); i++)
-        if (is_blank(sc_record_get(rec, required[i])))
+        if (sc_record_get(rec, required[i]) != NULL && is_blank(sc_record_get(rec, required[i])))
             sc_problems_add(problems, file, row, required[i], "empty; every certificate needs it");
 
     // 证件类型 and 证件号码 (SPEC §4; GB 11643 for 居民身份证).
@@ -159,7 +215,9 @@ check_record(sc_record *rec, const sc_check_options *opts, GHashTable *printed, 
     if (opts->tmpl == NULL || opts->tmpl->has_level) {
         const char *level = sc_record_get(rec, SC_FIELD_LEVEL);
         int code_n = 0;
-        if (is_blank(level))
+        if (level == NULL)
+            ; // no column: reported once by the reader
+        else if (is_blank(level))
             sc_problems_add(problems, file, row, SC_FIELD_LEVEL,
                             "empty; write 一级/高级技师 … 五级/初级工, or 1 … 5");
         else if ((code_n = sc_level_parse(level, &error)) == 0) {

@@ -373,6 +373,7 @@ run_job(job_options *o, const char *records_path, gboolean preview)
         if (!sc_problems_has_row(problems, rec->row))
             sc_page_free(prepare(&j, rec, problems));
     }
+    sc_problems_sort(problems);
     if (!sc_problems_to_error(problems, SC_ERROR_INPUT, &error))
         goto out;
 
@@ -430,6 +431,7 @@ run_check(job_options *o, const char *records_path)
         if (!sc_problems_has_row(problems, rec->row))
             sc_page_free(prepare(&j, rec, problems));
     }
+    sc_problems_sort(problems);
     guint n = sc_problems_count(problems);
     for (guint i = 0; i < n; i++)
         printf("%s\n", sc_problems_get(problems, i));

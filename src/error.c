@@ -1,6 +1,8 @@
 // error.c - the SC_ERROR domain, exit statuses, and the problem collector (DESIGN.md).
 #include "error.h"
 
+#include <stdlib.h>
+
 G_DEFINE_QUARK(sc-error-quark, sc_error)
 
 static const struct {
@@ -106,6 +108,37 @@ sc_problems_get(const sc_problems *problems, guint i)
 {
     g_return_val_if_fail(problems != NULL && i < problems->lines->len, NULL);
     return g_ptr_array_index(problems->lines, i);
+}
+
+typedef struct {
+    guint row, seq;
+    gpointer line;
+} numbered_line;
+
+static int
+by_row_then_seq(const void *a, const void *b)
+{
+    const numbered_line *x = a, *y = b;
+    if (x->row != y->row)
+        return x->row < y->row ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+void
+sc_problems_sort(sc_problems *problems)
+{
+    // qsort is not stable: the sequence number keeps a row's problems in the order found.
+    guint n = problems->lines->len;
+    numbered_line *v = g_new(numbered_line, n);
+    for (guint i = 0; i < n; i++)
+        v[i] = (numbered_line){g_array_index(problems->rows, guint, i), i,
+                               g_ptr_array_index(problems->lines, i)};
+    qsort(v, n, sizeof *v, by_row_then_seq);
+    for (guint i = 0; i < n; i++) {
+        g_ptr_array_index(problems->lines, i) = v[i].line;
+        g_array_index(problems->rows, guint, i) = v[i].row;
+    }
+    g_free(v);
 }
 
 gboolean

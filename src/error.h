@@ -50,6 +50,10 @@ guint sc_problems_count(const sc_problems *problems);
 // The I-th line.  Valid until sc_problems_free(PROBLEMS).
 const char *sc_problems_get(const sc_problems *problems, guint i);
 
+// Order the problems by row, keeping the order of problems within a row (file-wide problems,
+// row 0, first), so a user reads them top to bottom as in the file.
+void sc_problems_sort(sc_problems *problems);
+
 // Whether any problem was added for ROW of FILE (to skip later stages for a broken record).
 gboolean sc_problems_has_row(const sc_problems *problems, guint row);
 

@@ -56,9 +56,18 @@ test_problems(void)
     g_assert_true(sc_problems_has_row(p, 7));
     g_assert_false(sc_problems_has_row(p, 8));
 
+    // Sorted by row, file-wide first, each row's problems in the order found.
+    sc_problems_add(p, "records.csv", 3, "姓名", "second on row 3");
+    sc_problems_sort(p);
+    g_assert_cmpstr(sc_problems_get(p, 0), ==, "records.csv: no 姓名 column");
+    g_assert_cmpstr(sc_problems_get(p, 1), ==, ":3: 照片: not found");
+    g_assert_cmpstr(sc_problems_get(p, 2), ==, "records.csv:3: 姓名: second on row 3");
+    g_assert_cmpstr(sc_problems_get(p, 3), ==, "records.csv:7: 证件号码: check digit is 7, expected X");
+    g_assert_true(sc_problems_has_row(p, 7));
+
     g_assert_false(sc_problems_to_error(p, SC_ERROR_INPUT, &error));
     g_assert_error(error, SC_ERROR, SC_ERROR_INPUT);
-    g_assert_true(g_str_has_suffix(error->message, "\n3 problems found"));
+    g_assert_true(g_str_has_suffix(error->message, "\n4 problems found"));
     g_clear_error(&error);
 }
 
