@@ -43,7 +43,7 @@ static const struct {
 
 // How the encoding was chosen, for messages about bytes that do not fit it.
 typedef enum {
-    CHOSEN_BY_CALLER, // forced by the caller or by a byte-order mark
+    CHOSEN_BY_CALLER,   // forced by the caller or by a byte-order mark
     CHOSEN_MOSTLY_UTF8, // detected: UTF-8 but for a few bad bytes
     CHOSEN_NOT_UTF8,    // detected: not UTF-8, so GB 18030
 } encoding_choice;
@@ -72,17 +72,16 @@ typedef struct {
     GPtrArray *notes;
     sc_records *out;
 
-    guint line;         // the line being fed to libcsv
-    gboolean row_open;  // libcsv has begun a row that has not ended
-    guint row_start;    // the line where that row began
+    guint line;        // the line being fed to libcsv
+    gboolean row_open; // libcsv has begun a row that has not ended
+    guint row_start;   // the line where that row began
 
-    GString *row_bytes;           // the cells of the row being read, back to back
-    GArray *cells;                // raw_cell, at most SC_RECORDS_MAX_COLUMNS + 1
-    guint n_cells;                // the row's cells, counting those not kept
-    gboolean unkept_has_text;     // a cell not kept has a non-space byte
+    GString *row_bytes;       // the cells of the row being read, back to back
+    GArray *cells;            // raw_cell, at most SC_RECORDS_MAX_COLUMNS + 1
+    guint n_cells;            // the row's cells, counting those not kept
+    gboolean unkept_has_text; // a cell not kept has a non-space byte
 
     gboolean have_header;
-    guint header_line;
     GArray *kinds;       // column_kind of each column
     guint64 total_cells; // cells of the records kept so far
     gboolean stop;       // a problem that makes the rest of the file unreadable was reported
@@ -321,7 +320,8 @@ clear_row(reader *r)
 
 // Decode every kept cell of the row into VALUES (NULL where it failed).  Returns whether all
 // decoded; *BLANK tells whether every cell is empty.  The failures are added to the problems
-// unless the row is blank or has the wrong number of cells: then they would only repeat that.
+// unless the row has the wrong number of cells: that alone is reported, as the cells do not
+// line up with the header.
 static gboolean
 decode_row(reader *r, char **values, gboolean *blank)
 {
@@ -425,7 +425,6 @@ read_header(reader *r, char **values)
     g_hash_table_unref(seen);
 
     r->have_header = TRUE;
-    r->header_line = row;
 }
 
 // Turn a data row into a record, or report why it cannot be one.
@@ -743,9 +742,8 @@ convert_utf16(const char *data, gsize len, const char *path, sc_problems *proble
                            NULL);
     guint line = 1 + (good != NULL ? count_line_breaks(good, good_len) : 0);
     sc_problems_add(problems, path, line, NULL,
-                    "the file is UTF-16 text, but has bytes that are not UTF-16 here (%s); save "
-                    "it again as CSV UTF-8",
-                    e->message);
+                    "the file is UTF-16 text, but has bytes here that are not UTF-16; save it "
+                    "again as CSV UTF-8");
     g_free(good);
     g_error_free(e);
     return NULL;

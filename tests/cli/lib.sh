@@ -22,11 +22,12 @@ run_sc() {
     p=$1; shift
     "$SKILLCERT" "$@" >"$p.out" 2>"$p.err"
     rc=$?
+    last_err=$p.err
 }
 
 # expect_status DESCRIPTION WANT: $rc equals WANT.
 expect_status() {
-    if [ "$rc" -eq "$2" ]; then ok "$1"; else not_ok "$1 (status $rc, want $2)"; fi
+    if [ "$rc" -eq "$2" ]; then ok "$1"; else not_ok "$1 (status $rc, want $2)"; sed 's/^/# /' "$last_err" | head -n 10; fi
 }
 
 # expect_grep DESCRIPTION FILE PATTERN (fixed string).

@@ -25,7 +25,7 @@ check_file() {
     want=$(grep -cv '^#' "$D/$name.expect")
     got=$(grep -c "^$D/$name.csv:" "$T/$name.out")
     if [ "$want" = 0 ]; then
-        [ $rc = 0 ] && ok "$name: no problems, exit 0" || { not_ok "$name: exit $rc"; sed 's/^/# /' "$T/$name.out" "$T/$name.err"; }
+        [ $rc = 0 ] && ok "$name: no problems, exit 0" || { not_ok "$name: exit $rc"; sed 's/^/# /' "$T/$name.out" "$T/$name.err" | head -n 20; }
         return
     fi
     [ $rc = 1 ] && ok "$name: exit status 1" || not_ok "$name: exit status $rc, want 1"

@@ -589,6 +589,47 @@ test_format(void)
     parsed_free(&p);
 }
 
+// Quoting broken in the header stops the reading (no later line may become the header); in a
+// GB 18030 file the character after a closing quote is shown decoded; a bad UTF-16 sequence is
+// named by its line.
+static void
+test_broken_more(void)
+{
+    parsed p = parse("姓\"名\",证件号码,职业名称,职业技能等级\n张三,1,电工,4\n", -1, "h.csv",
+                     SC_ENCODING_AUTO, SC_FORMAT_AUTO);
+    assert_problems(p.problems,
+                    (const char *const[]){"h.csv:1: header cell 1: a double quote inside a cell "
+                                          "that does not start with one; put the whole cell in "
+                                          "double quotes and write the quote as two (\"\")",
+                                          NULL});
+    g_assert_cmpuint(p.records->columns->len, ==, 0);
+    g_assert_cmpuint(p.records->records->len, ==, 0);
+    parsed_free(&p);
+
+    // "李四"五 in GBK: C0EE CBC4 and CEE5.
+    p = parse("name,id_number,occupation,level\n"
+              "\"\xC0\xEE\xCB\xC4\"\xCE\xE5,1,2,3\n"
+              "\xC0\xEE,1,2,3\n",
+              -1, "g.csv", SC_ENCODING_GB18030, SC_FORMAT_AUTO);
+    assert_problems(p.problems,
+                    (const char *const[]){"g.csv:2: 姓名: '五' follows the closing double quote of "
+                                          "the cell; write a quote inside a quoted cell as two "
+                                          "(\"\")",
+                                          NULL});
+    assert_rows(p.records, (const guint[]){3, 0});
+    parsed_free(&p);
+
+    // UTF-16LE: "a" LF "b" LF, then a low surrogate alone.
+    static const char utf16[] = "\xFF\xFE" "a\0\n\0" "b\0\n\0" "\x00\xDC" "c\0";
+    p = parse(utf16, sizeof utf16 - 1, "u.txt", SC_ENCODING_AUTO, SC_FORMAT_AUTO);
+    assert_problems(p.problems,
+                    (const char *const[]){"u.txt:3: the file is UTF-16 text, but has bytes here "
+                                          "that are not UTF-16; save it again as CSV UTF-8",
+                                          NULL});
+    g_assert_cmpuint(p.records->records->len, ==, 0);
+    parsed_free(&p);
+}
+
 // RFC 4180 §2: CRLF or none after the last record, quoted fields with commas, line breaks and
 // doubled quotes, a header.  (Unlike the RFC, spaces around values are not kept: SPEC §4.)
 static void
@@ -872,6 +913,7 @@ main(int argc, char **argv)
     g_test_add_func("/record/header-problems", test_header_problems);
     g_test_add_func("/record/odd-files", test_odd_files);
     g_test_add_func("/record/format", test_format);
+    g_test_add_func("/record/broken-more", test_broken_more);
     g_test_add_func("/record/rfc4180", test_rfc4180);
     g_test_add_func("/record/row-numbers", test_row_numbers);
     g_test_add_func("/record/limit/cell", test_limit_cell);
