@@ -129,6 +129,8 @@ sc_problems_sort(sc_problems *problems)
 {
     // qsort is not stable: the sequence number keeps a row's problems in the order found.
     guint n = problems->lines->len;
+    if (n < 2)
+        return;
     numbered_line *v = g_new(numbered_line, n);
     for (guint i = 0; i < n; i++)
         v[i] = (numbered_line){g_array_index(problems->rows, guint, i), i,

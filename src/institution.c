@@ -2,6 +2,7 @@
 // institution by the HR authority; seeds/004 二).
 #include "institution.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 void
@@ -51,6 +52,18 @@ sc_institution_parse(const char *data, gsize len, const char *path, GError **err
 {
     g_autoptr(GKeyFile) kf = g_key_file_new();
     GError *local = NULL;
+    // Text editors on Windows save UTF-8 with a BOM; other encodings are refused plainly.
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+        data += 3;
+        len -= 3;
+    }
+    const char *bad = NULL;
+    if (!g_utf8_validate(data, (gssize)len, &bad)) {
+        g_set_error(error, SC_ERROR, SC_ERROR_INPUT,
+                    "%s: byte %" G_GSIZE_FORMAT " is not UTF-8; save the file as UTF-8", path,
+                    (gsize)(bad - data));
+        return NULL;
+    }
     if (!g_key_file_load_from_data(kf, data, len, G_KEY_FILE_NONE, &local)) {
         g_set_error(error, SC_ERROR, SC_ERROR_INPUT, "%s: %s", path, local->message);
         g_error_free(local);
@@ -82,22 +95,32 @@ sc_institution_parse(const char *data, gsize len, const char *path, GError **err
         sc_problems_add(problems, path, 0, "profile",
                         "'%s' is not one of national, guizhou, guangdong, liaoning, chongqing-ts",
                         profile);
-    if (category && route && province && site) {
-        g_snprintf(inst->prefix, sizeof inst->prefix, "%s%s%s%s", category, route, province, site);
-        if (!sc_certno_check_prefix(inst->prefix, inst->profile, &local)) {
-            g_auto(GStrv) lines = g_strsplit(local->message, "\n", -1);
-            for (int i = 0; lines[i] != NULL; i++)
-                if (*lines[i])
-                    sc_problems_add(problems, path, 0, NULL, "%s", lines[i]);
-            g_clear_error(&local);
+    // The profile's rules on positions 1–13, each problem under its key.  A malformed part is
+    // already reported: a stand-in takes its place and its positions' problems are dropped.
+    g_snprintf(inst->prefix, sizeof inst->prefix, "%s%s%s%s", category ? category : "S",
+               route ? route : "0000", province ? province : "11", site ? site : "000001");
+    if (!sc_certno_check_prefix(inst->prefix, inst->profile, &local)) {
+        g_auto(GStrv) lines = g_strsplit(local->message, "\n", -1);
+        for (int i = 0; lines[i] != NULL; i++) {
+            const char *digits = strpbrk(lines[i], "0123456789");
+            int pos = digits != NULL && g_str_has_prefix(lines[i], "position") ? atoi(digits) : 0;
+            const char *key = pos == 1 ? "category" : pos <= 5 && pos > 1 ? "route"
+                              : pos >= 6 && pos <= 7 ? "province" : pos >= 8 ? "site" : NULL;
+            gboolean stand_in = (pos == 1 && !category) || (key && !strcmp(key, "route") && !route) ||
+                                (key && !strcmp(key, "province") && !province) ||
+                                (key && !strcmp(key, "site") && !site);
+            if (*lines[i] && !stand_in)
+                sc_problems_add(problems, path, 0, key, "%s", lines[i]);
         }
+        g_clear_error(&local);
     }
 
     // Optional: the seal image (relative to this file), the QR data pattern, extra words.
     g_autofree char *seal = get(kf, "seal");
     if (seal != NULL && *seal != '\0') {
         g_autofree char *dir = g_path_get_dirname(path);
-        inst->seal = g_path_is_absolute(seal) ? g_strdup(seal) : g_build_filename(dir, seal, NULL);
+        g_autofree char *abs_dir = g_canonicalize_filename(dir, NULL);
+        inst->seal = g_canonicalize_filename(seal, abs_dir); // absolute, relative to this file
         if (!g_file_test(inst->seal, G_FILE_TEST_IS_REGULAR))
             sc_problems_add(problems, path, 0, "seal", "%s not found", inst->seal);
     }

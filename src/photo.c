@@ -2,6 +2,7 @@
 #define _XOPEN_SOURCE 700 // realpath()
 #include "photo.h"
 
+#include <glib/gstdio.h>
 #include <png.h>
 #include <setjmp.h>
 #include <stdio.h>
@@ -75,19 +76,27 @@ sc_photo_find(const char *dir, const char *value, const char *id_number, GError 
     return NULL;
 }
 
+// Read the image file at PATH whole, refusing one over the size limit before reading it.
 static gboolean
 read_file(const char *path, char **data, gsize *len, GError **error)
 {
+    GStatBuf st;
+    if (g_stat(path, &st) == 0 && st.st_size > SC_PHOTO_MAX_BYTES) {
+        g_set_error(error, SC_ERROR, SC_ERROR_PHOTO,
+                    "%s is %" G_GINT64_FORMAT " bytes; images over %d MB are refused", path,
+                    (gint64)st.st_size, SC_PHOTO_MAX_BYTES >> 20);
+        return FALSE;
+    }
     GError *local = NULL;
     if (!g_file_get_contents(path, data, len, &local)) {
         g_set_error(error, SC_ERROR, SC_ERROR_PHOTO, "%s", local->message);
         g_error_free(local);
         return FALSE;
     }
-    if (*len > SC_PHOTO_MAX_BYTES) {
+    if (*len > SC_PHOTO_MAX_BYTES) { // grew since the stat
         g_set_error(error, SC_ERROR, SC_ERROR_PHOTO, "%s is %" G_GSIZE_FORMAT
                     " bytes; images over %d MB are refused", path, *len, SC_PHOTO_MAX_BYTES >> 20);
-        g_free(*data);
+        g_clear_pointer(data, g_free);
         return FALSE;
     }
     return TRUE;

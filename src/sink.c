@@ -234,6 +234,10 @@ sc_sink_commit(sc_sink *sink, GError **error)
         }
         break;
     case SC_SINK_SPLIT:
+        if (ok && sink->tmps->len == 0) {
+            g_set_error(error, SC_ERROR, SC_ERROR_INPUT, "%s: no pages to write", sink->path);
+            ok = FALSE;
+        }
         for (guint i = 0; ok && i < sink->tmps->len; i++) {
             ok = close_and_rename(NULL, g_ptr_array_index(sink->tmps, i),
                                   g_ptr_array_index(sink->finals, i), error);

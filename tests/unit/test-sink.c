@@ -1,0 +1,658 @@
+// test-sink.c - output targets (sink.h): files appear under their names only at commit, abort
+// and failure leave nothing, the PDF has the pages and size asked for and is byte-identical when
+// its creation date is pinned (STYLE.md, cairo 1.16), split output names each page's file, and
+// the PNG preview has the pixel size the dpi gives (rounded up).
+#include "sink.h"
+#include "testutil.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PT_PER_MM (72.0 / 25.4)
+
+typedef struct {
+    char *dir;
+} fixture;
+
+static void
+fixture_set_up(fixture *f, gconstpointer data)
+{
+    (void)data;
+    GError *error = NULL;
+    f->dir = g_dir_make_tmp("sc-sink-XXXXXX", &error);
+    g_assert_no_error(error);
+}
+
+static void
+remove_tree(const char *path)
+{
+    if (g_file_test(path, G_FILE_TEST_IS_DIR) && !g_file_test(path, G_FILE_TEST_IS_SYMLINK)) {
+        GDir *d = g_dir_open(path, 0, NULL);
+        const char *name;
+        while (d != NULL && (name = g_dir_read_name(d)) != NULL) {
+            char *child = g_build_filename(path, name, NULL);
+            remove_tree(child);
+            g_free(child);
+        }
+        if (d != NULL)
+            g_dir_close(d);
+        g_rmdir(path);
+    } else {
+        g_unlink(path);
+    }
+}
+
+static void
+fixture_tear_down(fixture *f, gconstpointer data)
+{
+    (void)data;
+    remove_tree(f->dir);
+    g_free(f->dir);
+}
+
+static int
+compare_strings(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+// The names in DIR, sorted, joined by "|" ("" when empty or missing).  Caller frees.
+static char *
+listing(const char *dir)
+{
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    GDir *d = g_dir_open(dir, 0, NULL);
+    const char *name;
+    while (d != NULL && (name = g_dir_read_name(d)) != NULL)
+        g_ptr_array_add(names, g_strdup(name));
+    if (d != NULL)
+        g_dir_close(d);
+    g_ptr_array_sort(names, compare_strings);
+    g_ptr_array_add(names, NULL);
+    char *joined = g_strjoinv("|", (char **)names->pdata);
+    g_ptr_array_unref(names);
+    return joined;
+}
+
+static void
+assert_listing(const char *dir, const char *want)
+{
+    char *got = listing(dir);
+    g_assert_cmpstr(got, ==, want);
+    g_free(got);
+}
+
+// Whether every name in DIR is a temporary ".BASE.XXXXXX" of BASE, and there is at least one.
+static gboolean
+only_temporaries_of(const char *dir, const char *base)
+{
+    char *prefix = g_strdup_printf(".%s.", base);
+    GDir *d = g_dir_open(dir, 0, NULL);
+    const char *name;
+    int n = 0;
+    gboolean ok = d != NULL;
+    while (ok && (name = g_dir_read_name(d)) != NULL) {
+        ok = g_str_has_prefix(name, prefix) && strlen(name) == strlen(prefix) + 6;
+        n++;
+    }
+    if (d != NULL)
+        g_dir_close(d);
+    g_free(prefix);
+    return ok && n > 0;
+}
+
+// Draw a recognisable page: a black rectangle at (X, Y) mm, 30 × 10 mm.
+static void
+draw(cairo_t *cr, double x, double y)
+{
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_rectangle(cr, x * PT_PER_MM, y * PT_PER_MM, 30 * PT_PER_MM, 10 * PT_PER_MM);
+    cairo_fill(cr);
+}
+
+// Add a page named NAME to SINK, drawn at (X, Y) mm.
+static void
+add_page(sc_sink *sink, const char *name, double x, double y)
+{
+    GError *error = NULL;
+    cairo_t *cr = sc_sink_begin_page(sink, name, &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(cr);
+    draw(cr, x, y);
+    g_assert_true(sc_sink_end_page(sink, &error));
+    g_assert_no_error(error);
+}
+
+// Where NEEDLE first occurs in the LEN bytes of HAYSTACK (PDFs hold NUL bytes), or NULL.
+static const char *
+find_bytes(const char *haystack, gsize len, const char *needle)
+{
+    gsize n = strlen(needle);
+    for (gsize i = 0; i + n <= len; i++)
+        if (memcmp(haystack + i, needle, n) == 0)
+            return haystack + i;
+    return NULL;
+}
+
+static char *
+slurp(const char *path, gsize *len)
+{
+    char *data = NULL;
+    GError *error = NULL;
+    g_assert_true(g_file_get_contents(path, &data, len, &error));
+    g_assert_no_error(error);
+    return data;
+}
+
+// Pages of the PDF DATA: "/Type /Page" not followed by "s" (cairo 1.16 writes page objects
+// uncompressed).
+static int
+count_pages(const char *data, gsize len)
+{
+    int n = 0;
+    const char *key = "/Type /Page";
+    gsize k = strlen(key);
+    for (gsize i = 0; i + k < len; i++)
+        if (memcmp(data + i, key, k) == 0 && data[i + k] != 's')
+            n++;
+    return n;
+}
+
+// pdfinfo's value for KEY ("Pages", "Page size", "Title"), or NULL without pdfinfo.  Caller
+// frees.
+static char *
+pdfinfo(const char *path, const char *key)
+{
+    g_autofree char *prog = g_find_program_in_path("pdfinfo");
+    if (prog == NULL)
+        return NULL;
+    char *argv[] = {prog, "-enc", "UTF-8", (char *)path, NULL};
+    g_autofree char *out = NULL;
+    int status;
+    GError *error = NULL;
+    // pdfinfo speaks C numbers whatever the locale; keep its messages in English too.
+    char **env = g_environ_setenv(g_get_environ(), "LC_ALL", "C.UTF-8", TRUE);
+    g_assert_true(
+        g_spawn_sync(NULL, argv, env, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL, &status,
+                     &error));
+    g_strfreev(env);
+    g_assert_no_error(error);
+    g_assert_true(g_spawn_check_wait_status(status, NULL));
+    char *want = g_strdup_printf("%s:", key);
+    char *value = NULL;
+    char **lines = g_strsplit(out, "\n", -1);
+    for (int i = 0; lines[i] != NULL && value == NULL; i++)
+        if (g_str_has_prefix(lines[i], want))
+            value = g_strstrip(g_strdup(lines[i] + strlen(want)));
+    g_strfreev(lines);
+    g_free(want);
+    g_assert_nonnull(value);
+    return value;
+}
+
+// A valid PDF at PATH with PAGES pages of W × H mm.
+static void
+assert_pdf(const char *path, int pages, double w_mm, double h_mm)
+{
+    gsize len;
+    char *data = slurp(path, &len);
+    g_assert_cmpuint(len, >, 5);
+    g_assert_cmpmem(data, 5, "%PDF-", 5);
+    g_assert_nonnull(find_bytes(data + len - MIN(len, 32), MIN(len, 32), "%%EOF"));
+    g_assert_cmpint(count_pages(data, len), ==, pages);
+
+    // The page size from the /MediaBox, read with C number syntax whatever the locale.
+    const char *box = find_bytes(data, len, "/MediaBox [");
+    g_assert_nonnull(box);
+    char *end;
+    const char *p = box + strlen("/MediaBox [");
+    double v[4];
+    for (int i = 0; i < 4; i++) {
+        v[i] = g_ascii_strtod(p, &end);
+        g_assert_true(end != p);
+        p = end;
+    }
+    g_assert_cmpfloat_with_epsilon(v[2] - v[0], w_mm * PT_PER_MM, 0.01);
+    g_assert_cmpfloat_with_epsilon(v[3] - v[1], h_mm * PT_PER_MM, 0.01);
+    g_free(data);
+
+    char *n = pdfinfo(path, "Pages");
+    if (n != NULL) {
+        g_assert_cmpint(atoi(n), ==, pages);
+        g_free(n);
+        char *size = pdfinfo(path, "Page size"); // "841.89 x 595.276 pts (A4)"
+        double pw = g_ascii_strtod(size, &end);
+        g_assert_true(g_str_has_prefix(end, " x "));
+        double ph = g_ascii_strtod(end + 3, NULL);
+        g_assert_cmpfloat_with_epsilon(pw, w_mm * PT_PER_MM, 0.01);
+        g_assert_cmpfloat_with_epsilon(ph, h_mm * PT_PER_MM, 0.01);
+        g_free(size);
+    }
+}
+
+// --- One PDF ----------------------------------------------------------------------------------
+
+static void
+test_pdf_commit(fixture *f, gconstpointer data)
+{
+    (void)data;
+    GError *error = NULL;
+    char *path = g_build_filename(f->dir, "out.pdf", NULL);
+    sc_sink *sink = sc_sink_new(SC_SINK_PDF, path, 297, 210, 0, "职业技能等级证书",
+                                "2024-05-06T07:08:09+08:00", &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(sink);
+    for (int i = 0; i < 3; i++) {
+        add_page(sink, NULL, 10 + 20 * i, 20);
+        // Nothing under the final name until commit: only the temporary.
+        g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+        g_assert_true(only_temporaries_of(f->dir, "out.pdf"));
+    }
+    g_assert_true(sc_sink_commit(sink, &error));
+    g_assert_no_error(error);
+    assert_listing(f->dir, "out.pdf");
+    assert_pdf(path, 3, 297, 210);
+
+    char *title = pdfinfo(path, "Title");
+    if (title != NULL) {
+        g_assert_cmpstr(title, ==, "职业技能等级证书");
+        g_free(title);
+        char *creator = pdfinfo(path, "Creator");
+        g_assert_cmpstr(creator, ==, "skillcert");
+        g_free(creator);
+    }
+    g_free(path);
+}
+
+// An older file under the name stays as it was until the new one is complete.
+static void
+test_pdf_replaces_at_commit(fixture *f, gconstpointer data)
+{
+    (void)data;
+    GError *error = NULL;
+    char *path = g_build_filename(f->dir, "out.pdf", NULL);
+    g_assert_true(g_file_set_contents(path, "old", 3, &error));
+    sc_sink *sink = sc_sink_new(SC_SINK_PDF, path, 210, 297, 0, NULL, NULL, &error);
+    g_assert_no_error(error);
+    add_page(sink, NULL, 10, 10);
+    gsize len;
+    char *old = slurp(path, &len);
+    g_assert_cmpmem(old, len, "old", 3);
+    g_free(old);
+    g_assert_true(sc_sink_commit(sink, &error));
+    g_assert_no_error(error);
+    assert_listing(f->dir, "out.pdf");
+    assert_pdf(path, 1, 210, 297);
+
+    // Abort leaves the older file alone too.
+    sink = sc_sink_new(SC_SINK_PDF, path, 297, 210, 0, NULL, NULL, &error);
+    add_page(sink, NULL, 10, 10);
+    add_page(sink, NULL, 10, 10);
+    sc_sink_abort(sink);
+    assert_listing(f->dir, "out.pdf");
+    assert_pdf(path, 1, 210, 297);
+    g_free(path);
+}
+
+static void
+test_pdf_abort(fixture *f, gconstpointer data)
+{
+    (void)data;
+    GError *error = NULL;
+    char *path = g_build_filename(f->dir, "out.pdf", NULL);
+    sc_sink *sink = sc_sink_new(SC_SINK_PDF, path, 297, 210, 0, "t", NULL, &error);
+    g_assert_no_error(error);
+    add_page(sink, NULL, 10, 10);
+    add_page(sink, NULL, 10, 10);
+    sc_sink_abort(sink);
+    assert_listing(f->dir, "");
+
+    // Abort in the middle of a page.
+    sink = sc_sink_new(SC_SINK_PDF, path, 297, 210, 0, "t", NULL, &error);
+    g_assert_no_error(error);
+    cairo_t *cr = sc_sink_begin_page(sink, NULL, &error);
+    g_assert_nonnull(cr);
+    draw(cr, 10, 10);
+    sc_sink_abort(sink);
+    assert_listing(f->dir, "");
+
+    sc_sink_abort(NULL);
+    g_free(path);
+}
+
+// The same pages and creation date give the same bytes; another date gives other bytes, with
+// that date in the document information (PDF 32000 7.9.4: D:YYYYMMDDHHmmSS).
+static void
+test_pdf_deterministic(fixture *f, gconstpointer data)
+{
+    (void)data;
+    const char *dates[] = {"2024-05-06T07:08:09+08:00", "2024-05-06T07:08:09+08:00",
+                           "2025-01-02T03:04:05+08:00"};
+    char *contents[3];
+    gsize lens[3];
+    for (int i = 0; i < 3; i++) {
+        GError *error = NULL;
+        char *name = g_strdup_printf("run%d.pdf", i);
+        char *path = g_build_filename(f->dir, name, NULL);
+        sc_sink *sink = sc_sink_new(SC_SINK_PDF, path, 297, 210, 0, "证书", dates[i], &error);
+        g_assert_no_error(error);
+        add_page(sink, NULL, 10, 20);
+        add_page(sink, NULL, 50, 60);
+        g_assert_true(sc_sink_commit(sink, &error));
+        g_assert_no_error(error);
+        contents[i] = slurp(path, &lens[i]);
+        g_free(name);
+        g_free(path);
+    }
+    g_assert_cmpmem(contents[0], lens[0], contents[1], lens[1]);
+    // cairo 1.16 leaves out the "D:" prefix; later versions write it.
+    g_assert_true(find_bytes(contents[0], lens[0], "/CreationDate (20240506070809+08'00") ||
+                  find_bytes(contents[0], lens[0], "/CreationDate (D:20240506070809+08'00"));
+    g_assert_true(find_bytes(contents[2], lens[2], "/CreationDate (20250102030405+08'00") ||
+                  find_bytes(contents[2], lens[2], "/CreationDate (D:20250102030405+08'00"));
+    g_assert_false(lens[0] == lens[2] && memcmp(contents[0], contents[2], lens[0]) == 0);
+    for (int i = 0; i < 3; i++)
+        g_free(contents[i]);
+}
+
+static void
+test_pdf_zero_pages(fixture *f, gconstpointer data)
+{
+    (void)data;
+    GError *error = NULL;
+    char *path = g_build_filename(f->dir, "out.pdf", NULL);
+    sc_sink *sink = sc_sink_new(SC_SINK_PDF, path, 297, 210, 0, NULL, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_false(sc_sink_commit(sink, &error));
+    g_assert_error(error, SC_ERROR, SC_ERROR_INPUT);
+    g_assert_nonnull(strstr(error->message, "out.pdf"));
+    g_clear_error(&error);
+    assert_listing(f->dir, "");
+    g_free(path);
+}
+
+// A folder that is missing, or a "folder" that is a file: SC_ERROR_IO, and nothing made.
+static void
+test_bad_folder(fixture *f, gconstpointer data)
+{
+    (void)data;
+    char *file = g_build_filename(f->dir, "file", NULL);
+    g_assert_true(g_file_set_contents(file, "x", 1, NULL));
+    const char *bad[] = {"missing/out.pdf", "file/out.pdf", "missing/deeper/out.png"};
+    const sc_sink_kind kinds[] = {SC_SINK_PDF, SC_SINK_PNG};
+    for (guint k = 0; k < G_N_ELEMENTS(kinds); k++)
+        for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+            GError *error = NULL;
+            char *path = g_build_filename(f->dir, bad[i], NULL);
+            sc_sink *sink = sc_sink_new(kinds[k], path, 297, 210, 100, NULL, NULL, &error);
+            g_assert_null(sink);
+            g_assert_error(error, SC_ERROR, SC_ERROR_IO);
+            g_clear_error(&error);
+            g_free(path);
+        }
+    // Split output makes its folder, but not inside a file.
+    GError *error = NULL;
+    char *path = g_build_filename(f->dir, "file/pages", NULL);
+    g_assert_null(sc_sink_new(SC_SINK_SPLIT, path, 297, 210, 0, NULL, NULL, &error));
+    g_assert_error(error, SC_ERROR, SC_ERROR_IO);
+    g_clear_error(&error);
+    g_free(path);
+    assert_listing(f->dir, "file");
+    g_free(file);
+}
+
+// A folder the user may not write to (meaningless as root, who may write anywhere).
+static void
+test_unwritable_folder(fixture *f, gconstpointer data)
+{
+    (void)data;
+    if (geteuid() == 0) {
+        g_test_skip("running as root: permissions do not stop writes");
+        return;
+    }
+    char *ro = g_build_filename(f->dir, "ro", NULL);
+    g_assert_cmpint(g_mkdir(ro, 0555), ==, 0);
+    char *path = g_build_filename(ro, "out.pdf", NULL);
+    GError *error = NULL;
+    g_assert_null(sc_sink_new(SC_SINK_PDF, path, 297, 210, 0, NULL, NULL, &error));
+    g_assert_error(error, SC_ERROR, SC_ERROR_IO);
+    g_clear_error(&error);
+    g_assert_null(sc_sink_new(SC_SINK_PNG, path, 297, 210, 0, NULL, NULL, &error));
+    g_assert_error(error, SC_ERROR, SC_ERROR_IO);
+    g_clear_error(&error);
+    sc_sink *sink = sc_sink_new(SC_SINK_SPLIT, ro, 297, 210, 0, NULL, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_null(sc_sink_begin_page(sink, "a", &error));
+    g_assert_error(error, SC_ERROR, SC_ERROR_IO);
+    g_clear_error(&error);
+    sc_sink_abort(sink);
+    assert_listing(ro, "");
+    g_chmod(ro, 0755);
+    g_free(path);
+    g_free(ro);
+}
+
+// --- One PDF per page -------------------------------------------------------------------------
+
+static void
+test_split_commit(fixture *f, gconstpointer data)
+{
+    (void)data;
+    GError *error = NULL;
+    char *out = g_build_filename(f->dir, "pages", NULL);
+    sc_sink *sink = sc_sink_new(SC_SINK_SPLIT, out, 297, 210, 0, "证书", "2024-05-06T07:08:09Z",
+                                &error);
+    g_assert_no_error(error);
+    const char *names[] = {"S000044011001264000001", "S000044011001264000002", "张三"};
+    for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+        add_page(sink, names[i], 10, 10 + 10 * i);
+        // Only temporaries so far: ".NAME.pdf.XXXXXX".
+        GDir *d = g_dir_open(out, 0, NULL);
+        const char *name;
+        guint n = 0;
+        while ((name = g_dir_read_name(d)) != NULL) {
+            g_assert_true(name[0] == '.');
+            g_assert_false(g_str_has_suffix(name, ".pdf"));
+            n++;
+        }
+        g_dir_close(d);
+        g_assert_cmpuint(n, ==, i + 1);
+    }
+    g_assert_true(sc_sink_commit(sink, &error));
+    g_assert_no_error(error);
+    assert_listing(out, "S000044011001264000001.pdf|S000044011001264000002.pdf|张三.pdf");
+    for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+        char *file = g_strconcat(names[i], ".pdf", NULL);
+        char *path = g_build_filename(out, file, NULL);
+        assert_pdf(path, 1, 297, 210);
+        g_free(file);
+        g_free(path);
+    }
+    g_free(out);
+}
+
+static void
+test_split_abort(fixture *f, gconstpointer data)
+{
+    (void)data;
+    GError *error = NULL;
+    sc_sink *sink = sc_sink_new(SC_SINK_SPLIT, f->dir, 297, 210, 0, NULL, NULL, &error);
+    g_assert_no_error(error);
+    add_page(sink, "a", 10, 10);
+    add_page(sink, "b", 10, 10);
+    cairo_t *cr = sc_sink_begin_page(sink, "c", &error);
+    g_assert_nonnull(cr);
+    sc_sink_abort(sink);
+    assert_listing(f->dir, "");
+}
+
+// Committing nothing is refused for one PDF, for a PNG, and for split output.
+static void
+test_split_zero_pages(fixture *f, gconstpointer data)
+{
+    (void)data;
+    GError *error = NULL;
+    sc_sink *sink = sc_sink_new(SC_SINK_SPLIT, f->dir, 297, 210, 0, NULL, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_false(sc_sink_commit(sink, &error));
+    g_assert_error(error, SC_ERROR, SC_ERROR_INPUT);
+    g_clear_error(&error);
+}
+
+// --- PNG preview ------------------------------------------------------------------------------
+
+// Commit a one-page PNG of W × H mm at DPI to DIR/NAME, with the test rectangle at (10, 20) mm,
+// and read it back.  Caller destroys.
+static cairo_surface_t *
+png_round_trip(const char *dir, const char *name, double w, double h, double dpi)
+{
+    GError *error = NULL;
+    char *path = g_build_filename(dir, name, NULL);
+    sc_sink *sink = sc_sink_new(SC_SINK_PNG, path, w, h, dpi, NULL, NULL, &error);
+    g_assert_no_error(error);
+    add_page(sink, NULL, 10, 20);
+    g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+    g_assert_true(sc_sink_commit(sink, &error));
+    g_assert_no_error(error);
+    assert_listing(dir, name);
+    cairo_surface_t *s = cairo_image_surface_create_from_png(path);
+    g_assert_cmpint(cairo_surface_status(s), ==, CAIRO_STATUS_SUCCESS);
+    g_unlink(path);
+    g_free(path);
+    return s;
+}
+
+// Pixel sizes: mm / 25.4 × dpi, rounded up.
+static void
+test_png_size(fixture *f, gconstpointer data)
+{
+    (void)data;
+    const struct { double w, h, dpi; int pw, ph; } cases[] = {
+        {297, 210, 100, 1170, 827}, // 1169.3 × 826.8
+        {297, 210, 72, 842, 596},   // 841.9 × 595.3
+        {35, 49, 300, 414, 579},    // the photo slot: 413.4 × 578.7
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        cairo_surface_t *s = png_round_trip(f->dir, "p.png", cases[i].w, cases[i].h, cases[i].dpi);
+        g_assert_cmpint(cairo_image_surface_get_width(s), ==, cases[i].pw);
+        g_assert_cmpint(cairo_image_surface_get_height(s), ==, cases[i].ph);
+        cairo_surface_destroy(s);
+    }
+}
+
+// Whole pixel counts are not rounded up by floating-point noise (254 mm at 100 dpi is exactly
+// 1000 px).
+static void
+test_png_size_exact(fixture *f, gconstpointer data)
+{
+    (void)data;
+    const struct { double w, h, dpi; int pw, ph; } cases[] = {
+        {254, 127, 100, 1000, 500},
+        {25.4, 50.8, 72, 72, 144},
+        {25.4, 25.4, 300, 300, 300},
+        {203.2, 101.6, 150, 1200, 600},
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        cairo_surface_t *s = png_round_trip(f->dir, "p.png", cases[i].w, cases[i].h, cases[i].dpi);
+        g_assert_cmpint(cairo_image_surface_get_width(s), ==, cases[i].pw);
+        g_assert_cmpint(cairo_image_surface_get_height(s), ==, cases[i].ph);
+        cairo_surface_destroy(s);
+    }
+}
+
+static guint32
+pixel_at_mm(cairo_surface_t *s, double x_mm, double y_mm, double dpi)
+{
+    int x = (int)(x_mm / 25.4 * dpi), y = (int)(y_mm / 25.4 * dpi);
+    cairo_surface_flush(s);
+    const unsigned char *p = cairo_image_surface_get_data(s);
+    return ((const guint32 *)(p + (gsize)y * cairo_image_surface_get_stride(s)))[x] & 0xffffff;
+}
+
+// The context is in points with the origin at the top-left; the page is white.
+static void
+test_png_content(fixture *f, gconstpointer data)
+{
+    (void)data;
+    cairo_surface_t *s = png_round_trip(f->dir, "p.png", 297, 210, 100);
+    // The rectangle spans x 10–40, y 20–30 mm.
+    g_assert_cmphex(pixel_at_mm(s, 25, 25, 100), ==, 0x000000);
+    g_assert_cmphex(pixel_at_mm(s, 11, 21, 100), ==, 0x000000);
+    g_assert_cmphex(pixel_at_mm(s, 39, 29, 100), ==, 0x000000);
+    g_assert_cmphex(pixel_at_mm(s, 5, 5, 100), ==, 0xffffff);
+    g_assert_cmphex(pixel_at_mm(s, 45, 25, 100), ==, 0xffffff);
+    g_assert_cmphex(pixel_at_mm(s, 25, 35, 100), ==, 0xffffff);
+    g_assert_cmphex(pixel_at_mm(s, 25, 185, 100), ==, 0xffffff); // not flipped to the bottom
+    g_assert_cmphex(pixel_at_mm(s, 296, 209, 100), ==, 0xffffff);
+    cairo_surface_destroy(s);
+}
+
+static void
+test_png_one_page(fixture *f, gconstpointer data)
+{
+    (void)data;
+    GError *error = NULL;
+    char *path = g_build_filename(f->dir, "p.png", NULL);
+    sc_sink *sink = sc_sink_new(SC_SINK_PNG, path, 297, 210, 50, NULL, NULL, &error);
+    g_assert_no_error(error);
+    add_page(sink, NULL, 10, 20);
+    g_assert_null(sc_sink_begin_page(sink, NULL, &error));
+    g_assert_error(error, SC_ERROR, SC_ERROR_USAGE);
+    g_clear_error(&error);
+    g_assert_true(sc_sink_commit(sink, &error));
+    g_assert_no_error(error);
+    assert_listing(f->dir, "p.png");
+    g_free(path);
+}
+
+static void
+test_png_nothing_left(fixture *f, gconstpointer data)
+{
+    (void)data;
+    GError *error = NULL;
+    char *path = g_build_filename(f->dir, "p.png", NULL);
+
+    // No page: refused, and the probe temporary is gone.
+    sc_sink *sink = sc_sink_new(SC_SINK_PNG, path, 297, 210, 50, NULL, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_false(sc_sink_commit(sink, &error));
+    g_assert_error(error, SC_ERROR, SC_ERROR_INPUT);
+    g_clear_error(&error);
+    assert_listing(f->dir, "");
+
+    // Aborted after a page, and in the middle of one.
+    sink = sc_sink_new(SC_SINK_PNG, path, 297, 210, 50, NULL, NULL, &error);
+    add_page(sink, NULL, 10, 20);
+    sc_sink_abort(sink);
+    assert_listing(f->dir, "");
+    sink = sc_sink_new(SC_SINK_PNG, path, 297, 210, 50, NULL, NULL, &error);
+    g_assert_nonnull(sc_sink_begin_page(sink, NULL, &error));
+    sc_sink_abort(sink);
+    assert_listing(f->dir, "");
+    g_free(path);
+}
+
+int
+main(int argc, char **argv)
+{
+    sc_test_init(&argc, &argv);
+#define ADD(path, fn) g_test_add(path, fixture, NULL, fixture_set_up, fn, fixture_tear_down)
+    ADD("/sink/pdf/commit", test_pdf_commit);
+    ADD("/sink/pdf/replaces-at-commit", test_pdf_replaces_at_commit);
+    ADD("/sink/pdf/abort", test_pdf_abort);
+    ADD("/sink/pdf/deterministic", test_pdf_deterministic);
+    ADD("/sink/pdf/zero-pages", test_pdf_zero_pages);
+    ADD("/sink/bad-folder", test_bad_folder);
+    ADD("/sink/unwritable-folder", test_unwritable_folder);
+    ADD("/sink/split/commit", test_split_commit);
+    ADD("/sink/split/abort", test_split_abort);
+    ADD("/sink/split/zero-pages", test_split_zero_pages);
+    ADD("/sink/png/size", test_png_size);
+    ADD("/sink/png/size-exact", test_png_size_exact);
+    ADD("/sink/png/content", test_png_content);
+    ADD("/sink/png/one-page", test_png_one_page);
+    ADD("/sink/png/nothing-left", test_png_nothing_left);
+#undef ADD
+    return g_test_run();
+}
