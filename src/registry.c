@@ -329,6 +329,20 @@ bind_text(sqlite3_stmt *stmt, int i, const char *text)
 
 // The counter of (YEAR, LEVEL), read from the register on first use.  NULL with *ERROR set
 // when the database fails.
+// Run the write statement S once and reset it for the next use; FALSE with *ERROR set (saying
+// WHAT failed) unless it completed.
+static gboolean
+step_done(sc_registry *r, sqlite3_stmt *s, const char *what, GError **error)
+{
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        set_db_error(r, error, what);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 static counter *
 get_counter(issuing *is, int year, int level, GError **error)
 {
@@ -421,13 +435,7 @@ insert(issuing *is, const sc_issue *item, const char *work_type, const char *id_
     bind_text(s, 11, item->issue_date);
     bind_text(s, 12, is->batch);
     bind_text(s, 13, is->issued_at);
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE) {
-        set_db_error(is->r, error, "recording a certificate");
-        return FALSE;
-    }
-    return TRUE;
+    return step_done(is->r, s, "recording a certificate", error);
 }
 
 // The year of ISSUE_DATE (YYYY-MM-DD, a real date), or -1.
@@ -627,12 +635,8 @@ save_counters(issuing *is, GError **error)
         sqlite3_bind_int(s, 2, c->year);
         sqlite3_bind_int(s, 3, c->level);
         sqlite3_bind_int(s, 4, c->last);
-        int rc = sqlite3_step(s);
-        sqlite3_reset(s);
-        if (rc != SQLITE_DONE) {
-            set_db_error(is->r, error, "saving a serial counter");
+        if (!step_done(is->r, s, "saving a serial counter", error))
             return FALSE;
-        }
     }
     return TRUE;
 }

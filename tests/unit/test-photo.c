@@ -26,31 +26,12 @@ fixture_set_up(fixture *f, gconstpointer data)
     g_assert_cmpint(g_mkdir(f->dir, 0755), ==, 0);
 }
 
-// Remove PATH and everything below it, without following links.
-static void
-remove_tree(const char *path)
-{
-    if (g_file_test(path, G_FILE_TEST_IS_DIR) && !g_file_test(path, G_FILE_TEST_IS_SYMLINK)) {
-        GDir *d = g_dir_open(path, 0, NULL);
-        const char *name;
-        while (d != NULL && (name = g_dir_read_name(d)) != NULL) {
-            char *child = g_build_filename(path, name, NULL);
-            remove_tree(child);
-            g_free(child);
-        }
-        if (d != NULL)
-            g_dir_close(d);
-        g_rmdir(path);
-    } else {
-        g_unlink(path);
-    }
-}
 
 static void
 fixture_tear_down(fixture *f, gconstpointer data)
 {
     (void)data;
-    remove_tree(f->root);
+    sc_test_remove_tree(f->root);
     g_free(f->root);
     g_free(f->dir);
 }

@@ -3,6 +3,7 @@
 #define SC_TESTUTIL_H
 
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <locale.h>
 
 // The source tree's top, for tests/data paths: tests run from there (tests/run.sh).
@@ -15,6 +16,26 @@ sc_test_init(int *argc, char ***argv)
 {
     setlocale(LC_ALL, "");
     g_test_init(argc, argv, NULL);
+}
+
+// Remove PATH and everything below it, without following links (a test's scratch folder).
+static inline void
+sc_test_remove_tree(const char *path)
+{
+    if (g_file_test(path, G_FILE_TEST_IS_DIR) && !g_file_test(path, G_FILE_TEST_IS_SYMLINK)) {
+        GDir *d = g_dir_open(path, 0, NULL);
+        const char *name;
+        while (d != NULL && (name = g_dir_read_name(d)) != NULL) {
+            char *child = g_build_filename(path, name, NULL);
+            sc_test_remove_tree(child);
+            g_free(child);
+        }
+        if (d != NULL)
+            g_dir_close(d);
+        g_rmdir(path);
+    } else {
+        g_unlink(path);
+    }
 }
 
 #endif
