@@ -395,6 +395,18 @@ sc_template_parse(const char *data, gsize len, const char *path, GError **error)
 {
     g_autoptr(GKeyFile) kf = g_key_file_new();
     GError *local = NULL;
+    // UTF-8, a BOM allowed: anything else would reach the certificate, or a message, garbled.
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+        data += 3;
+        len -= 3;
+    }
+    const char *bad = NULL;
+    if (!g_utf8_validate(data, (gssize)len, &bad)) {
+        g_set_error(error, SC_ERROR, SC_ERROR_INPUT,
+                    "%s: byte %" G_GSIZE_FORMAT " is not UTF-8 (or a NUL); save the file as UTF-8",
+                    path, (gsize)(bad - data));
+        return NULL;
+    }
     if (!g_key_file_load_from_data(kf, data, len, G_KEY_FILE_NONE, &local)) {
         g_set_error(error, SC_ERROR, SC_ERROR_INPUT, "%s: %s", path, local->message);
         g_error_free(local);

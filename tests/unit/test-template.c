@@ -179,6 +179,14 @@ test_bad_template_all_problems(void)
             g_error("no '%s' in:\n%s", want[i], error->message);
     g_clear_error(&error);
 
+    // Not UTF-8 (GBK 姓名): refused at once, the message itself valid UTF-8.
+    const char gbk[] = "[template]\nname = \xd0\xd5\xc3\xfb\n";
+    g_assert_null(sc_template_parse(gbk, sizeof gbk - 1, "gbk.ini", &error));
+    g_assert_error(error, SC_ERROR, SC_ERROR_INPUT);
+    g_assert_true(g_utf8_validate(error->message, -1, NULL));
+    g_assert_nonnull(strstr(error->message, "byte 18 is not UTF-8"));
+    g_clear_error(&error);
+
     g_assert_null(sc_template_parse("not an ini", 10, "x.ini", &error));
     g_assert_error(error, SC_ERROR, SC_ERROR_INPUT);
     g_clear_error(&error);
