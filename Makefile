@@ -9,12 +9,13 @@ CC       ?= cc
 CFLAGS   ?= -O2 -g
 SAN      ?=
 SC_CFLAGS = -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L \
-            -DSC_DATADIR='"$(DATADIR)"' -Isrc $(PKG_CFLAGS) $(SAN)
+            -DSC_DATADIR='"$(DATADIR)"' -DSC_LOCALEDIR='"$(LOCALEDIR)"' -Isrc $(PKG_CFLAGS) $(SAN)
 LDLIBS_SC = $(PKG_LIBS) -lcsv -lm
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
 DATADIR ?= $(PREFIX)/share/skillcert
+LOCALEDIR ?= $(PREFIX)/share/locale
 BUILD   ?= build
 
 # Every src/*.c but main.c is a library module; LIB_MODULES restricts the set (for working on
@@ -26,6 +27,12 @@ BIN          = skillcert
 UNIT_TESTS   = $(basename $(notdir $(wildcard tests/unit/test-*.c)))
 UNIT_BINS    = $(UNIT_TESTS:%=$(BUILD)/tests/%)
 FUZZERS      = $(basename $(notdir $(wildcard tests/fuzz/fuzz-*.c)))
+# Message catalogues: po/LANG.po → locale/LANG/LC_MESSAGES/skillcert.mo, where cli.c finds them
+# in the source tree (installed: $(LOCALEDIR)).  po/README.md: how the catalogue is kept.
+LINGUAS      = $(basename $(notdir $(wildcard po/*.po)))
+MO_FILES     = $(LINGUAS:%=locale/%/LC_MESSAGES/skillcert.mo)
+XGETTEXT     = xgettext --keyword=_ --keyword=N_ --keyword=g_dngettext:2,3 --from-code=UTF-8 \
+               --package-name=skillcert --add-comments=TRANSLATORS: --sort-by-file
 
 ifeq ($(V),1)
 Q =
@@ -33,9 +40,10 @@ else
 Q = @
 endif
 
-.PHONY: all setup example check check-run asan leakcheck fuzz bench lint format install uninstall clean unit
+.PHONY: all setup example check check-run asan leakcheck fuzz bench lint format install uninstall clean unit \
+        pot update-po
 
-all: $(BUILD)/$(BIN) $(BIN)
+all: $(BUILD)/$(BIN) $(BIN) $(MO_FILES)
 
 $(BIN): $(BUILD)/$(BIN)
 	$(Q)cp $< $@
@@ -59,6 +67,21 @@ $(BUILD)/obj $(BUILD)/tests:
 	$(Q)mkdir -p $@
 
 unit: $(UNIT_BINS)
+
+# msgfmt --check: the format directives of each translation match its English (c-format).
+locale/%/LC_MESSAGES/skillcert.mo: po/%.po
+	@$(if $(Q),echo "  MSGFMT  $<")
+	$(Q)mkdir -p $(dir $@)
+	$(Q)msgfmt --check -o $@ $<
+
+# The template of every message in src/, and the translations merged with it (then translate
+# what is new or fuzzy in po/LANG.po).
+pot:
+	$(Q)ls src/*.c >po/POTFILES
+	$(Q)$(XGETTEXT) -o po/skillcert.pot --files-from=po/POTFILES
+
+update-po: pot
+	$(Q)for l in $(LINGUAS); do msgmerge --quiet --update --backup=none po/$$l.po po/skillcert.pot; done
 
 # Install whatever is missing on a Debian machine (build libraries, fonts, test tools).
 setup:
@@ -117,10 +140,15 @@ install: all
 	install -m 644 doc/skillcert.1 $(DESTDIR)$(PREFIX)/share/man/man1/skillcert.1
 	install -m 644 templates/*.ini $(DESTDIR)$(DATADIR)/templates/
 	install -m 644 fonts/README.md $(DESTDIR)$(DATADIR)/fonts/
+	for l in $(LINGUAS); do \
+	    install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
+	    install -m 644 locale/$$l/LC_MESSAGES/skillcert.mo $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/ || exit 1; \
+	done
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/$(BIN) $(DESTDIR)$(PREFIX)/share/man/man1/skillcert.1
 	rm -rf $(DESTDIR)$(DATADIR)
+	for l in $(LINGUAS); do rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/skillcert.mo; done
 
 clean:
-	rm -rf build $(BIN) out
+	rm -rf build $(BIN) out locale

@@ -3,7 +3,7 @@
 # Installs only the packages that are missing; safe to run again.
 set -eu
 
-PKGS="build-essential pkg-config clang libclang-rt-14-dev
+PKGS="build-essential pkg-config clang libclang-rt-14-dev gettext
 libcairo2-dev libpango1.0-dev libglib2.0-dev libfontconfig-dev
 libqrencode-dev libpng-dev libjpeg-dev libsqlite3-dev libcsv-dev
 fonts-lxgw-wenkai
@@ -30,4 +30,11 @@ if ! locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then
     SUDO=""
     [ "$(id -u)" -eq 0 ] || SUDO="sudo"
     $SUDO localedef -i de_DE -f UTF-8 de_DE.UTF-8 || echo "setup: could not build de_DE.UTF-8 locale"
+fi
+
+# The Chinese locale of the users, for the translated messages (po/zh_CN.po, tests/cli/test-i18n.sh).
+if ! locale -a 2>/dev/null | grep -qi '^zh_CN\.utf-\?8$'; then
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO localedef -i zh_CN -f UTF-8 zh_CN.UTF-8 || echo "setup: could not build zh_CN.UTF-8 locale"
 fi

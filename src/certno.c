@@ -2,6 +2,8 @@
 // province profiles (SPEC §3; seeds/004 附件4 一–三, 000 附件3, 001 附件6, 002 附件5).
 #include "certno.h"
 
+#include "i18n.h"
+
 #include <string.h>
 
 typedef struct {
@@ -65,15 +67,15 @@ level_name(int level)
 static const struct {
     const char *name;     // as sc_profile_from_name() takes it
     const char *province; // the province the profile requires, or NULL for any
-    const char *label;    // for messages
-    const char *place;    // the province, for messages
+    const char *label;    // for messages (N_(): translated where shown)
+    const char *place;    // the province, for messages (N_())
 } profiles[] = {
-    [SC_PROFILE_NATIONAL] = {"national", NULL, "national", NULL},
-    [SC_PROFILE_GUIZHOU] = {"guizhou", "52", "Guizhou", "Guizhou"},
-    [SC_PROFILE_GUANGDONG] = {"guangdong", "44", "Guangdong", "Guangdong"},
-    [SC_PROFILE_LIAONING] = {"liaoning", "21", "Liaoning", "Liaoning"},
-    [SC_PROFILE_CHONGQING_TS] = {"chongqing-ts", "50", "Chongqing technician schools",
-                                 "Chongqing"},
+    [SC_PROFILE_NATIONAL] = {"national", NULL, N_("national"), NULL},
+    [SC_PROFILE_GUIZHOU] = {"guizhou", "52", N_("Guizhou"), N_("Guizhou")},
+    [SC_PROFILE_GUANGDONG] = {"guangdong", "44", N_("Guangdong"), N_("Guangdong")},
+    [SC_PROFILE_LIAONING] = {"liaoning", "21", N_("Liaoning"), N_("Liaoning")},
+    [SC_PROFILE_CHONGQING_TS] = {"chongqing-ts", "50", N_("Chongqing technician schools"),
+                                 N_("Chongqing")},
 };
 
 static gboolean
@@ -181,24 +183,24 @@ typedef enum {
 
 typedef struct {
     field_kind kind;
-    int first, last; // positions, 1-based, inclusive
-    const char *name;
+    int first, last;  // positions, 1-based, inclusive
+    const char *name; // for messages (N_())
 } field;
 
 // The number's structure (004 附件4 一 表1): the same seven parts everywhere; Guangdong
 // (004 附件4 二(四)) and Liaoning (002 附件5 四) split positions 8–13 into three.
 static const field fields_flat[] = {
-    {F_CATEGORY, 1, 1, "category"},         {F_ROUTE, 2, 5, "institution code"},
-    {F_PROVINCE, 6, 7, "province code"},    {F_SITE, 8, 13, "site sequence"},
-    {F_YEAR, 14, 15, "year"},               {F_LEVEL, 16, 16, "level"},
-    {F_SERIAL, 17, 22, "serial"},
+    {F_CATEGORY, 1, 1, N_("category")},         {F_ROUTE, 2, 5, N_("institution code")},
+    {F_PROVINCE, 6, 7, N_("province code")},    {F_SITE, 8, 13, N_("site sequence")},
+    {F_YEAR, 14, 15, N_("year")},               {F_LEVEL, 16, 16, N_("level")},
+    {F_SERIAL, 17, 22, N_("serial")},
 };
 static const field fields_split[] = {
-    {F_CATEGORY, 1, 1, "category"},      {F_ROUTE, 2, 5, "institution code"},
-    {F_PROVINCE, 6, 7, "province code"}, {F_CITY, 8, 9, "city code"},
-    {F_UNIT, 10, 10, "unit type"},       {F_ORDER, 11, 13, "order"},
-    {F_YEAR, 14, 15, "year"},            {F_LEVEL, 16, 16, "level"},
-    {F_SERIAL, 17, 22, "serial"},
+    {F_CATEGORY, 1, 1, N_("category")},      {F_ROUTE, 2, 5, N_("institution code")},
+    {F_PROVINCE, 6, 7, N_("province code")}, {F_CITY, 8, 9, N_("city code")},
+    {F_UNIT, 10, 10, N_("unit type")},       {F_ORDER, 11, 13, N_("order")},
+    {F_YEAR, 14, 15, N_("year")},            {F_LEVEL, 16, 16, N_("level")},
+    {F_SERIAL, 17, 22, N_("serial")},
 };
 
 static const field *
@@ -217,8 +219,8 @@ static char *
 positions(const field *f)
 {
     if (f->first == f->last)
-        return g_strdup_printf("position %d", f->first);
-    return g_strdup_printf("positions %d–%d", f->first, f->last);
+        return g_strdup_printf(_("position %d"), f->first);
+    return g_strdup_printf(_("positions %d–%d"), f->first, f->last);
 }
 
 // What kind of character C is, for "found X where a digit is expected" messages.
@@ -226,30 +228,31 @@ static const char *
 describe_char(gunichar c)
 {
     if (c >= 'a' && c <= 'z')
-        return "a lower-case letter";
+        return _("a lower-case letter");
     if (c >= 'A' && c <= 'Z')
-        return "a capital letter";
+        return _("a capital letter");
     if (c >= '0' && c <= '9')
-        return "a digit";
+        return _("a digit");
     if (c == ' ')
-        return "a space";
+        return _("a space");
     if (c >= 0xFF10 && c <= 0xFF19)
-        return "a full-width digit";
+        return _("a full-width digit");
     if ((c >= 0xFF21 && c <= 0xFF3A) || (c >= 0xFF41 && c <= 0xFF5A))
-        return "a full-width letter";
+        return _("a full-width letter");
     if (c == 0x3000)
-        return "a full-width space";
+        return _("a full-width space");
     if (g_unichar_iscntrl(c))
-        return "a control character";
+        return _("a control character");
     if (c < 0x80)
-        return "punctuation";
-    return "not ASCII";
+        return _("punctuation");
+    return _("not ASCII");
 }
 
-// C as a message shows it: 'x' when printable, else U+XXXX.
-static void
-append_char(GString *s, gunichar c)
+// C as a message shows it: 'x' when printable, else U+XXXX.  Caller frees with g_free().
+static char *
+show_char(gunichar c)
 {
+    GString *s = g_string_new(NULL);
     if (g_unichar_isprint(c) && c != ' ' && c != 0x3000) {
         g_string_append_c(s, '\'');
         g_string_append_unichar(s, c);
@@ -257,6 +260,7 @@ append_char(GString *s, gunichar c)
     } else {
         g_string_append_printf(s, "U+%04" G_GINT32_MODIFIER "X", (gint32)c);
     }
+    return g_string_free(s, /*free_segment*/ FALSE);
 }
 
 // The state of one check: the characters, and the problems found so far.
@@ -265,6 +269,7 @@ typedef struct {
     char ascii[SC_CERTNO_LEN + 1]; // the characters where ASCII, else '?'
     sc_profile profile;
     GPtrArray *problems; // char *, one line each
+    GArray *firsts;      // int, parallel: the first position of the problem's field, or 0
 } checker;
 
 static void G_GNUC_PRINTF(3, 4)
@@ -281,6 +286,8 @@ problem(checker *c, const field *f, const char *format, ...)
     g_string_append_vprintf(line, format, args);
     va_end(args);
     g_ptr_array_add(c->problems, g_string_free(line, /*free_segment*/ FALSE));
+    int first = f != NULL ? f->first : 0;
+    g_array_append_val(c->firsts, first);
 }
 
 // Check that every character of F has the right class (a letter at position 1, digits
@@ -296,13 +303,17 @@ check_class(checker *c, const field *f)
         if (ok)
             continue;
         if (bad->len > 0)
-            g_string_append(bad, ", ");
-        append_char(bad, ch);
+            // TRANSLATORS: between the wrong characters of one field: "'a' at position 3 is
+            // a lower-case letter, ' ' at position 4 is a space".
+            g_string_append(bad, _(", "));
+        g_autofree char *shown = show_char(ch);
         if (f->first != f->last)
-            g_string_append_printf(bad, " at position %d", p);
-        g_string_append_printf(bad, " is %s", describe_char(ch));
-        if (f->kind == F_CATEGORY && ch >= 'a' && ch <= 'z')
-            g_string_append(bad, " (write it in capitals)");
+            g_string_append_printf(bad, _("%s at position %d is %s"), shown, p, describe_char(ch));
+        else if (f->kind == F_CATEGORY && ch >= 'a' && ch <= 'z')
+            g_string_append_printf(bad, _("%s is %s (write it in capitals)"), shown,
+                                   describe_char(ch));
+        else
+            g_string_append_printf(bad, _("%s is %s"), shown, describe_char(ch));
     }
     gboolean clean = bad->len == 0;
     if (!clean) {
@@ -317,9 +328,9 @@ check_class(checker *c, const field *f)
                 g_string_append_printf(raw, "U+%04" G_GINT32_MODIFIER "X", (gint32)ch);
         }
         if (f->kind == F_CATEGORY)
-            problem(c, f, "category %s; expected the capital letter Y or S", bad->str);
+            problem(c, f, _("category %s; expected the capital letter Y or S"), bad->str);
         else
-            problem(c, f, "%s \"%s\" is not all digits: %s", f->name, raw->str, bad->str);
+            problem(c, f, _("%s \"%s\" is not all digits: %s"), _(f->name), raw->str, bad->str);
         g_string_free(raw, /*free_segment*/ TRUE);
     }
     g_string_free(bad, /*free_segment*/ TRUE);
@@ -350,31 +361,32 @@ check_value(checker *c, const field *f, char category)
         // Y 用人单位 or S 社会培训评价组织 (004 附件4 二(一) 表2); Chongqing technician schools
         // are always S (001 附件6 二(一)).
         if (v[0] != 'Y' && v[0] != 'S')
-            problem(c, f, "category %c does not exist; expected Y (用人单位) or S (社会培训评价组织)",
+            problem(c, f,
+                    _("category %c does not exist; expected Y (用人单位) or S (社会培训评价组织)"),
                     v[0]);
         else if (c->profile == SC_PROFILE_CHONGQING_TS && v[0] != 'S')
-            problem(c, f, "category %c is not allowed for %s; expected S", v[0],
-                    profiles[c->profile].label);
+            problem(c, f, _("category %c is not allowed for %s; expected S"), v[0],
+                    _(profiles[c->profile].label));
         break;
     case F_ROUTE:
         // 0000 filed with the province, 0001–9999 filed with the Ministry (004 附件4 二(二) 表3);
         // Chongqing technician schools are filed with the city: always 0000 (001 附件6 二(二)).
         if (c->profile == SC_PROFILE_CHONGQING_TS && strcmp(v, "0000") != 0)
-            problem(c, f, "institution code %s is not allowed for %s; expected 0000", v,
-                    profiles[c->profile].label);
+            problem(c, f, _("institution code %s is not allowed for %s; expected 0000"), v,
+                    _(profiles[c->profile].label));
         break;
     case F_PROVINCE: {
         // 004 附件4 二(三) 表4; a province profile fixes its code (000 附件3 3: 贵州 52;
         // 001 附件6 二(三): 重庆 50; 002 附件5 三: 辽宁 21; 004 附件4 三: 广东 44).
         const char *name = sc_province_name(v);
         if (name == NULL && want != NULL)
-            problem(c, f, "province code %s does not exist (%s is %s)", v,
-                    profiles[c->profile].place, want);
+            problem(c, f, _("province code %s does not exist (%s is %s)"), v,
+                    _(profiles[c->profile].place), want);
         else if (name == NULL)
-            problem(c, f, "province code %s does not exist", v);
+            problem(c, f, _("province code %s does not exist"), v);
         else if (want != NULL && strcmp(v, want) != 0)
-            problem(c, f, "province code %s (%s) is not %s %s", v, name,
-                    profiles[c->profile].place, want);
+            problem(c, f, _("province code %s (%s) is not %s %s"), v, name,
+                    _(profiles[c->profile].place), want);
         break;
     }
     case F_SITE:
@@ -383,39 +395,43 @@ check_value(checker *c, const field *f, char category)
         // since every sequence in the seeds counts from 1 and no structured province can
         // produce it (Guangdong's unit type and Liaoning's city are never 0).
         if (strcmp(v, "000000") == 0)
-            problem(c, f, "site sequence 000000 is never assigned; sequences run 000001–999999");
+            problem(c, f,
+                    _("site sequence 000000 is never assigned; sequences run 000001–999999"));
         break;
     case F_CITY:
         if (sc_profile_city_name(c->profile, v) != NULL)
             break;
         if (c->profile == SC_PROFILE_GUANGDONG) // 004 附件4 表5
             problem(c, f,
-                    "city code %s does not exist in Guangdong; expected 00 (省本级), 01–09, "
-                    "12–20 or 51–53",
+                    _("city code %s does not exist in Guangdong; expected 00 (省本级), 01–09, "
+                      "12–20 or 51–53"),
                     v);
         else // 002 附件5 四
-            problem(c, f, "city code %s does not exist in Liaoning; expected 01–14", v);
+            problem(c, f, _("city code %s does not exist in Liaoning; expected 01–14"), v);
         break;
     case F_UNIT:
         if (c->profile == SC_PROFILE_LIAONING) {
             // 002 附件5 四: 1–6.
             if (sc_profile_unit_type_name(c->profile, 'Y', v[0]) == NULL)
-                problem(c, f, "unit type %s does not exist in Liaoning; expected 1–6", v);
+                problem(c, f, _("unit type %s does not exist in Liaoning; expected 1–6"), v);
         } else if (category == 'Y' || category == 'S') {
             // 004 附件4 二(四)2: 表6-1 for Y (1–3), 表6-2 for S (1–4).
             if (sc_profile_unit_type_name(c->profile, category, v[0]) == NULL)
-                problem(c, f, "unit type %s does not exist for category %c in Guangdong; "
-                        "expected %s", v, category, category == 'Y' ? "1–3" : "1–4");
+                problem(c, f,
+                        _("unit type %s does not exist for category %c in Guangdong; "
+                          "expected %s"),
+                        v, category, category == 'Y' ? "1–3" : "1–4");
         } else if (v[0] < '1' || v[0] > '4') {
-            problem(c, f, "unit type %s does not exist in Guangdong; expected 1–3 for Y, 1–4 "
-                    "for S", v);
+            problem(c, f,
+                    _("unit type %s does not exist in Guangdong; expected 1–3 for Y, 1–4 for S"),
+                    v);
         }
         break;
     case F_ORDER:
         // Guangdong: 000–999 (004 附件4 二(四)3).  Liaoning: "按照备案先后顺序赋码" (002 附件5
         // 四); every filing number in 002 附件8/9 counts from 001, so 000 is refused.
         if (c->profile == SC_PROFILE_LIAONING && strcmp(v, "000") == 0)
-            problem(c, f, "order 000 is never assigned in Liaoning; orders run 001–999");
+            problem(c, f, _("order 000 is never assigned in Liaoning; orders run 001–999"));
         break;
     case F_YEAR:
         // Any two digits: the last two of the year of issue (004 附件4 二(五)).
@@ -425,39 +441,42 @@ check_value(checker *c, const field *f, char category)
         if (sc_profile_allows_level(c->profile, level))
             break;
         if (c->profile == SC_PROFILE_CHONGQING_TS && level_name(level) != NULL)
-            problem(c, f, "level %d (%s) is not issued by %s; expected 3, 4, 5 or 9 (预备技师)",
-                    level, level_name(level), profiles[c->profile].label);
+            problem(c, f, _("level %d (%s) is not issued by %s; expected 3, 4, 5 or 9 (预备技师)"),
+                    level, level_name(level), _(profiles[c->profile].label));
         else if (c->profile == SC_PROFILE_CHONGQING_TS)
-            problem(c, f, "level %d does not exist; expected 3, 4, 5 or 9 (预备技师)", level);
+            problem(c, f, _("level %d does not exist; expected 3, 4, 5 or 9 (预备技师)"), level);
         else if (level == 9)
-            problem(c, f, "level 9 (预备技师) is issued only by Chongqing technician schools "
-                    "(profile chongqing-ts); expected 1–5");
+            problem(c, f,
+                    _("level 9 (预备技师) is issued only by Chongqing technician schools "
+                      "(profile chongqing-ts); expected 1–5"));
         else
-            problem(c, f, "level %d does not exist; expected 1–5", level);
+            problem(c, f, _("level %d does not exist; expected 1–5"), level);
         break;
     }
     case F_SERIAL:
         // 000001–999999 (004 附件4 二(七); not 000 附件3's 00001–99999, SPEC §3).
         if (strcmp(v, "000000") == 0)
-            problem(c, f, "serial 000000 does not exist; serials run 000001–999999");
+            problem(c, f, _("serial 000000 does not exist; serials run 000001–999999"));
         break;
     }
 }
 
 // Check TEXT as the first LENGTH positions of a number (22, or 13 for a prefix) under PROFILE.
 // Fills *OUT as far as LENGTH reaches (when OUT is non-NULL) and returns TRUE, or returns FALSE
-// with *ERROR listing every problem, one per line.
+// with *ERROR listing every problem, one per line, each also handed to FUNC (when not NULL).
 static gboolean
-check_number(const char *text, int length, sc_profile profile, sc_certno *out, GError **error)
+check_number(const char *text, int length, sc_profile profile, sc_certno *out,
+             sc_certno_problem_func func, gpointer data, GError **error)
 {
     checker c = {.profile = profile};
     c.problems = g_ptr_array_new_with_free_func(g_free);
+    c.firsts = g_array_new(FALSE, FALSE, sizeof(int));
     const char *end = NULL;
 
     if (!g_utf8_validate(text, -1, &end)) {
         // Not text at all: nothing else can be said about positions.
-        problem(&c, NULL, "not valid UTF-8 text (byte 0x%02X at byte %" G_GSIZE_FORMAT ")",
-                (guint)(guchar)*end, (gsize)(end - text));
+        problem(&c, NULL, _("not valid UTF-8 text (byte 0x%02X at byte %zu)"),
+                (guint)(guchar)*end, (size_t)(end - text));
         goto out;
     }
 
@@ -466,16 +485,18 @@ check_number(const char *text, int length, sc_profile profile, sc_certno *out, G
         // A wrong length shifts every field: one problem, with the length found
         // (004 附件4 一: 1 letter + 21 digits; 000 附件3's 20-character examples fail here).
         if (n == 0)
-            problem(&c, NULL, "length: the number is empty; expected %d characters", length);
+            problem(&c, NULL, _("length: the number is empty; expected %d characters"), length);
         else
-            problem(&c, NULL, "length: found %ld characters, expected %d (%s)", n, length,
-                    length == SC_CERTNO_LEN ? "a capital letter and 21 digits"
-                                            : "positions 1–13: a capital letter and 12 digits");
+            problem(&c, NULL, _("length: found %ld characters, expected %d (%s)"), n, length,
+                    length == SC_CERTNO_LEN ? _("a capital letter and 21 digits")
+                                            : _("positions 1–13: a capital letter and 12 digits"));
         for (const char *p = text; *p != '\0'; p = g_utf8_next_char(p)) {
             gunichar ch = g_utf8_get_char(p);
             if (ch == ' ' || ch == '\t' || ch == 0x3000 || ch == '-') {
-                problem(&c, NULL, "the number contains spaces or separators; write the %d "
-                        "characters together", length);
+                problem(&c, NULL,
+                        _("the number contains spaces or separators; write the %d characters "
+                          "together"),
+                        length);
                 break;
             }
         }
@@ -503,6 +524,9 @@ check_number(const char *text, int length, sc_profile profile, sc_certno *out, G
     }
 
 out:
+    for (guint i = 0; func != NULL && i < c.problems->len; i++)
+        func(g_array_index(c.firsts, int, i), g_ptr_array_index(c.problems, i), data);
+    g_array_unref(c.firsts);
     if (c.problems->len > 0) {
         g_ptr_array_add(c.problems, NULL);
         char *message = g_strjoinv("\n", (char **)c.problems->pdata);
@@ -533,7 +557,16 @@ sc_certno_check_prefix(const char *prefix, sc_profile profile, GError **error)
 {
     g_return_val_if_fail(prefix != NULL, FALSE);
     g_return_val_if_fail(profile_is_valid(profile), FALSE);
-    return check_number(prefix, SC_CERTNO_PREFIX_LEN, profile, NULL, error);
+    return check_number(prefix, SC_CERTNO_PREFIX_LEN, profile, NULL, NULL, NULL, error);
+}
+
+gboolean
+sc_certno_check_prefix_each(const char *prefix, sc_profile profile, sc_certno_problem_func func,
+                            gpointer data)
+{
+    g_return_val_if_fail(prefix != NULL && func != NULL, FALSE);
+    g_return_val_if_fail(profile_is_valid(profile), FALSE);
+    return check_number(prefix, SC_CERTNO_PREFIX_LEN, profile, NULL, func, data, NULL);
 }
 
 gboolean
@@ -542,7 +575,7 @@ sc_certno_parse(const char *text, sc_profile profile, sc_certno *out, GError **e
     g_return_val_if_fail(text != NULL, FALSE);
     g_return_val_if_fail(profile_is_valid(profile), FALSE);
     sc_certno parsed;
-    if (!check_number(text, SC_CERTNO_LEN, profile, &parsed, error))
+    if (!check_number(text, SC_CERTNO_LEN, profile, &parsed, NULL, NULL, error))
         return FALSE;
     if (out != NULL)
         *out = parsed;

@@ -59,6 +59,17 @@ gboolean sc_profile_allows_level(sc_profile profile, int level);
 // exist").  Borrows PREFIX.
 gboolean sc_certno_check_prefix(const char *prefix, sc_profile profile, GError **error);
 
+// One problem of a number: FIRST is the first position of the field it is about (1–22), or 0
+// for one about the number as a whole (its length, its encoding); MESSAGE is its line as
+// sc_certno_check_prefix() words it (translated).  Borrows MESSAGE for the call.
+typedef void (*sc_certno_problem_func)(int first, const char *message, gpointer data);
+
+// The same check as sc_certno_check_prefix(), handing each problem to FUNC with DATA instead of
+// joining them, so a caller can tell which field each is about without reading the words.
+// Returns TRUE when there is none.  Borrows PREFIX.
+gboolean sc_certno_check_prefix_each(const char *prefix, sc_profile profile,
+                                     sc_certno_problem_func func, gpointer data);
+
 // Parse and validate TEXT as a full number under PROFILE.  Returns TRUE and fills *OUT, or
 // FALSE with *ERROR set (SC_ERROR_INPUT) listing every problem as above (a wrong length is one
 // problem, reported with the length found).  Borrows TEXT.

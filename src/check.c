@@ -2,6 +2,7 @@
 #include "check.h"
 
 #include "certno.h"
+#include "i18n.h"
 #include "idcard.h"
 #include "level.h"
 #include "photo.h"
@@ -141,13 +142,13 @@ check_photo(sc_record *rec, const sc_check_options *opts, const char *file, sc_p
         double ratio = (double)info.width / info.height, want = sw / sh;
         if (info.width < min_w || info.height < min_h)
             sc_problems_add(problems, file, rec->row, SC_FIELD_PHOTO,
-                            "%s is %d × %d pixels, too coarse for print: a %g × %g mm photo "
-                            "needs at least %d × %d (200 dpi)",
+                            _("%s is %d × %d pixels, too coarse for print: a %g × %g mm photo "
+                              "needs at least %d × %d (200 dpi)"),
                             path, info.width, info.height, sw, sh, min_w, min_h);
         else if (fabs(ratio / want - 1) > PHOTO_RATIO_TOLERANCE)
             sc_problems_add(problems, file, rec->row, SC_FIELD_PHOTO,
-                            "%s is %d × %d pixels (%.2f:1); a %g × %g mm photo is %.2f:1 — use a "
-                            "2-inch (二寸) photo or crop it to that shape",
+                            _("%s is %d × %d pixels (%.2f:1); a %g × %g mm photo is %.2f:1 — use "
+                              "a 2-inch (二寸) photo or crop it to that shape"),
                             path, info.width, info.height, ratio, sw, sh, want);
     }
     if (error != NULL) {
@@ -170,7 +171,8 @@ check_record(sc_record *rec, const sc_check_options *opts, GHashTable *printed, 
     static const char *const required[] = {SC_FIELD_NAME, SC_FIELD_ID_NUMBER, SC_FIELD_OCCUPATION};
     for (guint i = 0; i < G_N_ELEMENTS(required); i++)
         if (sc_record_get(rec, required[i]) != NULL && is_blank(sc_record_get(rec, required[i])))
-            sc_problems_add(problems, file, row, required[i], "empty; every certificate needs it");
+            sc_problems_add(problems, file, row, required[i],
+                            _("empty; every certificate needs it"));
 
     // 证件类型 and 证件号码 (SPEC §4; GB 11643 for 居民身份证).
     const char *id_type = sc_record_get(rec, SC_FIELD_ID_TYPE);
@@ -186,13 +188,13 @@ check_record(sc_record *rec, const sc_check_options *opts, GHashTable *printed, 
                 sc_record_set(rec, SC_FIELD_ID_NUMBER, norm);
         } else if (g_utf8_strlen(id, -1) > 40) {
             g_set_error(&error, SC_ERROR, SC_ERROR_INPUT,
-                        "%ld characters is too long for a %s number", g_utf8_strlen(id, -1),
+                        _("%ld characters is too long for a %s number"), g_utf8_strlen(id, -1),
                         id_type);
         } else {
             for (const char *p = id; *p && error == NULL; p = g_utf8_next_char(p))
                 if (!g_unichar_isgraph(g_utf8_get_char(p)))
                     g_set_error(&error, SC_ERROR, SC_ERROR_INPUT,
-                                "contains a space or control character (U+%04X)",
+                                _("contains a space or control character (U+%04X)"),
                                 g_utf8_get_char(p));
         }
         if (error != NULL) {
@@ -205,7 +207,7 @@ check_record(sc_record *rec, const sc_check_options *opts, GHashTable *printed, 
     const char *code = sc_record_get(rec, SC_FIELD_OCCUPATION_CODE);
     if (!is_blank(code) && !occupation_code_ok(code))
         sc_problems_add(problems, file, row, SC_FIELD_OCCUPATION_CODE,
-                        "'%s' is not of the form N-NN-NN-NN (e.g. 4-01-02-01)", code);
+                        _("'%s' is not of the form N-NN-NN-NN (e.g. 4-01-02-01)"), code);
 
     // 工种名称: empty prints as two em dashes (SPEC §2).
     if (is_blank(sc_record_get(rec, SC_FIELD_WORK_TYPE)))
@@ -219,13 +221,13 @@ check_record(sc_record *rec, const sc_check_options *opts, GHashTable *printed, 
             ; // no column: reported once by the reader
         else if (is_blank(level))
             sc_problems_add(problems, file, row, SC_FIELD_LEVEL,
-                            "empty; write 一级/高级技师 … 五级/初级工, or 1 … 5");
+                            _("empty; write 一级/高级技师 … 五级/初级工, or 1 … 5"));
         else if ((code_n = sc_level_parse(level, &error)) == 0) {
             sc_problems_add(problems, file, row, SC_FIELD_LEVEL, "%s", error->message);
             g_clear_error(&error);
         } else if (!sc_profile_allows_level(profile, code_n)) {
             sc_problems_add(problems, file, row, SC_FIELD_LEVEL,
-                            "%s is not issued under the %s profile", sc_level_name(code_n),
+                            _("%s is not issued under the %s profile"), sc_level_name(code_n),
                             sc_profile_name(profile));
         } else {
             char digit[2] = {(char)('0' + code_n), 0};
@@ -239,7 +241,7 @@ check_record(sc_record *rec, const sc_check_options *opts, GHashTable *printed, 
     const char *date = sc_record_get(rec, SC_FIELD_ISSUE_DATE);
     if (!is_blank(date) && !sc_check_parse_date(date, &y, &m, &d))
         sc_problems_add(problems, file, row, SC_FIELD_ISSUE_DATE,
-                        "'%s' is not a date; write 2026-11-23 or 2026年11月23日", date);
+                        _("'%s' is not a date; write 2026-11-23 or 2026年11月23日"), date);
     char buf[16];
     g_snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
     sc_record_set(rec, SC_FIELD_ISSUE_DATE, buf);
@@ -263,15 +265,15 @@ check_record(sc_record *rec, const sc_check_options *opts, GHashTable *printed, 
         } else {
             if (inst != NULL && strncmp(number, inst->prefix, SC_CERTNO_PREFIX_LEN) != 0)
                 sc_problems_add(problems, file, row, SC_FIELD_NUMBER,
-                                "positions 1–13 are %.13s, but the institution's are %s", number,
-                                inst->prefix);
+                                _("positions 1–13 are %.13s, but the institution's are %s"),
+                                number, inst->prefix);
             if (n.year != y % 100)
                 sc_problems_add(problems, file, row, SC_FIELD_NUMBER,
-                                "positions 14–15 say 20%02d, but 发证日期 is %d", n.year, y);
+                                _("positions 14–15 say 20%02d, but 发证日期 is %d"), n.year, y);
             const char *lc = sc_record_get(rec, SC_FIELD_LEVEL_CODE);
             if (lc != NULL && n.level != lc[0] - '0')
                 sc_problems_add(problems, file, row, SC_FIELD_NUMBER,
-                                "position 16 is level %d, but 职业技能等级 is %s", n.level,
+                                _("position 16 is level %d, but 职业技能等级 is %s"), n.level,
                                 sc_record_get(rec, SC_FIELD_LEVEL));
         }
     }
@@ -293,9 +295,15 @@ check_record(sc_record *rec, const sc_check_options *opts, GHashTable *printed, 
         for (int i = 0; value != NULL && list[i] != NULL; i++) {
             char *w = g_strstrip(list[i]);
             if (*w != '\0' && strstr(value, w) != NULL) {
-                sc_problems_add(problems, file, row, key,
-                                "contains '%s', which %s certificates must not carry", w,
-                                profile == SC_PROFILE_GUANGDONG ? "Guangdong" : "this institution's");
+                if (profile == SC_PROFILE_GUANGDONG)
+                    sc_problems_add(problems, file, row, key,
+                                    _("contains '%s', which Guangdong certificates must not carry"),
+                                    w);
+                else
+                    sc_problems_add(problems, file, row, key,
+                                    _("contains '%s', which this institution's certificates must "
+                                      "not carry"),
+                                    w);
                 break; // one word per field is enough to act on
             }
         }
@@ -329,7 +337,8 @@ sc_check_records(sc_records *records, const sc_check_options *opts, sc_problems 
         guint first = GPOINTER_TO_UINT(g_hash_table_lookup(seen_cert, key));
         if (first != 0)
             sc_problems_add(problems, records->path, rec->row, SC_FIELD_ID_NUMBER,
-                            "the same holder, occupation, work type and level as row %u", first);
+                            _("the same holder, occupation, work type and level as row %u"),
+                            first);
         else
             g_hash_table_insert(seen_cert, g_strdup(key), GUINT_TO_POINTER(rec->row));
 
@@ -338,7 +347,7 @@ sc_check_records(sc_records *records, const sc_check_options *opts, sc_problems 
             guint at = GPOINTER_TO_UINT(g_hash_table_lookup(seen_number, number));
             if (at != 0)
                 sc_problems_add(problems, records->path, rec->row, SC_FIELD_NUMBER,
-                                "%s is already given to row %u", number, at);
+                                _("%s is already given to row %u"), number, at);
             else
                 g_hash_table_insert(seen_number, g_strdup(number), GUINT_TO_POINTER(rec->row));
         }

@@ -4,6 +4,7 @@
 #include "certno.h"
 #include "check.h"
 #include "error.h"
+#include "i18n.h"
 #include "institution.h"
 #include "layout.h"
 #include "level.h"
@@ -84,6 +85,19 @@ data_path(const char *sub)
     return g_build_filename(SC_DATADIR, sub, NULL);
 }
 
+// Where the message catalogues are (LANG/LC_MESSAGES/skillcert.mo): the locale/ folder that
+// data_path() finds (the source tree's, built by make), else the installed SC_LOCALEDIR.
+// Caller frees with g_free().
+static char *
+locale_dir(void)
+{
+    char *dir = data_path("locale");
+    if (g_file_test(dir, G_FILE_TEST_IS_DIR))
+        return dir;
+    g_free(dir);
+    return g_strdup(SC_LOCALEDIR);
+}
+
 static int
 report(GError *error)
 {
@@ -152,7 +166,7 @@ job_load(job *j, const char *records_path, gboolean raster, sc_problems *problem
     }
     if (o->offset != NULL && !parse_offset(o->offset, &j->offset_x, &j->offset_y)) {
         g_set_error(error, SC_ERROR, SC_ERROR_USAGE,
-                    "--offset %s: write X,Y in millimetres, each within ±50, e.g. 1.5,-0.8",
+                    _("--offset %s: write X,Y in millimetres, each within ±50, e.g. 1.5,-0.8"),
                     o->offset);
         return FALSE;
     }
@@ -167,7 +181,7 @@ job_load(job *j, const char *records_path, gboolean raster, sc_problems *problem
             enc = SC_ENCODING_GB18030;
         else if (g_ascii_strcasecmp(o->encoding, "auto") != 0) {
             g_set_error(error, SC_ERROR, SC_ERROR_USAGE,
-                        "--encoding %s: write utf-8, gbk (GB 18030) or auto", o->encoding);
+                        _("--encoding %s: write utf-8, gbk (GB 18030) or auto"), o->encoding);
             return FALSE;
         }
     }
@@ -180,7 +194,7 @@ job_load(job *j, const char *records_path, gboolean raster, sc_problems *problem
     if (o->date != NULL) {
         if (!sc_check_parse_date(o->date, &copt.batch_year, &copt.batch_month, &copt.batch_day)) {
             g_set_error(error, SC_ERROR, SC_ERROR_USAGE,
-                        "--date %s: write a date such as 2026-11-23", o->date);
+                        _("--date %s: write a date such as 2026-11-23"), o->date);
             return FALSE;
         }
     } else {
@@ -243,7 +257,7 @@ static void
 print_notes(GPtrArray *notes)
 {
     for (guint i = 0; i < notes->len; i++)
-        fprintf(stderr, "skillcert: note: %s\n", (const char *)g_ptr_array_index(notes, i));
+        fprintf(stderr, _("skillcert: note: %s\n"), (const char *)g_ptr_array_index(notes, i));
 }
 
 // Give every record of RECS its number through the institution's register or as given.
@@ -358,10 +372,12 @@ run_job(job_options *o, const char *records_path, gboolean preview)
             break;
     }
     if (recs->len == 0 && sc_problems_count(problems) == 0) {
-        g_set_error(&error, SC_ERROR, preview && o->row ? SC_ERROR_USAGE : SC_ERROR_INPUT,
-                    preview && o->row ? "%s: no record starts at row %d (row 1 is the header)"
-                                      : "%s: no records",
-                    records_path, o->row);
+        if (preview && o->row)
+            g_set_error(&error, SC_ERROR, SC_ERROR_USAGE,
+                        _("%s: no record starts at row %d (row 1 is the header)"), records_path,
+                        o->row);
+        else
+            g_set_error(&error, SC_ERROR, SC_ERROR_INPUT, _("%s: no records"), records_path);
         goto out;
     }
 
@@ -397,11 +413,12 @@ run_job(job_options *o, const char *records_path, gboolean preview)
         goto out;
 
     if (preview)
-        printf("%s: row %u, %s → %s\n", records_path, ((sc_record *)recs->pdata[0])->row,
+        printf(_("%s: row %u, %s → %s\n"), records_path, ((sc_record *)recs->pdata[0])->row,
                sc_record_get(recs->pdata[0], SC_FIELD_NUMBER), o->output);
     else
-        printf("%s: %u certificate%s → %s\n", records_path, recs->len, recs->len == 1 ? "" : "s",
-               o->split ? o->split : o->output);
+        printf(g_dngettext(GETTEXT_PACKAGE, "%s: %u certificate → %s\n",
+                           "%s: %u certificates → %s\n", recs->len),
+               records_path, recs->len, o->split ? o->split : o->output);
 
 out:
     sc_sink_abort(sink);
@@ -432,16 +449,21 @@ run_check(job_options *o, const char *records_path)
             sc_page_free(prepare(&j, rec, problems));
     }
     sc_problems_sort(problems);
-    guint n = sc_problems_count(problems);
+    guint n = sc_problems_count(problems), m = j.records->records->len;
     for (guint i = 0; i < n; i++)
         printf("%s\n", sc_problems_get(problems, i));
     if (n > 0) {
-        printf("%u problem%s found in %u record%s\n", n, n == 1 ? "" : "s",
-               j.records->records->len, j.records->records->len == 1 ? "" : "s");
+        // Two counts, each with its own plural: the records part is made first.
+        g_autofree char *in =
+            g_strdup_printf(g_dngettext(GETTEXT_PACKAGE, "%u record", "%u records", m), m);
+        printf(g_dngettext(GETTEXT_PACKAGE, "%1$u problem found in %2$s\n",
+                           "%1$u problems found in %2$s\n", n),
+               n, in);
         status = 1;
     } else {
-        printf("%s: %u record%s, no problems\n", records_path, j.records->records->len,
-               j.records->records->len == 1 ? "" : "s");
+        printf(g_dngettext(GETTEXT_PACKAGE, "%s: %u record, no problems\n",
+                           "%s: %u records, no problems\n", m),
+               records_path, m);
     }
 out:
     job_clear(&j);
@@ -449,17 +471,19 @@ out:
 }
 
 // Parse a subcommand's options; the remaining arguments stay in ARGV.  Returns 0, or the exit
-// status to stop with (2 for usage, 0 after --help).
+// status to stop with (2 for usage, 0 after --help).  USAGE, SUMMARY and the entries' texts are
+// untranslated (N_()): GOption translates them when it shows them.
 static int
 parse_options(const char *usage, const char *summary, GOptionEntry *entries, int *argc,
               char ***argv, int want_args)
 {
     g_autoptr(GOptionContext) ctx = g_option_context_new(usage);
+    g_option_context_set_translation_domain(ctx, GETTEXT_PACKAGE);
     g_option_context_set_summary(ctx, summary);
-    g_option_context_add_main_entries(ctx, entries, NULL);
+    g_option_context_add_main_entries(ctx, entries, GETTEXT_PACKAGE);
     GError *error = NULL;
     if (!g_option_context_parse(ctx, argc, argv, &error)) {
-        fprintf(stderr, "skillcert: %s (see --help)\n", error->message);
+        fprintf(stderr, _("skillcert: %s (see --help)\n"), error->message);
         g_error_free(error);
         return 2;
     }
@@ -473,17 +497,17 @@ parse_options(const char *usage, const char *summary, GOptionEntry *entries, int
 
 #define JOB_ENTRIES(o)                                                                           \
     {"template", 't', 0, G_OPTION_ARG_FILENAME, &(o).template_path,                              \
-     "Template file (default: the installed templates/national.ini)", "TEMPLATE"},                \
+     N_("Template file (default: the installed templates/national.ini)"), N_("TEMPLATE")},        \
     {"institution", 'i', 0, G_OPTION_ARG_FILENAME, &(o).institution_path,                         \
-     "Institution file: name, number prefix, profile, seal", "INSTITUTION"},                      \
+     N_("Institution file: name, number prefix, profile, seal"), N_("INSTITUTION")},              \
     {"photos", 0, 0, G_OPTION_ARG_FILENAME, &(o).photos,                                          \
-     "Photo folder (default: photos/ beside RECORDS, else RECORDS' folder)", "DIR"},              \
+     N_("Photo folder (default: photos/ beside RECORDS, else RECORDS' folder)"), N_("DIR")},      \
     {"register", 0, 0, G_OPTION_ARG_FILENAME, &(o).register_path,                                 \
-     "The register of issued numbers (default: INSTITUTION.register.db)", "FILE"},                \
+     N_("The register of issued numbers (default: INSTITUTION.register.db)"), N_("FILE")},        \
     {"encoding", 0, 0, G_OPTION_ARG_STRING, &(o).encoding,                                        \
-     "Records encoding: auto (default), utf-8 or gbk", "ENC"},                                    \
+     N_("Records encoding: auto (default), utf-8 or gbk"), N_("ENC")},                            \
     {"date", 0, 0, G_OPTION_ARG_STRING, &(o).date,                                                \
-     "Issue date for records without 发证日期 (default: today)", "YYYY-MM-DD"}
+     N_("Issue date for records without 发证日期 (default: today)"), "YYYY-MM-DD"}
 
 static void
 job_options_clear(job_options *o)
@@ -505,22 +529,22 @@ cmd_render(int argc, char **argv)
     job_options o = {0};
     GOptionEntry entries[] = {
         JOB_ENTRIES(o),
-        {"output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, "One PDF with a page per record",
+        {"output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, N_("One PDF with a page per record"),
          "OUT.pdf"},
         {"split", 0, 0, G_OPTION_ARG_FILENAME, &o.split,
-         "A folder with one PDF per record, named by certificate number", "DIR"},
+         N_("A folder with one PDF per record, named by certificate number"), N_("DIR")},
         {"fill-only", 0, 0, G_OPTION_ARG_NONE, &o.fill_only,
-         "Only the record's data, for pre-printed certificate stock (套打)", NULL},
+         N_("Only the record's data, for pre-printed certificate stock (套打)"), NULL},
         {"offset", 0, 0, G_OPTION_ARG_STRING, &o.offset,
-         "Shift the data by X,Y mm to calibrate a printer", "X,Y"},
-        {"jobs", 0, 0, G_OPTION_ARG_INT, &o.jobs, "Accepted for compatibility; pages are drawn "
-         "in one thread", "N"},
+         N_("Shift the data by X,Y mm to calibrate a printer"), "X,Y"},
+        {"jobs", 0, 0, G_OPTION_ARG_INT, &o.jobs,
+         N_("Accepted for compatibility; pages are drawn in one thread"), "N"},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
-    int status = parse_options("render RECORDS", "Render certificates to PDF.", entries, &argc,
-                               &argv, 1);
+    int status = parse_options(N_("render RECORDS"), N_("Render certificates to PDF."), entries,
+                               &argc, &argv, 1);
     if (status == 0 && (o.output == NULL) == (o.split == NULL)) {
-        fprintf(stderr, "skillcert: render needs one of -o OUT.pdf or --split DIR\n");
+        fprintf(stderr, _("skillcert: render needs one of -o OUT.pdf or --split DIR\n"));
         status = 2;
     }
     if (status == 0)
@@ -536,23 +560,24 @@ cmd_preview(int argc, char **argv)
     GOptionEntry entries[] = {
         JOB_ENTRIES(o),
         {"row", 0, 0, G_OPTION_ARG_INT, &o.row,
-         "The record starting at row N of the file (row 1 is the header; default: the first)",
+         N_("The record starting at row N of the file (row 1 is the header; default: the first)"),
          "N"},
-        {"output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, "The PNG to write", "OUT.png"},
-        {"dpi", 0, 0, G_OPTION_ARG_DOUBLE, &o.dpi, "Resolution (default 150)", "D"},
-        {"fill-only", 0, 0, G_OPTION_ARG_NONE, &o.fill_only, "Only the record's data", NULL},
-        {"offset", 0, 0, G_OPTION_ARG_STRING, &o.offset, "Shift the data by X,Y mm", "X,Y"},
+        {"output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, N_("The PNG to write"), "OUT.png"},
+        {"dpi", 0, 0, G_OPTION_ARG_DOUBLE, &o.dpi, N_("Resolution (default 150)"), "D"},
+        {"fill-only", 0, 0, G_OPTION_ARG_NONE, &o.fill_only, N_("Only the record's data"), NULL},
+        {"offset", 0, 0, G_OPTION_ARG_STRING, &o.offset, N_("Shift the data by X,Y mm"), "X,Y"},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
-    int status = parse_options("preview RECORDS", "Render one certificate to PNG; numbers are "
-                               "shown as they would be issued, none is issued.",
+    int status = parse_options(N_("preview RECORDS"),
+                               N_("Render one certificate to PNG; numbers are shown as they would "
+                                  "be issued, none is issued."),
                                entries, &argc, &argv, 1);
     if (status == 0 && o.output == NULL) {
-        fprintf(stderr, "skillcert: preview needs -o OUT.png\n");
+        fprintf(stderr, _("skillcert: preview needs -o OUT.png\n"));
         status = 2;
     }
     if (status == 0 && (o.dpi < 36 || o.dpi > 1200)) {
-        fprintf(stderr, "skillcert: --dpi must be between 36 and 1200\n");
+        fprintf(stderr, _("skillcert: --dpi must be between 36 and 1200\n"));
         status = 2;
     }
     if (status == 0)
@@ -566,8 +591,9 @@ cmd_check(int argc, char **argv)
 {
     job_options o = {0};
     GOptionEntry entries[] = {JOB_ENTRIES(o), {NULL, 0, 0, 0, NULL, NULL, NULL}};
-    int status = parse_options("check RECORDS", "Report every problem of a records file; "
-                               "nothing is written or issued.",
+    int status = parse_options(N_("check RECORDS"),
+                               N_("Report every problem of a records file; nothing is written or "
+                                  "issued."),
                                entries, &argc, &argv, 1);
     if (status == 0)
         status = run_check(&o, argv[1]);
@@ -582,46 +608,48 @@ cmd_number(int argc, char **argv)
     int year = 0;
     GOptionEntry entries[] = {
         {"profile", 0, 0, G_OPTION_ARG_STRING, &profile_name,
-         "national (default), guizhou, guangdong, liaoning, chongqing-ts", "P"},
-        {"institution", 'i', 0, G_OPTION_ARG_FILENAME, &inst_path, "Institution file (next)",
-         "INSTITUTION"},
-        {"level", 0, 0, G_OPTION_ARG_STRING, &level_text, "Level (next)", "L"},
-        {"year", 0, 0, G_OPTION_ARG_INT, &year, "Year of issue (next; default this year)", "Y"},
-        {"register", 0, 0, G_OPTION_ARG_FILENAME, &reg_path, "Register (next)", "FILE"},
+         N_("national (default), guizhou, guangdong, liaoning, chongqing-ts"), "P"},
+        {"institution", 'i', 0, G_OPTION_ARG_FILENAME, &inst_path, N_("Institution file (next)"),
+         N_("INSTITUTION")},
+        {"level", 0, 0, G_OPTION_ARG_STRING, &level_text, N_("Level (next)"), "L"},
+        {"year", 0, 0, G_OPTION_ARG_INT, &year, N_("Year of issue (next; default this year)"),
+         "Y"},
+        {"register", 0, 0, G_OPTION_ARG_FILENAME, &reg_path, N_("Register (next)"), N_("FILE")},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
     GError *error = NULL;
-    int status = parse_options("number explain NUMBER | number next -i INSTITUTION --level L",
-                               "Explain a certificate number, or show the next one.", entries,
-                               &argc, &argv, -1);
+    int status = parse_options(N_("number explain NUMBER | number next -i INSTITUTION --level L"),
+                               N_("Explain a certificate number, or show the next one."),
+                               entries, &argc, &argv, -1);
     if (status != 0)
         goto out;
 
     if (argc == 3 && strcmp(argv[1], "explain") == 0) {
         sc_profile profile = SC_PROFILE_NATIONAL;
         if (profile_name != NULL && !sc_profile_from_name(profile_name, &profile)) {
-            fprintf(stderr, "skillcert: --profile %s: not a profile\n", profile_name);
+            fprintf(stderr, _("skillcert: --profile %s: not a profile\n"), profile_name);
             status = 2;
             goto out;
         }
         g_autofree char *text = sc_certno_explain(argv[2], profile, &error);
         if (text == NULL) {
-            fprintf(stderr, "skillcert: %s is not a valid certificate number:\n", argv[2]);
+            fprintf(stderr, _("skillcert: %s is not a valid certificate number:\n"), argv[2]);
             status = report(error);
             goto out;
         }
         printf("%s", text);
     } else if (argc == 2 && strcmp(argv[1], "next") == 0) {
         if (inst_path == NULL || level_text == NULL) {
-            fprintf(stderr, "skillcert: number next needs -i INSTITUTION and --level L\n");
+            fprintf(stderr, _("skillcert: number next needs -i INSTITUTION and --level L\n"));
             status = 2;
             goto out;
         }
         g_autoptr(sc_institution) inst = sc_institution_load(inst_path, &error);
         int level = inst ? sc_level_parse(level_text, &error) : 0;
         if (level != 0 && !sc_profile_allows_level(inst->profile, level))
-            g_set_error(&error, SC_ERROR, SC_ERROR_INPUT, "%s is not issued under the %s profile",
-                        sc_level_name(level), sc_profile_name(inst->profile));
+            g_set_error(&error, SC_ERROR, SC_ERROR_INPUT,
+                        _("%s is not issued under the %s profile"), sc_level_name(level),
+                        sc_profile_name(inst->profile));
         if (error != NULL) {
             status = report(error);
             goto out;
@@ -642,8 +670,8 @@ cmd_number(int argc, char **argv)
         }
         printf("%s\n", next);
     } else {
-        fprintf(stderr, "usage: skillcert number explain NUMBER [--profile P]\n"
-                        "       skillcert number next -i INSTITUTION --level L [--year Y]\n");
+        fprintf(stderr, _("usage: skillcert number explain NUMBER [--profile P]\n"
+                          "       skillcert number next -i INSTITUTION --level L [--year Y]\n"));
         status = 2;
     }
 out:
@@ -657,28 +685,31 @@ out:
 static const struct {
     const char *name;
     int (*run)(int argc, char **argv);
-    const char *summary;
+    const char *summary; // untranslated: N_()
 } commands[] = {
-    {"render", cmd_render, "records → one PDF, or one PDF per record (--split)"},
-    {"preview", cmd_preview, "one record → PNG"},
-    {"check", cmd_check, "every problem of a records file; nothing written"},
-    {"number", cmd_number, "explain a certificate number, or show the next one"},
+    {"render", cmd_render, N_("records → one PDF, or one PDF per record (--split)")},
+    {"preview", cmd_preview, N_("one record → PNG")},
+    {"check", cmd_check, N_("every problem of a records file; nothing written")},
+    {"number", cmd_number, N_("explain a certificate number, or show the next one")},
 };
 
 static void
 usage(FILE *out)
 {
-    fprintf(out, "usage: skillcert COMMAND [OPTIONS] ...\n\n");
+    fprintf(out, _("usage: skillcert COMMAND [OPTIONS] ...\n\n"));
     for (guint i = 0; i < G_N_ELEMENTS(commands); i++)
-        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
-    fprintf(out, "\nskillcert COMMAND --help shows a command's options.\n"
-                 "Exit status: 0 done, 1 bad input, 2 usage, 3 environment.\n");
+        fprintf(out, "  %-8s %s\n", commands[i].name, _(commands[i].summary));
+    fprintf(out, _("\nskillcert COMMAND --help shows a command's options.\n"
+                   "Exit status: 0 done, 1 bad input, 2 usage, 3 environment.\n"));
 }
 
 int
 sc_cli_main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
+    g_autofree char *catalogues = locale_dir();
+    bindtextdomain(GETTEXT_PACKAGE, catalogues);
+    bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
     g_set_prgname("skillcert");
     if (argc < 2) {
         usage(stderr);
@@ -692,7 +723,7 @@ sc_cli_main(int argc, char **argv)
     for (guint i = 0; i < G_N_ELEMENTS(commands); i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].run(argc - 1, argv + 1);
-    fprintf(stderr, "skillcert: '%s' is not a command\n", argv[1]);
+    fprintf(stderr, _("skillcert: '%s' is not a command\n"), argv[1]);
     usage(stderr);
     return 2;
 }

@@ -1,6 +1,8 @@
 // error.c - the SC_ERROR domain, exit statuses, and the problem collector (DESIGN.md).
 #include "error.h"
 
+#include "i18n.h"
+
 #include <stdlib.h>
 
 G_DEFINE_QUARK(sc-error-quark, sc_error)
@@ -162,7 +164,8 @@ sc_problems_to_error(const sc_problems *problems, sc_error_code code, GError **e
     GString *all = g_string_new(NULL);
     for (guint i = 0; i < n; i++)
         g_string_append_printf(all, "%s\n", sc_problems_get(problems, i));
-    g_string_append_printf(all, "%u problem%s found", n, n == 1 ? "" : "s");
+    g_string_append_printf(
+        all, g_dngettext(GETTEXT_PACKAGE, "%u problem found", "%u problems found", n), n);
     g_set_error_literal(error, SC_ERROR, code, all->str);
     g_string_free(all, TRUE);
     return FALSE;

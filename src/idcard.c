@@ -2,6 +2,8 @@
 // birth date.
 #include "idcard.h"
 
+#include "i18n.h"
+
 #include <string.h>
 
 // GB 11643-1999 §8.2 (ISO 7064:1983 MOD 11-2): the weights of positions 1–17 and the check
@@ -51,11 +53,11 @@ check_birth_date(const char *digits8, GError **error)
 
     if (month < 1 || month > 12 || day < 1 || !g_date_valid_dmy((GDateDay)day, (GDateMonth)month,
                                                                   (GDateYear)year)) {
-        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, "birth date %s is not a real date", text);
+        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("birth date %s is not a real date"), text);
         return FALSE;
     }
     if (year < IDCARD_MIN_YEAR) {
-        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, "birth date %s is before %d", text,
+        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("birth date %s is before %d"), text,
                     IDCARD_MIN_YEAR);
         return FALSE;
     }
@@ -65,7 +67,7 @@ check_birth_date(const char *digits8, GError **error)
                 g_date_time_get_day_of_month(now);
     g_date_time_unref(now);
     if (ymd > today) {
-        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, "birth date %s is in the future", text);
+        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("birth date %s is in the future"), text);
         return FALSE;
     }
     return TRUE;
@@ -77,18 +79,22 @@ sc_idcard_normalize(const char *text, GError **error)
     g_return_val_if_fail(text != NULL, NULL);
 
     if (!g_utf8_validate(text, -1, NULL)) {
-        g_set_error_literal(error, SC_ERROR, SC_ERROR_INPUT, "is not valid UTF-8 text");
+        g_set_error_literal(error, SC_ERROR, SC_ERROR_INPUT, _("is not valid UTF-8 text"));
         return NULL;
     }
 
     // Length in characters, not bytes, so "found 17" counts what the user sees.
     glong length = g_utf8_strlen(text, -1);
+    if (length == 15) {
+        g_set_error(error, SC_ERROR, SC_ERROR_INPUT,
+                    _("must be %d characters, found %ld (an old 15-digit number: use the "
+                      "18-character number of the current card)"),
+                    IDCARD_LENGTH, length);
+        return NULL;
+    }
     if (length != IDCARD_LENGTH) {
-        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, "must be %d characters, found %ld%s",
-                    IDCARD_LENGTH, length,
-                    length == 15 ? " (an old 15-digit number: use the 18-character number of "
-                                   "the current card)"
-                                 : "");
+        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("must be %d characters, found %ld"),
+                    IDCARD_LENGTH, length);
         return NULL;
     }
 
@@ -111,8 +117,12 @@ sc_idcard_normalize(const char *text, GError **error)
             continue;
         }
         char *what = describe_char(c);
-        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, "character %d is %s, must be a digit%s",
-                    i + 1, what, i == IDCARD_LENGTH - 1 ? " or X" : "");
+        if (i == IDCARD_LENGTH - 1)
+            g_set_error(error, SC_ERROR, SC_ERROR_INPUT,
+                        _("character %d is %s, must be a digit or X"), i + 1, what);
+        else
+            g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("character %d is %s, must be a digit"),
+                        i + 1, what);
         g_free(what);
         return NULL;
     }
@@ -123,7 +133,7 @@ sc_idcard_normalize(const char *text, GError **error)
 
     char expected = sc_idcard_check_char(number);
     if (number[17] != expected) {
-        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, "check digit is %c, expected %c", number[17],
+        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("check digit is %c, expected %c"), number[17],
                     expected);
         return NULL;
     }

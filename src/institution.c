@@ -2,7 +2,8 @@
 // institution by the HR authority; seeds/004 二).
 #include "institution.h"
 
-#include <stdlib.h>
+#include "i18n.h"
+
 #include <string.h>
 
 void
@@ -32,7 +33,7 @@ get_code(GKeyFile *kf, const char *path, const char *key, gsize len, gboolean le
 {
     char *v = get(kf, key);
     if (v == NULL || *v == '\0') {
-        sc_problems_add(problems, path, 0, key, "missing (%s)", what);
+        sc_problems_add(problems, path, 0, key, _("missing (%s)"), what);
         g_free(v);
         return NULL;
     }
@@ -40,11 +41,35 @@ get_code(GKeyFile *kf, const char *path, const char *key, gsize len, gboolean le
     for (gsize i = 0; ok && i < len; i++)
         ok = letter ? (v[i] == 'Y' || v[i] == 'S') : g_ascii_isdigit(v[i]);
     if (!ok) {
-        sc_problems_add(problems, path, 0, key, "'%s' is not %s", v, what);
+        sc_problems_add(problems, path, 0, key, _("'%s' is not %s"), v, what);
         g_free(v);
         return NULL;
     }
     return v;
+}
+
+// The profile's problems with positions 1–13, each under the key that holds its positions.
+typedef struct {
+    sc_problems *problems;
+    const char *path;
+    gboolean category, route, province, site; // whether the key was given (not a stand-in)
+} prefix_report;
+
+static void
+report_prefix_problem(int first, const char *message, gpointer data)
+{
+    const prefix_report *r = data;
+    // Positions 1 category, 2–5 route, 6–7 province, 8–13 site (SPEC §3); 0 the whole prefix.
+    const char *key = first == 1                 ? "category"
+                      : first >= 2 && first <= 5 ? "route"
+                      : first >= 6 && first <= 7 ? "province"
+                      : first >= 8               ? "site"
+                                                 : NULL;
+    gboolean given = key == NULL || (first == 1 && r->category) ||
+                     (first >= 2 && first <= 5 && r->route) ||
+                     (first >= 6 && first <= 7 && r->province) || (first >= 8 && r->site);
+    if (given && *message != '\0')
+        sc_problems_add(r->problems, r->path, 0, key, "%s", message);
 }
 
 sc_institution *
@@ -60,8 +85,8 @@ sc_institution_parse(const char *data, gsize len, const char *path, GError **err
     const char *bad = NULL;
     if (!g_utf8_validate(data, (gssize)len, &bad)) {
         g_set_error(error, SC_ERROR, SC_ERROR_INPUT,
-                    "%s: byte %" G_GSIZE_FORMAT " is not UTF-8; save the file as UTF-8", path,
-                    (gsize)(bad - data));
+                    _("%s: byte %zu is not UTF-8; save the file as UTF-8"), path,
+                    (size_t)(bad - data));
         return NULL;
     }
     if (!g_key_file_load_from_data(kf, data, len, G_KEY_FILE_NONE, &local)) {
@@ -71,49 +96,39 @@ sc_institution_parse(const char *data, gsize len, const char *path, GError **err
     }
     g_autoptr(sc_problems) problems = sc_problems_new();
     if (!g_key_file_has_group(kf, "institution"))
-        sc_problems_add(problems, path, 0, NULL, "[institution] section is missing");
+        sc_problems_add(problems, path, 0, NULL, _("[institution] section is missing"));
 
     sc_institution *inst = g_new0(sc_institution, 1);
     inst->path = g_strdup(path);
     inst->name = get(kf, "name");
     if (inst->name == NULL || *inst->name == '\0')
-        sc_problems_add(problems, path, 0, "name", "missing (the institution's name as filed)");
+        sc_problems_add(problems, path, 0, "name",
+                        _("missing (the institution's name as filed)"));
 
     // Positions 1–13 (SPEC §3): category, route, province, site.
     g_autofree char *category = get_code(kf, path, "category", 1, TRUE,
-                                         "Y (用人单位) or S (社会培训评价组织)", problems);
+                                         _("Y (用人单位) or S (社会培训评价组织)"), problems);
     g_autofree char *route = get_code(kf, path, "route", 4, FALSE,
-                                      "4 digits: 0000 if filed with the province", problems);
+                                      _("4 digits: 0000 if filed with the province"), problems);
     g_autofree char *province = get_code(kf, path, "province", 2, FALSE,
-                                         "the 2-digit province code, e.g. 44", problems);
+                                         _("the 2-digit province code, e.g. 44"), problems);
     g_autofree char *site = get_code(kf, path, "site", 6, FALSE,
-                                     "the 6-digit institution (site) sequence", problems);
+                                     _("the 6-digit institution (site) sequence"), problems);
     g_autofree char *profile = get(kf, "profile");
     if (profile == NULL)
         inst->profile = SC_PROFILE_NATIONAL;
     else if (!sc_profile_from_name(profile, &inst->profile))
         sc_problems_add(problems, path, 0, "profile",
-                        "'%s' is not one of national, guizhou, guangdong, liaoning, chongqing-ts",
+                        _("'%s' is not one of national, guizhou, guangdong, liaoning, "
+                          "chongqing-ts"),
                         profile);
     // The profile's rules on positions 1–13, each problem under its key.  A malformed part is
     // already reported: a stand-in takes its place and its positions' problems are dropped.
     g_snprintf(inst->prefix, sizeof inst->prefix, "%s%s%s%s", category ? category : "S",
                route ? route : "0000", province ? province : "11", site ? site : "000001");
-    if (!sc_certno_check_prefix(inst->prefix, inst->profile, &local)) {
-        g_auto(GStrv) lines = g_strsplit(local->message, "\n", -1);
-        for (int i = 0; lines[i] != NULL; i++) {
-            const char *digits = strpbrk(lines[i], "0123456789");
-            int pos = digits != NULL && g_str_has_prefix(lines[i], "position") ? atoi(digits) : 0;
-            const char *key = pos == 1 ? "category" : pos <= 5 && pos > 1 ? "route"
-                              : pos >= 6 && pos <= 7 ? "province" : pos >= 8 ? "site" : NULL;
-            gboolean stand_in = (pos == 1 && !category) || (key && !strcmp(key, "route") && !route) ||
-                                (key && !strcmp(key, "province") && !province) ||
-                                (key && !strcmp(key, "site") && !site);
-            if (*lines[i] && !stand_in)
-                sc_problems_add(problems, path, 0, key, "%s", lines[i]);
-        }
-        g_clear_error(&local);
-    }
+    prefix_report report = {problems, path, category != NULL, route != NULL, province != NULL,
+                            site != NULL};
+    sc_certno_check_prefix_each(inst->prefix, inst->profile, report_prefix_problem, &report);
 
     // Optional: the seal image (relative to this file), the QR data pattern, extra words.
     g_autofree char *seal = get(kf, "seal");
@@ -122,7 +137,7 @@ sc_institution_parse(const char *data, gsize len, const char *path, GError **err
         g_autofree char *abs_dir = g_canonicalize_filename(dir, NULL);
         inst->seal = g_canonicalize_filename(seal, abs_dir); // absolute, relative to this file
         if (!g_file_test(inst->seal, G_FILE_TEST_IS_REGULAR))
-            sc_problems_add(problems, path, 0, "seal", "%s not found", inst->seal);
+            sc_problems_add(problems, path, 0, "seal", _("%s not found"), inst->seal);
     }
     inst->qr_data = get(kf, "qr_data");
     if (inst->qr_data != NULL && *inst->qr_data == '\0')

@@ -1,16 +1,19 @@
 // layout.c - fit text to its box with Pango (DESIGN.md "layout"; sizes of SPEC §2).
 #include "layout.h"
 
+#include "i18n.h"
+
 #include <fontconfig/fontconfig.h>
 #include <hb-ot.h>
 #include <math.h>
 #include <pango/pangocairo.h>
+#include <pango/pangofc-font.h>
 #include <string.h>
 
 struct sc_fonts {
     PangoFontMap *map;
     PangoContext *context;
-    GHashTable *installed; // lower-case family name -> TRUE
+    GHashTable *installed; // every lower-case name of every installed family -> TRUE
     GHashTable *faces;     // family name -> PangoFont * (at 12 pt, for coverage)
     GHashTable *spacing;   // family list -> double *: Pango line-spacing factor for single spacing
 };
@@ -22,8 +25,8 @@ sc_fonts_new(const char *fonts_dir, GError **error)
     // map reads it.
     if (fonts_dir != NULL && g_file_test(fonts_dir, G_FILE_TEST_IS_DIR)) {
         if (!FcConfigAppFontAddDir(NULL, (const FcChar8 *)fonts_dir)) {
-            g_set_error(error, SC_ERROR, SC_ERROR_FONT, "%s: fontconfig cannot read this font folder",
-                        fonts_dir);
+            g_set_error(error, SC_ERROR, SC_ERROR_FONT,
+                        _("%s: fontconfig cannot read this font folder"), fonts_dir);
             return NULL;
         }
     }
@@ -40,13 +43,23 @@ sc_fonts_new(const char *fonts_dir, GError **error)
     pango_cairo_context_set_font_options(f->context, opts);
     cairo_font_options_destroy(opts);
 
+    // Fontconfig gives a family one name per language ("LXGW WenKai", "霞鹜文楷") and lists
+    // first the one of the user's locale, which is all Pango's family list shows: every name
+    // of every face is recorded, so a template's name is found in any locale.
     f->installed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    PangoFontFamily **families = NULL;
-    int n = 0;
-    pango_font_map_list_families(f->map, &families, &n);
-    for (int i = 0; i < n; i++)
-        g_hash_table_add(f->installed, g_utf8_strdown(pango_font_family_get_name(families[i]), -1));
-    g_free(families);
+    FcPattern *any = FcPatternCreate();
+    FcObjectSet *os = FcObjectSetBuild(FC_FAMILY, NULL);
+    FcFontSet *set = FcFontList(NULL, any, os);
+    for (int i = 0; set != NULL && i < set->nfont; i++) {
+        FcChar8 *name = NULL;
+        for (int k = 0; FcPatternGetString(set->fonts[i], FC_FAMILY, k, &name) == FcResultMatch;
+             k++)
+            g_hash_table_add(f->installed, g_utf8_strdown((const char *)name, -1));
+    }
+    if (set != NULL)
+        FcFontSetDestroy(set);
+    FcObjectSetDestroy(os);
+    FcPatternDestroy(any);
 
     f->faces = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
     f->spacing = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -82,13 +95,32 @@ sc_fonts_resolve(sc_fonts *fonts, const char *list, GError **error)
     }
     if (found->len == 0) {
         g_set_error(error, SC_ERROR, SC_ERROR_FONT,
-                    "none of the fonts '%s' is installed: install fonts-lxgw-wenkai "
-                    "(apt-get install fonts-lxgw-wenkai) or put a licensed STKaiti in fonts/",
+                    _("none of the fonts '%s' is installed: install fonts-lxgw-wenkai "
+                      "(apt-get install fonts-lxgw-wenkai) or put a licensed STKaiti in fonts/"),
                     list);
         g_string_free(found, TRUE);
         return NULL;
     }
     return g_string_free(found, FALSE);
+}
+
+// Whether FAMILY is one of the names of FONT's family, in whichever language (see
+// sc_fonts_new()).
+static gboolean
+font_is_family(PangoFont *font, const char *family)
+{
+    if (!PANGO_IS_FC_FONT(font)) {
+        PangoFontDescription *got = pango_font_describe(font);
+        gboolean same = g_ascii_strcasecmp(pango_font_description_get_family(got), family) == 0;
+        pango_font_description_free(got);
+        return same;
+    }
+    FcPattern *pattern = pango_fc_font_get_pattern(PANGO_FC_FONT(font));
+    FcChar8 *name = NULL;
+    for (int k = 0; FcPatternGetString(pattern, FC_FAMILY, k, &name) == FcResultMatch; k++)
+        if (g_ascii_strcasecmp((const char *)name, family) == 0)
+            return TRUE;
+    return FALSE;
 }
 
 // The loaded face of FAMILY, or NULL when fontconfig would substitute another family for it.
@@ -104,12 +136,8 @@ face_for(sc_fonts *fonts, const char *family)
     pango_font_description_set_size(desc, 12 * PANGO_SCALE);
     font = pango_font_map_load_font(fonts->map, fonts->context, desc);
     pango_font_description_free(desc);
-    if (font != NULL) {
-        PangoFontDescription *got = pango_font_describe(font);
-        if (g_ascii_strcasecmp(pango_font_description_get_family(got), family) != 0)
-            g_clear_object(&font);
-        pango_font_description_free(got);
-    }
+    if (font != NULL && !font_is_family(font, family))
+        g_clear_object(&font);
     g_hash_table_insert(fonts->faces, g_strdup(family), font);
     return font;
 }
@@ -240,8 +268,8 @@ sc_layout_text(sc_fonts *fonts, const sc_element *e, const char *families, const
         char utf8[8] = {0};
         g_unichar_to_utf8(missing, utf8);
         g_set_error(error, SC_ERROR, SC_ERROR_GLYPH,
-                    "character '%s' (U+%04X) is in none of the fonts %s; use another character "
-                    "or add a font that has it to fonts/",
+                    _("character '%s' (U+%04X) is in none of the fonts %s; use another "
+                      "character or add a font that has it to fonts/"),
                     utf8, missing, families);
         return FALSE;
     }
@@ -276,12 +304,17 @@ sc_layout_text(sc_fonts *fonts, const sc_element *e, const char *families, const
     if (!fits) {
         if (e->min_size < e->size)
             g_set_error(error, SC_ERROR, SC_ERROR_FIT,
-                        "text does not fit its %.1f × %.1f mm box even at %g pt (%d line%s, %.1f mm "
-                        "wide); shorten it",
-                        e->width, e->height, e->min_size, lines, lines == 1 ? "" : "s", width);
+                        g_dngettext(GETTEXT_PACKAGE,
+                                    "text does not fit its %.1f × %.1f mm box even at %g pt (%d "
+                                    "line, %.1f mm wide); shorten it",
+                                    "text does not fit its %.1f × %.1f mm box even at %g pt (%d "
+                                    "lines, %.1f mm wide); shorten it",
+                                    lines),
+                        e->width, e->height, e->min_size, lines, width);
         else
             g_set_error(error, SC_ERROR, SC_ERROR_FIT,
-                        "text does not fit its %.1f mm wide box at %g pt (%.1f mm wide); shorten it",
+                        _("text does not fit its %.1f mm wide box at %g pt (%.1f mm wide); "
+                          "shorten it"),
                         e->width, e->size, width);
         g_object_unref(layout);
         return FALSE;

@@ -1,6 +1,8 @@
 // level.c - 职业技能等级 names and codes (SPEC §3 position 16, §4; seeds/004 表7, seeds/001 附件6).
 #include "level.h"
 
+#include "i18n.h"
+
 #include <string.h>
 
 // The levels and the two halves of their canonical names (seeds/004 表7 "一级/高级技师 1" …
@@ -90,13 +92,13 @@ sc_level_parse(const char *text, GError **error)
     }
 
     if (code == 0) {
-        char *what = norm == NULL  ? g_strdup("the text (not UTF-8) is not a level")
-                     : *norm == '\0' ? g_strdup("the level is empty")
-                                     : g_strdup_printf("'%s' is not a level", text);
+        char *what = norm == NULL    ? g_strdup(_("the text (not UTF-8) is not a level"))
+                     : *norm == '\0' ? g_strdup(_("the level is empty"))
+                                     : g_strdup_printf(_("'%s' is not a level"), text);
         g_set_error(error, SC_ERROR, SC_ERROR_INPUT,
-                    "%s; write one of 一级/高级技师, 二级/技师, 三级/高级工, 四级/中级工, "
-                    "五级/初级工 (or one half, such as 四级 or 中级工, or the digit 1–5), or "
-                    "预备技师 (9)",
+                    _("%s; write one of 一级/高级技师, 二级/技师, 三级/高级工, 四级/中级工, "
+                      "五级/初级工 (or one half, such as 四级 or 中级工, or the digit 1–5), or "
+                      "预备技师 (9)"),
                     what);
         g_free(what);
     }

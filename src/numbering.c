@@ -1,6 +1,8 @@
 // numbering.c - number sources: the register, and pre-assigned numbers (SPEC §3).
 #include "numbering.h"
 
+#include "i18n.h"
+
 typedef struct {
     sc_number_source base;
     sc_registry *registry;
@@ -52,8 +54,8 @@ given_assign(sc_number_source *self, sc_issue *items, guint n, gboolean dry_run,
     for (guint i = 0; i < n; i++)
         if (items[i].number == NULL || *items[i].number == '\0') {
             g_set_error(error, SC_ERROR, SC_ERROR_USAGE,
-                        "a record has no 证书编号 and no institution was given to number it: "
-                        "add -i INSTITUTION, or fill in 证书编号");
+                        _("a record has no 证书编号 and no institution was given to number it: "
+                          "add -i INSTITUTION, or fill in 证书编号"));
             return FALSE;
         }
     for (guint i = 0; i < n; i++)

@@ -1,6 +1,8 @@
 // qr.c - the code encoder plug point, implemented with libqrencode (SPEC §2).
 #include "qr.h"
 
+#include "i18n.h"
+
 #include <errno.h>
 #include <qrencode.h>
 #include <string.h>
@@ -19,12 +21,12 @@ qrencode_encode(gpointer ctx, const char *text, char ec_level, sc_code_matrix *o
     case 'Q': level = QR_ECLEVEL_Q; break;
     case 'H': level = QR_ECLEVEL_H; break;
     default:
-        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, "QR error correction '%c' is not L, M, Q or H",
-                    ec_level);
+        g_set_error(error, SC_ERROR, SC_ERROR_INPUT,
+                    _("QR error correction '%c' is not L, M, Q or H"), ec_level);
         return FALSE;
     }
     if (*text == '\0') {
-        g_set_error_literal(error, SC_ERROR, SC_ERROR_INPUT, "QR data is empty");
+        g_set_error_literal(error, SC_ERROR, SC_ERROR_INPUT, _("QR data is empty"));
         return FALSE;
     }
 
@@ -33,10 +35,10 @@ qrencode_encode(gpointer ctx, const char *text, char ec_level, sc_code_matrix *o
     if (code == NULL) {
         if (errno == ERANGE)
             g_set_error(error, SC_ERROR, SC_ERROR_INPUT,
-                        "QR data is too long (%zu bytes) for error correction %c", strlen(text),
-                        ec_level);
+                        _("QR data is too long (%zu bytes) for error correction %c"),
+                        strlen(text), ec_level);
         else
-            g_set_error(error, SC_ERROR, SC_ERROR_INPUT, "QR encoding failed: %s",
+            g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("QR encoding failed: %s"),
                         g_strerror(errno));
         return FALSE;
     }

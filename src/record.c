@@ -3,6 +3,8 @@
 // where they start, so a user finds them in a text editor.
 #include "record.h"
 
+#include "i18n.h"
+
 #include <csv.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -178,23 +180,21 @@ count_line_breaks(const char *s, gsize len)
     return n;
 }
 
-// "byte 0xFF is" or "bytes 0x81 0x20 are": the bad byte at S (AVAIL bytes exist) and, in
-// UTF-8, the continuation bytes after it; in GB 18030 the byte after it, since a lead byte is
-// bad because of what follows.  Caller frees with g_free().
+// "0xFF" or "0x81 0x20": the bad byte at S (AVAIL bytes exist) and, in UTF-8, the continuation
+// bytes after it; in GB 18030 the byte after it, since a lead byte is bad because of what
+// follows.  *N is set to the number of bytes.  Caller frees with g_free().
 static char *
-describe_bad_bytes(const unsigned char *s, gsize avail, sc_encoding encoding)
+describe_bad_bytes(const unsigned char *s, gsize avail, sc_encoding encoding, gsize *n)
 {
     GString *out = g_string_new(NULL);
-    gsize n = 1;
+    *n = 1;
     if (encoding == SC_ENCODING_UTF8)
-        while (n < avail && n < 4 && s[n] >= 0x80 && s[n] < 0xC0)
-            n++;
+        while (*n < avail && *n < 4 && s[*n] >= 0x80 && s[*n] < 0xC0)
+            (*n)++;
     else if (avail > 1)
-        n = 2;
-    g_string_append(out, n == 1 ? "byte" : "bytes");
-    for (gsize i = 0; i < n; i++)
-        g_string_append_printf(out, " 0x%02X", s[i]);
-    g_string_append(out, n == 1 ? " is" : " are");
+        *n = 2;
+    for (gsize i = 0; i < *n; i++)
+        g_string_append_printf(out, i == 0 ? "0x%02X" : " 0x%02X", s[i]);
     return g_string_free(out, FALSE);
 }
 
@@ -203,21 +203,38 @@ describe_bad_bytes(const unsigned char *s, gsize avail, sc_encoding encoding)
 static char *
 bad_bytes_message(const reader *r, const char *bad, gsize avail)
 {
-    char *what = describe_bad_bytes((const unsigned char *)bad, avail, r->encoding);
-    const char *tail = NULL;
-    if (r->encoding == SC_ENCODING_UTF8)
-        tail = r->choice == CHOSEN_MOSTLY_UTF8
-                   ? "not valid UTF-8 (the rest of the file is UTF-8); retype the text there"
-                   : "not valid UTF-8; save the file as UTF-8 (Excel: CSV UTF-8) or read it as "
-                     "GB 18030";
+    gsize n = 0;
+    g_autofree char *bytes =
+        describe_bad_bytes((const unsigned char *)bad, avail, r->encoding, &n);
+    const char *format = NULL;
+    if (r->encoding == SC_ENCODING_UTF8 && r->choice == CHOSEN_MOSTLY_UTF8)
+        format = g_dngettext(GETTEXT_PACKAGE,
+                             "byte %s is not valid UTF-8 (the rest of the file is UTF-8); "
+                             "retype the text there",
+                             "bytes %s are not valid UTF-8 (the rest of the file is UTF-8); "
+                             "retype the text there",
+                             n);
+    else if (r->encoding == SC_ENCODING_UTF8)
+        format = g_dngettext(GETTEXT_PACKAGE,
+                             "byte %s is not valid UTF-8; save the file as UTF-8 (Excel: CSV "
+                             "UTF-8) or read it as GB 18030",
+                             "bytes %s are not valid UTF-8; save the file as UTF-8 (Excel: CSV "
+                             "UTF-8) or read it as GB 18030",
+                             n);
+    else if (r->choice == CHOSEN_NOT_UTF8)
+        format = g_dngettext(GETTEXT_PACKAGE,
+                             "byte %s is not valid GB 18030, and the file is not UTF-8 either; "
+                             "save it again as CSV UTF-8",
+                             "bytes %s are not valid GB 18030, and the file is not UTF-8 "
+                             "either; save it again as CSV UTF-8",
+                             n);
     else
-        tail = r->choice == CHOSEN_NOT_UTF8
-                   ? "not valid GB 18030, and the file is not UTF-8 either; save it again as "
-                     "CSV UTF-8"
-                   : "not valid GB 18030; check which encoding the file is in";
-    char *message = g_strdup_printf("%s %s", what, tail);
-    g_free(what);
-    return message;
+        format = g_dngettext(GETTEXT_PACKAGE,
+                             "byte %s is not valid GB 18030; check which encoding the file is in",
+                             "bytes %s are not valid GB 18030; check which encoding the file "
+                             "is in",
+                             n);
+    return g_strdup_printf(format, bytes);
 }
 
 // VALUE with its line breaks inside quoted cells (CR LF, CR) made LF, in place.  Returns VALUE.
@@ -251,9 +268,9 @@ decode_cell(reader *r, const raw_cell *cell, guint *bad_line, char **why)
 
     if (len > SC_RECORDS_MAX_CELL_BYTES) {
         *bad_line = r->row_start;
-        *why = g_strdup_printf("the cell is %" G_GSIZE_FORMAT " bytes long, over the limit of %u; "
-                               "is this the right file?",
-                               len, SC_RECORDS_MAX_CELL_BYTES);
+        *why = g_strdup_printf(_("the cell is %zu bytes long, over the limit of %u; is this the "
+                                 "right file?"),
+                               (size_t)len, SC_RECORDS_MAX_CELL_BYTES);
         return NULL;
     }
 
@@ -261,8 +278,8 @@ decode_cell(reader *r, const raw_cell *cell, guint *bad_line, char **why)
     char *value = NULL;
     if (nul != NULL) {
         bad = nul - bytes;
-        *why = g_strdup("the cell has a NUL byte, which text never has; is this file really CSV "
-                        "text?  Save the spreadsheet again as CSV UTF-8");
+        *why = g_strdup(_("the cell has a NUL byte, which text never has; is this file really "
+                          "CSV text?  Save the spreadsheet again as CSV UTF-8"));
     } else if (r->encoding == SC_ENCODING_UTF8) {
         const char *end = NULL;
         if (g_utf8_validate(bytes, (gssize)len, &end)) {
@@ -305,7 +322,9 @@ column_label(const reader *r, guint i)
         if (*name != '\0')
             return g_strdup(name);
     }
-    return g_strdup_printf(r->have_header ? "cell %u" : "header cell %u", i + 1);
+    if (r->have_header)
+        return g_strdup_printf(_("cell %u"), i + 1);
+    return g_strdup_printf(_("header cell %u"), i + 1);
 }
 
 // Forget the row being read.
@@ -377,9 +396,9 @@ read_header(reader *r, char **values)
         char *first = g_strconcat(start, n > 20 ? "…" : "", NULL);
         g_free(start);
         sc_problems_add(r->problems, r->path, row, NULL,
-                        "this line should be the header, but none of its cells is a field name "
-                        "(姓名, 证件号码, 职业名称, 职业技能等级, …; it starts with '%s'); make "
-                        "the header the first line and delete any title lines above it",
+                        _("this line should be the header, but none of its cells is a field "
+                          "name (姓名, 证件号码, 职业名称, 职业技能等级, …; it starts with '%s'); "
+                          "make the header the first line and delete any title lines above it"),
                         first);
         g_free(first);
         r->stop = TRUE;
@@ -398,12 +417,13 @@ read_header(reader *r, char **values)
         } else if (g_hash_table_contains(seen, key)) {
             kind = COLUMN_DUPLICATE;
             sc_problems_add(r->problems, r->path, row, key,
-                            "column given twice (columns %u and %u); delete one of them",
+                            _("column given twice (columns %u and %u); delete one of them"),
                             GPOINTER_TO_UINT(g_hash_table_lookup(seen, key)), i + 1);
         } else if (canon == NULL && r->notes != NULL && ++unknown <= MAX_UNKNOWN_NOTES) {
-            g_ptr_array_add(r->notes, g_strdup_printf("%s: column %s is not a known field; kept "
-                                                      "for templates",
-                                                      r->path, key));
+            g_ptr_array_add(r->notes,
+                            g_strdup_printf(_("%s: column %s is not a known field; kept for "
+                                              "templates"),
+                                            r->path, key));
         }
         g_ptr_array_add(r->out->columns, g_strdup(key));
         if (kind == COLUMN_FIELD)
@@ -413,14 +433,19 @@ read_header(reader *r, char **values)
     }
 
     if (unknown > MAX_UNKNOWN_NOTES)
-        g_ptr_array_add(r->notes, g_strdup_printf("%s: %u more columns are not known fields; kept "
-                                                  "for templates",
-                                                  r->path, unknown - MAX_UNKNOWN_NOTES));
+        g_ptr_array_add(r->notes,
+                        g_strdup_printf(g_dngettext(GETTEXT_PACKAGE,
+                                                    "%s: %u more column is not a known field; "
+                                                    "kept for templates",
+                                                    "%s: %u more columns are not known fields; "
+                                                    "kept for templates",
+                                                    unknown - MAX_UNKNOWN_NOTES),
+                                        r->path, unknown - MAX_UNKNOWN_NOTES));
 
     for (guint i = 0; i < G_N_ELEMENTS(field_table); i++)
         if (field_table[i].required && !g_hash_table_contains(seen, field_table[i].name))
             sc_problems_add(r->problems, r->path, 0, field_table[i].name,
-                            "required column is missing (add a %s or %s column)",
+                            _("required column is missing (add a %s or %s column)"),
                             field_table[i].name, field_table[i].alias);
     g_hash_table_unref(seen);
 
@@ -435,13 +460,14 @@ read_record(reader *r, char **values)
     guint n_columns = r->kinds->len;
 
     if (r->n_cells != n_columns) {
-        sc_problems_add(r->problems, r->path, row, NULL, "row has %u cells, the header has %u%s",
-                        r->n_cells, n_columns,
-                        r->n_cells > n_columns
-                            ? (r->delim == ','
-                                   ? "; put a cell that contains a comma in double quotes"
-                                   : "; a cell may not contain a tab")
-                            : "; add the missing cells, even if empty");
+        const char *format =
+            r->n_cells < n_columns
+                ? _("row has %u cells, the header has %u; add the missing cells, even if empty")
+            : r->delim == ','
+                ? _("row has %u cells, the header has %u; put a cell that contains a comma in "
+                    "double quotes")
+                : _("row has %u cells, the header has %u; a cell may not contain a tab");
+        sc_problems_add(r->problems, r->path, row, NULL, format, r->n_cells, n_columns);
         return;
     }
 
@@ -449,8 +475,8 @@ read_record(reader *r, char **values)
     for (guint i = 0; i < n_columns; i++) {
         if (g_array_index(r->kinds, column_kind, i) == COLUMN_UNNAMED && values[i][0] != '\0') {
             sc_problems_add(r->problems, r->path, row, NULL,
-                            "cell %u has a value but its column has no header; name the column "
-                            "or empty the cell",
+                            _("cell %u has a value but its column has no header; name the "
+                              "column or empty the cell"),
                             i + 1);
             ok = FALSE;
         }
@@ -460,8 +486,8 @@ read_record(reader *r, char **values)
 
     if (r->total_cells + n_columns > SC_RECORDS_MAX_CELLS) {
         sc_problems_add(r->problems, r->path, row, NULL,
-                        "the file has more than %u cells (rows × columns); split it into "
-                        "smaller files",
+                        _("the file has more than %u cells (rows × columns); split it into "
+                          "smaller files"),
                         SC_RECORDS_MAX_CELLS);
         r->stop = TRUE;
         return;
@@ -495,8 +521,8 @@ on_row(int c, void *data)
 
     if (!r->have_header && r->n_cells > SC_RECORDS_MAX_COLUMNS) {
         sc_problems_add(r->problems, r->path, r->row_start, NULL,
-                        "the header has %u columns, over the limit of %u; is this the right "
-                        "file?",
+                        _("the header has %u columns, over the limit of %u; is this the right "
+                          "file?"),
                         r->n_cells, SC_RECORDS_MAX_COLUMNS);
         r->stop = TRUE;
         clear_row(r);
@@ -547,7 +573,7 @@ static char *
 describe_char_at(const reader *r, const char *s, gsize avail)
 {
     if (*s == ' ')
-        return g_strdup("a space");
+        return g_strdup(_("a space"));
     if ((unsigned char)*s > 0x20 && (unsigned char)*s < 0x7F)
         return g_strdup_printf("'%c'", *s);
     if (r->encoding == SC_ENCODING_UTF8) {
@@ -567,7 +593,7 @@ describe_char_at(const reader *r, const char *s, gsize avail)
             g_free(utf8);
         }
     }
-    return g_strdup_printf("byte 0x%02X", (unsigned char)*s);
+    return g_strdup_printf(_("byte 0x%02X"), (unsigned char)*s);
 }
 
 // Report the strict-mode error libcsv stopped at (the byte at S, AVAIL bytes left in the line)
@@ -576,19 +602,19 @@ static void
 on_parse_error(reader *r, struct csv_parser *p, const char *s, gsize avail)
 {
     char *label = column_label(r, r->n_cells);
-    char *where = r->line != r->row_start ? g_strdup_printf(" (on line %u)", r->line)
+    char *where = r->line != r->row_start ? g_strdup_printf(_(" (on line %u)"), r->line)
                                           : g_strdup("");
     if (p->quoted) {
         char *shown = describe_char_at(r, s, avail);
         sc_problems_add(r->problems, r->path, r->row_start, label,
-                        "%s follows the closing double quote of the cell%s; write a quote "
-                        "inside a quoted cell as two (\"\")",
+                        _("%s follows the closing double quote of the cell%s; write a quote "
+                          "inside a quoted cell as two (\"\")"),
                         shown, where);
         g_free(shown);
     } else {
         sc_problems_add(r->problems, r->path, r->row_start, label,
-                        "a double quote inside a cell that does not start with one%s; put the "
-                        "whole cell in double quotes and write the quote as two (\"\")",
+                        _("a double quote inside a cell that does not start with one%s; put the "
+                          "whole cell in double quotes and write the quote as two (\"\")"),
                         where);
     }
     g_free(where);
@@ -742,8 +768,8 @@ convert_utf16(const char *data, gsize len, const char *path, sc_problems *proble
                            NULL);
     guint line = 1 + (good != NULL ? count_line_breaks(good, good_len) : 0);
     sc_problems_add(problems, path, line, NULL,
-                    "the file is UTF-16 text, but has bytes here that are not UTF-16; save it "
-                    "again as CSV UTF-8");
+                    _("the file is UTF-16 text, but has bytes here that are not UTF-16; save it "
+                      "again as CSV UTF-8"));
     g_free(good);
     g_error_free(e);
     return NULL;
@@ -781,15 +807,16 @@ sc_records_parse(const char *data, gsize len, const char *path, sc_encoding enco
     // Files that are not records text at all, refused as a whole.
     if (len > SC_RECORDS_MAX_BYTES) {
         g_set_error(error, SC_ERROR, SC_ERROR_INPUT,
-                    "%s: the file is %" G_GSIZE_FORMAT " MB, over the limit of %u MB; split "
-                    "the batch into smaller files",
-                    path, (len + (1 << 20) - 1) >> 20, SC_RECORDS_MAX_BYTES >> 20);
+                    _("%s: the file is %llu MB, over the limit of %u MB; split the batch into "
+                      "smaller files"),
+                    path, (unsigned long long)((len + (1 << 20) - 1) >> 20),
+                    SC_RECORDS_MAX_BYTES >> 20);
         return NULL;
     }
     if (has_prefix(data, len, MAGIC_ZIP, 4) || has_prefix(data, len, MAGIC_OLE, 4)) {
         g_set_error(error, SC_ERROR, SC_ERROR_INPUT,
-                    "%s: this is an Excel workbook (%s), not a CSV or TSV text file; in Excel "
-                    "choose 另存为 (Save As) → CSV UTF-8 (逗号分隔)",
+                    _("%s: this is an Excel workbook (%s), not a CSV or TSV text file; in Excel "
+                      "choose 另存为 (Save As) → CSV UTF-8 (逗号分隔)"),
                     path, data[0] == 'P' ? ".xlsx" : ".xls");
         return NULL;
     }
@@ -804,8 +831,8 @@ sc_records_parse(const char *data, gsize len, const char *path, sc_encoding enco
     if (has_prefix(data, len, BOM_UTF16LE, 2) || has_prefix(data, len, BOM_UTF16BE, 2)) {
         if (encoding != SC_ENCODING_AUTO) {
             g_set_error(error, SC_ERROR, SC_ERROR_INPUT,
-                        "%s: the file is UTF-16 text (it starts with a UTF-16 byte-order mark), "
-                        "not %s; let the encoding be detected, or save it as CSV UTF-8",
+                        _("%s: the file is UTF-16 text (it starts with a UTF-16 byte-order "
+                          "mark), not %s; let the encoding be detected, or save it as CSV UTF-8"),
                         path, encoding == SC_ENCODING_UTF8 ? "UTF-8" : "GB 18030");
             sc_records_free(out);
             return NULL;
@@ -819,8 +846,8 @@ sc_records_parse(const char *data, gsize len, const char *path, sc_encoding enco
     if (has_prefix(text, text_len, BOM_UTF8, 3)) {
         if (encoding == SC_ENCODING_GB18030) {
             g_set_error(error, SC_ERROR, SC_ERROR_INPUT,
-                        "%s: the file starts with a UTF-8 byte-order mark, so it is UTF-8, not "
-                        "GB 18030; read it as UTF-8 or let the encoding be detected",
+                        _("%s: the file starts with a UTF-8 byte-order mark, so it is UTF-8, not "
+                          "GB 18030; read it as UTF-8 or let the encoding be detected"),
                         path);
             sc_records_free(out);
             return NULL;
@@ -862,8 +889,8 @@ sc_records_parse(const char *data, gsize len, const char *path, sc_encoding enco
         r.conv = g_iconv_open("UTF-8", "GB18030");
         if (r.conv == (GIConv)-1) {
             g_set_error(error, SC_ERROR, SC_ERROR_IO,
-                        "%s: cannot read GB 18030 text: this system's iconv has no GB18030 "
-                        "converter",
+                        _("%s: cannot read GB 18030 text: this system's iconv has no GB18030 "
+                          "converter"),
                         path);
             g_clear_pointer(&out, sc_records_free);
             goto out;
@@ -883,9 +910,9 @@ sc_records_parse(const char *data, gsize len, const char *path, sc_encoding enco
     if (!r.stop && csv_fini(&p, on_cell, on_row, &r) != 0) {
         char *label = column_label(&r, r.n_cells);
         sc_problems_add(problems, path, r.row_start, label,
-                        "the double quote that opens this cell is never closed, so the rest of "
-                        "the file, to line %u, was read into it; close the quote, and write a "
-                        "quote inside a cell as two (\"\")",
+                        _("the double quote that opens this cell is never closed, so the rest of "
+                          "the file, to line %u, was read into it; close the quote, and write a "
+                          "quote inside a cell as two (\"\")"),
                         r.line);
         g_free(label);
         r.stop = TRUE;
@@ -894,8 +921,8 @@ sc_records_parse(const char *data, gsize len, const char *path, sc_encoding enco
 
     if (!r.have_header && !r.stop)
         sc_problems_add(problems, path, 0, NULL,
-                        "the file is empty; its first line must be the header (姓名,证件号码,"
-                        "职业名称,职业技能等级,…) and each line below it one certificate");
+                        _("the file is empty; its first line must be the header (姓名,证件号码,"
+                          "职业名称,职业技能等级,…) and each line below it one certificate"));
 
 out:
     if (r.conv != (GIConv)-1)
@@ -918,9 +945,9 @@ sc_records_load(const char *path, sc_encoding encoding, sc_format format, sc_pro
     if (g_stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
         (guint64)st.st_size > SC_RECORDS_MAX_BYTES) {
         g_set_error(error, SC_ERROR, SC_ERROR_INPUT,
-                    "%s: the file is %" G_GUINT64_FORMAT " MB, over the limit of %u MB; split "
-                    "the batch into smaller files",
-                    path, ((guint64)st.st_size + (1 << 20) - 1) >> 20,
+                    _("%s: the file is %llu MB, over the limit of %u MB; split the batch into "
+                      "smaller files"),
+                    path, (unsigned long long)(((guint64)st.st_size + (1 << 20) - 1) >> 20),
                     SC_RECORDS_MAX_BYTES >> 20);
         return NULL;
     }

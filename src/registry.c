@@ -4,6 +4,7 @@
 #include "registry.h"
 
 #include "certno.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -145,7 +146,8 @@ ensure_schema(sc_registry *r, GError **error)
             goto rollback;
         if (version == 0 && objects > 0) {
             g_set_error(error, SC_ERROR, SC_ERROR_REGISTER,
-                        "%s: not a skillcert register (a database with other tables)", r->path);
+                        _("%s: not a skillcert register (a database with other tables)"),
+                        r->path);
             goto rollback;
         }
         if (version == 0) {
@@ -163,14 +165,15 @@ ensure_schema(sc_registry *r, GError **error)
     if (!query_int(r, "PRAGMA application_id", &app, error))
         return FALSE;
     if (app != REGISTRY_APP_ID) {
-        g_set_error(error, SC_ERROR, SC_ERROR_REGISTER, "%s: not a skillcert register", r->path);
+        g_set_error(error, SC_ERROR, SC_ERROR_REGISTER, _("%s: not a skillcert register"),
+                    r->path);
         return FALSE;
     }
     if (version > REGISTRY_SCHEMA_VERSION) {
         g_set_error(error, SC_ERROR, SC_ERROR_REGISTER,
-                    "%s: register schema version %" G_GINT64_FORMAT
-                    " is newer than this program's (%d); use a newer skillcert",
-                    r->path, (gint64)version, REGISTRY_SCHEMA_VERSION);
+                    _("%s: register schema version %lld is newer than this program's (%d); use "
+                      "a newer skillcert"),
+                    r->path, (long long)version, REGISTRY_SCHEMA_VERSION);
         return FALSE;
     }
     return TRUE;
@@ -188,7 +191,7 @@ set_wal(sc_registry *r, GError **error)
 {
     sqlite3_stmt *stmt = NULL;
     if (sqlite3_prepare_v2(r->db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL) != SQLITE_OK) {
-        set_db_error(r, error, "cannot use it as a register");
+        set_db_error(r, error, _("cannot use it as a register"));
         return FALSE;
     }
     gint64 deadline = g_get_monotonic_time() + (gint64)REGISTRY_BUSY_TIMEOUT_MS * 1000;
@@ -198,7 +201,7 @@ set_wal(sc_registry *r, GError **error)
         sqlite3_reset(stmt);
         if ((primary != SQLITE_BUSY && primary != SQLITE_LOCKED) ||
             g_get_monotonic_time() > deadline) {
-            set_db_error(r, error, "cannot use it as a register");
+            set_db_error(r, error, _("cannot use it as a register"));
             sqlite3_finalize(stmt);
             return FALSE;
         }
@@ -208,7 +211,7 @@ set_wal(sc_registry *r, GError **error)
     sqlite3_finalize(stmt);
     if (!wal) {
         g_set_error(error, SC_ERROR, SC_ERROR_REGISTER,
-                    "%s: the file system does not support SQLite's WAL journal", r->path);
+                    _("%s: the file system does not support SQLite's WAL journal"), r->path);
         return FALSE;
     }
     return TRUE;
@@ -218,7 +221,7 @@ static gboolean
 prepare(sc_registry *r, const char *sql, sqlite3_stmt **stmt, GError **error)
 {
     if (sqlite3_prepare_v3(r->db, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, NULL) != SQLITE_OK) {
-        set_db_error(r, error, "preparing a statement");
+        set_db_error(r, error, _("preparing a statement"));
         return FALSE;
     }
     return TRUE;
@@ -234,7 +237,7 @@ sc_registry_open(const char *path, GError **error)
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) {
         int saved = errno;
-        g_set_error(error, SC_ERROR, SC_ERROR_IO, "%s: cannot open the register: %s", path,
+        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("%s: cannot open the register: %s"), path,
                     g_strerror(saved));
         return NULL;
     }
@@ -245,10 +248,10 @@ sc_registry_open(const char *path, GError **error)
     if (sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
         SQLITE_OK) {
         if (r->db == NULL)
-            g_set_error(error, SC_ERROR, SC_ERROR_REGISTER, "%s: cannot open: out of memory",
+            g_set_error(error, SC_ERROR, SC_ERROR_REGISTER, _("%s: cannot open: out of memory"),
                         path);
         else
-            set_db_error(r, error, "cannot open");
+            set_db_error(r, error, _("cannot open"));
         goto fail;
     }
     sqlite3_busy_timeout(r->db, REGISTRY_BUSY_TIMEOUT_MS);
@@ -358,7 +361,7 @@ get_counter(issuing *is, int year, int level, GError **error)
     sqlite3_bind_int(s, 3, level);
     int rc = sqlite3_step(s);
     if (rc != SQLITE_ROW) {
-        set_db_error(is->r, error, "reading a serial counter");
+        set_db_error(is->r, error, _("reading a serial counter"));
         sqlite3_reset(s);
         return NULL;
     }
@@ -389,7 +392,7 @@ find_by_key(issuing *is, const sc_issue *item, const char *work_type, gboolean *
     if (rc == SQLITE_ROW)
         number = g_strdup((const char *)sqlite3_column_text(s, 0));
     else if (rc != SQLITE_DONE) {
-        set_db_error(is->r, error, "looking up a certificate");
+        set_db_error(is->r, error, _("looking up a certificate"));
         *failed = TRUE;
     }
     sqlite3_reset(s);
@@ -406,10 +409,10 @@ find_number(issuing *is, const char *number, char **holder, gboolean *failed, GE
     int rc = sqlite3_step(s);
     gboolean found = rc == SQLITE_ROW;
     if (found)
-        *holder = g_strdup_printf("batch \"%s\", issued %s", sqlite3_column_text(s, 0),
+        *holder = g_strdup_printf(_("batch \"%s\", issued %s"), sqlite3_column_text(s, 0),
                                   sqlite3_column_text(s, 1));
     else if (rc != SQLITE_DONE) {
-        set_db_error(is->r, error, "looking up a number");
+        set_db_error(is->r, error, _("looking up a number"));
         *failed = TRUE;
     }
     sqlite3_reset(s);
@@ -435,7 +438,7 @@ insert(issuing *is, const sc_issue *item, const char *work_type, const char *id_
     bind_text(s, 11, item->issue_date);
     bind_text(s, 12, is->batch);
     bind_text(s, 13, is->issued_at);
-    return step_done(is->r, s, "recording a certificate", error);
+    return step_done(is->r, s, _("recording a certificate"), error);
 }
 
 // The year of ISSUE_DATE (YYYY-MM-DD, a real date), or -1.
@@ -472,19 +475,19 @@ check_items(issuing *is, const sc_issue *items, guint n)
         const sc_issue *it = &items[i];
         guint k = i + 1;
         if (it->name == NULL || *it->name == '\0')
-            problem(is, SC_ERROR_INPUT, "item %u: 姓名 is empty", k);
+            problem(is, SC_ERROR_INPUT, _("item %u: 姓名 is empty"), k);
         if (it->id_number == NULL || *it->id_number == '\0')
-            problem(is, SC_ERROR_INPUT, "item %u: 证件号码 is empty", k);
+            problem(is, SC_ERROR_INPUT, _("item %u: 证件号码 is empty"), k);
         if (it->occupation == NULL || *it->occupation == '\0')
-            problem(is, SC_ERROR_INPUT, "item %u: 职业名称 is empty", k);
+            problem(is, SC_ERROR_INPUT, _("item %u: 职业名称 is empty"), k);
         // Levels 1–5 (004 附件4 表7) and 9 预备技师 (001 附件6 二(七)); which profile allows
         // which was checked by the caller.
         if (!(it->level >= 1 && it->level <= 5) && it->level != 9)
-            problem(is, SC_ERROR_INPUT, "item %u: level %d does not exist", k, it->level);
+            problem(is, SC_ERROR_INPUT, _("item %u: level %d does not exist"), k, it->level);
         int year = issue_year(it->issue_date);
         if (year < 0)
-            problem(is, SC_ERROR_INPUT, "item %u: 发证日期 \"%s\" is not a date YYYY-MM-DD", k,
-                    it->issue_date != NULL ? it->issue_date : "");
+            problem(is, SC_ERROR_INPUT, _("item %u: 发证日期 \"%s\" is not a date YYYY-MM-DD"),
+                    k, it->issue_date != NULL ? it->issue_date : "");
         if (it->number == NULL)
             continue;
 
@@ -493,23 +496,24 @@ check_items(issuing *is, const sc_issue *items, guint n)
         for (int p = SC_CERTNO_PREFIX_LEN; digits && p < SC_CERTNO_LEN; p++)
             digits = g_ascii_isdigit(num[p]);
         if (!digits) {
-            problem(is, SC_ERROR_INPUT, "item %u: 证书编号 %s is not a certificate number", k,
+            problem(is, SC_ERROR_INPUT, _("item %u: 证书编号 %s is not a certificate number"), k,
                     num);
             continue;
         }
         if (strncmp(num, is->prefix, SC_CERTNO_PREFIX_LEN) != 0)
             problem(is, SC_ERROR_INPUT,
-                    "item %u: 证书编号 %s does not belong to institution %s (positions 1–13)", k,
-                    num, is->prefix);
+                    _("item %u: 证书编号 %s does not belong to institution %s (positions 1–13)"),
+                    k, num, is->prefix);
         if (num[15] - '0' != it->level)
-            problem(is, SC_ERROR_INPUT, "item %u: 证书编号 %s has level %c, the record level %d",
-                    k, num, num[15], it->level);
+            problem(is, SC_ERROR_INPUT,
+                    _("item %u: 证书编号 %s has level %c, the record level %d"), k, num, num[15],
+                    it->level);
         if (year >= 0 && (num[13] - '0') * 10 + (num[14] - '0') != year % 100)
             problem(is, SC_ERROR_INPUT,
-                    "item %u: 证书编号 %s has year %.2s, the issue date %s is in %d", k, num,
+                    _("item %u: 证书编号 %s has year %.2s, the issue date %s is in %d"), k, num,
                     num + 13, it->issue_date, year);
         if (strcmp(num + 16, "000000") == 0)
-            problem(is, SC_ERROR_INPUT, "item %u: 证书编号 %s has serial 000000", k, num);
+            problem(is, SC_ERROR_INPUT, _("item %u: 证书编号 %s has serial 000000"), k, num);
     }
 }
 
@@ -535,8 +539,8 @@ record_given(issuing *is, const sc_issue *items, guint n, GError **error)
                 is->assigned[i] = have;
             else {
                 problem(is, SC_ERROR_DUPLICATE,
-                        "item %u (%s): this certificate was already issued as %s, not %s", i + 1,
-                        it->id_number, have, it->number);
+                        _("item %u (%s): this certificate was already issued as %s, not %s"),
+                        i + 1, it->id_number, have, it->number);
                 g_free(have);
             }
             continue;
@@ -546,7 +550,8 @@ record_given(issuing *is, const sc_issue *items, guint n, GError **error)
         char *holder = NULL;
         if (find_number(is, it->number, &holder, &failed, error)) {
             problem(is, SC_ERROR_DUPLICATE,
-                    "item %u (%s): number %s is already issued to a different certificate (%s)",
+                    _("item %u (%s): number %s is already issued to a different certificate "
+                      "(%s)"),
                     i + 1, it->id_number, it->number, holder);
             g_free(holder);
             continue;
@@ -599,8 +604,8 @@ allocate(issuing *is, const sc_issue *items, guint n, GError **error)
         if (c->last >= SC_CERTNO_SERIAL_MAX) {
             if (!c->exhausted)
                 problem(is, SC_ERROR_EXHAUSTED,
-                        "no serial left for institution %s, year %02d, level %d: %06d is "
-                        "already issued and serials are never reused",
+                        _("no serial left for institution %s, year %02d, level %d: %06d is "
+                          "already issued and serials are never reused"),
                         is->prefix, year, it->level, SC_CERTNO_SERIAL_MAX);
             c->exhausted = TRUE;
             continue;
@@ -635,7 +640,7 @@ save_counters(issuing *is, GError **error)
         sqlite3_bind_int(s, 2, c->year);
         sqlite3_bind_int(s, 3, c->level);
         sqlite3_bind_int(s, 4, c->last);
-        if (!step_done(is->r, s, "saving a serial counter", error))
+        if (!step_done(is->r, s, _("saving a serial counter"), error))
             return FALSE;
     }
     return TRUE;
@@ -655,7 +660,7 @@ issue_batch(sc_registry *registry, const char *prefix, const char *batch, sc_iss
     // national check; the caller checked its own profile).
     GError *local = NULL;
     if (!sc_certno_check_prefix(prefix, SC_PROFILE_NATIONAL, &local)) {
-        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, "institution %s:\n%s", prefix,
+        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("institution %s:\n%s"), prefix,
                     local->message);
         g_error_free(local);
         return FALSE;
@@ -681,7 +686,7 @@ issue_batch(sc_registry *registry, const char *prefix, const char *batch, sc_iss
     // One transaction for the whole batch, taking the write lock at once: a concurrent batch
     // waits (busy timeout) instead of failing half-way.
     if (sqlite3_exec(registry->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-        set_db_error(registry, error, "cannot lock the register");
+        set_db_error(registry, error, _("cannot lock the register"));
         goto out;
     }
     begun = TRUE;
@@ -694,7 +699,7 @@ issue_batch(sc_registry *registry, const char *prefix, const char *batch, sc_iss
     if (!keep) {
         sqlite3_exec(registry->db, "ROLLBACK", NULL, NULL, NULL);
     } else if (sqlite3_exec(registry->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        set_db_error(registry, error, "cannot commit the batch");
+        set_db_error(registry, error, _("cannot commit the batch"));
         goto out;
     }
     begun = FALSE;
@@ -745,17 +750,18 @@ sc_registry_peek(sc_registry *registry, const char *prefix, int year, int level,
 
     GError *local = NULL;
     if (!sc_certno_check_prefix(prefix, SC_PROFILE_NATIONAL, &local)) {
-        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, "institution %s:\n%s", prefix,
+        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("institution %s:\n%s"), prefix,
                     local->message);
         g_error_free(local);
         return NULL;
     }
     if (year < 1000 || year > 9999) {
-        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, "year %d is not a four-digit year", year);
+        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("year %d is not a four-digit year"),
+                    year);
         return NULL;
     }
     if (!(level >= 1 && level <= 5) && level != 9) {
-        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, "level %d does not exist", level);
+        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("level %d does not exist"), level);
         return NULL;
     }
 
@@ -767,13 +773,13 @@ sc_registry_peek(sc_registry *registry, const char *prefix, int year, int level,
     int last = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
     sqlite3_reset(s);
     if (rc != SQLITE_ROW) {
-        set_db_error(registry, error, "reading a serial counter");
+        set_db_error(registry, error, _("reading a serial counter"));
         return NULL;
     }
     if (last >= SC_CERTNO_SERIAL_MAX) {
         g_set_error(error, SC_ERROR, SC_ERROR_EXHAUSTED,
-                    "no serial left for institution %s, year %02d, level %d: %06d is already "
-                    "issued and serials are never reused",
+                    _("no serial left for institution %s, year %02d, level %d: %06d is "
+                      "already issued and serials are never reused"),
                     prefix, year % 100, level, SC_CERTNO_SERIAL_MAX);
         return NULL;
     }

@@ -2,6 +2,8 @@
 // must be pinned for byte-identical output with cairo 1.16).
 #include "sink.h"
 
+#include "i18n.h"
+
 #include <cairo-pdf.h>
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -33,7 +35,8 @@ open_tmp(const char *final, char **tmp, GError **error)
     *tmp = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
     int fd = g_mkstemp_full(*tmp, O_RDWR, 0644);
     if (fd < 0) {
-        g_set_error(error, SC_ERROR, SC_ERROR_IO, "cannot write in %s: %s", dir, g_strerror(errno));
+        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write in %s: %s"), dir,
+                    g_strerror(errno));
         g_clear_pointer(tmp, g_free);
         return NULL;
     }
@@ -94,7 +97,7 @@ sc_sink_new(sc_sink_kind kind, const char *path, double width_mm, double height_
         break;
     case SC_SINK_SPLIT:
         if (g_mkdir_with_parents(path, 0755) != 0) {
-            g_set_error(error, SC_ERROR, SC_ERROR_IO, "cannot create folder %s: %s", path,
+            g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot create folder %s: %s"), path,
                         g_strerror(errno));
             goto fail;
         }
@@ -141,7 +144,7 @@ sc_sink_begin_page(sc_sink *sink, const char *name, GError **error)
     }
     case SC_SINK_PNG: {
         if (sink->surface != NULL) {
-            g_set_error(error, SC_ERROR, SC_ERROR_USAGE, "a PNG holds one page");
+            g_set_error(error, SC_ERROR, SC_ERROR_USAGE, _("a PNG holds one page"));
             return NULL;
         }
         double scale = sink->dpi / 72.0;
@@ -168,7 +171,7 @@ sc_sink_end_page(sc_sink *sink, GError **error)
     cairo_destroy(sink->cr);
     sink->cr = NULL;
     if (st != CAIRO_STATUS_SUCCESS) {
-        g_set_error(error, SC_ERROR, SC_ERROR_RENDER, "%s: drawing failed: %s", sink->path,
+        g_set_error(error, SC_ERROR, SC_ERROR_RENDER, _("%s: drawing failed: %s"), sink->path,
                     cairo_status_to_string(st));
         return FALSE;
     }
@@ -208,7 +211,8 @@ close_and_rename(FILE *fp, const char *tmp, const char *final, GError **error)
     if (ok)
         ok = g_rename(tmp, final) == 0;
     if (!ok)
-        g_set_error(error, SC_ERROR, SC_ERROR_IO, "cannot write %s: %s", final, g_strerror(errno));
+        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), final,
+                    g_strerror(errno));
     return ok;
 }
 
@@ -224,7 +228,7 @@ sc_sink_commit(sc_sink *sink, GError **error)
         cairo_surface_finish(sink->surface);
         ok = ok && surface_ok(sink->surface, sink->path, error);
         if (ok && sink->pages == 0) {
-            g_set_error(error, SC_ERROR, SC_ERROR_INPUT, "%s: no pages to write", sink->path);
+            g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("%s: no pages to write"), sink->path);
             ok = FALSE;
         }
         if (ok) {
@@ -235,7 +239,7 @@ sc_sink_commit(sc_sink *sink, GError **error)
         break;
     case SC_SINK_SPLIT:
         if (ok && sink->tmps->len == 0) {
-            g_set_error(error, SC_ERROR, SC_ERROR_INPUT, "%s: no pages to write", sink->path);
+            g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("%s: no pages to write"), sink->path);
             ok = FALSE;
         }
         for (guint i = 0; ok && i < sink->tmps->len; i++) {
@@ -249,13 +253,13 @@ sc_sink_commit(sc_sink *sink, GError **error)
         break;
     case SC_SINK_PNG:
         if (ok && sink->surface == NULL) {
-            g_set_error(error, SC_ERROR, SC_ERROR_INPUT, "%s: no page to write", sink->path);
+            g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("%s: no page to write"), sink->path);
             ok = FALSE;
         }
         if (ok) {
             cairo_status_t st = cairo_surface_write_to_png(sink->surface, sink->tmp);
             if (st != CAIRO_STATUS_SUCCESS) {
-                g_set_error(error, SC_ERROR, SC_ERROR_IO, "cannot write %s: %s", sink->path,
+                g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), sink->path,
                             cairo_status_to_string(st));
                 ok = FALSE;
             }

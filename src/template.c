@@ -2,6 +2,8 @@
 // The reference layout it must be able to express is SPEC §2 (seeds/000 附件4, 004 六).
 #include "template.h"
 
+#include "i18n.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -115,10 +117,10 @@ sc_template_expand(const char *text, sc_field_lookup lookup, gpointer user_data,
     gsize bad = 0;
     if (!scan_placeholders(text, expand_literal, expand_field, &st, &bad)) {
         if (st.missing != NULL)
-            g_set_error(error, SC_ERROR, SC_ERROR_INPUT, "unknown field {%s}", st.missing);
+            g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("unknown field {%s}"), st.missing);
         else
-            g_set_error(error, SC_ERROR, SC_ERROR_INPUT, "unbalanced brace at byte %" G_GSIZE_FORMAT,
-                        bad);
+            g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("unbalanced brace at byte %zu"),
+                        (size_t)bad);
         g_free(st.missing);
         g_string_free(st.out, TRUE);
         return NULL;
@@ -175,6 +177,7 @@ sc_template_free(sc_template *tmpl)
 }
 
 // Reading keys: each getter adds a problem and returns the default when the value is bad.
+// Messages are translated by the caller; "[group] key: " stays as the file has it.
 typedef struct {
     GKeyFile *kf;
     const char *path;
@@ -203,14 +206,17 @@ get_length(reader *r, const char *key, double em_pt, double fallback, gboolean r
     g_autofree char *v = get_string(r, key, NULL);
     if (v == NULL) {
         if (required)
-            bad_key(r, key, "missing (a length such as 14mm or 2.25pt)");
+            bad_key(r, key, _("missing (a length such as 14mm or 2.25pt)"));
         return fallback;
     }
     double mm;
     if (!sc_length_parse(v, em_pt, &mm)) {
         sc_problems_add(r->problems, r->path, 0, NULL,
-                        "[%s] %s: '%s' is not a length (write a number and a unit: mm, cm, pt, in%s)",
-                        r->group, key, v, em_pt > 0 ? ", em" : "");
+                        em_pt > 0 ? _("[%s] %s: '%s' is not a length (write a number and a unit: "
+                                      "mm, cm, pt, in, em)")
+                                  : _("[%s] %s: '%s' is not a length (write a number and a unit: "
+                                      "mm, cm, pt, in)"),
+                        r->group, key, v);
         return fallback;
     }
     return mm;
@@ -230,8 +236,8 @@ get_points(reader *r, const char *key, double fallback)
     double mm;
     if (sc_length_parse(v, 0, &mm) && mm > 0)
         return mm * SC_PT_PER_MM;
-    sc_problems_add(r->problems, r->path, 0, NULL, "[%s] %s: '%s' is not a font size such as 16pt",
-                    r->group, key, v);
+    sc_problems_add(r->problems, r->path, 0, NULL,
+                    _("[%s] %s: '%s' is not a font size such as 16pt"), r->group, key, v);
     return fallback;
 }
 
@@ -244,8 +250,9 @@ get_number(reader *r, const char *key, double fallback, double lo, double hi)
     char *end = NULL;
     double d = g_ascii_strtod(v, &end);
     if (end == v || *end != '\0' || !(d >= lo && d <= hi)) {
-        sc_problems_add(r->problems, r->path, 0, NULL, "[%s] %s: '%s' is not a number from %g to %g",
-                        r->group, key, v, lo, hi);
+        sc_problems_add(r->problems, r->path, 0, NULL,
+                        _("[%s] %s: '%s' is not a number from %g to %g"), r->group, key, v, lo,
+                        hi);
         return fallback;
     }
     return d;
@@ -261,7 +268,7 @@ get_bool(reader *r, const char *key, gboolean fallback)
         return TRUE;
     if (g_ascii_strcasecmp(v, "false") == 0 || g_ascii_strcasecmp(v, "no") == 0 || strcmp(v, "0") == 0)
         return FALSE;
-    bad_key(r, key, "write true or false");
+    bad_key(r, key, _("write true or false"));
     return fallback;
 }
 
@@ -276,8 +283,8 @@ get_choice(reader *r, const char *key, const char *const *choices, int fallback)
         if (g_ascii_strcasecmp(v, choices[i]) == 0)
             return i;
     g_autofree char *list = g_strjoinv(", ", (char **)choices);
-    sc_problems_add(r->problems, r->path, 0, NULL, "[%s] %s: '%s' is not one of %s", r->group, key,
-                    v, list);
+    sc_problems_add(r->problems, r->path, 0, NULL, _("[%s] %s: '%s' is not one of %s"), r->group,
+                    key, v, list);
     return fallback;
 }
 
@@ -295,7 +302,7 @@ get_color(reader *r, const char *key, double rgb[3])
         rgb[2] = (c & 0xff) / 255.0;
         return;
     }
-    bad_key(r, key, "write a colour as #rrggbb");
+    bad_key(r, key, _("write a colour as #rrggbb"));
 }
 
 static void
@@ -304,9 +311,9 @@ check_placeholders(reader *r, const char *key, const char *text)
     gsize bad = 0;
     if (text != NULL && !scan_placeholders(text, NULL, NULL, NULL, &bad))
         sc_problems_add(r->problems, r->path, 0, NULL,
-                        "[%s] %s: unbalanced brace at byte %" G_GSIZE_FORMAT
-                        " (write {field}, or {{ and }} for braces)",
-                        r->group, key, bad);
+                        _("[%s] %s: unbalanced brace at byte %zu (write {field}, or {{ and }} "
+                          "for braces)"),
+                        r->group, key, (size_t)bad);
 }
 
 static const char *const type_names[] = {"rect", "line", "text", "image", "qrcode", NULL};
@@ -321,7 +328,7 @@ read_element(reader *r, const sc_template *tmpl)
     e->id = g_strdup(r->group);
     int type = get_choice(r, "type", type_names, -1);
     if (!g_key_file_has_key(r->kf, r->group, "type", NULL))
-        bad_key(r, "type", "missing (rect, line, text, image or qrcode)");
+        bad_key(r, "type", _("missing (rect, line, text, image or qrcode)"));
     // Without a known type, the type's own keys cannot be judged: report the type alone.
     e->type = type < 0 ? SC_ELEMENT_RECT : (sc_element_type)type;
     e->layer = get_choice(r, "layer", layer_names, e->type == SC_ELEMENT_TEXT ? 1 : 0) == 0
@@ -345,13 +352,13 @@ read_element(reader *r, const sc_template *tmpl)
     case SC_ELEMENT_TEXT:
         e->text = get_string(r, "text", NULL);
         if (e->text == NULL)
-            bad_key(r, "text", "missing");
+            bad_key(r, "text", _("missing"));
         check_placeholders(r, "text", e->text);
         e->fonts = get_string(r, "fonts", NULL);
         e->size = get_points(r, "size", 12);
         e->min_size = get_points(r, "min_size", e->size);
         if (e->min_size > e->size)
-            bad_key(r, "min_size", "is larger than size");
+            bad_key(r, "min_size", _("is larger than size"));
         e->align = get_choice(r, "align", align_names, SC_ALIGN_LEFT);
         e->baseline = get_length(r, "baseline", 0, -1, FALSE);
         e->wrap = get_bool(r, "wrap", FALSE);
@@ -359,12 +366,12 @@ read_element(reader *r, const sc_template *tmpl)
         e->line_spacing = get_number(r, "line_spacing", 1.0, 0.5, 5.0);
         e->max_lines = (int)get_number(r, "max_lines", 0, 0, 1000);
         if (e->baseline < 0 && e->height <= 0)
-            bad_key(r, "height", "missing (or give a baseline)");
+            bad_key(r, "height", _("missing (or give a baseline)"));
         break;
     case SC_ELEMENT_IMAGE:
         e->source = get_string(r, "source", NULL);
         if (e->source == NULL)
-            bad_key(r, "source", "missing (a path, or {照片})");
+            bad_key(r, "source", _("missing (a path, or {照片})"));
         check_placeholders(r, "source", e->source);
         e->fit = get_choice(r, "fit", fit_names, SC_FIT_COVER);
         e->optional = get_bool(r, "optional", FALSE);
@@ -372,21 +379,21 @@ read_element(reader *r, const sc_template *tmpl)
     case SC_ELEMENT_QRCODE: {
         e->data = get_string(r, "data", NULL);
         if (e->data == NULL)
-            bad_key(r, "data", "missing (the text to encode, e.g. with {证书编号})");
+            bad_key(r, "data", _("missing (the text to encode, e.g. with {证书编号})"));
         check_placeholders(r, "data", e->data);
         static const char *const ec_names[] = {"L", "M", "Q", "H", NULL};
         e->ec_level = ec_names[get_choice(r, "error_correction", ec_names, 1)][0];
         if (fabs(e->width - e->height) > 1e-9)
-            bad_key(r, "height", "a QR code is square: width and height must be equal");
+            bad_key(r, "height", _("a QR code is square: width and height must be equal"));
         break;
     }
     }
     if (e->width < 0 || e->height < 0)
-        bad_key(r, "width", "negative size");
+        bad_key(r, "width", _("negative size"));
     if (e->type != SC_ELEMENT_LINE &&
         (e->x < 0 || e->y < 0 || e->x + e->width > tmpl->page_width + 1e-6 ||
          e->y + e->height > tmpl->page_height + 1e-6))
-        bad_key(r, "x", "the box does not lie within the page");
+        bad_key(r, "x", _("the box does not lie within the page"));
     return e;
 }
 
@@ -403,8 +410,8 @@ sc_template_parse(const char *data, gsize len, const char *path, GError **error)
     const char *bad = NULL;
     if (!g_utf8_validate(data, (gssize)len, &bad)) {
         g_set_error(error, SC_ERROR, SC_ERROR_INPUT,
-                    "%s: byte %" G_GSIZE_FORMAT " is not UTF-8 (or a NUL); save the file as UTF-8",
-                    path, (gsize)(bad - data));
+                    _("%s: byte %zu is not UTF-8 (or a NUL); save the file as UTF-8"), path,
+                    (size_t)(bad - data));
         return NULL;
     }
     if (!g_key_file_load_from_data(kf, data, len, G_KEY_FILE_NONE, &local)) {
@@ -422,7 +429,7 @@ sc_template_parse(const char *data, gsize len, const char *path, GError **error)
     // [template]: the page and defaults.
     reader r = {kf, path, "template", problems};
     if (!g_key_file_has_group(kf, "template"))
-        sc_problems_add(problems, path, 0, NULL, "[template] section is missing");
+        sc_problems_add(problems, path, 0, NULL, _("[template] section is missing"));
     tmpl->name = get_string(&r, "name", "");
     tmpl->page_width = get_length(&r, "page_width", 0, 297, FALSE);
     tmpl->page_height = get_length(&r, "page_height", 0, 210, FALSE);
@@ -430,7 +437,7 @@ sc_template_parse(const char *data, gsize len, const char *path, GError **error)
     tmpl->has_level = get_bool(&r, "has_level", TRUE);
     if (tmpl->page_width <= 0 || tmpl->page_height <= 0 || tmpl->page_width > 2000 ||
         tmpl->page_height > 2000)
-        bad_key(&r, "page_width", "the page must be between 0 and 2000 mm on each side");
+        bad_key(&r, "page_width", _("the page must be between 0 and 2000 mm on each side"));
 
     // Every other section is an element, drawn in file order.
     gsize n = 0;
@@ -442,7 +449,7 @@ sc_template_parse(const char *data, gsize len, const char *path, GError **error)
         g_ptr_array_add(tmpl->elements, read_element(&r, tmpl));
     }
     if (tmpl->elements->len == 0)
-        sc_problems_add(problems, path, 0, NULL, "no elements: add a section per element");
+        sc_problems_add(problems, path, 0, NULL, _("no elements: add a section per element"));
 
     if (!sc_problems_to_error(problems, SC_ERROR_INPUT, error)) {
         sc_template_free(tmpl);

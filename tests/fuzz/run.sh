@@ -27,7 +27,8 @@ if ! pkg_cflags=$(pkg-config --cflags $pkgs) || ! pkg_libs=$(pkg-config --libs $
     echo "run.sh: pkg-config cannot find the libraries (make setup installs them)" >&2
     exit 2
 fi
-flags="-std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -DSC_DATADIR=\"/usr/local/share/skillcert\" -Isrc -g -O1
+flags="-std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -DSC_DATADIR=\"/usr/local/share/skillcert\"
+       -DSC_LOCALEDIR=\"/usr/local/share/locale\" -Isrc -g -O1
        -fno-omit-frame-pointer -fno-sanitize-recover=all"
 out=build/fuzz
 mkdir -p "$out/obj"
