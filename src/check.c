@@ -312,8 +312,14 @@ check_record(sc_record *rec, const sc_check_options *opts, GHashTable *printed, 
     if (opts->photo_dir != NULL)
         check_photo(rec, opts, file, problems);
 
-    // What the institution gives every certificate.
-    sc_record_set(rec, SC_FIELD_INSTITUTION, inst != NULL ? inst->name : "");
+    // What the institution gives every certificate: its name as filed (SPEC §2: printed twice),
+    // from the institution file, else from a 评价机构名称 column; never left blank.
+    const char *inst_name = inst != NULL ? inst->name : sc_record_get(rec, SC_FIELD_INSTITUTION);
+    if (is_blank(inst_name) && g_hash_table_contains(printed, SC_FIELD_INSTITUTION))
+        sc_problems_add(problems, file, row, SC_FIELD_INSTITUTION, "%s",
+                        _("the certificate prints the institution's name, but there is none: give "
+                          "the institution file with -i, or a 评价机构名称 column"));
+    sc_record_set(rec, SC_FIELD_INSTITUTION, inst_name != NULL ? inst_name : "");
     sc_record_set(rec, SC_FIELD_SEAL, inst != NULL && inst->seal ? inst->seal : "");
 }
 

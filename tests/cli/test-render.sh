@@ -120,3 +120,16 @@ check_bad "character no font has" glyph "records.csv:4: 姓名:" "U+20000"
 
 bad long 职业名称 "$(printf '职业%.0s' $(seq 1 40))"
 check_bad "text too long for its box" long "records.csv:4: 职业名称:" "does not fit"
+
+# The institution's name is printed twice: without an institution file it must come from a
+# 评价机构名称 column, never be left blank.
+printf '姓名,证件号码,职业名称,职业技能等级,证书编号,照片\n张伟,440104199003121232,电工,5,S000044011001265000042,440104199003121232.jpg\n' >"$T/noinst.csv"
+run_sc "$T/ni" render "$T/noinst.csv" --photos $EX/photos -o "$T/noinst.pdf"
+expect_status "no institution name anywhere: refused" 1
+expect_grep "… naming the field and what to do" "$T/ni.err" "noinst.csv:2: 评价机构名称: "
+expect_absent "… and nothing written" "$T/noinst.pdf"
+printf '姓名,证件号码,职业名称,职业技能等级,证书编号,照片,评价机构名称\n张伟,440104199003121232,电工,5,S000044011001265000042,440104199003121232.jpg,东莞市某某职业技能培训中心\n' >"$T/col.csv"
+run_sc "$T/co" render "$T/col.csv" --photos $EX/photos -o "$T/col.pdf"
+expect_status "the name from a 评价机构名称 column" 0
+pdftotext "$T/col.pdf" - | tr -d ' \n' >"$T/col.txt"
+expect_grep "… printed in the body" "$T/col.txt" "本证书由东莞市某某职业技能培训中心颁发"
