@@ -32,10 +32,22 @@ gboolean sc_image_probe(const char *path, sc_image_info *info, GError **error);
 
 // Load the image at PATH as a cairo surface.  A JPEG carries its file as CAIRO_MIME_TYPE_JPEG
 // (so PDF output embeds it as-is) and, when UNIQUE_ID is set, CAIRO_MIME_TYPE_UNIQUE_ID (so an
-// image used on many pages is embedded once); its pixels are decoded only when DECODE_JPEG
-// (raster output).  NULL with *ERROR set (SC_ERROR_PHOTO).
+// image used on many pages is embedded once); its pixels are decoded (RGB24) only when
+// DECODE_JPEG (raster output), else the surface is an empty A8 one of the JPEG's size that only
+// carries it.  A PNG is ARGB32.  NULL with *ERROR set (SC_ERROR_PHOTO).
 // Caller frees with cairo_surface_destroy().
 cairo_surface_t *sc_image_load(const char *path, gboolean decode_jpeg, const char *unique_id,
                                GError **error);
+
+// An ARGB32 IMAGE (from sc_image_load()) whose visible pixels all have one colour and differ
+// only in alpha, as a seal or a signature usually does: its alpha as a new A8 surface, and the
+// colour (0–1) in COLOUR, to draw as that colour through the mask (cairo_mask()).  The same
+// pixels, but cairo 1.16's PDF holds an 8-bit soft mask and a constant grey image instead of
+// RGB plus a soft mask (the example seal: 16 instead of 35 KB, and 1,000 split records 9.0 →
+// 5.6 s).  The mask's unique ID is IMAGE's with "#alpha" appended.  NULL when IMAGE has more
+// than one colour, nothing visible, or is not ARGB32.  Reads IMAGE as it is, without flushing
+// it (which in cairo 1.16 drops mime data).  Borrows IMAGE.
+// Caller frees with cairo_surface_destroy().
+cairo_surface_t *sc_image_to_mask(cairo_surface_t *image, double colour[3]);
 
 #endif

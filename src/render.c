@@ -1,6 +1,8 @@
 // render.c - place and draw one record's elements (DESIGN.md "render"; SPEC §2).
 #include "render.h"
 
+#include "i18n.h"
+
 #include "photo.h"
 #include "record.h"
 
@@ -8,127 +10,80 @@
 #include <pango/pangocairo.h>
 #include <string.h>
 
+// One element's prepared content.
+typedef struct {
+    sc_placed_text text;
+    cairo_surface_t *image; // a photo or fixed image, its A8 mask (FORM set), or the QR code
+                            // as an A1 mask of WIDTH × WIDTH modules
+    cairo_surface_t *form;  // a masked image drawn once in its colour, IMAGE's size, or NULL
+} placed;
+
 struct sc_renderer {
     const sc_template *tmpl;
     sc_fonts *fonts;
     const sc_code_encoder *encoder;
     gboolean raster;
-    char **families;           // per element: resolved font list (text elements), else NULL
-    cairo_surface_t **fixed;   // per element: a fixed image loaded once, else NULL
-    cairo_surface_t **last;    // per image element: the image loaded last, and its path, so an
-    char **last_path;          // image every record names (a seal) is loaded and embedded once
+    char **families;             // per element: resolved font list (text elements), else NULL
+    gboolean *invariant;         // per element: names no field, so is the same on every page
+    placed *fixed;               // per element: an invariant element's content, prepared once
+    cairo_surface_t *background; // the invariant static elements recorded once, or NULL
+    placed *last;                // per image element: the image loaded last, and its path, so
+    char **last_path;            // an image every record names (a seal) is loaded once
 };
-
-// One element's prepared content.
-typedef struct {
-    sc_placed_text text;
-    cairo_surface_t *image; // photo, or the QR code as an A1 mask of WIDTH × WIDTH modules
-} placed;
 
 struct sc_page {
-    placed *items; // parallel to the template's elements
+    placed *items; // parallel to the template's elements; invariant ones stay empty
     guint n;
-    const sc_template *tmpl;
+    const sc_renderer *renderer;
 };
 
+#define PT(mm) ((mm) * SC_PT_PER_MM)
+
+static void
+placed_clear(placed *p)
+{
+    sc_placed_text_clear(&p->text);
+    if (p->image != NULL)
+        cairo_surface_destroy(p->image);
+    if (p->form != NULL)
+        cairo_surface_destroy(p->form);
+    memset(p, 0, sizeof *p);
+}
+
+// The text an element's content comes from: text, image source or code data; NULL for shapes.
+static const char *
+element_pattern(const sc_element *e)
+{
+    return e->type == SC_ELEMENT_TEXT     ? e->text
+           : e->type == SC_ELEMENT_IMAGE  ? e->source
+           : e->type == SC_ELEMENT_QRCODE ? e->data
+                                          : NULL;
+}
+
+static void
+count_field(const char *name, gpointer data)
+{
+    (void)name;
+    (*(guint *)data)++;
+}
+
+// Whether E names no {field}: then it is the same on every page.
 static gboolean
-has_placeholder(const char *s)
+is_invariant(const sc_element *e)
 {
-    return s != NULL && strchr(s, '{') != NULL;
+    const char *pattern = element_pattern(e);
+    guint fields = 0;
+    if (pattern != NULL)
+        sc_template_foreach_field(pattern, count_field, &fields);
+    return fields == 0;
 }
 
-sc_renderer *
-sc_renderer_new(const sc_template *tmpl, sc_fonts *fonts, const sc_code_encoder *encoder,
-                gboolean raster, GError **error)
+// The lookup for invariant elements, which name no field: never asked.
+static const char *
+no_field(const char *name, gpointer data)
 {
-    sc_renderer *r = g_new0(sc_renderer, 1);
-    r->tmpl = tmpl;
-    r->fonts = fonts;
-    r->encoder = encoder;
-    r->raster = raster;
-    guint n = tmpl->elements->len;
-    r->families = g_new0(char *, n + 1);
-    r->fixed = g_new0(cairo_surface_t *, n);
-    r->last = g_new0(cairo_surface_t *, n);
-    r->last_path = g_new0(char *, n);
-
-    for (guint i = 0; i < n; i++) {
-        const sc_element *e = g_ptr_array_index(tmpl->elements, i);
-        if (e->type == SC_ELEMENT_TEXT) {
-            r->families[i] = sc_fonts_resolve(fonts, e->fonts ? e->fonts : tmpl->fonts, error);
-            if (r->families[i] == NULL)
-                goto fail;
-        } else if (e->type == SC_ELEMENT_IMAGE && !has_placeholder(e->source) && *e->source) {
-            // A fixed image (a seal, a mark): relative to the template's folder, embedded once.
-            g_autofree char *path = g_path_is_absolute(e->source)
-                                        ? g_strdup(e->source)
-                                        : g_build_filename(tmpl->dir, e->source, NULL);
-            g_autofree char *id = g_strdup_printf("skillcert-fixed-%s", path);
-            r->fixed[i] = sc_image_load(path, raster, id, error);
-            if (r->fixed[i] == NULL) {
-                g_prefix_error(error, "%s: [%s] source: ", tmpl->path, e->id);
-                goto fail;
-            }
-        }
-    }
-    return r;
-
-fail:
-    sc_renderer_free(r);
-    return NULL;
-}
-
-void
-sc_renderer_free(sc_renderer *renderer)
-{
-    if (renderer == NULL)
-        return;
-    for (guint i = 0; i < renderer->tmpl->elements->len; i++) {
-        g_free(renderer->families[i]);
-        if (renderer->fixed[i] != NULL)
-            cairo_surface_destroy(renderer->fixed[i]);
-        if (renderer->last[i] != NULL)
-            cairo_surface_destroy(renderer->last[i]);
-        g_free(renderer->last_path[i]);
-    }
-    g_free(renderer->families);
-    g_free(renderer->fixed);
-    g_free(renderer->last);
-    g_free(renderer->last_path);
-    g_free(renderer);
-}
-
-const char *
-sc_renderer_families(const sc_renderer *renderer, const sc_element *e)
-{
-    for (guint i = 0; i < renderer->tmpl->elements->len; i++)
-        if (g_ptr_array_index(renderer->tmpl->elements, i) == e)
-            return renderer->families[i];
-    return NULL;
-}
-
-void
-sc_page_free(sc_page *page)
-{
-    if (page == NULL)
-        return;
-    for (guint i = 0; i < page->n; i++) {
-        sc_placed_text_clear(&page->items[i].text);
-        if (page->items[i].image != NULL)
-            cairo_surface_destroy(page->items[i].image);
-    }
-    g_free(page->items);
-    g_free(page);
-}
-
-const sc_placed_text *
-sc_page_get_text(const sc_page *page, const char *id)
-{
-    for (guint i = 0; i < page->n; i++) {
-        const sc_element *e = g_ptr_array_index(page->tmpl->elements, i);
-        if (e->type == SC_ELEMENT_TEXT && strcmp(e->id, id) == 0)
-            return &page->items[i].text;
-    }
+    (void)name;
+    (void)data;
     return NULL;
 }
 
@@ -147,10 +102,7 @@ static char *
 element_field(const sc_element *e)
 {
     char *field = NULL;
-    const char *text = e->type == SC_ELEMENT_TEXT    ? e->text
-                       : e->type == SC_ELEMENT_IMAGE ? e->source
-                       : e->type == SC_ELEMENT_QRCODE ? e->data
-                                                      : NULL;
+    const char *text = element_pattern(e);
     if (text != NULL)
         sc_template_foreach_field(text, first_field, &field);
     return field != NULL ? field : g_strdup_printf("[%s]", e->id);
@@ -182,95 +134,121 @@ matrix_to_mask(const sc_code_matrix *m)
     return s;
 }
 
-// The image at PATH for element I: the one loaded for the previous record when the path is the
-// same, else loaded now (with a unique ID, so PDF output embeds an image once however many pages
-// show it).  A new reference, or NULL with *ERROR set.
-static cairo_surface_t *
-load_image(sc_renderer *r, guint i, const char *path, GError **error)
+// Load the image at PATH into *OUT, with a unique ID so PDF output embeds it once however many
+// pages show it.  For PDF output a single-colour image (a seal) becomes its colour through its
+// alpha mask (sc_image_to_mask()), recorded once as a form of the image's size: cairo's PDF then
+// emits the mask's soft-mask group once per document, not on every page.  Raster output keeps
+// the image, so a preview shows its exact pixels.
+static gboolean
+load_into(const sc_renderer *r, const char *path, const char *id, placed *out, GError **error)
 {
-    if (r->last_path[i] == NULL || strcmp(r->last_path[i], path) != 0) {
-        g_autofree char *id = g_strdup_printf("skillcert-image:%s", path);
-        cairo_surface_t *img = sc_image_load(path, r->raster, id, error);
-        if (img == NULL)
-            return NULL;
-        if (r->last[i] != NULL)
-            cairo_surface_destroy(r->last[i]);
-        g_free(r->last_path[i]);
-        r->last[i] = img;
-        r->last_path[i] = g_strdup(path);
-    }
-    return cairo_surface_reference(r->last[i]);
-}
-
-sc_page *
-sc_renderer_prepare(sc_renderer *renderer, sc_field_lookup lookup, gpointer user_data,
-                    const char *file, guint row, sc_problems *problems)
-{
-    const sc_template *tmpl = renderer->tmpl;
-    sc_page *page = g_new0(sc_page, 1);
-    page->tmpl = tmpl;
-    page->n = tmpl->elements->len;
-    page->items = g_new0(placed, page->n);
-    guint before = sc_problems_count(problems);
-
-    for (guint i = 0; i < page->n; i++) {
-        const sc_element *e = g_ptr_array_index(tmpl->elements, i);
-        placed *p = &page->items[i];
-        GError *error = NULL;
-        const char *pattern = e->type == SC_ELEMENT_TEXT    ? e->text
-                              : e->type == SC_ELEMENT_IMAGE ? e->source
-                              : e->type == SC_ELEMENT_QRCODE ? e->data
-                                                             : NULL;
-        if (pattern == NULL || (e->type == SC_ELEMENT_IMAGE && renderer->fixed[i] != NULL))
-            continue;
-
-        g_autofree char *value = sc_template_expand(pattern, lookup, user_data, &error);
-        if (value != NULL) {
-            switch (e->type) {
-            case SC_ELEMENT_TEXT:
-                sc_layout_text(renderer->fonts, e, renderer->families[i], value, &p->text, &error);
-                break;
-            case SC_ELEMENT_IMAGE:
-                if (*value == '\0' && e->optional)
-                    break;
-                if (*value == '\0')
-                    g_set_error(&error, SC_ERROR, SC_ERROR_PHOTO, "no image given");
-                else
-                    p->image = load_image(renderer, i, value, &error);
-                break;
-            case SC_ELEMENT_QRCODE: {
-                sc_code_matrix m = {0};
-                if (renderer->encoder->encode(renderer->encoder->ctx, value, e->ec_level, &m,
-                                              &error)) {
-                    p->image = matrix_to_mask(&m);
-                    sc_code_matrix_clear(&m);
-                }
-                break;
-            }
-            default:
-                break;
-            }
-        }
-        if (error != NULL) {
-            g_autofree char *field = element_field(e);
-            sc_problems_add(problems, file, row, field, "%s", error->message);
-            g_error_free(error);
+    cairo_surface_t *img = sc_image_load(path, r->raster, id, error);
+    if (img == NULL)
+        return FALSE;
+    double colour[3];
+    cairo_surface_t *mask = r->raster ? NULL : sc_image_to_mask(img, colour);
+    if (mask != NULL) {
+        cairo_rectangle_t box = {0, 0, cairo_image_surface_get_width(mask),
+                                 cairo_image_surface_get_height(mask)};
+        out->form = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &box);
+        cairo_t *cr = cairo_create(out->form);
+        cairo_set_source_rgb(cr, colour[0], colour[1], colour[2]);
+        cairo_pattern_t *pattern = cairo_pattern_create_for_surface(mask);
+        cairo_pattern_set_filter(pattern, CAIRO_FILTER_GOOD);
+        cairo_mask(cr, pattern);
+        cairo_pattern_destroy(pattern);
+        cairo_status_t st = cairo_status(cr);
+        cairo_destroy(cr);
+        cairo_surface_destroy(img);
+        img = mask;
+        if (st != CAIRO_STATUS_SUCCESS) {
+            g_set_error(error, SC_ERROR, SC_ERROR_RENDER, "%s: %s", path,
+                        cairo_status_to_string(st));
+            cairo_surface_destroy(img);
+            g_clear_pointer(&out->form, cairo_surface_destroy);
+            return FALSE;
         }
     }
-
-    if (sc_problems_count(problems) > before) {
-        sc_page_free(page);
-        return NULL;
-    }
-    return page;
+    out->image = img;
+    return TRUE;
 }
 
-#define PT(mm) ((mm) * SC_PT_PER_MM)
+// Prepare element E's content from VALUE (its pattern expanded) into *P.  FALSE with *ERROR set.
+static gboolean
+prepare_element(sc_renderer *r, guint i, const sc_element *e, const char *value, placed *p,
+                GError **error)
+{
+    switch (e->type) {
+    case SC_ELEMENT_TEXT:
+        return sc_layout_text(r->fonts, e, r->families[i], value, &p->text, error);
+    case SC_ELEMENT_IMAGE:
+        if (*value == '\0' && e->optional)
+            return TRUE;
+        if (*value == '\0') {
+            g_set_error(error, SC_ERROR, SC_ERROR_PHOTO, "%s", _("no image given"));
+            return FALSE;
+        }
+        // The image loaded for the previous record when the path is the same, else loaded now.
+        if (r->last_path[i] == NULL || strcmp(r->last_path[i], value) != 0) {
+            g_autofree char *id = g_strdup_printf("skillcert-image:%s", value);
+            placed img = {0};
+            if (!load_into(r, value, id, &img, error))
+                return FALSE;
+            placed_clear(&r->last[i]);
+            g_free(r->last_path[i]);
+            r->last[i] = img;
+            r->last_path[i] = g_strdup(value);
+        }
+        *p = r->last[i];
+        cairo_surface_reference(p->image);
+        if (p->form != NULL)
+            cairo_surface_reference(p->form);
+        return TRUE;
+    case SC_ELEMENT_QRCODE: {
+        sc_code_matrix m = {0};
+        if (!r->encoder->encode(r->encoder->ctx, value, e->ec_level, &m, error))
+            return FALSE;
+        p->image = matrix_to_mask(&m);
+        sc_code_matrix_clear(&m);
+        return TRUE;
+    }
+    default:
+        return TRUE;
+    }
+}
+
+// Prepare invariant element I once, for every page: its problems are the template's.
+static gboolean
+prepare_fixed(sc_renderer *r, guint i, const sc_element *e, GError **error)
+{
+    const char *pattern = element_pattern(e);
+    const char *key = e->type == SC_ELEMENT_TEXT    ? "text"
+                      : e->type == SC_ELEMENT_IMAGE ? "source"
+                                                    : "data";
+    if (pattern == NULL)
+        return TRUE;
+    g_autofree char *value = sc_template_expand(pattern, no_field, NULL, error);
+    gboolean ok = value != NULL;
+    if (ok && e->type == SC_ELEMENT_IMAGE && *value != '\0') {
+        // A fixed image (a seal, a mark): relative to the template's folder.
+        g_autofree char *path = g_path_is_absolute(value)
+                                    ? g_strdup(value)
+                                    : g_build_filename(r->tmpl->dir, value, NULL);
+        g_autofree char *id = g_strdup_printf("skillcert-fixed-%s", path);
+        ok = load_into(r, path, id, &r->fixed[i], error);
+    } else if (ok && !(e->type == SC_ELEMENT_IMAGE && e->optional)) {
+        ok = prepare_element(r, i, e, value, &r->fixed[i], error);
+    }
+    if (!ok)
+        g_prefix_error(error, "%s: [%s] %s: ", r->tmpl->path, e->id, key);
+    return ok;
+}
 
 static void
-draw_image(cairo_t *cr, const sc_element *e, cairo_surface_t *img)
+draw_image(cairo_t *cr, const sc_element *e, const placed *p)
 {
-    double iw = cairo_image_surface_get_width(img), ih = cairo_image_surface_get_height(img);
+    double iw = cairo_image_surface_get_width(p->image);
+    double ih = cairo_image_surface_get_height(p->image);
     double bw = PT(e->width), bh = PT(e->height);
     // Cover fills the slot and crops centrally; contain fits inside it.  Never stretched.
     double s = e->fit == SC_FIT_COVER ? fmax(bw / iw, bh / ih) : fmin(bw / iw, bh / ih);
@@ -279,9 +257,12 @@ draw_image(cairo_t *cr, const sc_element *e, cairo_surface_t *img)
     cairo_clip(cr);
     cairo_translate(cr, PT(e->x) + (bw - iw * s) / 2, PT(e->y) + (bh - ih * s) / 2);
     cairo_scale(cr, s, s);
-    cairo_set_source_surface(cr, img, 0, 0);
-    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
+    // A single-colour image is its recorded form, in image pixels like the image.
+    cairo_pattern_t *pattern = cairo_pattern_create_for_surface(p->form ? p->form : p->image);
+    cairo_pattern_set_filter(pattern, CAIRO_FILTER_GOOD);
+    cairo_set_source(cr, pattern);
     cairo_paint(cr);
+    cairo_pattern_destroy(pattern);
     cairo_restore(cr);
 }
 
@@ -301,52 +282,233 @@ draw_code(cairo_t *cr, const sc_element *e, cairo_surface_t *mask)
     cairo_restore(cr);
 }
 
+// Draw element E with its prepared content P, shifted by (DX, DY) points.
+static void
+draw_element(cairo_t *cr, const sc_element *e, const placed *p, double dx, double dy)
+{
+    cairo_save(cr);
+    cairo_translate(cr, dx, dy);
+    cairo_set_source_rgb(cr, e->color[0], e->color[1], e->color[2]);
+    switch (e->type) {
+    case SC_ELEMENT_RECT:
+        // The path is the box; the stroke straddles it (DESIGN.md pitfalls).
+        cairo_set_line_width(cr, e->line_width);
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
+        cairo_rectangle(cr, PT(e->x), PT(e->y), PT(e->width), PT(e->height));
+        cairo_stroke(cr);
+        break;
+    case SC_ELEMENT_LINE:
+        cairo_set_line_width(cr, e->line_width);
+        cairo_move_to(cr, PT(e->x), PT(e->y));
+        cairo_line_to(cr, PT(e->x + e->width), PT(e->y + e->height));
+        cairo_stroke(cr);
+        break;
+    case SC_ELEMENT_TEXT:
+        if (p->text.layout != NULL) {
+            cairo_move_to(cr, PT(p->text.x), PT(p->text.y));
+            pango_cairo_show_layout(cr, p->text.layout);
+        }
+        break;
+    case SC_ELEMENT_IMAGE:
+        if (p->image != NULL)
+            draw_image(cr, e, p);
+        break;
+    case SC_ELEMENT_QRCODE:
+        if (p->image != NULL)
+            draw_code(cr, e, p->image);
+        break;
+    }
+    cairo_restore(cr);
+}
+
+// Draw the invariant static elements of R (the pre-printed design: border, title, labels,
+// addresses) in file order.
+static void
+draw_design(const sc_renderer *r, cairo_t *cr)
+{
+    for (guint i = 0; i < r->tmpl->elements->len; i++) {
+        const sc_element *e = g_ptr_array_index(r->tmpl->elements, i);
+        if (e->layer == SC_LAYER_STATIC && r->invariant[i])
+            draw_element(cr, e, &r->fixed[i], 0, 0);
+    }
+}
+
+// Record the design once on a recording surface of the page's size: painted on every page,
+// cairo's PDF output holds it once per document as a Form XObject (DESIGN.md pitfalls).
+static gboolean
+record_background(sc_renderer *r, GError **error)
+{
+    const sc_template *tmpl = r->tmpl;
+    cairo_rectangle_t page = {0, 0, PT(tmpl->page_width), PT(tmpl->page_height)};
+    r->background = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &page);
+    cairo_t *cr = cairo_create(r->background);
+    draw_design(r, cr);
+    cairo_status_t st = cairo_status(cr);
+    cairo_destroy(cr);
+    if (st == CAIRO_STATUS_SUCCESS)
+        st = cairo_surface_status(r->background);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        g_set_error(error, SC_ERROR, SC_ERROR_RENDER, _("%s: drawing the static design failed: %s"),
+                    tmpl->path, cairo_status_to_string(st));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+sc_renderer *
+sc_renderer_new(const sc_template *tmpl, sc_fonts *fonts, const sc_code_encoder *encoder,
+                gboolean raster, GError **error)
+{
+    sc_renderer *r = g_new0(sc_renderer, 1);
+    r->tmpl = tmpl;
+    r->fonts = fonts;
+    r->encoder = encoder;
+    r->raster = raster;
+    guint n = tmpl->elements->len;
+    r->families = g_new0(char *, n + 1);
+    r->invariant = g_new0(gboolean, n);
+    r->fixed = g_new0(placed, n);
+    r->last = g_new0(placed, n);
+    r->last_path = g_new0(char *, n);
+
+    for (guint i = 0; i < n; i++) {
+        const sc_element *e = g_ptr_array_index(tmpl->elements, i);
+        if (e->type == SC_ELEMENT_TEXT) {
+            r->families[i] = sc_fonts_resolve(fonts, e->fonts ? e->fonts : tmpl->fonts, error);
+            if (r->families[i] == NULL)
+                goto fail;
+        }
+        // What names no field is prepared here, once; its problems (a missing glyph, a text
+        // that does not fit) are the template's.
+        r->invariant[i] = is_invariant(e);
+        if (r->invariant[i] && !prepare_fixed(r, i, e, error))
+            goto fail;
+    }
+    // Raster output (a one-page preview) draws the design directly: cairo's image backend
+    // replaying a recording antialiases the border's edges differently.
+    if (!raster && !record_background(r, error))
+        goto fail;
+    return r;
+
+fail:
+    sc_renderer_free(r);
+    return NULL;
+}
+
+void
+sc_renderer_free(sc_renderer *renderer)
+{
+    if (renderer == NULL)
+        return;
+    for (guint i = 0; i < renderer->tmpl->elements->len; i++) {
+        g_free(renderer->families[i]);
+        placed_clear(&renderer->fixed[i]);
+        placed_clear(&renderer->last[i]);
+        g_free(renderer->last_path[i]);
+    }
+    if (renderer->background != NULL)
+        cairo_surface_destroy(renderer->background);
+    g_free(renderer->families);
+    g_free(renderer->invariant);
+    g_free(renderer->fixed);
+    g_free(renderer->last);
+    g_free(renderer->last_path);
+    g_free(renderer);
+}
+
+const char *
+sc_renderer_families(const sc_renderer *renderer, const sc_element *e)
+{
+    for (guint i = 0; i < renderer->tmpl->elements->len; i++)
+        if (g_ptr_array_index(renderer->tmpl->elements, i) == e)
+            return renderer->families[i];
+    return NULL;
+}
+
+void
+sc_page_free(sc_page *page)
+{
+    if (page == NULL)
+        return;
+    for (guint i = 0; i < page->n; i++)
+        placed_clear(&page->items[i]);
+    g_free(page->items);
+    g_free(page);
+}
+
+// Element I's content on PAGE: the page's own, or the renderer's when it is invariant.
+static const placed *
+content_of(const sc_page *page, guint i)
+{
+    return page->renderer->invariant[i] ? &page->renderer->fixed[i] : &page->items[i];
+}
+
+const sc_placed_text *
+sc_page_get_text(const sc_page *page, const char *id)
+{
+    for (guint i = 0; i < page->n; i++) {
+        const sc_element *e = g_ptr_array_index(page->renderer->tmpl->elements, i);
+        if (e->type == SC_ELEMENT_TEXT && strcmp(e->id, id) == 0)
+            return &content_of(page, i)->text;
+    }
+    return NULL;
+}
+
+sc_page *
+sc_renderer_prepare(sc_renderer *renderer, sc_field_lookup lookup, gpointer user_data,
+                    const char *file, guint row, sc_problems *problems)
+{
+    const sc_template *tmpl = renderer->tmpl;
+    sc_page *page = g_new0(sc_page, 1);
+    page->renderer = renderer;
+    page->n = tmpl->elements->len;
+    page->items = g_new0(placed, page->n);
+    guint before = sc_problems_count(problems);
+
+    for (guint i = 0; i < page->n; i++) {
+        const sc_element *e = g_ptr_array_index(tmpl->elements, i);
+        const char *pattern = element_pattern(e);
+        if (pattern == NULL || renderer->invariant[i])
+            continue; // prepared once, in sc_renderer_new()
+
+        GError *error = NULL;
+        g_autofree char *value = sc_template_expand(pattern, lookup, user_data, &error);
+        if (value != NULL)
+            prepare_element(renderer, i, e, value, &page->items[i], &error);
+        if (error != NULL) {
+            g_autofree char *field = element_field(e);
+            sc_problems_add(problems, file, row, field, "%s", error->message);
+            g_error_free(error);
+        }
+    }
+
+    if (sc_problems_count(problems) > before) {
+        sc_page_free(page);
+        return NULL;
+    }
+    return page;
+}
+
 void
 sc_renderer_draw(const sc_renderer *renderer, const sc_page *page, cairo_t *cr, sc_layer layers,
                  double offset_x, double offset_y)
 {
     const sc_template *tmpl = renderer->tmpl;
+    // The pre-printed design first, recorded once (PDF), then the rest in file order.
+    if ((layers & SC_LAYER_STATIC) && renderer->background != NULL) {
+        cairo_save(cr);
+        cairo_set_source_surface(cr, renderer->background, 0, 0);
+        cairo_paint(cr);
+        cairo_restore(cr);
+    } else if (layers & SC_LAYER_STATIC) {
+        draw_design(renderer, cr);
+    }
     for (guint i = 0; i < page->n; i++) {
         const sc_element *e = g_ptr_array_index(tmpl->elements, i);
-        const placed *p = &page->items[i];
-        if (!(e->layer & layers))
+        if (!(e->layer & layers) || (e->layer == SC_LAYER_STATIC && renderer->invariant[i]))
             continue;
-
-        cairo_save(cr);
-        if (e->layer == SC_LAYER_FIELD)
-            cairo_translate(cr, PT(offset_x), PT(offset_y));
-        cairo_set_source_rgb(cr, e->color[0], e->color[1], e->color[2]);
-        switch (e->type) {
-        case SC_ELEMENT_RECT:
-            // The path is the box; the stroke straddles it (DESIGN.md pitfalls).
-            cairo_set_line_width(cr, e->line_width);
-            cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
-            cairo_rectangle(cr, PT(e->x), PT(e->y), PT(e->width), PT(e->height));
-            cairo_stroke(cr);
-            break;
-        case SC_ELEMENT_LINE:
-            cairo_set_line_width(cr, e->line_width);
-            cairo_move_to(cr, PT(e->x), PT(e->y));
-            cairo_line_to(cr, PT(e->x + e->width), PT(e->y + e->height));
-            cairo_stroke(cr);
-            break;
-        case SC_ELEMENT_TEXT:
-            if (p->text.layout != NULL) {
-                cairo_move_to(cr, PT(p->text.x), PT(p->text.y));
-                pango_cairo_show_layout(cr, p->text.layout);
-            }
-            break;
-        case SC_ELEMENT_IMAGE:
-            if (renderer->fixed[i] != NULL)
-                draw_image(cr, e, renderer->fixed[i]);
-            else if (p->image != NULL)
-                draw_image(cr, e, p->image);
-            break;
-        case SC_ELEMENT_QRCODE:
-            if (p->image != NULL)
-                draw_code(cr, e, p->image);
-            break;
-        }
-        cairo_restore(cr);
+        gboolean shift = e->layer == SC_LAYER_FIELD;
+        draw_element(cr, e, content_of(page, i), shift ? PT(offset_x) : 0,
+                     shift ? PT(offset_y) : 0);
     }
 }

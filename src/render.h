@@ -12,9 +12,13 @@
 typedef struct sc_renderer sc_renderer; // opaque: sc_renderer_new() / sc_renderer_free()
 typedef struct sc_page sc_page;         // opaque: sc_renderer_prepare() / sc_page_free()
 
-// A renderer for TMPL: resolves each text element's fonts (first installed wins) and loads the
-// template's fixed images once.  RASTER: decode JPEG photos (PNG preview) instead of passing
-// them through (PDF).  NULL with *ERROR set (SC_ERROR_FONT, SC_ERROR_PHOTO).
+// A renderer for TMPL: resolves each text element's fonts (first installed wins) and prepares
+// once every element that names no {field} (shapes, fixed texts and images, a fixed code): the
+// same on every page.  For PDF output the static ones among them (the pre-printed design) are
+// also drawn once, on a recording surface that each page paints (one Form XObject per
+// document).  RASTER: decode JPEG photos (PNG preview) instead of passing them through (PDF).
+// NULL with *ERROR set: SC_ERROR_FONT; or a problem of such an element, as
+// "TEMPLATE: [SECTION] KEY: message" (SC_ERROR_GLYPH, SC_ERROR_FIT, SC_ERROR_PHOTO).
 // Borrows TMPL, FONTS and ENCODER: they must outlive the renderer.
 // Caller frees with sc_renderer_free().
 sc_renderer *sc_renderer_new(const sc_template *tmpl, sc_fonts *fonts,
@@ -26,7 +30,8 @@ void sc_renderer_free(sc_renderer *renderer);
 const char *sc_renderer_families(const sc_renderer *renderer, const sc_element *e);
 
 // Prepare the page of one record whose fields LOOKUP gives: expand placeholders, lay out and fit
-// every text, load images (an image element's source is a path, after expansion), encode codes.
+// every text, load images (an image element's source is a path, after expansion), encode codes
+// — of the elements that name a field; the others were prepared by sc_renderer_new().
 // Each problem is added to PROBLEMS as "FILE:ROW: FIELD: message", FIELD being the first field
 // the element names (or the element's section).  Returns the page, or NULL if any problem.
 // Caller frees with sc_page_free().
@@ -34,12 +39,14 @@ sc_page *sc_renderer_prepare(sc_renderer *renderer, sc_field_lookup lookup, gpoi
                              const char *file, guint row, sc_problems *problems);
 void sc_page_free(sc_page *page);
 
-// The text of element ID as laid out on PAGE, or NULL.  Valid until sc_page_free(PAGE).
+// The text of element ID as laid out on PAGE (or once for every page), or NULL.
+// Valid until sc_page_free(PAGE) or sc_renderer_free() of its renderer, whichever comes first.
 const sc_placed_text *sc_page_get_text(const sc_page *page, const char *id);
 
 // Draw PAGE's elements of LAYERS on CR, whose user units are points with the page's top-left
-// corner at the origin; OFFSET_X/Y (mm) shift the field layer only, for printer calibration on
-// pre-printed stock.
+// corner at the origin: first the static elements that name no field (the pre-printed design),
+// then the others in the template's order.  OFFSET_X/Y (mm) shift the field layer only, for
+// printer calibration on pre-printed stock.
 void sc_renderer_draw(const sc_renderer *renderer, const sc_page *page, cairo_t *cr,
                       sc_layer layers, double offset_x, double offset_y);
 
