@@ -2,6 +2,8 @@
 // institution by the HR authority; seeds/004 二).
 #include "institution.h"
 
+#include "keyfile.h"
+
 #include "i18n.h"
 
 #include <string.h>
@@ -75,25 +77,9 @@ report_prefix_problem(int first, const char *message, gpointer data)
 sc_institution *
 sc_institution_parse(const char *data, gsize len, const char *path, GError **error)
 {
-    g_autoptr(GKeyFile) kf = g_key_file_new();
-    GError *local = NULL;
-    // Text editors on Windows save UTF-8 with a BOM; other encodings are refused plainly.
-    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
-        data += 3;
-        len -= 3;
-    }
-    const char *bad = NULL;
-    if (!g_utf8_validate(data, (gssize)len, &bad)) {
-        g_set_error(error, SC_ERROR, SC_ERROR_INPUT,
-                    _("%s: byte %zu is not UTF-8; save the file as UTF-8"), path,
-                    (size_t)(bad - data));
+    g_autoptr(GKeyFile) kf = sc_keyfile_parse(data, len, path, error);
+    if (kf == NULL)
         return NULL;
-    }
-    if (!g_key_file_load_from_data(kf, data, len, G_KEY_FILE_NONE, &local)) {
-        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, "%s: %s", path, local->message);
-        g_error_free(local);
-        return NULL;
-    }
     g_autoptr(sc_problems) problems = sc_problems_new();
     if (!g_key_file_has_group(kf, "institution"))
         sc_problems_add(problems, path, 0, NULL, _("[institution] section is missing"));

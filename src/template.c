@@ -2,6 +2,8 @@
 // The reference layout it must be able to express is SPEC §2 (seeds/000 附件4, 004 六).
 #include "template.h"
 
+#include "keyfile.h"
+
 #include "i18n.h"
 
 #include <math.h>
@@ -400,25 +402,9 @@ read_element(reader *r, const sc_template *tmpl)
 sc_template *
 sc_template_parse(const char *data, gsize len, const char *path, GError **error)
 {
-    g_autoptr(GKeyFile) kf = g_key_file_new();
-    GError *local = NULL;
-    // UTF-8, a BOM allowed: anything else would reach the certificate, or a message, garbled.
-    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
-        data += 3;
-        len -= 3;
-    }
-    const char *bad = NULL;
-    if (!g_utf8_validate(data, (gssize)len, &bad)) {
-        g_set_error(error, SC_ERROR, SC_ERROR_INPUT,
-                    _("%s: byte %zu is not UTF-8 (or a NUL); save the file as UTF-8"), path,
-                    (size_t)(bad - data));
+    g_autoptr(GKeyFile) kf = sc_keyfile_parse(data, len, path, error);
+    if (kf == NULL)
         return NULL;
-    }
-    if (!g_key_file_load_from_data(kf, data, len, G_KEY_FILE_NONE, &local)) {
-        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, "%s: %s", path, local->message);
-        g_error_free(local);
-        return NULL;
-    }
 
     g_autoptr(sc_problems) problems = sc_problems_new();
     sc_template *tmpl = g_new0(sc_template, 1);

@@ -2,17 +2,12 @@
 // image within the size limits that loads (decoded and passed through) with the probed size, or
 // one SC_ERROR_PHOTO; never a crash, never an unbounded allocation.
 #include "photo.h"
+#include "fuzz.h"
 
 #include <glib/gstdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
-
-#define CHECK(cond)                                                                              \
-    do {                                                                                         \
-        if (!(cond))                                                                             \
-            abort();                                                                             \
-    } while (0)
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

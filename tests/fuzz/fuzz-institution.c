@@ -1,16 +1,11 @@
 // fuzz-institution.c - libFuzzer target for institution files (src/institution.c): any bytes
 // either give an institution whose positions 1–13 pass its profile, or one SC_ERROR_INPUT.
 #include "institution.h"
+#include "fuzz.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define CHECK(cond)                                                                              \
-    do {                                                                                         \
-        if (!(cond))                                                                             \
-            abort();                                                                             \
-    } while (0)
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,15 +1,10 @@
 // fuzz-level.c - libFuzzer target for level names (src/level.c): any text is a level whose
 // canonical name parses back to it, or an SC_ERROR_INPUT with a UTF-8 message.
 #include "level.h"
+#include "fuzz.h"
 
 #include <stdint.h>
 #include <stdlib.h>
-
-#define CHECK(cond)                                                                              \
-    do {                                                                                         \
-        if (!(cond))                                                                             \
-            abort();                                                                             \
-    } while (0)
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -2,16 +2,12 @@
 // detection and with forced encodings and formats, must give UTF-8 values on increasing rows,
 // UTF-8 messages, and no crash, leak or undefined behaviour.
 #include "record.h"
+#include "fuzz.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 
 // Abort (a crash to libFuzzer) when an invariant does not hold.
-#define CHECK(cond)                                                                              \
-    do {                                                                                         \
-        if (!(cond))                                                                             \
-            abort();                                                                             \
-    } while (0)
 
 // Parse DATA once and check what comes out.
 static void

@@ -1,15 +1,10 @@
 // fuzz-template.c - libFuzzer target for template files (src/template.c): any bytes either load
 // into elements whose boxes lie on the page, or fail with one SC_ERROR_INPUT message in UTF-8.
 #include "template.h"
+#include "fuzz.h"
 
 #include <stdint.h>
 #include <stdlib.h>
-
-#define CHECK(cond)                                                                              \
-    do {                                                                                         \
-        if (!(cond))                                                                             \
-            abort();                                                                             \
-    } while (0)
 
 static const char *
 lookup(const char *name, gpointer data)
