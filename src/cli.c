@@ -321,18 +321,21 @@ creation_date(void)
     return g_date_time_format(t, "%Y-%m-%dT%H:%M:%S");
 }
 
-// Draw RECS (numbered) into SINK; every page laid out again with its number.
+// Lay out each of RECS (numbered) and draw it into SINK.  A page that cannot be laid out adds
+// its problems to PROBLEMS; from then on pages are still laid out, to find every problem, but
+// no longer drawn.  FALSE with *ERROR set only when the output fails.
 static gboolean
-draw_all(job *j, GPtrArray *recs, sc_sink *sink, GError **error)
+draw_pages(job *j, GPtrArray *recs, sc_sink *sink, sc_problems *problems, GError **error)
 {
     sc_layer layers = j->opt->fill_only ? SC_LAYER_FIELD : SC_LAYER_ALL;
     for (guint i = 0; i < recs->len; i++) {
         sc_record *rec = g_ptr_array_index(recs, i);
-        g_autoptr(sc_problems) problems = sc_problems_new();
         sc_page *page = sc_renderer_prepare(j->renderer, record_lookup, rec, j->records->path,
                                             rec->row, problems);
-        if (page == NULL)
-            return sc_problems_to_error(problems, SC_ERROR_INPUT, error);
+        if (page == NULL || sc_problems_count(problems) > 0) {
+            sc_page_free(page);
+            continue;
+        }
         cairo_t *cr = sc_sink_begin_page(sink, sc_record_get(rec, SC_FIELD_NUMBER), error);
         if (cr == NULL) {
             sc_page_free(page);
@@ -346,7 +349,25 @@ draw_all(job *j, GPtrArray *recs, sc_sink *sink, GError **error)
     return TRUE;
 }
 
+static sc_sink *
+open_sink(job *j, gboolean preview, const char *created, GError **error)
+{
+    const job_options *o = j->opt;
+    if (preview)
+        return sc_sink_new(SC_SINK_PNG, o->output, j->tmpl->page_width, j->tmpl->page_height,
+                           o->dpi, NULL, NULL, error);
+    return sc_sink_new(o->split != NULL ? SC_SINK_SPLIT : SC_SINK_PDF,
+                       o->split != NULL ? o->split : o->output, j->tmpl->page_width,
+                       j->tmpl->page_height, 0, j->tmpl->name, created, error);
+}
+
 // render and preview: load and check everything, number, draw, write atomically.
+//
+// Each page is laid out once in the common case: the numbers the batch would get are worked
+// out first without issuing them (a dry run of the register), the pages are laid out and
+// drawn with them into the temporary output, and only when every page is right are the
+// numbers issued, in one transaction.  Should a concurrent batch have taken some of them in
+// between, the pages are drawn again with the numbers actually issued.
 static int
 run_job(job_options *o, const char *records_path, gboolean preview)
 {
@@ -354,6 +375,8 @@ run_job(job_options *o, const char *records_path, gboolean preview)
     g_autoptr(sc_problems) problems = sc_problems_new();
     g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) recs = g_ptr_array_new();
+    g_autoptr(GPtrArray) predicted = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) given = g_ptr_array_new_with_free_func(g_free);
     GError *error = NULL;
     sc_sink *sink = NULL;
     g_autofree char *created = creation_date();
@@ -381,32 +404,60 @@ run_job(job_options *o, const char *records_path, gboolean preview)
         goto out;
     }
 
-    // Every page laid out once before anything is numbered or written.
-    for (guint i = 0; i < recs->len; i++) {
-        sc_record *rec = g_ptr_array_index(recs, i);
-        if (preview && sc_problems_has_row(problems, rec->row))
-            continue;
-        if (!sc_problems_has_row(problems, rec->row))
-            sc_page_free(prepare(&j, rec, problems));
+    // A preview shows its one record: other rows' problems are for check and render.
+    if (preview && !sc_problems_has_row(problems, ((sc_record *)recs->pdata[0])->row) &&
+        !sc_problems_has_row(problems, 0)) {
+        sc_problems_free(problems);
+        problems = sc_problems_new();
     }
+
+    // Records with field problems cannot be numbered: report them with every layout problem of
+    // the others (laid out with a stand-in number), and stop.
+    if (sc_problems_count(problems) > 0) {
+        for (guint i = 0; i < recs->len; i++) {
+            sc_record *rec = g_ptr_array_index(recs, i);
+            if (!sc_problems_has_row(problems, rec->row))
+                sc_page_free(prepare(&j, rec, problems));
+        }
+        sc_problems_sort(problems);
+        sc_problems_to_error(problems, SC_ERROR_INPUT, &error);
+        goto out;
+    }
+
+    // The numbers the batch would get now; the pages laid out and drawn with them.  The
+    // records' own numbers (given in the file, or empty) are kept for the real run.
+    for (guint i = 0; i < recs->len; i++)
+        g_ptr_array_add(given, g_strdup(sc_record_get(recs->pdata[i], SC_FIELD_NUMBER)));
+    if (!assign_numbers(&j, recs, /*dry_run*/ TRUE, &error))
+        goto out;
+    for (guint i = 0; i < recs->len; i++)
+        g_ptr_array_add(predicted, g_strdup(sc_record_get(recs->pdata[i], SC_FIELD_NUMBER)));
+    sink = open_sink(&j, preview, created, &error);
+    if (sink == NULL || !draw_pages(&j, recs, sink, problems, &error))
+        goto out;
     sc_problems_sort(problems);
     if (!sc_problems_to_error(problems, SC_ERROR_INPUT, &error))
         goto out;
 
-    if (!assign_numbers(&j, recs, preview, &error))
-        goto out;
-
-    if (preview)
-        sink = sc_sink_new(SC_SINK_PNG, o->output, j.tmpl->page_width, j.tmpl->page_height,
-                           o->dpi, NULL, NULL, &error);
-    else if (o->split != NULL)
-        sink = sc_sink_new(SC_SINK_SPLIT, o->split, j.tmpl->page_width, j.tmpl->page_height, 0,
-                           j.tmpl->name, created, &error);
-    else
-        sink = sc_sink_new(SC_SINK_PDF, o->output, j.tmpl->page_width, j.tmpl->page_height, 0,
-                           j.tmpl->name, created, &error);
-    if (sink == NULL || !draw_all(&j, recs, sink, &error))
-        goto out;
+    // Issue the numbers; if any differs from the dry run's, draw again with the issued ones.
+    if (!preview) {
+        for (guint i = 0; i < recs->len; i++)
+            sc_record_set(recs->pdata[i], SC_FIELD_NUMBER,
+                          given->pdata[i] != NULL ? given->pdata[i] : "");
+        if (!assign_numbers(&j, recs, /*dry_run*/ FALSE, &error))
+            goto out;
+        gboolean same = TRUE;
+        for (guint i = 0; i < recs->len && same; i++)
+            same = g_strcmp0(predicted->pdata[i], sc_record_get(recs->pdata[i], SC_FIELD_NUMBER)) == 0;
+        if (!same) {
+            sc_sink_abort(sink);
+            sink = open_sink(&j, preview, created, &error);
+            if (sink == NULL || !draw_pages(&j, recs, sink, problems, &error))
+                goto out;
+            if (!sc_problems_to_error(problems, SC_ERROR_INPUT, &error))
+                goto out;
+        }
+    }
     gboolean ok = sc_sink_commit(sink, &error);
     sink = NULL;
     if (!ok)

@@ -133,3 +133,10 @@ run_sc "$T/co" render "$T/col.csv" --photos $EX/photos -o "$T/col.pdf"
 expect_status "the name from a 评价机构名称 column" 0
 pdftotext "$T/col.pdf" - | tr -d ' \n' >"$T/col.txt"
 expect_grep "… printed in the body" "$T/col.txt" "本证书由东莞市某某职业技能培训中心颁发"
+
+# Preview shows one record: problems of other rows do not stop it; its own do.
+run_sc "$T/pv" preview tests/data/check/idcard.csv -i $INST --photos $EX/photos --register "$T/pv.db" --row 5 -o "$T/pv.png"
+expect_status "preview of a good row beside bad ones" 0
+run_sc "$T/pb" preview tests/data/check/idcard.csv -i $INST --photos $EX/photos --register "$T/pv.db" --row 2 -o "$T/pb.png"
+expect_status "preview of a bad row: refused" 1
+expect_absent "… and no PNG" "$T/pb.png"
