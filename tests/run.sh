@@ -40,7 +40,7 @@ run_pass() {
         [ -x "$t" ] || continue
         name=$(basename "$t")
         wrap=""
-        [ "${SC_VALGRIND:-0}" = 1 ] && wrap="valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99"
+        [ "${SC_VALGRIND:-0}" = 1 ] && wrap="valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99 --suppressions=$top/tests/valgrind.supp"
         LC_ALL=$loc timeout 300 $wrap "$t" --tap >"$log" 2>&1
         rc=$?
         if [ $rc -ne 0 ] && ! grep -q '^not ok ' "$log"; then
