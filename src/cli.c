@@ -361,6 +361,74 @@ open_sink(job *j, gboolean preview, const char *created, GError **error)
                        j->tmpl->page_height, 0, j->tmpl->name, created, error);
 }
 
+// One worker of a split render: a contiguous share of the records, drawn with its own fonts
+// and renderer (a Pango font map is not to be shared between threads) into its own sink.
+typedef struct {
+    job j;               // the job, with this worker's fonts and renderer
+    GPtrArray *recs;     // sc_record *, borrowed
+    const char *created;
+    sc_sink *sink;
+    sc_problems *problems;
+    GError *error;
+} worker;
+
+static gpointer
+worker_run(gpointer data)
+{
+    worker *w = data;
+    // The application font folder was added to fontconfig by the main thread's sc_fonts_new().
+    w->j.fonts = sc_fonts_new(NULL, &w->error);
+    if (w->j.fonts != NULL)
+        w->j.renderer = sc_renderer_new(w->j.tmpl, w->j.fonts, sc_qr_encoder(), FALSE, &w->error);
+    if (w->j.renderer != NULL)
+        w->sink = open_sink(&w->j, FALSE, w->created, &w->error);
+    if (w->sink != NULL)
+        draw_pages(&w->j, w->recs, w->sink, w->problems, &w->error);
+    return NULL;
+}
+
+// Draw RECS into split output with N workers, each with its share in a sink of its own.  The
+// sinks are returned in *SINKS (in record order) to be committed or aborted together; problems
+// of any page go to PROBLEMS.  FALSE with *ERROR set if the output failed.
+static gboolean
+draw_split_parallel(job *j, GPtrArray *recs, guint n, const char *created, GPtrArray *sinks,
+                    sc_problems *problems, GError **error)
+{
+    worker *w = g_new0(worker, n);
+    GThread **threads = g_new0(GThread *, n);
+    guint share = (recs->len + n - 1) / n;
+    for (guint k = 0; k < n; k++) {
+        w[k].j = *j;
+        w[k].j.fonts = NULL;
+        w[k].j.renderer = NULL;
+        w[k].recs = g_ptr_array_new();
+        for (guint i = k * share; i < MIN(recs->len, (k + 1) * share); i++)
+            g_ptr_array_add(w[k].recs, recs->pdata[i]);
+        w[k].created = created;
+        w[k].problems = sc_problems_new();
+        threads[k] = g_thread_new("skillcert-render", worker_run, &w[k]);
+    }
+    gboolean ok = TRUE;
+    for (guint k = 0; k < n; k++) {
+        g_thread_join(threads[k]);
+        sc_problems_merge(problems, w[k].problems);
+        if (w[k].error != NULL && ok) {
+            g_propagate_error(error, w[k].error);
+            w[k].error = NULL;
+            ok = FALSE;
+        }
+        g_clear_error(&w[k].error);
+        g_ptr_array_add(sinks, w[k].sink);
+        sc_renderer_free(w[k].j.renderer);
+        sc_fonts_free(w[k].j.fonts);
+        sc_problems_free(w[k].problems);
+        g_ptr_array_unref(w[k].recs);
+    }
+    g_free(threads);
+    g_free(w);
+    return ok;
+}
+
 // render and preview: load and check everything, number, draw, write atomically.
 //
 // Each page is laid out once in the common case: the numbers the batch would get are worked
@@ -377,6 +445,7 @@ run_job(job_options *o, const char *records_path, gboolean preview)
     g_autoptr(GPtrArray) recs = g_ptr_array_new();
     g_autoptr(GPtrArray) predicted = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) given = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) sinks = g_ptr_array_new_with_free_func((GDestroyNotify)sc_sink_abort);
     GError *error = NULL;
     sc_sink *sink = NULL;
     g_autofree char *created = creation_date();
@@ -432,9 +501,15 @@ run_job(job_options *o, const char *records_path, gboolean preview)
         goto out;
     for (guint i = 0; i < recs->len; i++)
         g_ptr_array_add(predicted, g_strdup(sc_record_get(recs->pdata[i], SC_FIELD_NUMBER)));
-    sink = open_sink(&j, preview, created, &error);
-    if (sink == NULL || !draw_pages(&j, recs, sink, problems, &error))
-        goto out;
+    guint workers = !preview && o->split != NULL && o->jobs > 1 ? MIN((guint)o->jobs, recs->len) : 1;
+    if (workers > 1) {
+        if (!draw_split_parallel(&j, recs, workers, created, sinks, problems, &error))
+            goto out;
+    } else {
+        sink = open_sink(&j, preview, created, &error);
+        if (sink == NULL || !draw_pages(&j, recs, sink, problems, &error))
+            goto out;
+    }
     sc_problems_sort(problems);
     if (!sc_problems_to_error(problems, SC_ERROR_INPUT, &error))
         goto out;
@@ -451,6 +526,7 @@ run_job(job_options *o, const char *records_path, gboolean preview)
             same = g_strcmp0(predicted->pdata[i], sc_record_get(recs->pdata[i], SC_FIELD_NUMBER)) == 0;
         if (!same) {
             sc_sink_abort(sink);
+            g_ptr_array_set_size(sinks, 0); // aborts the workers' sinks
             sink = open_sink(&j, preview, created, &error);
             if (sink == NULL || !draw_pages(&j, recs, sink, problems, &error))
                 goto out;
@@ -458,8 +534,20 @@ run_job(job_options *o, const char *records_path, gboolean preview)
                 goto out;
         }
     }
-    gboolean ok = sc_sink_commit(sink, &error);
-    sink = NULL;
+    // Commit: the one sink, or the workers' in record order.
+    gboolean ok = TRUE;
+    if (sink != NULL) {
+        ok = sc_sink_commit(sink, &error);
+        sink = NULL;
+    }
+    for (guint k = 0; k < sinks->len; k++) {
+        sc_sink *ws = sinks->pdata[k];
+        sinks->pdata[k] = NULL;
+        if (ok)
+            ok = sc_sink_commit(ws, &error);
+        else
+            sc_sink_abort(ws);
+    }
     if (!ok)
         goto out;
 
@@ -589,7 +677,7 @@ cmd_render(int argc, char **argv)
         {"offset", 0, 0, G_OPTION_ARG_STRING, &o.offset,
          N_("Shift the data by X,Y mm to calibrate a printer"), "X,Y"},
         {"jobs", 0, 0, G_OPTION_ARG_INT, &o.jobs,
-         N_("Accepted for compatibility; pages are drawn in one thread"), "N"},
+         N_("With --split, draw with N threads at once (default 1)"), "N"},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
     int status = parse_options(N_("render RECORDS"), N_("Render certificates to PDF."), entries,

@@ -99,6 +99,15 @@ sc_problems_add(sc_problems *problems, const char *file, guint row, const char *
     g_array_append_val(problems->rows, row);
 }
 
+void
+sc_problems_merge(sc_problems *problems, const sc_problems *from)
+{
+    for (guint i = 0; i < from->lines->len; i++) {
+        g_ptr_array_add(problems->lines, g_strdup(g_ptr_array_index(from->lines, i)));
+        g_array_append_val(problems->rows, g_array_index(from->rows, guint, i));
+    }
+}
+
 guint
 sc_problems_count(const sc_problems *problems)
 {

@@ -50,6 +50,9 @@ guint sc_problems_count(const sc_problems *problems);
 // The I-th line.  Valid until sc_problems_free(PROBLEMS).
 const char *sc_problems_get(const sc_problems *problems, guint i);
 
+// Add every problem of FROM to PROBLEMS, in order.  Copies them.
+void sc_problems_merge(sc_problems *problems, const sc_problems *from);
+
 // Order the problems by row, keeping the order of problems within a row (file-wide problems,
 // row 0, first), so a user reads them top to bottom as in the file.
 void sc_problems_sort(sc_problems *problems);

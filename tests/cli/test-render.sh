@@ -60,6 +60,10 @@ run_sc "$T/s" render $EX/records.csv -i $INST --photos $EX/photos --register "$T
 expect_status "render --split" 0
 [ "$(ls "$T/split" | wc -l)" = 10 ] && [ -f "$T/split/${PREFIX}261000001.pdf" ] && ok "10 files named by number" || not_ok "split files"
 [ -z "$(ls -A "$T/split" | grep '^\.')" ] && ok "no temporary files left in the split folder" || not_ok "temporaries left"
+run_sc "$T/s3" render $EX/records.csv -i $INST --photos $EX/photos --register "$T/reg.db" --split "$T/split3" --jobs 3
+expect_status "render --split --jobs 3" 0
+diff -r "$T/split" "$T/split3" >/dev/null && [ -z "$(ls -A "$T/split3" | grep '^\.')" ] &&
+    ok "three threads write the same files, byte for byte" || not_ok "--jobs 3 output differs"
 
 # Fill-only (套打): the record's data without the border, title or labels.
 run_sc "$T/f" render $EX/records.csv -i $INST --photos $EX/photos --register "$T/reg.db" --fill-only --offset 1.5,-0.5 -o "$T/fill.pdf"
