@@ -26,7 +26,6 @@ fixture_set_up(fixture *f, gconstpointer data)
     g_assert_cmpint(g_mkdir(f->dir, 0755), ==, 0);
 }
 
-
 static void
 fixture_tear_down(fixture *f, gconstpointer data)
 {
@@ -55,17 +54,6 @@ static void
 touch(const char *dir, const char *name)
 {
     g_free(put(dir, name, "x", 1));
-}
-
-// The contents of PATH; *LEN set.  Caller frees.
-static char *
-slurp(const char *path, gsize *len)
-{
-    char *data = NULL;
-    GError *error = NULL;
-    g_assert_true(g_file_get_contents(path, &data, len, &error));
-    g_assert_no_error(error);
-    return data;
 }
 
 // sc_photo_find must fail with SC_ERROR_PHOTO and a message containing WANT.
@@ -376,7 +364,7 @@ test_truncated_png(fixture *f, gconstpointer data)
     }
     char *full = put_libpng(f->dir, "full.png", PNG_FORMAT_RGBA, w, h, rgba);
     gsize len;
-    char *bytes = slurp(full, &len);
+    char *bytes = sc_test_slurp(full, &len);
     g_assert_cmpuint(len, >, 8000);
     char *cut = put(f->dir, "cut.png", bytes, len / 2);
 
@@ -422,7 +410,7 @@ test_jpeg_bomb(fixture *f, gconstpointer data)
 {
     (void)data;
     gsize len;
-    char *bytes = slurp(SC_TEST_DATA("photo/rgb-8x6.jpg"), &len);
+    char *bytes = sc_test_slurp(SC_TEST_DATA("photo/rgb-8x6.jpg"), &len);
     guint8 *b = (guint8 *)bytes;
     gsize sof = 0;
     for (gsize i = 2; i + 9 < len && sof == 0; i++)
@@ -494,7 +482,7 @@ test_load_jpeg_passthrough(void)
 {
     const char *path = SC_TEST_DATA("photo/rgb-8x6.jpg");
     gsize len;
-    char *file = slurp(path, &len);
+    char *file = sc_test_slurp(path, &len);
     GError *error = NULL;
 
     cairo_surface_t *s = sc_image_load(path, FALSE, NULL, &error);
@@ -551,7 +539,7 @@ test_load_jpeg_decoded(void)
     const unsigned char *mime;
     unsigned long mime_len;
     gsize len;
-    char *file = slurp(path, &len);
+    char *file = sc_test_slurp(path, &len);
     cairo_surface_get_mime_data(s, CAIRO_MIME_TYPE_JPEG, &mime, &mime_len);
     g_assert_cmpmem(mime, mime_len, file, len);
     g_free(file);

@@ -24,7 +24,6 @@ fixture_set_up(fixture *f, gconstpointer data)
     g_assert_no_error(error);
 }
 
-
 static void
 fixture_tear_down(fixture *f, gconstpointer data)
 {
@@ -117,16 +116,6 @@ find_bytes(const char *haystack, gsize len, const char *needle)
     return NULL;
 }
 
-static char *
-slurp(const char *path, gsize *len)
-{
-    char *data = NULL;
-    GError *error = NULL;
-    g_assert_true(g_file_get_contents(path, &data, len, &error));
-    g_assert_no_error(error);
-    return data;
-}
-
 // Pages of the PDF DATA: "/Type /Page" not followed by "s" (cairo 1.16 writes page objects
 // uncompressed).
 static int
@@ -178,7 +167,7 @@ static void
 assert_pdf(const char *path, int pages, double w_mm, double h_mm)
 {
     gsize len;
-    char *data = slurp(path, &len);
+    char *data = sc_test_slurp(path, &len);
     g_assert_cmpuint(len, >, 5);
     g_assert_cmpmem(data, 5, "%PDF-", 5);
     g_assert_nonnull(find_bytes(data + len - MIN(len, 32), MIN(len, 32), "%%EOF"));
@@ -259,7 +248,7 @@ test_pdf_replaces_at_commit(fixture *f, gconstpointer data)
     g_assert_no_error(error);
     add_page(sink, NULL, 10, 10);
     gsize len;
-    char *old = slurp(path, &len);
+    char *old = sc_test_slurp(path, &len);
     g_assert_cmpmem(old, len, "old", 3);
     g_free(old);
     g_assert_true(sc_sink_commit(sink, &error));
@@ -323,7 +312,7 @@ test_pdf_deterministic(fixture *f, gconstpointer data)
         add_page(sink, NULL, 50, 60);
         g_assert_true(sc_sink_commit(sink, &error));
         g_assert_no_error(error);
-        contents[i] = slurp(path, &lens[i]);
+        contents[i] = sc_test_slurp(path, &lens[i]);
         g_free(name);
         g_free(path);
     }

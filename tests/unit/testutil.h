@@ -18,6 +18,17 @@ sc_test_init(int *argc, char ***argv)
     g_test_init(argc, argv, NULL);
 }
 
+// The contents of PATH, which must be readable; *LEN set.  Caller frees with g_free().
+static inline char *
+sc_test_slurp(const char *path, gsize *len)
+{
+    char *data = NULL;
+    GError *error = NULL;
+    g_assert_true(g_file_get_contents(path, &data, len, &error));
+    g_assert_no_error(error);
+    return data;
+}
+
 // Remove PATH and everything below it, without following links (a test's scratch folder).
 static inline void
 sc_test_remove_tree(const char *path)
