@@ -474,11 +474,8 @@ run_job(job_options *o, const char *records_path, gboolean preview)
     }
 
     // A preview shows its one record: other rows' problems are for check and render.
-    if (preview && !sc_problems_has_row(problems, ((sc_record *)recs->pdata[0])->row) &&
-        !sc_problems_has_row(problems, 0)) {
-        sc_problems_free(problems);
-        problems = sc_problems_new();
-    }
+    if (preview && recs->len == 1)
+        sc_problems_keep_row(problems, ((sc_record *)recs->pdata[0])->row);
 
     // Records with field problems cannot be numbered: report them with every layout problem of
     // the others (laid out with a stand-in number), and stop.

@@ -108,6 +108,28 @@ sc_problems_merge(sc_problems *problems, const sc_problems *from)
     }
 }
 
+void
+sc_problems_keep_row(sc_problems *problems, guint row)
+{
+    guint kept = 0;
+    for (guint i = 0; i < problems->lines->len; i++) {
+        guint r = g_array_index(problems->rows, guint, i);
+        gpointer line = g_ptr_array_index(problems->lines, i);
+        if (r == row || r == 0) {
+            g_ptr_array_index(problems->lines, kept) = line;
+            g_array_index(problems->rows, guint, kept) = r;
+            kept++;
+        } else {
+            g_free(line);
+        }
+    }
+    // The lines past KEPT were moved or freed: drop them without freeing again.
+    g_ptr_array_set_free_func(problems->lines, NULL);
+    g_ptr_array_set_size(problems->lines, kept);
+    g_ptr_array_set_free_func(problems->lines, g_free);
+    g_array_set_size(problems->rows, kept);
+}
+
 guint
 sc_problems_count(const sc_problems *problems)
 {

@@ -53,6 +53,9 @@ const char *sc_problems_get(const sc_problems *problems, guint i);
 // Add every problem of FROM to PROBLEMS, in order.  Copies them.
 void sc_problems_merge(sc_problems *problems, const sc_problems *from);
 
+// Keep only the problems of ROW and those of the file as a whole (row 0).
+void sc_problems_keep_row(sc_problems *problems, guint row);
+
 // Order the problems by row, keeping the order of problems within a row (file-wide problems,
 // row 0, first), so a user reads them top to bottom as in the file.
 void sc_problems_sort(sc_problems *problems);

@@ -143,4 +143,6 @@ run_sc "$T/pv" preview tests/data/check/idcard.csv -i $INST --photos $EX/photos 
 expect_status "preview of a good row beside bad ones" 0
 run_sc "$T/pb" preview tests/data/check/idcard.csv -i $INST --photos $EX/photos --register "$T/pv.db" --row 2 -o "$T/pb.png"
 expect_status "preview of a bad row: refused" 1
+expect_grep "… with its own problem" "$T/pb.err" "idcard.csv:2: 证件号码:"
+grep -q "idcard.csv:3:" "$T/pb.err" && not_ok "… and not other rows' problems" || ok "… and not other rows' problems"
 expect_absent "… and no PNG" "$T/pb.png"

@@ -65,6 +65,19 @@ test_problems(void)
     g_assert_cmpstr(sc_problems_get(p, 3), ==, "records.csv:7: 证件号码: check digit is 7, expected X");
     g_assert_true(sc_problems_has_row(p, 7));
 
+    // Keeping one row: its problems and the file's, in order.
+    g_autoptr(sc_problems) q = sc_problems_new();
+    sc_problems_add(q, "r.csv", 2, "姓名", "a");
+    sc_problems_add(q, "r.csv", 0, NULL, "file-wide");
+    sc_problems_add(q, "r.csv", 3, "姓名", "b");
+    sc_problems_add(q, "r.csv", 2, "照片", "c");
+    sc_problems_keep_row(q, 2);
+    g_assert_cmpuint(sc_problems_count(q), ==, 3);
+    g_assert_cmpstr(sc_problems_get(q, 0), ==, "r.csv:2: 姓名: a");
+    g_assert_cmpstr(sc_problems_get(q, 1), ==, "r.csv: file-wide");
+    g_assert_cmpstr(sc_problems_get(q, 2), ==, "r.csv:2: 照片: c");
+    g_assert_false(sc_problems_has_row(q, 3));
+
     g_assert_false(sc_problems_to_error(p, SC_ERROR_INPUT, &error));
     g_assert_error(error, SC_ERROR, SC_ERROR_INPUT);
     g_assert_true(g_str_has_suffix(error->message, "\n4 problems found"));
