@@ -40,7 +40,8 @@ else
 Q = @
 endif
 
-.PHONY: all setup example check check-run asan leakcheck fuzz bench lint format install uninstall clean unit \
+# FORCE: see $(BUILD)/paths.
+.PHONY: FORCE all setup example check check-run asan leakcheck fuzz bench lint format install uninstall clean unit \
         pot update-po
 
 all: $(BUILD)/$(BIN) $(BIN) $(MO_FILES)
@@ -48,9 +49,17 @@ all: $(BUILD)/$(BIN) $(BIN) $(MO_FILES)
 $(BIN): $(BUILD)/$(BIN)
 	$(Q)cp $< $@
 
-$(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)/obj
+$(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) $(BUILD)/paths | $(BUILD)/obj
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(SC_CFLAGS) $(CFLAGS) -c $< -o $@
+
+# The install paths compiled into the program: rewritten only when they change (make install
+# PREFIX=/opt/x after a plain make), so that the objects are rebuilt for them.
+$(BUILD)/paths: FORCE | $(BUILD)/obj
+	$(Q)echo "$(DATADIR) $(LOCALEDIR)" >$@.new; \
+	if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
+
+FORCE:
 
 $(LIB): $(LIB_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
