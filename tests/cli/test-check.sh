@@ -60,3 +60,29 @@ run_sc "$T/r" render $D/twenty.csv -i $INST --photos "$P" --register "$T/reg2.db
 expect_status "render of the twenty-problem file: status 1" 1
 [ "$(grep -c "^$D/twenty.csv:" "$T/r.err" | tr -d ' ')" -ge 1 ] && ok "render lists the problems" || not_ok "render lists the problems"
 expect_absent "render wrote no PDF" "$T/twenty.pdf"
+
+# Pathological inputs (STYLE.md), each under a timeout: a cell over the 64 KB limit, names of
+# 20,000 characters that Pango must lay out, and 3,000 unknown columns.
+python3 - "$T" <<'PY'
+import csv, sys
+d = sys.argv[1]
+head = ["姓名", "证件号码", "职业名称", "职业技能等级", "照片"]
+row = ["张伟", "440104199003121232", "电工", "4", "440104199003121232.jpg"]
+def write(name, header, rows):
+    with open(f"{d}/{name}", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
+write("huge-cell.csv", head, [["张" * 60000] + row[1:]])
+write("long-name.csv", head, [["张" * 20000] + row[1:]])
+write("wide.csv", head + ["c%d" % i for i in range(3000)], [row + ["x"] * 3000])
+PY
+timeout 30 "$SKILLCERT" check "$T/huge-cell.csv" -i $INST --photos "$P" >"$T/hc.out" 2>&1
+rc=$?
+[ $rc = 1 ] && grep -q "huge-cell.csv:2: 姓名: .*over the limit" "$T/hc.out" && ok "a 180 KB cell: refused by size, quickly" || not_ok "huge cell (status $rc)"
+timeout 30 "$SKILLCERT" check "$T/long-name.csv" -i $INST --photos "$P" >"$T/ln.out" 2>&1
+rc=$?
+[ $rc = 1 ] && grep -q "long-name.csv:2: 姓名: .*does not fit" "$T/ln.out" && ok "a 20,000-character name: does not fit, quickly" || not_ok "long name (status $rc)"
+timeout 30 "$SKILLCERT" check "$T/wide.csv" -i $INST --photos "$P" >"$T/w.out" 2>"$T/w.err"
+rc=$?
+[ $rc = 0 ] && [ "$(grep -c 'not a known field' "$T/w.err")" -le 11 ] && ok "3,000 unknown columns: kept, mentioned in a few lines" || not_ok "wide file (status $rc)"
