@@ -683,6 +683,10 @@ cmd_render(int argc, char **argv)
         fprintf(stderr, _("skillcert: render needs one of -o OUT.pdf or --split DIR\n"));
         status = 2;
     }
+    if (status == 0 && o.jobs != 0 && (o.jobs < 1 || o.jobs > 64)) {
+        fprintf(stderr, _("skillcert: --jobs must be between 1 and 64\n"));
+        status = 2;
+    }
     if (status == 0)
         status = run_job(&o, argv[1], FALSE);
     job_options_clear(&o);

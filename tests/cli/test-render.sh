@@ -64,6 +64,8 @@ run_sc "$T/s3" render $EX/records.csv -i $INST --photos $EX/photos --register "$
 expect_status "render --split --jobs 3" 0
 diff -r "$T/split" "$T/split3" >/dev/null && [ -z "$(ls -A "$T/split3" | grep '^\.')" ] &&
     ok "three threads write the same files, byte for byte" || not_ok "--jobs 3 output differs"
+run_sc "$T/s4" render $EX/records.csv -i $INST --photos $EX/photos --register "$T/reg.db" --split "$T/split4" --jobs 65
+expect_status "--jobs 65: usage error" 2
 
 # Fill-only (套打): the record's data without the border, title or labels.
 run_sc "$T/f" render $EX/records.csv -i $INST --photos $EX/photos --register "$T/reg.db" --fill-only --offset 1.5,-0.5 -o "$T/fill.pdf"
