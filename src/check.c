@@ -119,18 +119,52 @@ photo_slot(const sc_template *tmpl, double *width, double *height)
     return FALSE;
 }
 
+// What every record of a batch is checked against, worked out once per batch.
+typedef struct {
+    GHashTable *printed;  // the fields the certificate prints (printed_fields())
+    char **words;         // forbidden words, trimmed, none empty (seeds/004 四(四); institution)
+    gboolean has_photo;   // the template shows 照片 ...
+    double slot_w, slot_h; // ... in a box this size, mm
+} batch_rules;
+
+static void
+batch_rules_init(batch_rules *b, const sc_check_options *opts)
+{
+    const sc_institution *inst = opts->institution;
+    b->printed = printed_fields(opts->tmpl);
+
+    GString *words = g_string_new(inst != NULL && inst->forbidden ? inst->forbidden : "");
+    if (inst != NULL && inst->profile == SC_PROFILE_GUANGDONG)
+        g_string_append_printf(words, ",%s", guangdong_words);
+    GPtrArray *kept = g_ptr_array_new();
+    g_auto(GStrv) split = g_strsplit(words->str, ",", -1);
+    for (int i = 0; split[i] != NULL; i++)
+        if (*g_strstrip(split[i]) != '\0')
+            g_ptr_array_add(kept, g_strdup(split[i]));
+    g_ptr_array_add(kept, NULL);
+    b->words = (char **)g_ptr_array_free(kept, FALSE);
+    g_string_free(words, TRUE);
+
+    b->has_photo = photo_slot(opts->tmpl, &b->slot_w, &b->slot_h);
+}
+
+static void
+batch_rules_clear(batch_rules *b)
+{
+    g_hash_table_unref(b->printed);
+    g_strfreev(b->words);
+}
+
 #define PHOTO_MIN_DPI 200.0
 #define PHOTO_RATIO_TOLERANCE 0.08 // of the slot's ratio: 5:7 accepts 0.657–0.771
 
 // The photo: found inside the photo folder, a real PNG or JPEG within the size limits, sharp
 // enough for its slot, and about the slot's shape (a 2-inch photo is 35 × 49 mm, 5:7).
 static void
-check_photo(sc_record *rec, const sc_check_options *opts, const char *file, sc_problems *problems)
+check_photo(sc_record *rec, const sc_check_options *opts, const batch_rules *b, const char *file,
+            sc_problems *problems)
 {
-    double sw, sh;
-    if (!photo_slot(opts->tmpl, &sw, &sh))
-        return;
-
+    double sw = b->slot_w, sh = b->slot_h;
     GError *error = NULL;
     g_autofree char *path = sc_photo_find(opts->photo_dir, sc_record_get(rec, SC_FIELD_PHOTO),
                                           sc_record_get(rec, SC_FIELD_ID_NUMBER), &error);
@@ -159,7 +193,7 @@ check_photo(sc_record *rec, const sc_check_options *opts, const char *file, sc_p
 
 // Each field's own rules; normalises REC.
 static void
-check_record(sc_record *rec, const sc_check_options *opts, GHashTable *printed, const char *file,
+check_record(sc_record *rec, const sc_check_options *opts, const batch_rules *b, const char *file,
              sc_problems *problems)
 {
     guint row = rec->row;
@@ -280,21 +314,16 @@ check_record(sc_record *rec, const sc_check_options *opts, GHashTable *printed, 
 
     // Forbidden words (seeds/004 四(四) for Guangdong, plus the institution's own list) in every
     // field the certificate prints.
-    GString *words = g_string_new(inst != NULL && inst->forbidden ? inst->forbidden : "");
-    if (profile == SC_PROFILE_GUANGDONG)
-        g_string_append_printf(words, ",%s", guangdong_words);
-    g_auto(GStrv) list = g_strsplit(words->str, ",", -1);
-    g_string_free(words, TRUE);
     GHashTableIter it;
     gpointer key;
-    g_hash_table_iter_init(&it, printed);
+    g_hash_table_iter_init(&it, b->printed);
     while (g_hash_table_iter_next(&it, &key, NULL)) {
         const char *value = sc_record_get(rec, key);
         if (strcmp(key, SC_FIELD_INSTITUTION) == 0 && inst != NULL)
             value = inst->name;
-        for (int i = 0; value != NULL && list[i] != NULL; i++) {
-            char *w = g_strstrip(list[i]);
-            if (*w != '\0' && strstr(value, w) != NULL) {
+        for (int i = 0; value != NULL && b->words[i] != NULL; i++) {
+            const char *w = b->words[i];
+            if (strstr(value, w) != NULL) {
                 if (profile == SC_PROFILE_GUANGDONG)
                     sc_problems_add(problems, file, row, key,
                                     _("contains '%s', which Guangdong certificates must not carry"),
@@ -309,13 +338,13 @@ check_record(sc_record *rec, const sc_check_options *opts, GHashTable *printed, 
         }
     }
 
-    if (opts->photo_dir != NULL)
-        check_photo(rec, opts, file, problems);
+    if (opts->photo_dir != NULL && b->has_photo)
+        check_photo(rec, opts, b, file, problems);
 
     // What the institution gives every certificate: its name as filed (SPEC §2: printed twice),
     // from the institution file, else from a 评价机构名称 column; never left blank.
     const char *inst_name = inst != NULL ? inst->name : sc_record_get(rec, SC_FIELD_INSTITUTION);
-    if (is_blank(inst_name) && g_hash_table_contains(printed, SC_FIELD_INSTITUTION))
+    if (is_blank(inst_name) && g_hash_table_contains(b->printed, SC_FIELD_INSTITUTION))
         sc_problems_add(problems, file, row, SC_FIELD_INSTITUTION, "%s",
                         _("the certificate prints the institution's name, but there is none: give "
                           "the institution file with -i, or a 评价机构名称 column"));
@@ -326,14 +355,15 @@ check_record(sc_record *rec, const sc_check_options *opts, GHashTable *printed, 
 void
 sc_check_records(sc_records *records, const sc_check_options *opts, sc_problems *problems)
 {
-    g_autoptr(GHashTable) printed = printed_fields(opts->tmpl);
+    batch_rules rules;
+    batch_rules_init(&rules, opts);
     g_autoptr(GHashTable) seen_cert = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_autoptr(GHashTable) seen_number =
         g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
     for (guint i = 0; i < records->records->len; i++) {
         sc_record *rec = g_ptr_array_index(records->records, i);
-        check_record(rec, opts, printed, records->path, problems);
+        check_record(rec, opts, &rules, records->path, problems);
 
         // Duplicates inside the batch: the same certificate twice, or one number twice.
         g_autofree char *key = g_strjoin("\x1f", sc_record_get(rec, SC_FIELD_ID_NUMBER) ?: "",
@@ -358,4 +388,5 @@ sc_check_records(sc_records *records, const sc_check_options *opts, sc_problems 
                 g_hash_table_insert(seen_number, g_strdup(number), GUINT_TO_POINTER(rec->row));
         }
     }
+    batch_rules_clear(&rules);
 }

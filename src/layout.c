@@ -15,7 +15,7 @@ struct sc_fonts {
     PangoContext *context;
     GHashTable *installed; // every lower-case name of every installed family -> TRUE
     GHashTable *faces;     // family name -> PangoFont * (at 12 pt, for coverage)
-    GHashTable *spacing;   // family list -> double *: Pango line-spacing factor for single spacing
+    GHashTable *spacing;   // family list -> spacing *: single spacing (see single_spacing())
 };
 
 sc_fonts *
@@ -161,59 +161,58 @@ sc_fonts_find_missing(sc_fonts *fonts, const char *families, const char *text)
     return 0;
 }
 
-// The Pango line-spacing factor that makes lines of FAMILIES (its first face) single-spaced as
-// SPEC §2 means it: the font's own line height, (usWinAscent + usWinDescent) / unitsPerEm, as
-// word processors use it.  Pango's own line height (typographic or hhea metrics) is shorter for
-// many CJK faces.
-static double
-single_spacing_factor(sc_fonts *fonts, const char *families)
-{
-    double *cached = g_hash_table_lookup(fonts->spacing, families);
-    if (cached != NULL)
-        return *cached;
+// Single spacing of a family list (its first face), worked out once per list.
+typedef struct {
+    double line_em; // the line height SPEC §2 means, in em
+    double factor;  // the Pango line-spacing factor that gives it
+} spacing;
 
-    double factor = 1.0;
+// Single spacing as SPEC §2 means it: the font's own line height, (usWinAscent +
+// usWinDescent) / unitsPerEm, as word processors use it.  Pango's own line height (typographic
+// or hhea metrics) is shorter for many CJK faces, hence a factor over it.
+static const spacing *
+single_spacing(sc_fonts *fonts, const char *families)
+{
+    spacing *sp = g_hash_table_lookup(fonts->spacing, families);
+    if (sp != NULL)
+        return sp;
+
+    sp = g_new(spacing, 1);
+    sp->line_em = 1.2;
+    sp->factor = 1.0;
     g_auto(GStrv) names = g_strsplit(families, ",", 2);
     PangoFont *font = names[0] != NULL ? face_for(fonts, names[0]) : NULL;
     if (font != NULL) {
+        PangoFontMetrics *m = pango_font_get_metrics(font, NULL);
+        double pango_em = (double)(pango_font_metrics_get_ascent(m) +
+                                   pango_font_metrics_get_descent(m)) /
+                          PANGO_SCALE / 12.0; // faces are loaded at 12 pt (face_for)
+        pango_font_metrics_unref(m);
+        sp->line_em = pango_em;
+
         hb_font_t *sized = pango_font_get_hb_font(font);
         hb_font_t *unscaled = hb_font_create(hb_font_get_face(sized)); // scale = units per em
         unsigned int upem = hb_face_get_upem(hb_font_get_face(sized));
         hb_position_t asc = 0, desc = 0;
-        PangoFontMetrics *m = pango_font_get_metrics(font, NULL);
-        double pango_em = (double)(pango_font_metrics_get_ascent(m) +
-                                   pango_font_metrics_get_descent(m)) /
-                          PANGO_SCALE / 12.0;
-        pango_font_metrics_unref(m);
         if (hb_ot_metrics_get_position(unscaled, HB_OT_METRICS_TAG_HORIZONTAL_CLIPPING_ASCENT,
                                        &asc) &&
             hb_ot_metrics_get_position(unscaled, HB_OT_METRICS_TAG_HORIZONTAL_CLIPPING_DESCENT,
                                        &desc) &&
             upem > 0 && pango_em > 0) {
             // Descent is negative in HarfBuzz's clipping metrics on some faces: take magnitudes.
-            double win_em = (double)(ABS(asc) + ABS(desc)) / upem;
-            factor = win_em / pango_em;
+            sp->line_em = (double)(ABS(asc) + ABS(desc)) / upem;
+            sp->factor = sp->line_em / pango_em;
         }
         hb_font_destroy(unscaled);
     }
-    double *v = g_new(double, 1);
-    *v = factor;
-    g_hash_table_insert(fonts->spacing, g_strdup(families), v);
-    return factor;
+    g_hash_table_insert(fonts->spacing, g_strdup(families), sp);
+    return sp;
 }
 
 double
 sc_fonts_line_height(sc_fonts *fonts, const char *families, double size)
 {
-    g_auto(GStrv) names = g_strsplit(families, ",", 2);
-    PangoFont *font = names[0] != NULL ? face_for(fonts, names[0]) : NULL;
-    if (font == NULL)
-        return size * 1.2;
-    PangoFontMetrics *m = pango_font_get_metrics(font, NULL);
-    double pango_em = (double)(pango_font_metrics_get_ascent(m) + pango_font_metrics_get_descent(m)) /
-                      PANGO_SCALE / 12.0;
-    pango_font_metrics_unref(m);
-    return size * pango_em * single_spacing_factor(fonts, families);
+    return size * single_spacing(fonts, families)->line_em;
 }
 
 void
@@ -284,7 +283,7 @@ sc_layout_text(sc_fonts *fonts, const sc_element *e, const char *families, const
         pango_layout_set_alignment(layout, aligns[e->align]);
     }
     pango_layout_set_line_spacing(
-        layout, (float)(e->line_spacing * single_spacing_factor(fonts, families)));
+        layout, (float)(e->line_spacing * single_spacing(fonts, families)->factor));
     PangoFontDescription *desc = pango_font_description_from_string("");
     pango_font_description_set_family(desc, families);
 

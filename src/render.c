@@ -416,15 +416,6 @@ sc_renderer_free(sc_renderer *renderer)
     g_free(renderer);
 }
 
-const char *
-sc_renderer_families(const sc_renderer *renderer, const sc_element *e)
-{
-    for (guint i = 0; i < renderer->tmpl->elements->len; i++)
-        if (g_ptr_array_index(renderer->tmpl->elements, i) == e)
-            return renderer->families[i];
-    return NULL;
-}
-
 void
 sc_page_free(sc_page *page)
 {

@@ -25,10 +25,6 @@ sc_renderer *sc_renderer_new(const sc_template *tmpl, sc_fonts *fonts,
                              const sc_code_encoder *encoder, gboolean raster, GError **error);
 void sc_renderer_free(sc_renderer *renderer);
 
-// The font families text element E is set in (its own list or the template's, resolved).
-// Valid until sc_renderer_free(RENDERER).
-const char *sc_renderer_families(const sc_renderer *renderer, const sc_element *e);
-
 // Prepare the page of one record whose fields LOOKUP gives: expand placeholders, lay out and fit
 // every text, load images (an image element's source is a path, after expansion), encode codes
 // — of the elements that name a field; the others were prepared by sc_renderer_new().
