@@ -51,16 +51,25 @@ sc_error_exit_status(const GError *error)
 }
 
 struct sc_problems {
-    GPtrArray *lines; // char *
-    GArray *rows;     // guint, parallel to lines
+    GPtrArray *items; // sc_problem *
 };
+
+static void
+problem_free(gpointer data)
+{
+    sc_problem *p = data;
+    g_free(p->file);
+    g_free(p->field);
+    g_free(p->message);
+    g_free(p->line);
+    g_free(p);
+}
 
 sc_problems *
 sc_problems_new(void)
 {
     sc_problems *p = g_new0(sc_problems, 1);
-    p->lines = g_ptr_array_new_with_free_func(g_free);
-    p->rows = g_array_new(FALSE, FALSE, sizeof(guint));
+    p->items = g_ptr_array_new_with_free_func(problem_free);
     return p;
 }
 
@@ -69,9 +78,39 @@ sc_problems_free(sc_problems *problems)
 {
     if (problems == NULL)
         return;
-    g_ptr_array_unref(problems->lines);
-    g_array_unref(problems->rows);
+    g_ptr_array_unref(problems->items);
     g_free(problems);
+}
+
+// The line a reader sees: "FILE:ROW: FIELD: message", each part left out when absent.
+static char *
+problem_line(const sc_problem *p)
+{
+    GString *line = g_string_new(NULL);
+    if (p->file != NULL)
+        g_string_append(line, p->file);
+    if (p->row > 0)
+        g_string_append_printf(line, ":%u", p->row);
+    if (line->len > 0)
+        g_string_append(line, ": ");
+    if (p->field != NULL)
+        g_string_append_printf(line, "%s: ", p->field);
+    g_string_append(line, p->message);
+    return g_string_free(line, FALSE);
+}
+
+void
+sc_problems_add_literal(sc_problems *problems, const char *file, guint row, const char *field,
+                        const char *message)
+{
+    g_return_if_fail(problems != NULL && message != NULL);
+    sc_problem *p = g_new0(sc_problem, 1);
+    p->file = g_strdup(file);
+    p->row = row;
+    p->field = field != NULL && *field != '\0' ? g_strdup(field) : NULL;
+    p->message = g_strdup(message);
+    p->line = problem_line(p);
+    g_ptr_array_add(problems->items, p);
 }
 
 void
@@ -79,79 +118,69 @@ sc_problems_add(sc_problems *problems, const char *file, guint row, const char *
                 const char *format, ...)
 {
     g_return_if_fail(problems != NULL && format != NULL);
-
-    GString *line = g_string_new(NULL);
-    if (file != NULL)
-        g_string_append(line, file);
-    if (row > 0)
-        g_string_append_printf(line, ":%u", row);
-    if (line->len > 0)
-        g_string_append(line, ": ");
-    if (field != NULL && *field != '\0')
-        g_string_append_printf(line, "%s: ", field);
-
     va_list args;
     va_start(args, format);
-    g_string_append_vprintf(line, format, args);
+    g_autofree char *message = g_strdup_vprintf(format, args);
     va_end(args);
-
-    g_ptr_array_add(problems->lines, g_string_free(line, FALSE));
-    g_array_append_val(problems->rows, row);
+    sc_problems_add_literal(problems, file, row, field, message);
 }
 
 void
 sc_problems_merge(sc_problems *problems, const sc_problems *from)
 {
-    for (guint i = 0; i < from->lines->len; i++) {
-        g_ptr_array_add(problems->lines, g_strdup(g_ptr_array_index(from->lines, i)));
-        g_array_append_val(problems->rows, g_array_index(from->rows, guint, i));
+    sc_problems_merge_in(problems, from, NULL);
+}
+
+void
+sc_problems_merge_in(sc_problems *problems, const sc_problems *from, const char *file)
+{
+    for (guint i = 0; i < sc_problems_count(from); i++) {
+        const sc_problem *p = sc_problems_item(from, i);
+        sc_problems_add_literal(problems, p->file != NULL ? p->file : file, p->row, p->field,
+                                p->message);
     }
 }
 
 void
 sc_problems_keep_row(sc_problems *problems, guint row)
 {
-    guint kept = 0;
-    for (guint i = 0; i < problems->lines->len; i++) {
-        guint r = g_array_index(problems->rows, guint, i);
-        gpointer line = g_ptr_array_index(problems->lines, i);
-        if (r == row || r == 0) {
-            g_ptr_array_index(problems->lines, kept) = line;
-            g_array_index(problems->rows, guint, kept) = r;
-            kept++;
-        } else {
-            g_free(line);
-        }
+    // Walk backwards so that removing keeps the indices still to visit.
+    for (guint i = problems->items->len; i-- > 0;) {
+        const sc_problem *p = g_ptr_array_index(problems->items, i);
+        if (p->row != row && p->row != 0)
+            g_ptr_array_remove_index(problems->items, i);
     }
-    // The lines past KEPT were moved or freed: drop them without freeing again.
-    g_ptr_array_set_free_func(problems->lines, NULL);
-    g_ptr_array_set_size(problems->lines, kept);
-    g_ptr_array_set_free_func(problems->lines, g_free);
-    g_array_set_size(problems->rows, kept);
 }
 
 guint
 sc_problems_count(const sc_problems *problems)
 {
-    return problems != NULL ? problems->lines->len : 0;
+    return problems != NULL ? problems->items->len : 0;
+}
+
+const sc_problem *
+sc_problems_item(const sc_problems *problems, guint i)
+{
+    g_return_val_if_fail(problems != NULL && i < problems->items->len, NULL);
+    return g_ptr_array_index(problems->items, i);
 }
 
 const char *
 sc_problems_get(const sc_problems *problems, guint i)
 {
-    g_return_val_if_fail(problems != NULL && i < problems->lines->len, NULL);
-    return g_ptr_array_index(problems->lines, i);
+    const sc_problem *p = sc_problems_item(problems, i);
+    return p != NULL ? p->line : NULL;
 }
 
 typedef struct {
     guint row, seq;
-    gpointer line;
-} numbered_line;
+    gpointer item;
+} numbered_item;
 
 static int
 by_row_then_seq(const void *a, const void *b)
 {
-    const numbered_line *x = a, *y = b;
+    const numbered_item *x = a, *y = b;
     if (x->row != y->row)
         return x->row < y->row ? -1 : 1;
     return x->seq < y->seq ? -1 : x->seq > y->seq;
@@ -161,26 +190,25 @@ void
 sc_problems_sort(sc_problems *problems)
 {
     // qsort is not stable: the sequence number keeps a row's problems in the order found.
-    guint n = problems->lines->len;
+    guint n = problems->items->len;
     if (n < 2)
         return;
-    numbered_line *v = g_new(numbered_line, n);
-    for (guint i = 0; i < n; i++)
-        v[i] = (numbered_line){g_array_index(problems->rows, guint, i), i,
-                               g_ptr_array_index(problems->lines, i)};
-    qsort(v, n, sizeof *v, by_row_then_seq);
+    numbered_item *v = g_new(numbered_item, n);
     for (guint i = 0; i < n; i++) {
-        g_ptr_array_index(problems->lines, i) = v[i].line;
-        g_array_index(problems->rows, guint, i) = v[i].row;
+        sc_problem *p = g_ptr_array_index(problems->items, i);
+        v[i] = (numbered_item){p->row, i, p};
     }
+    qsort(v, n, sizeof *v, by_row_then_seq);
+    for (guint i = 0; i < n; i++)
+        g_ptr_array_index(problems->items, i) = v[i].item;
     g_free(v);
 }
 
 gboolean
 sc_problems_has_row(const sc_problems *problems, guint row)
 {
-    for (guint i = 0; i < problems->rows->len; i++)
-        if (g_array_index(problems->rows, guint, i) == row)
+    for (guint i = 0; i < problems->items->len; i++)
+        if (((const sc_problem *)g_ptr_array_index(problems->items, i))->row == row)
             return TRUE;
     return FALSE;
 }

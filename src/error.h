@@ -32,9 +32,20 @@ const char *sc_error_code_name(sc_error_code code);
 // anything else 3.  NULL gives 0.
 int sc_error_exit_status(const GError *error);
 
-// A collector of input problems, one line each: "FILE:ROW: FIELD: message".  Checks add every
-// problem they find and the caller fails once at the end, so a user sees all of them at once.
+// A collector of input problems, each a structured item shown as one line "FILE:ROW: FIELD:
+// message".  Every stage adds every problem it finds and the caller fails once at the end, so a
+// user sees all of them at once.  Problems travel as items from every stage to the command line,
+// never joined into one text and split again.
 typedef struct sc_problems sc_problems; // opaque: sc_problems_new() / sc_problems_free()
+
+// One problem.  FILE and FIELD may be NULL; ROW 0 is a problem of the file (or input) as a whole.
+typedef struct {
+    char *file;
+    guint row;
+    char *field;
+    char *message; // the problem itself, without file, row or field
+    char *line;    // as shown: "FILE:ROW: FIELD: message"
+} sc_problem;
 
 // Caller frees with sc_problems_free().
 sc_problems *sc_problems_new(void);
@@ -45,13 +56,22 @@ void sc_problems_free(sc_problems *problems);
 void sc_problems_add(sc_problems *problems, const char *file, guint row, const char *field,
                      const char *format, ...) G_GNUC_PRINTF(5, 6);
 
+// As sc_problems_add() with MESSAGE taken as it is (no format).  Copies everything.
+void sc_problems_add_literal(sc_problems *problems, const char *file, guint row,
+                             const char *field, const char *message);
+
 guint sc_problems_count(const sc_problems *problems);
 
-// The I-th line.  Valid until sc_problems_free(PROBLEMS).
+// The I-th problem, and its line.  Valid until PROBLEMS is changed or freed.
+const sc_problem *sc_problems_item(const sc_problems *problems, guint i);
 const char *sc_problems_get(const sc_problems *problems, guint i);
 
 // Add every problem of FROM to PROBLEMS, in order.  Copies them.
 void sc_problems_merge(sc_problems *problems, const sc_problems *from);
+
+// As sc_problems_merge(), giving FILE (may be NULL) to the problems that name none: a stage that
+// does not know the file name (the register) adds problems by row only.
+void sc_problems_merge_in(sc_problems *problems, const sc_problems *from, const char *file);
 
 // Keep only the problems of ROW and those of the file as a whole (row 0).
 void sc_problems_keep_row(sc_problems *problems, guint row);

@@ -1,30 +1,45 @@
 // numbering.h - the number source plug point (DESIGN.md "Two plug points"): "give these
-// certificates their numbers".  Implementations: the register (allocate per institution, year,
-// level; SPEC §3) and pre-assigned numbers from the records file (validate only).
+// certificates their numbers".  Implementations: the register (registry.h: allocate per
+// institution, year, level; SPEC §3), pre-assigned numbers from the records file (validate only,
+// here), and in the tests an in-memory source.  This header knows no implementation.
 #ifndef SC_NUMBERING_H
 #define SC_NUMBERING_H
 
 #include "error.h"
-#include "registry.h"
+
+// One certificate to number.  The strings are borrowed; ASSIGNED is the result.
+typedef struct {
+    guint row;              // the record's row in its file, for problems (0 = none)
+    const char *name;
+    const char *id_type;
+    const char *id_number;  // normalised
+    const char *occupation;
+    const char *work_type;  // as printed ("——" when empty)
+    int level;              // 1–5, 9 (sc_level_is_code())
+    const char *issue_date; // YYYY-MM-DD; its year gives positions 14–15
+    const char *number;     // a pre-assigned number (already validated), or NULL to allocate
+    char *assigned;         // out: the certificate's number; caller frees with g_free()
+} sc_number_item;
 
 typedef struct sc_number_source sc_number_source;
 struct sc_number_source {
     // Give each of the N ITEMS its number in ITEMS[i].assigned, all or none.  DRY_RUN: work out
-    // the numbers without keeping anything (preview).  FALSE with *ERROR set on failure.
-    gboolean (*assign)(sc_number_source *self, sc_issue *items, guint n, gboolean dry_run,
-                       GError **error);
+    // the numbers without keeping anything.  A problem of an item (a number already issued to
+    // someone else, serials used up) is added to PROBLEMS under the item's row, with no file
+    // name, and the call returns FALSE with *ERROR set to the problems' code (SC_ERROR_INPUT,
+    // SC_ERROR_DUPLICATE, SC_ERROR_EXHAUSTED) and a one-line summary; a failure of the source
+    // itself returns FALSE with *ERROR set and no problem added.  ASSIGNED is overwritten, not
+    // freed.
+    gboolean (*assign)(sc_number_source *self, sc_number_item *items, guint n, gboolean dry_run,
+                       sc_problems *problems, GError **error);
     void (*free)(sc_number_source *self);
 };
 
-// Numbers from the register at PATH for the institution whose positions 1–13 are PREFIX;
-// BATCH labels the allocation in the register.  NULL with *ERROR set if the register cannot be
-// opened.  Caller frees with sc_number_source_free().  Copies all.
-sc_number_source *sc_number_source_register_new(const char *path, const char *prefix,
-                                                const char *batch, GError **error);
-
-// Numbers as the records give them: every item must carry one.
+// Numbers as the records give them: every item must carry one.  Caller frees with
+// sc_number_source_free().
 sc_number_source *sc_number_source_given_new(void);
 
+// Calls SOURCE's free.  NULL is a no-op.
 void sc_number_source_free(sc_number_source *source);
 
 #endif
