@@ -41,7 +41,7 @@ Q = @
 endif
 
 # FORCE: see $(BUILD)/paths.
-.PHONY: FORCE all setup example check check-run asan leakcheck fuzz bench lint format install uninstall clean unit \
+.PHONY: FORCE all setup example check check-run asan leakcheck fuzz bench lint format format-check install uninstall clean unit \
         pot update-po
 
 all: $(BUILD)/$(BIN) $(BIN) $(MO_FILES)
@@ -110,7 +110,7 @@ example: setup
 check: setup
 	$(Q)$(MAKE) --no-print-directory check-run
 
-check-run: all unit
+check-run: format-check all unit
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="-O1 -g" \
 	    SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    build/asan/skillcert unit
@@ -139,8 +139,15 @@ lint:
 	    "-DG_DEFINE_QUARK(a,b)=" "-DG_DEFINE_AUTOPTR_CLEANUP_FUNC(a,b)=" \
 	    -Isrc -Itests/unit src tests/unit tests/fuzz
 
+FORMATTED = src/*.c src/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c
+
 format:
-	$(Q)clang-format -i src/*.c src/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c
+	$(Q)clang-format -i $(FORMATTED)
+
+# make check fails when clang-format would change a file: run make format, then commit.
+format-check:
+	$(Q)clang-format --dry-run --Werror $(FORMATTED) || \
+	    { echo "clang-format would change the files above: run make format" >&2; exit 1; }
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \

@@ -1,13 +1,13 @@
 // check.c - check and normalise records (SPEC §2 rules on content, §4 fields).
 #include "check.h"
 
-#include "certno.h"
 #include "i18n.h"
 #include "idcard.h"
 #include "level.h"
 #include "photo.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,12 +17,6 @@
 // seeds/004 四(四): a Guangdong certificate must not contain these (the fixed query addresses
 // of the reference sample are not the institution's text and are not checked).
 static const char guangdong_words[] = "中华人民共和国,中国,中华,国家,全国,广东,广东省,职业资格,人员资格";
-
-const char *
-sc_check_guangdong_words(void)
-{
-    return guangdong_words;
-}
 
 gboolean
 sc_check_parse_date(const char *text, int *year, int *month, int *day)
@@ -121,6 +115,10 @@ photo_slot(const sc_template *tmpl, double *width, double *height)
 
 // What every record of a batch is checked against, worked out once per batch.
 typedef struct {
+    const sc_check_options *opts;
+    sc_profile profile;   // the institution's, else national
+    const char *file;     // for problems
+    sc_problems *problems;
     GHashTable *printed;  // the fields the certificate prints (printed_fields())
     char **words;         // forbidden words, trimmed, none empty (seeds/004 四(四); institution)
     gboolean has_photo;   // the template shows 照片 ...
@@ -128,13 +126,18 @@ typedef struct {
 } batch_rules;
 
 static void
-batch_rules_init(batch_rules *b, const sc_check_options *opts)
+batch_rules_init(batch_rules *b, const sc_check_options *opts, const char *file,
+                 sc_problems *problems)
 {
     const sc_institution *inst = opts->institution;
+    b->opts = opts;
+    b->profile = inst != NULL ? inst->profile : SC_PROFILE_NATIONAL;
+    b->file = file;
+    b->problems = problems;
     b->printed = printed_fields(opts->tmpl);
 
     GString *words = g_string_new(inst != NULL && inst->forbidden ? inst->forbidden : "");
-    if (inst != NULL && inst->profile == SC_PROFILE_GUANGDONG)
+    if (b->profile == SC_PROFILE_GUANGDONG)
         g_string_append_printf(words, ",%s", guangdong_words);
     GPtrArray *kept = g_ptr_array_new();
     g_auto(GStrv) split = g_strsplit(words->str, ",", -1);
@@ -155,238 +158,297 @@ batch_rules_clear(batch_rules *b)
     g_strfreev(b->words);
 }
 
+// One problem of CERT's FIELD.
+static void G_GNUC_PRINTF(4, 5)
+problem(const batch_rules *b, const sc_cert *c, const char *field, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    g_autofree char *message = g_strdup_vprintf(format, args);
+    va_end(args);
+    sc_problems_add_literal(b->problems, b->file, c->row, field, message);
+}
+
+// A field's text as the record gives it, "" when the column is missing or empty.
+static const char *
+cell(const sc_cert *c, const char *field)
+{
+    const char *value = sc_record_get(c->record, field);
+    return value != NULL ? value : "";
+}
+
 #define PHOTO_MIN_DPI 200.0
 #define PHOTO_RATIO_TOLERANCE 0.08 // of the slot's ratio: 5:7 accepts 0.657–0.771
 
-// The photo: found inside the photo folder, a real PNG or JPEG within the size limits, sharp
-// enough for its slot, and about the slot's shape (a 2-inch photo is 35 × 49 mm, 5:7).
+// 照片: found inside the photo folder, a real PNG or JPEG within the size limits, sharp enough
+// for its slot, and about the slot's shape (a 2-inch photo is 35 × 49 mm, 5:7).
 static void
-check_photo(sc_record *rec, const sc_check_options *opts, const batch_rules *b, const char *file,
-            sc_problems *problems)
+check_photo(sc_cert *c, const batch_rules *b)
 {
     double sw = b->slot_w, sh = b->slot_h;
     GError *error = NULL;
-    g_autofree char *path = sc_photo_find(opts->photo_dir, sc_record_get(rec, SC_FIELD_PHOTO),
-                                          sc_record_get(rec, SC_FIELD_ID_NUMBER), &error);
+    g_autofree char *path = sc_photo_find(b->opts->photo_dir,
+                                          sc_record_get(c->record, SC_FIELD_PHOTO),
+                                          c->id_number, &error);
     sc_image_info info;
     if (path != NULL && sc_image_probe(path, &info, &error)) {
-        sc_record_set(rec, SC_FIELD_PHOTO, path); // the file found, for {照片}
         int min_w = (int)ceil(sw / 25.4 * PHOTO_MIN_DPI - 1e-9);
         int min_h = (int)ceil(sh / 25.4 * PHOTO_MIN_DPI - 1e-9);
         double ratio = (double)info.width / info.height, want = sw / sh;
         if (info.width < min_w || info.height < min_h)
-            sc_problems_add(problems, file, rec->row, SC_FIELD_PHOTO,
-                            _("%s is %d × %d pixels, too coarse for print: a %g × %g mm photo "
-                              "needs at least %d × %d (200 dpi)"),
-                            path, info.width, info.height, sw, sh, min_w, min_h);
+            problem(b, c, SC_FIELD_PHOTO,
+                    _("%s is %d × %d pixels, too coarse for print: a %g × %g mm photo needs at "
+                      "least %d × %d (200 dpi)"),
+                    path, info.width, info.height, sw, sh, min_w, min_h);
         else if (fabs(ratio / want - 1) > PHOTO_RATIO_TOLERANCE)
-            sc_problems_add(problems, file, rec->row, SC_FIELD_PHOTO,
-                            _("%s is %d × %d pixels (%.2f:1); a %g × %g mm photo is %.2f:1 — use "
-                              "a 2-inch (二寸) photo or crop it to that shape"),
-                            path, info.width, info.height, ratio, sw, sh, want);
+            problem(b, c, SC_FIELD_PHOTO,
+                    _("%s is %d × %d pixels (%.2f:1); a %g × %g mm photo is %.2f:1 — use a "
+                      "2-inch (二寸) photo or crop it to that shape"),
+                    path, info.width, info.height, ratio, sw, sh, want);
+        c->photo_info = info;
+        c->photo = g_steal_pointer(&path); // the file found, for {照片}
     }
     if (error != NULL) {
-        sc_problems_add(problems, file, rec->row, SC_FIELD_PHOTO, "%s", error->message);
+        problem(b, c, SC_FIELD_PHOTO, "%s", error->message);
         g_error_free(error);
     }
 }
 
-// Each field's own rules; normalises REC.
+// 姓名, 证件号码, 职业名称 are on every certificate.  A missing column is the reader's one
+// problem, not one on every row.
 static void
-check_record(sc_record *rec, const sc_check_options *opts, const batch_rules *b, const char *file,
-             sc_problems *problems)
+check_required(sc_cert *c, const batch_rules *b)
 {
-    guint row = rec->row;
-    GError *error = NULL;
-    const sc_institution *inst = opts->institution;
-    sc_profile profile = inst != NULL ? inst->profile : SC_PROFILE_NATIONAL;
-
-    // A missing column is the reader's one problem, not one on every row.
     static const char *const required[] = {SC_FIELD_NAME, SC_FIELD_ID_NUMBER, SC_FIELD_OCCUPATION};
     for (guint i = 0; i < G_N_ELEMENTS(required); i++)
-        if (sc_record_get(rec, required[i]) != NULL && is_blank(sc_record_get(rec, required[i])))
-            sc_problems_add(problems, file, row, required[i],
-                            _("empty; every certificate needs it"));
+        if (sc_record_get(c->record, required[i]) != NULL && is_blank(cell(c, required[i])))
+            problem(b, c, required[i], "%s", _("empty; every certificate needs it"));
+    g_free(c->name);
+    c->name = g_strdup(cell(c, SC_FIELD_NAME));
+    g_free(c->occupation);
+    c->occupation = g_strdup(cell(c, SC_FIELD_OCCUPATION));
+}
 
-    // 证件类型 and 证件号码 (SPEC §4; GB 11643 for 居民身份证).
-    const char *id_type = sc_record_get(rec, SC_FIELD_ID_TYPE);
-    if (is_blank(id_type)) {
-        sc_record_set(rec, SC_FIELD_ID_TYPE, ID_TYPE_RESIDENT);
-        id_type = ID_TYPE_RESIDENT;
-    }
-    const char *id = sc_record_get(rec, SC_FIELD_ID_NUMBER);
-    if (!is_blank(id)) {
-        if (strcmp(id_type, ID_TYPE_RESIDENT) == 0) {
-            g_autofree char *norm = sc_idcard_normalize(id, &error);
-            if (norm != NULL)
-                sc_record_set(rec, SC_FIELD_ID_NUMBER, norm);
-        } else if (g_utf8_strlen(id, -1) > 40) {
-            g_set_error(&error, SC_ERROR, SC_ERROR_INPUT,
-                        _("%ld characters is too long for a %s number"), g_utf8_strlen(id, -1),
-                        id_type);
-        } else {
-            for (const char *p = id; *p && error == NULL; p = g_utf8_next_char(p))
-                if (!g_unichar_isgraph(g_utf8_get_char(p)))
-                    g_set_error(&error, SC_ERROR, SC_ERROR_INPUT,
-                                _("contains a space or control character (U+%04X)"),
-                                g_utf8_get_char(p));
-        }
-        if (error != NULL) {
-            sc_problems_add(problems, file, row, SC_FIELD_ID_NUMBER, "%s", error->message);
-            g_clear_error(&error);
-        }
-    }
+// 证件类型 and 证件号码 (SPEC §4; GB 11643 for 居民身份证).
+static void
+check_id(sc_cert *c, const batch_rules *b)
+{
+    const char *id_type = cell(c, SC_FIELD_ID_TYPE);
+    g_free(c->id_type);
+    c->id_type = g_strdup(is_blank(id_type) ? ID_TYPE_RESIDENT : id_type);
+    const char *id = cell(c, SC_FIELD_ID_NUMBER);
+    g_free(c->id_number);
+    c->id_number = g_strdup(id);
+    if (is_blank(id))
+        return;
 
-    // 职业编码: N-NN-NN-NN when present.
-    const char *code = sc_record_get(rec, SC_FIELD_OCCUPATION_CODE);
+    GError *error = NULL;
+    glong length = g_utf8_strlen(id, -1);
+    if (strcmp(c->id_type, ID_TYPE_RESIDENT) == 0) {
+        char *norm = sc_idcard_normalize(id, &error);
+        if (norm != NULL) {
+            g_free(c->id_number);
+            c->id_number = norm;
+        }
+    } else if (length > 40) {
+        g_set_error(&error, SC_ERROR, SC_ERROR_INPUT,
+                    _("%ld characters is too long for a %s number"), length, c->id_type);
+    } else {
+        for (const char *p = id; *p && error == NULL; p = g_utf8_next_char(p))
+            if (!g_unichar_isgraph(g_utf8_get_char(p)))
+                g_set_error(&error, SC_ERROR, SC_ERROR_INPUT,
+                            _("contains a space or control character (U+%04X)"),
+                            g_utf8_get_char(p));
+    }
+    if (error != NULL) {
+        problem(b, c, SC_FIELD_ID_NUMBER, "%s", error->message);
+        g_error_free(error);
+    }
+}
+
+// 职业编码: N-NN-NN-NN when present; 工种名称: empty prints as two em dashes (SPEC §2).
+static void
+check_occupation(sc_cert *c, const batch_rules *b)
+{
+    const char *code = cell(c, SC_FIELD_OCCUPATION_CODE);
     if (!is_blank(code) && !occupation_code_ok(code))
-        sc_problems_add(problems, file, row, SC_FIELD_OCCUPATION_CODE,
-                        _("'%s' is not of the form N-NN-NN-NN (e.g. 4-01-02-01)"), code);
+        problem(b, c, SC_FIELD_OCCUPATION_CODE,
+                _("'%s' is not of the form N-NN-NN-NN (e.g. 4-01-02-01)"), code);
+    g_free(c->occupation_code);
+    c->occupation_code = g_strdup(code);
+    const char *work_type = cell(c, SC_FIELD_WORK_TYPE);
+    g_free(c->work_type);
+    c->work_type = g_strdup(is_blank(work_type) ? EMPTY_WORK_TYPE : work_type);
+}
 
-    // 工种名称: empty prints as two em dashes (SPEC §2).
-    if (is_blank(sc_record_get(rec, SC_FIELD_WORK_TYPE)))
-        sc_record_set(rec, SC_FIELD_WORK_TYPE, EMPTY_WORK_TYPE);
+// 职业技能等级: any accepted form; 9 only where the profile has it.  None on a certificate
+// without levels (专项职业能力, seeds/003).
+static void
+check_level(sc_cert *c, const batch_rules *b)
+{
+    if (b->opts->tmpl != NULL && !b->opts->tmpl->has_level)
+        return;
+    const char *level = sc_record_get(c->record, SC_FIELD_LEVEL);
+    GError *error = NULL;
+    int code = 0;
+    if (level == NULL)
+        return; // no column: reported once by the reader
+    if (is_blank(level))
+        problem(b, c, SC_FIELD_LEVEL, "%s", _("empty; write 一级/高级技师 … 五级/初级工, or 1 … 5"));
+    else if ((code = sc_level_parse(level, &error)) == 0) {
+        problem(b, c, SC_FIELD_LEVEL, "%s", error->message);
+        g_error_free(error);
+    } else if (!sc_certno_profile_allows_level(b->profile, code))
+        problem(b, c, SC_FIELD_LEVEL, _("%s is not issued under the %s profile"),
+                sc_level_name(code), sc_certno_profile_name(b->profile));
+    else
+        sc_cert_set_level(c, code);
+}
 
-    // 职业技能等级: any accepted form → canonical name and code; 9 only where the profile has it.
-    if (opts->tmpl == NULL || opts->tmpl->has_level) {
-        const char *level = sc_record_get(rec, SC_FIELD_LEVEL);
-        int code_n = 0;
-        if (level == NULL)
-            ; // no column: reported once by the reader
-        else if (is_blank(level))
-            sc_problems_add(problems, file, row, SC_FIELD_LEVEL,
-                            _("empty; write 一级/高级技师 … 五级/初级工, or 1 … 5"));
-        else if ((code_n = sc_level_parse(level, &error)) == 0) {
-            sc_problems_add(problems, file, row, SC_FIELD_LEVEL, "%s", error->message);
-            g_clear_error(&error);
-        } else if (!sc_profile_allows_level(profile, code_n)) {
-            sc_problems_add(problems, file, row, SC_FIELD_LEVEL,
-                            _("%s is not issued under the %s profile"), sc_level_name(code_n),
-                            sc_profile_name(profile));
-        } else {
-            char digit[2] = {(char)('0' + code_n), 0};
-            sc_record_set(rec, SC_FIELD_LEVEL, sc_level_name(code_n));
-            sc_record_set(rec, SC_FIELD_LEVEL_CODE, digit);
-        }
-    }
-
-    // 发证日期: either form, else the batch's date.
-    int y = opts->batch_year, m = opts->batch_month, d = opts->batch_day;
-    const char *date = sc_record_get(rec, SC_FIELD_ISSUE_DATE);
+// 发证日期: either form, else the batch's date.
+static void
+check_date(sc_cert *c, const batch_rules *b)
+{
+    int y = b->opts->batch_year, m = b->opts->batch_month, d = b->opts->batch_day;
+    const char *date = cell(c, SC_FIELD_ISSUE_DATE);
     if (!is_blank(date) && !sc_check_parse_date(date, &y, &m, &d))
-        sc_problems_add(problems, file, row, SC_FIELD_ISSUE_DATE,
-                        _("'%s' is not a date; write 2026-11-23 or 2026年11月23日"), date);
-    char buf[16];
-    g_snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
-    sc_record_set(rec, SC_FIELD_ISSUE_DATE, buf);
-    g_snprintf(buf, sizeof buf, "%d", y);
-    sc_record_set(rec, SC_FIELD_ISSUE_YEAR, buf);
-    g_snprintf(buf, sizeof buf, "%d", m);
-    sc_record_set(rec, SC_FIELD_ISSUE_MONTH, buf);
-    g_snprintf(buf, sizeof buf, "%d", d);
-    sc_record_set(rec, SC_FIELD_ISSUE_DAY, buf);
+        problem(b, c, SC_FIELD_ISSUE_DATE,
+                _("'%s' is not a date; write 2026-11-23 or 2026年11月23日"), date);
+    sc_cert_set_date(c, y, m, d);
+}
 
-    // 证书编号, when given: valid under the profile, of this institution, year and level.
-    const char *number = sc_record_get(rec, SC_FIELD_NUMBER);
-    if (!is_blank(number)) {
-        sc_certno n;
-        if (!sc_certno_parse(number, profile, &n, &error)) {
-            g_auto(GStrv) lines = g_strsplit(error->message, "\n", -1);
-            for (int i = 0; lines[i] != NULL; i++)
-                if (*lines[i])
-                    sc_problems_add(problems, file, row, SC_FIELD_NUMBER, "%s", lines[i]);
-            g_clear_error(&error);
-        } else {
-            if (inst != NULL && strncmp(number, inst->prefix, SC_CERTNO_PREFIX_LEN) != 0)
-                sc_problems_add(problems, file, row, SC_FIELD_NUMBER,
-                                _("positions 1–13 are %.13s, but the institution's are %s"),
-                                number, inst->prefix);
-            if (n.year != y % 100)
-                sc_problems_add(problems, file, row, SC_FIELD_NUMBER,
-                                _("positions 14–15 say 20%02d, but 发证日期 is %d"), n.year, y);
-            const char *lc = sc_record_get(rec, SC_FIELD_LEVEL_CODE);
-            if (lc != NULL && n.level != lc[0] - '0')
-                sc_problems_add(problems, file, row, SC_FIELD_NUMBER,
-                                _("position 16 is level %d, but 职业技能等级 is %s"), n.level,
-                                sc_record_get(rec, SC_FIELD_LEVEL));
-        }
-    }
+typedef struct {
+    const batch_rules *b;
+    const sc_cert *c;
+} number_problems;
 
-    // Forbidden words (seeds/004 四(四) for Guangdong, plus the institution's own list) in every
-    // field the certificate prints.
+static void
+number_problem(int first, const char *message, gpointer data)
+{
+    (void)first;
+    number_problems *np = data;
+    problem(np->b, np->c, SC_FIELD_NUMBER, "%s", message);
+}
+
+// 证书编号, when given: valid under the profile, of this institution, year and level.
+static void
+check_number(sc_cert *c, const batch_rules *b)
+{
+    const char *number = cell(c, SC_FIELD_NUMBER);
+    if (is_blank(number))
+        return;
+    number_problems np = {b, c};
+    if (!sc_certno_parse_each(number, b->profile, &c->given, number_problem, &np))
+        return;
+    const sc_institution *inst = b->opts->institution;
+    sc_certno_check_agrees(&c->given, inst != NULL ? inst->prefix : NULL, c->year, c->level,
+                           number_problem, &np);
+    c->number_given = TRUE;
+    sc_cert_set_number(c, number);
+}
+
+// Forbidden words (seeds/004 四(四) for Guangdong, plus the institution's own list) in every
+// field the certificate prints.
+static void
+check_words(sc_cert *c, const batch_rules *b)
+{
     GHashTableIter it;
     gpointer key;
     g_hash_table_iter_init(&it, b->printed);
     while (g_hash_table_iter_next(&it, &key, NULL)) {
-        const char *value = sc_record_get(rec, key);
-        if (strcmp(key, SC_FIELD_INSTITUTION) == 0 && inst != NULL)
-            value = inst->name;
+        const char *value = sc_cert_lookup(key, c);
         for (int i = 0; value != NULL && b->words[i] != NULL; i++) {
             const char *w = b->words[i];
-            if (strstr(value, w) != NULL) {
-                if (profile == SC_PROFILE_GUANGDONG)
-                    sc_problems_add(problems, file, row, key,
-                                    _("contains '%s', which Guangdong certificates must not carry"),
-                                    w);
-                else
-                    sc_problems_add(problems, file, row, key,
-                                    _("contains '%s', which this institution's certificates must "
-                                      "not carry"),
-                                    w);
-                break; // one word per field is enough to act on
-            }
+            if (strstr(value, w) == NULL)
+                continue;
+            if (b->profile == SC_PROFILE_GUANGDONG)
+                problem(b, c, key, _("contains '%s', which Guangdong certificates must not carry"),
+                        w);
+            else
+                problem(b, c, key,
+                        _("contains '%s', which this institution's certificates must not carry"),
+                        w);
+            break; // one word per field is enough to act on
         }
     }
-
-    if (opts->photo_dir != NULL && b->has_photo)
-        check_photo(rec, opts, b, file, problems);
-
-    // What the institution gives every certificate: its name as filed (SPEC §2: printed twice),
-    // from the institution file, else from a 评价机构名称 column; never left blank.
-    const char *inst_name = inst != NULL ? inst->name : sc_record_get(rec, SC_FIELD_INSTITUTION);
-    if (is_blank(inst_name) && g_hash_table_contains(b->printed, SC_FIELD_INSTITUTION))
-        sc_problems_add(problems, file, row, SC_FIELD_INSTITUTION, "%s",
-                        _("the certificate prints the institution's name, but there is none: give "
-                          "the institution file with -i, or a 评价机构名称 column"));
-    sc_record_set(rec, SC_FIELD_INSTITUTION, inst_name != NULL ? inst_name : "");
-    sc_record_set(rec, SC_FIELD_SEAL, inst != NULL && inst->seal ? inst->seal : "");
 }
 
-void
-sc_check_records(sc_records *records, const sc_check_options *opts, sc_problems *problems)
+// What the institution gives every certificate: its name as filed (SPEC §2: printed twice),
+// from the institution file, else from a 评价机构名称 column; and its seal.
+static void
+fill_institution(sc_cert *c, const batch_rules *b)
 {
-    batch_rules rules;
-    batch_rules_init(&rules, opts);
+    const sc_institution *inst = b->opts->institution;
+    g_free(c->institution);
+    c->institution = g_strdup(inst != NULL ? inst->name : cell(c, SC_FIELD_INSTITUTION));
+    g_free(c->seal);
+    c->seal = g_strdup(inst != NULL && inst->seal ? inst->seal : "");
+}
+
+// The institution's name is never left blank on a certificate that prints it.
+static void
+check_institution(const sc_cert *c, const batch_rules *b)
+{
+    if (is_blank(c->institution) && g_hash_table_contains(b->printed, SC_FIELD_INSTITUTION))
+        problem(b, c, SC_FIELD_INSTITUTION, "%s",
+                _("the certificate prints the institution's name, but there is none: give the "
+                  "institution file with -i, or a 评价机构名称 column"));
+}
+
+// Duplicates inside the batch: the same certificate twice, or one number twice.
+static void
+check_duplicates(const sc_cert *c, const batch_rules *b, GHashTable *seen_cert,
+                 GHashTable *seen_number)
+{
+    char level[4];
+    g_snprintf(level, sizeof level, "%d", c->level);
+    char *key = g_strjoin("\x1f", c->id_number, c->occupation, c->work_type,
+                          c->level != 0 ? level : cell(c, SC_FIELD_LEVEL), NULL);
+    guint first = GPOINTER_TO_UINT(g_hash_table_lookup(seen_cert, key));
+    if (first != 0) {
+        problem(b, c, SC_FIELD_ID_NUMBER,
+                _("the same holder, occupation, work type and level as row %u"), first);
+        g_free(key);
+    } else {
+        g_hash_table_insert(seen_cert, key, GUINT_TO_POINTER(c->row));
+    }
+
+    const char *number = cell(c, SC_FIELD_NUMBER);
+    if (is_blank(number))
+        return;
+    guint at = GPOINTER_TO_UINT(g_hash_table_lookup(seen_number, number));
+    if (at != 0)
+        problem(b, c, SC_FIELD_NUMBER, _("%s is already given to row %u"), number, at);
+    else
+        g_hash_table_insert(seen_number, g_strdup(number), GUINT_TO_POINTER(c->row));
+}
+
+GPtrArray *
+sc_check_records(const sc_records *records, const sc_check_options *opts, sc_problems *problems)
+{
+    batch_rules b;
+    batch_rules_init(&b, opts, records->path, problems);
     g_autoptr(GHashTable) seen_cert = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_autoptr(GHashTable) seen_number =
         g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    GPtrArray *certs = g_ptr_array_new_with_free_func((GDestroyNotify)sc_cert_free);
 
     for (guint i = 0; i < records->records->len; i++) {
-        sc_record *rec = g_ptr_array_index(records->records, i);
-        check_record(rec, opts, &rules, records->path, problems);
-
-        // Duplicates inside the batch: the same certificate twice, or one number twice.
-        g_autofree char *key = g_strjoin("\x1f", sc_record_get(rec, SC_FIELD_ID_NUMBER) ?: "",
-                                         sc_record_get(rec, SC_FIELD_OCCUPATION) ?: "",
-                                         sc_record_get(rec, SC_FIELD_WORK_TYPE) ?: "",
-                                         sc_record_get(rec, SC_FIELD_LEVEL) ?: "", NULL);
-        guint first = GPOINTER_TO_UINT(g_hash_table_lookup(seen_cert, key));
-        if (first != 0)
-            sc_problems_add(problems, records->path, rec->row, SC_FIELD_ID_NUMBER,
-                            _("the same holder, occupation, work type and level as row %u"),
-                            first);
-        else
-            g_hash_table_insert(seen_cert, g_strdup(key), GUINT_TO_POINTER(rec->row));
-
-        const char *number = sc_record_get(rec, SC_FIELD_NUMBER);
-        if (!is_blank(number)) {
-            guint at = GPOINTER_TO_UINT(g_hash_table_lookup(seen_number, number));
-            if (at != 0)
-                sc_problems_add(problems, records->path, rec->row, SC_FIELD_NUMBER,
-                                _("%s is already given to row %u"), number, at);
-            else
-                g_hash_table_insert(seen_number, g_strdup(number), GUINT_TO_POINTER(rec->row));
-        }
+        sc_cert *c = sc_cert_new(g_ptr_array_index(records->records, i));
+        check_required(c, &b);
+        check_id(c, &b);
+        check_occupation(c, &b);
+        check_level(c, &b);
+        check_date(c, &b);
+        check_number(c, &b);
+        fill_institution(c, &b);
+        check_words(c, &b);
+        if (opts->photo_dir != NULL && b.has_photo)
+            check_photo(c, &b);
+        check_institution(c, &b);
+        check_duplicates(c, &b, seen_cert, seen_number);
+        g_ptr_array_add(certs, c);
     }
-    batch_rules_clear(&rules);
+    batch_rules_clear(&b);
+    return certs;
 }

@@ -989,3 +989,23 @@ sc_record_set(sc_record *record, const char *field, const char *value)
     g_hash_table_replace(record->fields, g_strdup(canon != NULL ? canon : field),
                          g_strdup(value));
 }
+
+gboolean
+sc_encoding_from_name(const char *name, sc_encoding *enc, GError **error)
+{
+    *enc = SC_ENCODING_AUTO;
+    if (name == NULL || g_ascii_strcasecmp(name, "auto") == 0)
+        return TRUE;
+    if (g_ascii_strcasecmp(name, "utf-8") == 0 || g_ascii_strcasecmp(name, "utf8") == 0) {
+        *enc = SC_ENCODING_UTF8;
+        return TRUE;
+    }
+    if (g_ascii_strcasecmp(name, "gbk") == 0 || g_ascii_strcasecmp(name, "gb18030") == 0 ||
+        g_ascii_strcasecmp(name, "gb2312") == 0) {
+        *enc = SC_ENCODING_GB18030;
+        return TRUE;
+    }
+    g_set_error(error, SC_ERROR, SC_ERROR_USAGE,
+                _("--encoding %s: write utf-8, gbk (GB 18030) or auto"), name);
+    return FALSE;
+}

@@ -54,6 +54,10 @@ typedef enum {
     SC_FORMAT_TSV,
 } sc_format;
 
+// The encoding NAME stands for: auto (also NULL), utf-8 (utf8), gbk (gb18030, gb2312), in any
+// case.  FALSE with *ERROR set (SC_ERROR_USAGE) for another name.
+gboolean sc_encoding_from_name(const char *name, sc_encoding *encoding, GError **error);
+
 // The canonical name for a header NAME ("name" → "姓名", " 姓名 " → "姓名"), or NULL when NAME
 // is not a known field.  Returns a static string.
 const char *sc_field_canonical(const char *name);

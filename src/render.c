@@ -4,7 +4,6 @@
 #include "i18n.h"
 
 #include "photo.h"
-#include "record.h"
 
 #include <math.h>
 #include <pango/pangocairo.h>
@@ -87,25 +86,29 @@ no_field(const char *name, gpointer data)
     return NULL;
 }
 
-// The field an element's problems are reported under: the first placeholder's canonical name.
+// The field an element's problems are reported under: the first placeholder's name.
 static void
 first_field(const char *name, gpointer data)
 {
     char **out = data;
-    if (*out == NULL) {
-        const char *canonical = sc_field_canonical(name);
-        *out = g_strdup(canonical ? canonical : name);
-    }
+    if (*out == NULL)
+        *out = g_strdup(name);
 }
 
 static char *
-element_field(const sc_element *e)
+element_field(const sc_element *e, const sc_fields *fields)
 {
     char *field = NULL;
     const char *text = element_pattern(e);
     if (text != NULL)
         sc_template_foreach_field(text, first_field, &field);
-    return field != NULL ? field : g_strdup_printf("[%s]", e->id);
+    if (field == NULL)
+        return g_strdup_printf("[%s]", e->id);
+    if (fields->name == NULL)
+        return field;
+    char *named = g_strdup(fields->name(field));
+    g_free(field);
+    return named;
 }
 
 // The QR matrix as an A1 mask surface, one pixel per module (drawn scaled without interpolation).
@@ -446,8 +449,8 @@ sc_page_get_text(const sc_page *page, const char *id)
 }
 
 sc_page *
-sc_renderer_prepare(sc_renderer *renderer, sc_field_lookup lookup, gpointer user_data,
-                    const char *file, guint row, sc_problems *problems)
+sc_renderer_prepare(sc_renderer *renderer, const sc_fields *fields, const char *file, guint row,
+                    sc_problems *problems)
 {
     const sc_template *tmpl = renderer->tmpl;
     sc_page *page = g_new0(sc_page, 1);
@@ -463,11 +466,11 @@ sc_renderer_prepare(sc_renderer *renderer, sc_field_lookup lookup, gpointer user
             continue; // prepared once, in sc_renderer_new()
 
         GError *error = NULL;
-        g_autofree char *value = sc_template_expand(pattern, lookup, user_data, &error);
+        g_autofree char *value = sc_template_expand(pattern, fields->lookup, fields->data, &error);
         if (value != NULL)
             prepare_element(renderer, i, e, value, &page->items[i], &error);
         if (error != NULL) {
-            g_autofree char *field = element_field(e);
+            g_autofree char *field = element_field(e, fields);
             sc_problems_add(problems, file, row, field, "%s", error->message);
             g_error_free(error);
         }

@@ -25,14 +25,14 @@ sc_renderer *sc_renderer_new(const sc_template *tmpl, sc_fonts *fonts,
                              const sc_code_encoder *encoder, gboolean raster, GError **error);
 void sc_renderer_free(sc_renderer *renderer);
 
-// Prepare the page of one record whose fields LOOKUP gives: expand placeholders, lay out and fit
+// Prepare the page of one certificate whose fields FIELDS gives: expand placeholders, lay out and fit
 // every text, load images (an image element's source is a path, after expansion), encode codes
 // — of the elements that name a field; the others were prepared by sc_renderer_new().
-// Each problem is added to PROBLEMS as "FILE:ROW: FIELD: message", FIELD being the first field
-// the element names (or the element's section).  Returns the page, or NULL if any problem.
+// Each problem is added to PROBLEMS under FILE, ROW and the first field the element names (by
+// FIELDS' name for it), or the element's section.  Returns the page, or NULL if any problem.
 // Caller frees with sc_page_free().
-sc_page *sc_renderer_prepare(sc_renderer *renderer, sc_field_lookup lookup, gpointer user_data,
-                             const char *file, guint row, sc_problems *problems);
+sc_page *sc_renderer_prepare(sc_renderer *renderer, const sc_fields *fields, const char *file,
+                             guint row, sc_problems *problems);
 void sc_page_free(sc_page *page);
 
 // The text of element ID as laid out on PAGE (or once for every page), or NULL.

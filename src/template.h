@@ -85,6 +85,15 @@ gboolean sc_length_parse(const char *text, double em_pt, double *mm);
 // Looks up the value of field NAME for sc_template_expand(); NULL = no such field.
 typedef const char *(*sc_field_lookup)(const char *name, gpointer user_data);
 
+// Where a page's fields come from: LOOKUP with DATA gives each value; NAME, when not NULL, gives
+// the name a problem of field NAME is reported under (the canonical name of an alias), else the
+// name as the template writes it.
+typedef struct {
+    sc_field_lookup lookup;
+    const char *(*name)(const char *field);
+    gpointer data;
+} sc_fields;
+
 // Replace each {NAME} in TEXT by LOOKUP's value ("{{" and "}}" stand for braces).  An unknown
 // field sets *ERROR (SC_ERROR_INPUT: "unknown field {NAME}") and returns NULL.
 // Caller frees with g_free().  Borrows TEXT.

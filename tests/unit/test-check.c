@@ -47,24 +47,60 @@ test_normalise(void)
                                     problems);
     g_autoptr(sc_institution) inst = guangdong();
     sc_check_options o = options(inst);
-    sc_check_records(r, &o, problems);
+    g_autoptr(GPtrArray) certs = sc_check_records(r, &o, problems);
     g_assert_cmpuint(sc_problems_count(problems), ==, 0);
+    g_assert_cmpuint(certs->len, ==, 2);
 
-    sc_record *a = g_ptr_array_index(r->records, 0);
-    g_assert_cmpstr(sc_record_get(a, SC_FIELD_ID_TYPE), ==, "居民身份证"); // the default
-    g_assert_cmpstr(sc_record_get(a, SC_FIELD_ID_NUMBER), ==, "11010519491231002X");
-    g_assert_cmpstr(sc_record_get(a, SC_FIELD_WORK_TYPE), ==, "——"); // empty → two em dashes
-    g_assert_cmpstr(sc_record_get(a, SC_FIELD_LEVEL), ==, "四级/中级工");
-    g_assert_cmpstr(sc_record_get(a, SC_FIELD_LEVEL_CODE), ==, "4");
-    g_assert_cmpstr(sc_record_get(a, SC_FIELD_ISSUE_DATE), ==, "2026-03-05");
-    g_assert_cmpstr(sc_record_get(a, SC_FIELD_ISSUE_MONTH), ==, "3");
-    g_assert_cmpstr(sc_record_get(a, SC_FIELD_INSTITUTION), ==, "广州市越秀区百川职业培训学校");
+    // The typed certificate, and its fields as a template sees them.
+    sc_cert *a = g_ptr_array_index(certs, 0);
+    g_assert_cmpuint(a->row, ==, 2);
+    g_assert_cmpstr(a->id_type, ==, "居民身份证"); // the default
+    g_assert_cmpstr(a->id_number, ==, "11010519491231002X");
+    g_assert_cmpstr(a->work_type, ==, "——"); // empty → two em dashes
+    g_assert_cmpint(a->level, ==, 4);
+    g_assert_cmpint(a->year * 10000 + a->month * 100 + a->day, ==, 20260305);
+    g_assert_false(a->number_given);
+    g_assert_null(a->number);
+    g_assert_cmpstr(sc_cert_lookup(SC_FIELD_ID_TYPE, a), ==, "居民身份证");
+    g_assert_cmpstr(sc_cert_lookup("id_number", a), ==, "11010519491231002X");
+    g_assert_cmpstr(sc_cert_lookup(SC_FIELD_LEVEL, a), ==, "四级/中级工");
+    g_assert_cmpstr(sc_cert_lookup(SC_FIELD_LEVEL_CODE, a), ==, "4");
+    g_assert_cmpstr(sc_cert_lookup("level_code", a), ==, "4");
+    g_assert_cmpstr(sc_cert_lookup(SC_FIELD_ISSUE_DATE, a), ==, "2026-03-05");
+    g_assert_cmpstr(sc_cert_lookup(SC_FIELD_ISSUE_MONTH, a), ==, "3");
+    g_assert_cmpstr(sc_cert_lookup(SC_FIELD_INSTITUTION, a), ==, "广州市越秀区百川职业培训学校");
+    g_assert_cmpstr(sc_cert_lookup(SC_FIELD_NUMBER, a), ==, "");
+    g_assert_null(sc_cert_lookup("备注", a)); // no such column
+    // The record itself is left as read.
+    g_assert_cmpstr(sc_record_get(a->record, SC_FIELD_LEVEL), ==, "中级工");
+    g_assert_cmpstr(sc_record_get(a->record, SC_FIELD_ID_NUMBER), ==, "11010519491231002x");
 
-    sc_record *b = g_ptr_array_index(r->records, 1);
-    g_assert_cmpstr(sc_record_get(b, SC_FIELD_WORK_TYPE), ==, "电焊工");
-    g_assert_cmpstr(sc_record_get(b, SC_FIELD_LEVEL), ==, "二级/技师");
-    g_assert_cmpstr(sc_record_get(b, SC_FIELD_ISSUE_DATE), ==, "2026-11-23"); // the batch's
-    g_assert_cmpstr(sc_record_get(b, SC_FIELD_ISSUE_YEAR), ==, "2026");
+    sc_cert *b = g_ptr_array_index(certs, 1);
+    g_assert_cmpstr(sc_cert_lookup(SC_FIELD_WORK_TYPE, b), ==, "电焊工");
+    g_assert_cmpstr(sc_cert_lookup(SC_FIELD_LEVEL, b), ==, "二级/技师");
+    g_assert_cmpstr(sc_cert_lookup(SC_FIELD_ISSUE_DATE, b), ==, "2026-11-23"); // the batch's
+    g_assert_cmpstr(sc_cert_lookup(SC_FIELD_ISSUE_YEAR, b), ==, "2026");
+    g_assert_cmpstr(sc_cert_lookup("职业编码", b), ==, "6-18-02-04");
+}
+
+// A given number is parsed into the certificate, and printed as given.
+static void
+test_given_number(void)
+{
+    g_autoptr(sc_problems) problems = sc_problems_new();
+    g_autoptr(sc_records) r = parse(HEADER "张伟,,440104199003121232,电工,,,四级,"
+                                           "S000044011001264000123,2026-03-05\n",
+                                    problems);
+    g_autoptr(sc_institution) inst = guangdong();
+    sc_check_options o = options(inst);
+    g_autoptr(GPtrArray) certs = sc_check_records(r, &o, problems);
+    g_assert_cmpuint(sc_problems_count(problems), ==, 0);
+    sc_cert *a = g_ptr_array_index(certs, 0);
+    g_assert_true(a->number_given);
+    g_assert_cmpint(a->given.year, ==, 26);
+    g_assert_cmpint(a->given.level, ==, 4);
+    g_assert_cmpint(a->given.serial, ==, 123);
+    g_assert_cmpstr(sc_cert_lookup("number", a), ==, "S000044011001264000123");
 }
 
 // Every problem of the batch, each on its row and field.
@@ -85,7 +121,7 @@ test_problems(void)
         problems);
     g_autoptr(sc_institution) inst = guangdong();
     sc_check_options o = options(inst);
-    sc_check_records(r, &o, problems);
+    g_autoptr(GPtrArray) certs = sc_check_records(r, &o, problems);
 
     const char *want[] = {
         "r.csv:2: 证件号码: ",         "r.csv:3: 职业编码: ", "r.csv:4: 职业技能等级: ",
@@ -118,7 +154,7 @@ test_duplicates(void)
                                     problems);
     g_autoptr(sc_institution) inst = guangdong();
     sc_check_options o = options(inst);
-    sc_check_records(r, &o, problems);
+    g_autoptr(GPtrArray) certs = sc_check_records(r, &o, problems);
     g_assert_cmpuint(sc_problems_count(problems), ==, 2);
     g_assert_true(g_str_has_prefix(sc_problems_get(problems, 0), "r.csv:3: 证件号码: "));
     g_assert_nonnull(strstr(sc_problems_get(problems, 0), "row 2"));
@@ -146,6 +182,7 @@ main(int argc, char **argv)
 {
     sc_test_init(&argc, &argv);
     g_test_add_func("/check/normalise", test_normalise);
+    g_test_add_func("/check/given-number", test_given_number);
     g_test_add_func("/check/problems", test_problems);
     g_test_add_func("/check/duplicates", test_duplicates);
     g_test_add_func("/check/dates", test_dates);

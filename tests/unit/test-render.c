@@ -81,7 +81,8 @@ test_design_once(void)
     cairo_pdf_surface_restrict_to_version(s, CAIRO_PDF_VERSION_1_5);
     g_autoptr(sc_problems) problems = sc_problems_new();
     for (int i = 0; i < 3; i++) {
-        sc_page *page = sc_renderer_prepare(r, lookup, NULL, "r.csv", 2, problems);
+        const sc_fields fields = {lookup, NULL, NULL};
+        sc_page *page = sc_renderer_prepare(r, &fields, "r.csv", 2, problems);
         g_assert_nonnull(page);
         const sc_placed_text *title = sc_page_get_text(page, "title");
         g_assert_nonnull(title);

@@ -1,0 +1,524 @@
+// batch.c - the issuing protocol over typed certificates (DESIGN.md "batch"; SPEC §3: numbers
+// are allocated in one transaction, only after the whole batch has passed every check).
+#include "batch.h"
+
+#include "check.h"
+#include "i18n.h"
+#include "institution.h"
+#include "layout.h"
+#include "level.h"
+#include "qr.h"
+#include "registry.h"
+#include "render.h"
+#include "sink.h"
+#include "template.h"
+
+struct sc_batch {
+    char *records_path;
+    char *fonts_dir;
+    char *register_path;
+    char *label;
+    sc_number_source *source; // borrowed, or NULL
+    sc_template *tmpl;
+    sc_institution *inst;     // or NULL
+    sc_records *records;
+    GPtrArray *notes;         // char *
+    GPtrArray *certs;         // sc_cert *, one per record
+    sc_fonts *fonts;
+    sc_renderer *renderer;    // for the output being drawn (raster or not), made on demand
+    gboolean raster;
+};
+
+void
+sc_batch_free(sc_batch *b)
+{
+    if (b == NULL)
+        return;
+    sc_renderer_free(b->renderer);
+    sc_fonts_free(b->fonts);
+    if (b->certs != NULL)
+        g_ptr_array_unref(b->certs);
+    g_ptr_array_unref(b->notes);
+    sc_records_free(b->records);
+    sc_institution_free(b->inst);
+    sc_template_free(b->tmpl);
+    g_free(b->records_path);
+    g_free(b->fonts_dir);
+    g_free(b->register_path);
+    g_free(b->label);
+    g_free(b);
+}
+
+// The template, with the institution's QR data pattern in place of the template's.
+static gboolean
+load_design(sc_batch *b, const sc_batch_options *o, GError **error)
+{
+    b->tmpl = sc_template_load(o->template_path, error);
+    if (b->tmpl == NULL)
+        return FALSE;
+    if (o->institution_path == NULL)
+        return TRUE;
+    b->inst = sc_institution_load(o->institution_path, error);
+    if (b->inst == NULL)
+        return FALSE;
+    for (guint i = 0; b->inst->qr_data && i < b->tmpl->elements->len; i++) {
+        sc_element *e = g_ptr_array_index(b->tmpl->elements, i);
+        if (e->type == SC_ELEMENT_QRCODE) {
+            g_free(e->data);
+            e->data = g_strdup(b->inst->qr_data);
+        }
+    }
+    return TRUE;
+}
+
+// Photos: the folder given, else a photos/ folder beside the records, else their own folder.
+static char *
+photo_folder(const sc_batch_options *o)
+{
+    if (o->photo_dir != NULL)
+        return g_strdup(o->photo_dir);
+    g_autofree char *dir = g_path_get_dirname(o->records_path);
+    char *photos = g_build_filename(dir, "photos", NULL);
+    if (g_file_test(photos, G_FILE_TEST_IS_DIR))
+        return photos;
+    g_free(photos);
+    return g_steal_pointer(&dir);
+}
+
+// The register of INST: GIVEN, else the default beside the institution file.
+static char *
+register_path(const sc_institution *inst, const char *given)
+{
+    return given != NULL ? g_strdup(given) : g_strconcat(inst->path, ".register.db", NULL);
+}
+
+sc_batch *
+sc_batch_load(const sc_batch_options *o, sc_problems *problems, GError **error)
+{
+    g_return_val_if_fail(o != NULL && o->records_path != NULL && o->template_path != NULL, NULL);
+    sc_batch *b = g_new0(sc_batch, 1);
+    b->records_path = g_strdup(o->records_path);
+    b->fonts_dir = g_strdup(o->fonts_dir);
+    b->label = g_strdup(o->label);
+    b->source = o->source;
+    b->notes = g_ptr_array_new_with_free_func(g_free);
+    if (!load_design(b, o, error))
+        goto fail;
+    b->register_path = b->inst != NULL ? register_path(b->inst, o->register_path) : NULL;
+    b->records = sc_records_load(o->records_path, o->encoding, SC_FORMAT_AUTO, problems,
+                                 b->notes, error);
+    if (b->records == NULL)
+        goto fail;
+
+    g_autofree char *photos = photo_folder(o);
+    sc_check_options copt = {.tmpl = b->tmpl, .institution = b->inst, .photo_dir = photos,
+                             .batch_year = o->year, .batch_month = o->month,
+                             .batch_day = o->day};
+    b->certs = sc_check_records(b->records, &copt, problems);
+
+    b->fonts = sc_fonts_new(b->fonts_dir, error);
+    if (b->fonts == NULL)
+        goto fail;
+    return b;
+
+fail:
+    sc_batch_free(b);
+    return NULL;
+}
+
+GPtrArray *
+sc_batch_get_notes(const sc_batch *b)
+{
+    return b->notes;
+}
+
+GPtrArray *
+sc_batch_get_certs(const sc_batch *b)
+{
+    return b->certs;
+}
+
+// The renderer for raster (PNG) or vector (PDF) output, made once.
+static gboolean
+ensure_renderer(sc_batch *b, gboolean raster, GError **error)
+{
+    if (b->renderer != NULL && b->raster == raster)
+        return TRUE;
+    sc_renderer_free(b->renderer);
+    b->raster = raster;
+    b->renderer = sc_renderer_new(b->tmpl, b->fonts, sc_qr_encoder(), raster, error);
+    return b->renderer != NULL;
+}
+
+// Lay out C's page with the renderer R.  A certificate still without a number is laid out with
+// a stand-in: the institution's, its year and level, with the widest serial, so that fit and
+// glyph checks see what will be printed.  The page, or NULL with problems added.
+static sc_page *
+lay_out(sc_renderer *r, const char *file, sc_cert *c, const sc_institution *inst,
+        sc_problems *problems)
+{
+    const sc_fields fields = {sc_cert_lookup, sc_cert_field_name, c};
+    if (c->number != NULL)
+        return sc_renderer_prepare(r, &fields, file, c->row, problems);
+    sc_certno standin;
+    sc_certno_make(inst != NULL ? inst->prefix : "S000000000000", c->year,
+                   c->level != 0 ? c->level : 5, SC_CERTNO_SERIAL_MAX, &standin);
+    c->number = sc_certno_format(&standin);
+    sc_page *page = sc_renderer_prepare(r, &fields, file, c->row, problems);
+    g_clear_pointer(&c->number, g_free);
+    return page;
+}
+
+// Lay out every certificate of CERTS whose row has no problem yet (to find every problem).
+static void
+lay_out_all(sc_batch *b, GPtrArray *certs, sc_problems *problems)
+{
+    for (guint i = 0; i < certs->len; i++) {
+        sc_cert *c = g_ptr_array_index(certs, i);
+        if (!sc_problems_has_row(problems, c->row))
+            sc_page_free(lay_out(b->renderer, b->records_path, c, b->inst, problems));
+    }
+}
+
+gboolean
+sc_batch_check(sc_batch *b, sc_problems *problems, GError **error)
+{
+    if (!ensure_renderer(b, FALSE, error))
+        return FALSE;
+    lay_out_all(b, b->certs, problems);
+    sc_problems_sort(problems);
+    return TRUE;
+}
+
+// The number source: the one given, the institution's register, or the records' own numbers.
+// Caller frees with sc_number_source_free() when *OWNED.
+static sc_number_source *
+open_source(sc_batch *b, gboolean *owned, GError **error)
+{
+    *owned = b->source == NULL;
+    if (b->source != NULL)
+        return b->source;
+    if (b->inst == NULL)
+        return sc_number_source_given_new();
+    return sc_registry_source_new(b->register_path, b->inst->prefix, b->label, error);
+}
+
+// Give every certificate of CERTS its number from SOURCE (DRY_RUN: the numbers it would get
+// now, nothing kept).  Problems of the source are added under the records file's name.
+static gboolean
+number(sc_batch *b, sc_number_source *source, GPtrArray *certs, gboolean dry_run,
+       sc_problems *problems, GError **error)
+{
+    guint n = certs->len;
+    sc_number_item *items = g_new0(sc_number_item, n);
+    for (guint i = 0; i < n; i++) {
+        const sc_cert *c = g_ptr_array_index(certs, i);
+        items[i] = (sc_number_item){
+            .row = c->row,
+            .name = c->name,
+            .id_type = c->id_type,
+            .id_number = c->id_number,
+            .occupation = c->occupation,
+            .work_type = c->work_type,
+            .level = c->level,
+            .issue_date = c->issue_date,
+            .number = c->number_given ? c->number : NULL,
+        };
+    }
+    g_autoptr(sc_problems) found = sc_problems_new();
+    gboolean ok = source->assign(source, items, n, dry_run, found, error);
+    sc_problems_merge_in(problems, found, b->records_path);
+    for (guint i = 0; i < n; i++) {
+        if (ok)
+            sc_cert_set_number(g_ptr_array_index(certs, i), items[i].assigned);
+        g_free(items[i].assigned);
+    }
+    g_free(items);
+    return ok;
+}
+
+// Lay out each of CERTS (numbered) with R and draw it into SINK.  A page that cannot be laid out
+// adds its problems to PROBLEMS; from then on pages are still laid out, to find every problem,
+// but no longer drawn.  FALSE with *ERROR set only when the output fails.
+static gboolean
+draw_pages(sc_renderer *r, const char *file, const sc_batch_output *out, GPtrArray *certs,
+           sc_sink *sink, sc_problems *problems, GError **error)
+{
+    sc_layer layers = out->fill_only ? SC_LAYER_FIELD : SC_LAYER_ALL;
+    for (guint i = 0; i < certs->len; i++) {
+        sc_cert *c = g_ptr_array_index(certs, i);
+        sc_page *page = lay_out(r, file, c, NULL, problems);
+        if (page == NULL || sc_problems_count(problems) > 0) {
+            sc_page_free(page);
+            continue;
+        }
+        cairo_t *cr = sc_sink_begin_page(sink, c->number, error);
+        if (cr == NULL) {
+            sc_page_free(page);
+            return FALSE;
+        }
+        sc_renderer_draw(r, page, cr, layers, out->offset_x, out->offset_y);
+        sc_page_free(page);
+        if (!sc_sink_end_page(sink, error))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+static sc_sink *
+open_sink(const sc_batch *b, const sc_batch_output *out, GError **error)
+{
+    const sc_template *t = b->tmpl;
+    if (out->preview)
+        return sc_sink_new(SC_SINK_PNG, out->output, t->page_width, t->page_height, out->dpi,
+                           NULL, NULL, error);
+    return sc_sink_new(out->split != NULL ? SC_SINK_SPLIT : SC_SINK_PDF,
+                       out->split != NULL ? out->split : out->output, t->page_width,
+                       t->page_height, 0, t->name, out->created, error);
+}
+
+// One worker of a split output: a contiguous share of the certificates, drawn with its own
+// fonts and renderer (a Pango font map is not to be shared between threads) into its own sink.
+typedef struct {
+    const sc_batch *b;
+    const sc_batch_output *out;
+    GPtrArray *certs; // sc_cert *, borrowed
+    sc_fonts *fonts;
+    sc_renderer *renderer;
+    sc_sink *sink;
+    sc_problems *problems;
+    GError *error;
+} worker;
+
+static gpointer
+worker_run(gpointer data)
+{
+    worker *w = data;
+    // The application font folder was added to fontconfig by the batch's own sc_fonts_new().
+    w->fonts = sc_fonts_new(NULL, &w->error);
+    if (w->fonts != NULL)
+        w->renderer = sc_renderer_new(w->b->tmpl, w->fonts, sc_qr_encoder(), FALSE, &w->error);
+    if (w->renderer != NULL)
+        w->sink = open_sink(w->b, w->out, &w->error);
+    if (w->sink != NULL)
+        draw_pages(w->renderer, w->b->records_path, w->out, w->certs, w->sink, w->problems,
+                   &w->error);
+    return NULL;
+}
+
+// Draw CERTS into split output with N workers.  Their sinks are added to SINKS in certificate
+// order, to be committed or aborted together; problems of any page go to PROBLEMS.  FALSE with
+// *ERROR set if the output failed.
+static gboolean
+draw_parallel(const sc_batch *b, const sc_batch_output *out, GPtrArray *certs, guint n,
+              GPtrArray *sinks, sc_problems *problems, GError **error)
+{
+    worker *w = g_new0(worker, n);
+    GThread **threads = g_new0(GThread *, n);
+    guint share = (certs->len + n - 1) / n;
+    for (guint k = 0; k < n; k++) {
+        w[k] = (worker){.b = b, .out = out, .certs = g_ptr_array_new(),
+                        .problems = sc_problems_new()};
+        for (guint i = k * share; i < MIN(certs->len, (k + 1) * share); i++)
+            g_ptr_array_add(w[k].certs, certs->pdata[i]);
+        threads[k] = g_thread_new("skillcert-render", worker_run, &w[k]);
+    }
+    gboolean ok = TRUE;
+    for (guint k = 0; k < n; k++) {
+        g_thread_join(threads[k]);
+        sc_problems_merge(problems, w[k].problems);
+        if (w[k].error != NULL && ok) {
+            g_propagate_error(error, g_steal_pointer(&w[k].error));
+            ok = FALSE;
+        }
+        g_clear_error(&w[k].error);
+        g_ptr_array_add(sinks, w[k].sink);
+        sc_renderer_free(w[k].renderer);
+        sc_fonts_free(w[k].fonts);
+        sc_problems_free(w[k].problems);
+        g_ptr_array_unref(w[k].certs);
+    }
+    g_free(threads);
+    g_free(w);
+    return ok;
+}
+
+// Draw CERTS into fresh sinks, added to SINKS: one, or one per worker for split output.
+static gboolean
+draw(sc_batch *b, const sc_batch_output *out, GPtrArray *certs, GPtrArray *sinks,
+     sc_problems *problems, GError **error)
+{
+    guint workers = !out->preview && out->split != NULL && out->jobs > 1
+                        ? MIN(out->jobs, certs->len)
+                        : 1;
+    gboolean ok;
+    if (workers > 1) {
+        ok = draw_parallel(b, out, certs, workers, sinks, problems, error);
+    } else {
+        sc_sink *sink = open_sink(b, out, error);
+        if (sink == NULL)
+            return FALSE;
+        g_ptr_array_add(sinks, sink);
+        ok = draw_pages(b->renderer, b->records_path, out, certs, sink, problems, error);
+    }
+    sc_problems_sort(problems);
+    return ok;
+}
+
+// Commit SINKS in order; after a failure the rest are aborted.  Empties SINKS.
+static gboolean
+commit(GPtrArray *sinks, GError **error)
+{
+    gboolean ok = TRUE;
+    for (guint k = 0; k < sinks->len; k++) {
+        sc_sink *sink = g_steal_pointer(&sinks->pdata[k]);
+        if (ok)
+            ok = sc_sink_commit(sink, error);
+        else
+            sc_sink_abort(sink);
+    }
+    g_ptr_array_set_size(sinks, 0);
+    return ok;
+}
+
+// The problems of PROBLEMS as *ERROR: their code and how many.  Always FALSE.
+static gboolean
+fail_with_problems(const sc_problems *problems, sc_error_code code, GError **error)
+{
+    guint n = sc_problems_count(problems);
+    g_set_error(error, SC_ERROR, code,
+                g_dngettext(GETTEXT_PACKAGE, "%u problem found", "%u problems found", n), n);
+    return FALSE;
+}
+
+// The certificates OUT asks for: all, or the one of a preview.  NULL with *ERROR set when there
+// is none.
+static GPtrArray *
+select_certs(sc_batch *b, const sc_batch_output *out, sc_problems *problems, GError **error)
+{
+    GPtrArray *certs = g_ptr_array_new();
+    for (guint i = 0; i < b->certs->len; i++) {
+        sc_cert *c = g_ptr_array_index(b->certs, i);
+        if (!out->preview || out->row == 0 || c->row == out->row)
+            g_ptr_array_add(certs, c);
+        if (out->preview && certs->len == 1)
+            break;
+    }
+    if (certs->len == 0 && sc_problems_count(problems) == 0) {
+        if (out->preview && out->row != 0)
+            g_set_error(error, SC_ERROR, SC_ERROR_USAGE,
+                        _("%s: no record starts at row %u (row 1 is the header)"),
+                        b->records_path, out->row);
+        else
+            g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("%s: no records"), b->records_path);
+        g_ptr_array_unref(certs);
+        return NULL;
+    }
+    // A preview shows its one record: other rows' problems are for check and render.
+    if (out->preview && certs->len == 1)
+        sc_problems_keep_row(problems, ((sc_cert *)certs->pdata[0])->row);
+    return certs;
+}
+
+// Whether each certificate of CERTS still has the number of PREDICTED.
+static gboolean
+same_numbers(GPtrArray *certs, GPtrArray *predicted)
+{
+    for (guint i = 0; i < certs->len; i++)
+        if (g_strcmp0(predicted->pdata[i], ((sc_cert *)certs->pdata[i])->number) != 0)
+            return FALSE;
+    return TRUE;
+}
+
+// Issue CERTS' numbers from SOURCE; if any differs from PREDICTED (a concurrent batch took it in
+// between), abort SINKS and draw again with the numbers issued.
+static gboolean
+issue(sc_batch *b, const sc_batch_output *out, sc_number_source *source, GPtrArray *certs,
+      GPtrArray *predicted, GPtrArray *sinks, sc_problems *problems, GError **error)
+{
+    for (guint i = 0; i < certs->len; i++) {
+        sc_cert *c = g_ptr_array_index(certs, i);
+        if (!c->number_given)
+            g_clear_pointer(&c->number, g_free);
+    }
+    if (!number(b, source, certs, /*dry_run*/ FALSE, problems, error))
+        return FALSE;
+    if (same_numbers(certs, predicted))
+        return TRUE;
+    g_ptr_array_set_size(sinks, 0); // aborts them
+    if (!draw(b, out, certs, sinks, problems, error))
+        return FALSE;
+    return sc_problems_count(problems) == 0 || fail_with_problems(problems, SC_ERROR_INPUT, error);
+}
+
+// Each page is laid out once in the common case: the numbers the batch would get are worked out
+// first without issuing them (a dry run of the source), the pages are laid out and drawn with
+// them into the temporary output, and only when every page is right are the numbers issued, in
+// one transaction.  Should a concurrent batch have taken some of them in between, the pages are
+// drawn again with the numbers actually issued.
+gboolean
+sc_batch_write(sc_batch *b, const sc_batch_output *out, GPtrArray **written,
+               sc_problems *problems, GError **error)
+{
+    g_return_val_if_fail(b != NULL && out != NULL, FALSE);
+    g_autoptr(GPtrArray) certs = select_certs(b, out, problems, error);
+    g_autoptr(GPtrArray) predicted = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) sinks = g_ptr_array_new_with_free_func((GDestroyNotify)sc_sink_abort);
+    sc_number_source *source = NULL;
+    gboolean owned = FALSE, ok = FALSE;
+
+    if (certs == NULL || !ensure_renderer(b, out->preview, error))
+        goto out;
+    // Certificates with problems cannot be numbered: report them with every layout problem of
+    // the others (laid out with a stand-in number), and stop.
+    if (sc_problems_count(problems) > 0) {
+        lay_out_all(b, certs, problems);
+        sc_problems_sort(problems);
+        fail_with_problems(problems, SC_ERROR_INPUT, error);
+        goto out;
+    }
+
+    source = open_source(b, &owned, error);
+    if (source == NULL || !number(b, source, certs, /*dry_run*/ TRUE, problems, error))
+        goto out;
+    for (guint i = 0; i < certs->len; i++)
+        g_ptr_array_add(predicted, g_strdup(((sc_cert *)certs->pdata[i])->number));
+    if (!draw(b, out, certs, sinks, problems, error))
+        goto out;
+    if (sc_problems_count(problems) > 0) {
+        fail_with_problems(problems, SC_ERROR_INPUT, error);
+        goto out;
+    }
+    if (!out->preview && !issue(b, out, source, certs, predicted, sinks, problems, error))
+        goto out;
+    ok = commit(sinks, error);
+    if (ok && written != NULL)
+        *written = g_ptr_array_ref(certs);
+
+out:
+    if (owned)
+        sc_number_source_free(source);
+    return ok;
+}
+
+char *
+sc_batch_next_number(const char *institution_path, const char *register_path_given,
+                     const char *level_text, int year, GError **error)
+{
+    g_autoptr(sc_institution) inst = sc_institution_load(institution_path, error);
+    if (inst == NULL)
+        return NULL;
+    int level = sc_level_parse(level_text, error);
+    if (level == 0)
+        return NULL;
+    if (!sc_certno_profile_allows_level(inst->profile, level)) {
+        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("%s is not issued under the %s profile"),
+                    sc_level_name(level), sc_certno_profile_name(inst->profile));
+        return NULL;
+    }
+    g_autofree char *path = register_path(inst, register_path_given);
+    sc_registry *reg = sc_registry_open(path, error);
+    char *next = reg != NULL ? sc_registry_peek(reg, inst->prefix, year, level, error) : NULL;
+    sc_registry_close(reg);
+    return next;
+}

@@ -1,0 +1,78 @@
+// batch.h - the issuing protocol (DESIGN.md "batch"): read, check, number (dry run), lay out,
+// draw into temporaries, issue, draw again if the numbers moved, commit — and the threads that
+// speed it up.  The command line only parses options, calls a batch and prints what it returns.
+#ifndef SC_BATCH_H
+#define SC_BATCH_H
+
+#include "cert.h"
+#include "error.h"
+#include "numbering.h"
+#include "record.h"
+
+typedef struct sc_batch sc_batch; // opaque: sc_batch_load() / sc_batch_free()
+
+// What a batch is made of.  Strings are borrowed for sc_batch_load().
+typedef struct {
+    const char *records_path;
+    const char *template_path;
+    const char *fonts_dir;        // an application font folder (a licensed STKaiti), or NULL
+    const char *institution_path; // NULL: no institution; every record must carry its number
+    const char *photo_dir;        // NULL: photos/ beside the records file, else its folder
+    const char *register_path;    // NULL: INSTITUTION.register.db
+    sc_encoding encoding;
+    int year, month, day;         // the default 发证日期
+    const char *label;            // names the batch in the register (records file and time)
+    sc_number_source *source;     // NULL: the register (with an institution) or the records'
+                                  // own numbers; else this one, borrowed (tests)
+} sc_batch_options;
+
+// Where and how a batch is drawn.
+typedef struct {
+    const char *output;  // one PDF with a page per certificate, or the PNG of a preview
+    const char *split;   // a folder with one PDF per certificate, named by its number
+    gboolean preview;    // one certificate as PNG at DPI; numbers worked out, none issued
+    guint row;           // preview: the record starting at this row of the file; 0 = the first
+    double dpi;
+    gboolean fill_only;  // only the field layer, for pre-printed stock (套打)
+    double offset_x, offset_y; // mm, the field layer's shift (printer calibration)
+    guint jobs;          // split: draw with this many threads (0 or 1: one)
+    const char *created; // the PDF creation date (ISO 8601), or NULL for now
+} sc_batch_output;
+
+// Load the template, the institution, the records and the fonts, and check every record into
+// its certificate.  Problems of the records go to PROBLEMS (the batch is still returned, to
+// report more of them); what stops the batch as a whole (a missing or broken template,
+// institution or records file, no font) returns NULL with *ERROR set.  Borrows OPTS' source.
+// Caller frees with sc_batch_free().
+sc_batch *sc_batch_load(const sc_batch_options *opts, sc_problems *problems, GError **error);
+void sc_batch_free(sc_batch *batch);
+
+// Notes about the records file (unknown columns), char *.  Valid until sc_batch_free().
+GPtrArray *sc_batch_get_notes(const sc_batch *batch);
+
+// The certificates, one per record, in file order (sc_cert *).  Valid until sc_batch_free().
+GPtrArray *sc_batch_get_certs(const sc_batch *batch);
+
+// Lay out every certificate that has no problem yet, with the number it would get or a stand-in
+// of the same width, adding what does not fit or print to PROBLEMS, sorted by row (check: nothing
+// is written).  FALSE with *ERROR set when the template cannot be drawn at all (a font).
+gboolean sc_batch_check(sc_batch *batch, sc_problems *problems, GError **error);
+
+// Number and draw the certificates to OUT.  Nothing is written and no number issued unless
+// every certificate is right: otherwise every problem is in PROBLEMS and the call returns FALSE
+// with *ERROR set to their code (SC_ERROR_INPUT, SC_ERROR_DUPLICATE, SC_ERROR_EXHAUSTED) and a
+// count.  A failure of the output or the register: FALSE with *ERROR set, nothing issued.  On
+// success the certificates written are in *WRITTEN (sc_cert *, borrowed from the batch; may be
+// NULL), numbered as issued (a preview: as they would be).
+gboolean sc_batch_write(sc_batch *batch, const sc_batch_output *out, GPtrArray **written,
+                        sc_problems *problems, GError **error);
+
+// The number the next certificate of LEVEL (any accepted form) issued in YEAR by the institution
+// of INSTITUTION_PATH would get from its register (REGISTER_PATH, or NULL for the default), without
+// allocating it.  NULL with *ERROR set.  Caller frees with g_free().
+char *sc_batch_next_number(const char *institution_path, const char *register_path,
+                           const char *level, int year, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(sc_batch, sc_batch_free)
+
+#endif

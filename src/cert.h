@@ -1,0 +1,69 @@
+// cert.h - the certificate: one record checked and typed (DESIGN.md "Data flows one way").
+// check makes it from a record, numbering fills its number, layout and render read it through
+// sc_cert_lookup(); nobody rewrites the record behind another stage's back.
+#ifndef SC_CERT_H
+#define SC_CERT_H
+
+#include "certno.h"
+#include "photo.h"
+#include "record.h"
+#include <glib.h>
+
+// Names templates may use besides SPEC §4's fields (and their ASCII aliases, in brackets).
+#define SC_FIELD_LEVEL_CODE "等级代码"     // "4" (level_code)
+#define SC_FIELD_ISSUE_YEAR "发证年"       // "2026" (issue_year)
+#define SC_FIELD_ISSUE_MONTH "发证月"      // "11", no leading zero (issue_month)
+#define SC_FIELD_ISSUE_DAY "发证日"        // "3" (issue_day)
+#define SC_FIELD_INSTITUTION "评价机构名称" // the institution's filed name (institution)
+#define SC_FIELD_SEAL "印章"               // the seal image's path, or "" (seal)
+
+typedef struct {
+    guint row;              // the record's row in its file
+    const sc_record *record; // borrowed: the columns the certificate does not type
+    char *name;
+    char *id_type;          // 居民身份证 when the record leaves it empty
+    char *id_number;        // normalised (upper-case X)
+    char *occupation;
+    char *occupation_code;  // "" when none
+    char *work_type;        // "——" when empty (SPEC §2)
+    int level;              // 1–5 or 9; 0 when the certificate has no level or it is invalid
+    int year, month, day;   // 发证日期
+    gboolean number_given;  // the record carries its number, parsed into GIVEN
+    sc_certno given;
+    char *number;           // the 22 characters printed: given, predicted or issued; NULL before
+    char *photo;            // the photo file found, or NULL
+    sc_image_info photo_info; // its format and size, when PHOTO is set
+    char *institution;      // the institution's name as filed, or ""
+    char *seal;             // the seal image's path, or ""
+    // The derived values as templates print them.
+    char issue_date[11];    // YYYY-MM-DD
+    char issue_year[5], issue_month[3], issue_day[3], level_code[2];
+} sc_cert;
+
+// A certificate for RECORD, every text field empty.  Borrows RECORD: it must outlive the
+// certificate.  Caller frees with sc_cert_free().
+sc_cert *sc_cert_new(const sc_record *record);
+void sc_cert_free(sc_cert *cert);
+
+// Set the issue date and the values derived from it.
+void sc_cert_set_date(sc_cert *cert, int year, int month, int day);
+
+// Set the level (a code of sc_level_is_code(), or 0) and its printed code.
+void sc_cert_set_level(sc_cert *cert, int level);
+
+// Set (copies) or clear (NULL) the number printed.
+void sc_cert_set_number(sc_cert *cert, const char *number);
+
+// The value of template field NAME for CERT (an sc_field_lookup: DATA is the sc_cert): SPEC
+// §4's fields by their Chinese names or ASCII aliases as checked and typed, the names above, and
+// any other column of the record by its header; NULL for a name the record does not have.
+// Valid until CERT is changed or freed.
+const char *sc_cert_lookup(const char *name, gpointer cert);
+
+// The name problems use for template field NAME: the canonical name of a known field or alias
+// (" name " → "姓名", "issue_year" → "发证年"), else NAME itself.  Static or borrowed string.
+const char *sc_cert_field_name(const char *name);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(sc_cert, sc_cert_free)
+
+#endif
