@@ -65,7 +65,7 @@ level_name(int level)
 }
 
 static const struct {
-    const char *name;     // as sc_profile_from_name() takes it
+    const char *name;     // as sc_certno_profile_from_name() takes it
     const char *province; // the province the profile requires, or NULL for any
     const char *label;    // for messages (N_(): translated where shown)
     const char *place;    // the province, for messages (N_())
@@ -85,7 +85,7 @@ profile_is_valid(sc_profile profile)
 }
 
 gboolean
-sc_profile_from_name(const char *name, sc_profile *profile)
+sc_certno_profile_from_name(const char *name, sc_profile *profile)
 {
     g_return_val_if_fail(profile != NULL, FALSE);
     if (name == NULL)
@@ -100,7 +100,7 @@ sc_profile_from_name(const char *name, sc_profile *profile)
 }
 
 const char *
-sc_profile_name(sc_profile profile)
+sc_certno_profile_name(sc_profile profile)
 {
     g_return_val_if_fail(profile_is_valid(profile), NULL);
     return profiles[profile].name;
@@ -118,13 +118,13 @@ lookup(const code_name *table, gsize n, const char *code)
 }
 
 const char *
-sc_province_name(const char *code)
+sc_certno_province_name(const char *code)
 {
     return lookup(provinces, G_N_ELEMENTS(provinces), code);
 }
 
 const char *
-sc_profile_city_name(sc_profile profile, const char *code)
+sc_certno_profile_city_name(sc_profile profile, const char *code)
 {
     switch (profile) {
     case SC_PROFILE_GUANGDONG:
@@ -137,7 +137,7 @@ sc_profile_city_name(sc_profile profile, const char *code)
 }
 
 const char *
-sc_profile_unit_type_name(sc_profile profile, char category, char digit)
+sc_certno_profile_unit_type_name(sc_profile profile, char category, char digit)
 {
     int d = digit - '0';
     switch (profile) {
@@ -157,7 +157,7 @@ sc_profile_unit_type_name(sc_profile profile, char category, char digit)
 }
 
 gboolean
-sc_profile_allows_level(sc_profile profile, int level)
+sc_certno_profile_allows_level(sc_profile profile, int level)
 {
     // Chongqing technician schools: 3, 4, 5 and 9 = 预备技师 (001 附件6 二(七)).  Everywhere
     // else 1–5 (004 附件4 表7; 000 附件3 6; 002 附件5 六).
@@ -378,7 +378,7 @@ check_value(checker *c, const field *f, char category)
     case F_PROVINCE: {
         // 004 附件4 二(三) 表4; a province profile fixes its code (000 附件3 3: 贵州 52;
         // 001 附件6 二(三): 重庆 50; 002 附件5 三: 辽宁 21; 004 附件4 三: 广东 44).
-        const char *name = sc_province_name(v);
+        const char *name = sc_certno_province_name(v);
         if (name == NULL && want != NULL)
             problem(c, f, _("province code %s does not exist (%s is %s)"), v,
                     _(profiles[c->profile].place), want);
@@ -399,7 +399,7 @@ check_value(checker *c, const field *f, char category)
                     _("site sequence 000000 is never assigned; sequences run 000001–999999"));
         break;
     case F_CITY:
-        if (sc_profile_city_name(c->profile, v) != NULL)
+        if (sc_certno_profile_city_name(c->profile, v) != NULL)
             break;
         if (c->profile == SC_PROFILE_GUANGDONG) // 004 附件4 表5
             problem(c, f,
@@ -412,11 +412,11 @@ check_value(checker *c, const field *f, char category)
     case F_UNIT:
         if (c->profile == SC_PROFILE_LIAONING) {
             // 002 附件5 四: 1–6.
-            if (sc_profile_unit_type_name(c->profile, 'Y', v[0]) == NULL)
+            if (sc_certno_profile_unit_type_name(c->profile, 'Y', v[0]) == NULL)
                 problem(c, f, _("unit type %s does not exist in Liaoning; expected 1–6"), v);
         } else if (category == 'Y' || category == 'S') {
             // 004 附件4 二(四)2: 表6-1 for Y (1–3), 表6-2 for S (1–4).
-            if (sc_profile_unit_type_name(c->profile, category, v[0]) == NULL)
+            if (sc_certno_profile_unit_type_name(c->profile, category, v[0]) == NULL)
                 problem(c, f,
                         _("unit type %s does not exist for category %c in Guangdong; "
                           "expected %s"),
@@ -438,7 +438,7 @@ check_value(checker *c, const field *f, char category)
         break;
     case F_LEVEL: {
         int level = v[0] - '0';
-        if (sc_profile_allows_level(c->profile, level))
+        if (sc_certno_profile_allows_level(c->profile, level))
             break;
         if (c->profile == SC_PROFILE_CHONGQING_TS && level_name(level) != NULL)
             problem(c, f, _("level %d (%s) is not issued by %s; expected 3, 4, 5 or 9 (预备技师)"),
@@ -678,7 +678,7 @@ sc_certno_explain(const char *text, sc_profile profile, GError **error)
                 explain_line(out, text, f, "备案途径：人社部备案，评价机构代码 %s", v);
             break;
         case F_PROVINCE:
-            explain_line(out, text, f, "省份：%s", sc_province_name(v));
+            explain_line(out, text, f, "省份：%s", sc_certno_province_name(v));
             break;
         case F_SITE:
             if (profile == SC_PROFILE_CHONGQING_TS) // 001 附件6 二(四): 依次顺序取值赋码
@@ -687,12 +687,12 @@ sc_certno_explain(const char *text, sc_profile profile, GError **error)
                 explain_line(out, text, f, "评价机构（站点）序列码：由省级人社部门赋码");
             break;
         case F_CITY:
-            explain_line(out, text, f, "地市：%s", sc_profile_city_name(profile, v));
+            explain_line(out, text, f, "地市：%s", sc_certno_profile_city_name(profile, v));
             break;
         case F_UNIT:
             explain_line(out, text, f, "%s：%s",
                          profile == SC_PROFILE_LIAONING ? "单位类别" : "站点类别",
-                         sc_profile_unit_type_name(profile, n.category, v[0]));
+                         sc_certno_profile_unit_type_name(profile, n.category, v[0]));
             break;
         case F_ORDER:
             explain_line(out, text, f, "%s：%d",

@@ -10,7 +10,8 @@
 #define SC_CERTNO_PREFIX_LEN 13 // positions 1–13, fixed for an institution
 #define SC_CERTNO_SERIAL_MAX 999999
 
-// Which province's structure positions 8–13 follow, and its extra constraints.
+// Which province's structure positions 8–13 follow, and its extra constraints.  The type is
+// certno's: its functions are sc_certno_profile_*().
 typedef enum {
     SC_PROFILE_NATIONAL,      // any province of the table; 8–13 unstructured (000 附件3)
     SC_PROFILE_GUIZHOU,       // province 52; 8–13 unstructured
@@ -32,26 +33,26 @@ typedef struct {
 
 // PROFILE for its NAME ("national", "guizhou", "guangdong", "liaoning", "chongqing-ts").
 // Returns FALSE for an unknown name.
-gboolean sc_profile_from_name(const char *name, sc_profile *profile);
+gboolean sc_certno_profile_from_name(const char *name, sc_profile *profile);
 
-// The name of PROFILE as sc_profile_from_name() takes it.  Static string.
-const char *sc_profile_name(sc_profile profile);
+// The name of PROFILE as sc_certno_profile_from_name() takes it.  Static string.
+const char *sc_certno_profile_name(sc_profile profile);
 
 // The Chinese name of province CODE ("44" → "广东省"), or NULL.  Static string.
-const char *sc_province_name(const char *code);
+const char *sc_certno_province_name(const char *code);
 
 // The Chinese name of city CODE (positions 8–9, two digits) under PROFILE ("03" → "深圳市" for
 // Guangdong, 004 表5; "01" → "沈阳市" for Liaoning, 002 附件5 四), or NULL when PROFILE has no city
 // field or CODE is not in its table.  Static string.
-const char *sc_profile_city_name(sc_profile profile, const char *code);
+const char *sc_certno_profile_city_name(sc_profile profile, const char *code);
 
 // The Chinese name of unit type DIGIT (position 10, '1'…) under PROFILE for CATEGORY ('Y' or
 // 'S'; Guangdong's table depends on it, 004 表6-1/6-2), or NULL when PROFILE has no unit-type
 // field or DIGIT is not in its table.  Static string.
-const char *sc_profile_unit_type_name(sc_profile profile, char category, char digit);
+const char *sc_certno_profile_unit_type_name(sc_profile profile, char category, char digit);
 
 // Whether PROFILE allows level CODE (1–5 everywhere but Chongqing technician schools: 3, 4, 5, 9).
-gboolean sc_profile_allows_level(sc_profile profile, int level);
+gboolean sc_certno_profile_allows_level(sc_profile profile, int level);
 
 // Validate the institution's fixed part PREFIX (exactly 13 characters: positions 1–13) against
 // PROFILE.  Returns FALSE with *ERROR set (SC_ERROR_INPUT) listing every problem, one per line,

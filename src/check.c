@@ -259,10 +259,10 @@ check_record(sc_record *rec, const sc_check_options *opts, const batch_rules *b,
         else if ((code_n = sc_level_parse(level, &error)) == 0) {
             sc_problems_add(problems, file, row, SC_FIELD_LEVEL, "%s", error->message);
             g_clear_error(&error);
-        } else if (!sc_profile_allows_level(profile, code_n)) {
+        } else if (!sc_certno_profile_allows_level(profile, code_n)) {
             sc_problems_add(problems, file, row, SC_FIELD_LEVEL,
                             _("%s is not issued under the %s profile"), sc_level_name(code_n),
-                            sc_profile_name(profile));
+                            sc_certno_profile_name(profile));
         } else {
             char digit[2] = {(char)('0' + code_n), 0};
             sc_record_set(rec, SC_FIELD_LEVEL, sc_level_name(code_n));

@@ -766,7 +766,7 @@ cmd_number(int argc, char **argv)
 
     if (argc == 3 && strcmp(argv[1], "explain") == 0) {
         sc_profile profile = SC_PROFILE_NATIONAL;
-        if (profile_name != NULL && !sc_profile_from_name(profile_name, &profile)) {
+        if (profile_name != NULL && !sc_certno_profile_from_name(profile_name, &profile)) {
             fprintf(stderr, _("skillcert: --profile %s: not a profile\n"), profile_name);
             status = 2;
             goto out;
@@ -786,10 +786,10 @@ cmd_number(int argc, char **argv)
         }
         g_autoptr(sc_institution) inst = sc_institution_load(inst_path, &error);
         int level = inst ? sc_level_parse(level_text, &error) : 0;
-        if (level != 0 && !sc_profile_allows_level(inst->profile, level))
+        if (level != 0 && !sc_certno_profile_allows_level(inst->profile, level))
             g_set_error(&error, SC_ERROR, SC_ERROR_INPUT,
                         _("%s is not issued under the %s profile"), sc_level_name(level),
-                        sc_profile_name(inst->profile));
+                        sc_certno_profile_name(inst->profile));
         if (error != NULL) {
             status = report(error);
             goto out;

@@ -118,7 +118,7 @@ load_cases(const char *path)
         const char *rest = l + klen;
         if (strcmp(key, "profile") == 0) {
             char *name = data_value(rest);
-            if (!sc_profile_from_name(name, &c->profile))
+            if (!sc_certno_profile_from_name(name, &c->profile))
                 g_error("%s:%u: unknown profile %s", path, lineno, name);
             has_profile = TRUE;
             g_free(name);
@@ -240,13 +240,13 @@ test_profile_names(void)
     const char *names[] = {"national", "guizhou", "guangdong", "liaoning", "chongqing-ts"};
     for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
         sc_profile p;
-        g_assert_true(sc_profile_from_name(names[i], &p));
-        g_assert_cmpstr(sc_profile_name(p), ==, names[i]);
+        g_assert_true(sc_certno_profile_from_name(names[i], &p));
+        g_assert_cmpstr(sc_certno_profile_name(p), ==, names[i]);
     }
     sc_profile p = SC_PROFILE_NATIONAL;
-    g_assert_false(sc_profile_from_name("beijing", &p));
-    g_assert_false(sc_profile_from_name("", &p));
-    g_assert_false(sc_profile_from_name(NULL, &p));
+    g_assert_false(sc_certno_profile_from_name("beijing", &p));
+    g_assert_false(sc_certno_profile_from_name("", &p));
+    g_assert_false(sc_certno_profile_from_name(NULL, &p));
     g_assert_cmpint(p, ==, SC_PROFILE_NATIONAL);
 }
 
@@ -270,7 +270,7 @@ test_province_table(void)
     for (int code = 0; code < 100; code++) {
         char s[3];
         g_snprintf(s, sizeof s, "%02d", code);
-        const char *name = sc_province_name(s);
+        const char *name = sc_certno_province_name(s);
         const char *want = NULL;
         for (guint i = 0; i < G_N_ELEMENTS(table); i++)
             if (strcmp(table[i][0], s) == 0)
@@ -279,9 +279,9 @@ test_province_table(void)
         found += name != NULL;
     }
     g_assert_cmpuint(found, ==, G_N_ELEMENTS(table));
-    g_assert_null(sc_province_name("4"));
-    g_assert_null(sc_province_name("440"));
-    g_assert_null(sc_province_name(NULL));
+    g_assert_null(sc_certno_province_name("4"));
+    g_assert_null(sc_certno_province_name("440"));
+    g_assert_null(sc_certno_province_name(NULL));
 }
 
 // The real filing numbers of 002 附件8 (央企驻辽分公司) and 附件9 (首批试点企业): each is a
@@ -377,7 +377,7 @@ test_levels(void)
             gboolean want = p == SC_PROFILE_CHONGQING_TS
                                 ? (level == 3 || level == 4 || level == 5 || level == 9)
                                 : (level >= 1 && level <= 5);
-            g_assert_cmpint(sc_profile_allows_level(p, level), ==, want);
+            g_assert_cmpint(sc_certno_profile_allows_level(p, level), ==, want);
         }
     }
 }
@@ -386,38 +386,38 @@ test_levels(void)
 static void
 test_city_and_unit_names(void)
 {
-    g_assert_cmpstr(sc_profile_city_name(SC_PROFILE_GUANGDONG, "00"), ==, "广东省省本级");
-    g_assert_cmpstr(sc_profile_city_name(SC_PROFILE_GUANGDONG, "19"), ==, "东莞市");
-    g_assert_cmpstr(sc_profile_city_name(SC_PROFILE_GUANGDONG, "51"), ==, "潮州市");
-    g_assert_null(sc_profile_city_name(SC_PROFILE_GUANGDONG, "11"));
-    g_assert_null(sc_profile_city_name(SC_PROFILE_GUANGDONG, "21"));
-    g_assert_cmpstr(sc_profile_city_name(SC_PROFILE_LIAONING, "02"), ==, "大连市");
-    g_assert_cmpstr(sc_profile_city_name(SC_PROFILE_LIAONING, "13"), ==, "盘锦市");
-    g_assert_null(sc_profile_city_name(SC_PROFILE_LIAONING, "00"));
-    g_assert_null(sc_profile_city_name(SC_PROFILE_NATIONAL, "01"));
-    g_assert_null(sc_profile_city_name(SC_PROFILE_CHONGQING_TS, "01"));
+    g_assert_cmpstr(sc_certno_profile_city_name(SC_PROFILE_GUANGDONG, "00"), ==, "广东省省本级");
+    g_assert_cmpstr(sc_certno_profile_city_name(SC_PROFILE_GUANGDONG, "19"), ==, "东莞市");
+    g_assert_cmpstr(sc_certno_profile_city_name(SC_PROFILE_GUANGDONG, "51"), ==, "潮州市");
+    g_assert_null(sc_certno_profile_city_name(SC_PROFILE_GUANGDONG, "11"));
+    g_assert_null(sc_certno_profile_city_name(SC_PROFILE_GUANGDONG, "21"));
+    g_assert_cmpstr(sc_certno_profile_city_name(SC_PROFILE_LIAONING, "02"), ==, "大连市");
+    g_assert_cmpstr(sc_certno_profile_city_name(SC_PROFILE_LIAONING, "13"), ==, "盘锦市");
+    g_assert_null(sc_certno_profile_city_name(SC_PROFILE_LIAONING, "00"));
+    g_assert_null(sc_certno_profile_city_name(SC_PROFILE_NATIONAL, "01"));
+    g_assert_null(sc_certno_profile_city_name(SC_PROFILE_CHONGQING_TS, "01"));
 
     guint gd = 0, ln = 0;
     for (int code = 0; code < 100; code++) {
         char s[3];
         g_snprintf(s, sizeof s, "%02d", code);
-        gd += sc_profile_city_name(SC_PROFILE_GUANGDONG, s) != NULL;
-        ln += sc_profile_city_name(SC_PROFILE_LIAONING, s) != NULL;
+        gd += sc_certno_profile_city_name(SC_PROFILE_GUANGDONG, s) != NULL;
+        ln += sc_certno_profile_city_name(SC_PROFILE_LIAONING, s) != NULL;
     }
     g_assert_cmpuint(gd, ==, 22);
     g_assert_cmpuint(ln, ==, 14);
 
-    g_assert_cmpstr(sc_profile_unit_type_name(SC_PROFILE_GUANGDONG, 'Y', '1'), ==, "国有企业");
-    g_assert_cmpstr(sc_profile_unit_type_name(SC_PROFILE_GUANGDONG, 'Y', '3'), ==, "其他");
-    g_assert_null(sc_profile_unit_type_name(SC_PROFILE_GUANGDONG, 'Y', '4'));
-    g_assert_cmpstr(sc_profile_unit_type_name(SC_PROFILE_GUANGDONG, 'S', '2'), ==, "技工院校");
-    g_assert_cmpstr(sc_profile_unit_type_name(SC_PROFILE_GUANGDONG, 'S', '4'), ==, "其他");
-    g_assert_null(sc_profile_unit_type_name(SC_PROFILE_GUANGDONG, 'S', '0'));
-    g_assert_null(sc_profile_unit_type_name(SC_PROFILE_GUANGDONG, 'X', '1'));
-    g_assert_cmpstr(sc_profile_unit_type_name(SC_PROFILE_LIAONING, 'Y', '5'), ==, "行业协会");
-    g_assert_cmpstr(sc_profile_unit_type_name(SC_PROFILE_LIAONING, 'S', '6'), ==, "其他");
-    g_assert_null(sc_profile_unit_type_name(SC_PROFILE_LIAONING, 'Y', '7'));
-    g_assert_null(sc_profile_unit_type_name(SC_PROFILE_GUIZHOU, 'Y', '1'));
+    g_assert_cmpstr(sc_certno_profile_unit_type_name(SC_PROFILE_GUANGDONG, 'Y', '1'), ==, "国有企业");
+    g_assert_cmpstr(sc_certno_profile_unit_type_name(SC_PROFILE_GUANGDONG, 'Y', '3'), ==, "其他");
+    g_assert_null(sc_certno_profile_unit_type_name(SC_PROFILE_GUANGDONG, 'Y', '4'));
+    g_assert_cmpstr(sc_certno_profile_unit_type_name(SC_PROFILE_GUANGDONG, 'S', '2'), ==, "技工院校");
+    g_assert_cmpstr(sc_certno_profile_unit_type_name(SC_PROFILE_GUANGDONG, 'S', '4'), ==, "其他");
+    g_assert_null(sc_certno_profile_unit_type_name(SC_PROFILE_GUANGDONG, 'S', '0'));
+    g_assert_null(sc_certno_profile_unit_type_name(SC_PROFILE_GUANGDONG, 'X', '1'));
+    g_assert_cmpstr(sc_certno_profile_unit_type_name(SC_PROFILE_LIAONING, 'Y', '5'), ==, "行业协会");
+    g_assert_cmpstr(sc_certno_profile_unit_type_name(SC_PROFILE_LIAONING, 'S', '6'), ==, "其他");
+    g_assert_null(sc_certno_profile_unit_type_name(SC_PROFILE_LIAONING, 'Y', '7'));
+    g_assert_null(sc_certno_profile_unit_type_name(SC_PROFILE_GUIZHOU, 'Y', '1'));
 }
 
 // The terminal width of S: wide (CJK) characters take two columns.
