@@ -76,6 +76,34 @@ gboolean sc_certno_check_prefix_each(const char *prefix, sc_profile profile,
 // problem, reported with the length found).  Borrows TEXT.
 gboolean sc_certno_parse(const char *text, sc_profile profile, sc_certno *out, GError **error);
 
+// The same check as sc_certno_parse(), handing each problem to FUNC with DATA (as
+// sc_certno_check_prefix_each() does) instead of joining them.  Returns TRUE and fills *OUT
+// (when not NULL) when there is none.  Borrows TEXT.
+gboolean sc_certno_parse_each(const char *text, sc_profile profile, sc_certno *out,
+                              sc_certno_problem_func func, gpointer data);
+
+// Read the fields of TEXT when it has a number's shape (a capital letter and 21 digits) without
+// judging their values under any profile: for a number validated before (a register's
+// records).  Returns TRUE and fills *OUT, or FALSE.  Borrows TEXT.
+gboolean sc_certno_split(const char *text, sc_certno *out);
+
+// The number of the institution whose positions 1–13 are PREFIX (a capital letter and 12
+// digits), for YEAR (the year of issue, such as 2026: positions 14–15 are its last two digits),
+// level code LEVEL (sc_level_is_code()) and SERIAL (1–SC_CERTNO_SERIAL_MAX).  Returns TRUE and
+// fills *OUT, or FALSE if any part is out of range.  Borrows PREFIX.
+gboolean sc_certno_make(const char *prefix, int year, int level, int serial, sc_certno *out);
+
+// Positions 1–13 of NUMBER, the institution's part, NUL-terminated in OUT.
+void sc_certno_get_prefix(const sc_certno *number, char out[SC_CERTNO_PREFIX_LEN + 1]);
+
+// Whether NUMBER agrees with the certificate it is given to: positions 1–13 with the
+// institution's PREFIX, 14–15 with YEAR of 发证日期 (four digits), 16 with level code LEVEL.
+// Each disagreement goes to FUNC with DATA, FIRST being 1, 14 or 16 ("positions 14–15 say 2025,
+// but 发证日期 is 2026").  A NULL PREFIX, a YEAR below 1 or a LEVEL 0 is not compared.  Returns
+// TRUE when all agree.  Borrows PREFIX.
+gboolean sc_certno_check_agrees(const sc_certno *number, const char *prefix, int year, int level,
+                                sc_certno_problem_func func, gpointer data);
+
 // The 22-character form of NUMBER.  Caller frees with g_free().
 char *sc_certno_format(const sc_certno *number);
 
