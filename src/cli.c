@@ -273,7 +273,7 @@ assign_numbers(job *j, GPtrArray *recs, gboolean dry_run, GError **error)
         g_autofree char *base = g_path_get_basename(j->records->path);
         g_autofree char *stamp = g_date_time_format(now, "%Y-%m-%dT%H:%M:%S");
         g_autofree char *batch = g_strdup_printf("%s %s", base, stamp);
-        source = sc_number_source_register_new(reg, j->inst->prefix, batch, error);
+        source = sc_registry_source_new(reg, j->inst->prefix, batch, error);
         if (source == NULL)
             return FALSE;
     } else {
@@ -281,12 +281,13 @@ assign_numbers(job *j, GPtrArray *recs, gboolean dry_run, GError **error)
     }
 
     guint n = recs->len;
-    sc_issue *items = g_new0(sc_issue, n);
+    sc_number_item *items = g_new0(sc_number_item, n);
     for (guint i = 0; i < n; i++) {
         sc_record *rec = g_ptr_array_index(recs, i);
         const char *number = sc_record_get(rec, SC_FIELD_NUMBER);
         const char *lc = sc_record_get(rec, SC_FIELD_LEVEL_CODE);
-        items[i] = (sc_issue){
+        items[i] = (sc_number_item){
+            .row = rec->row,
             .name = sc_record_get(rec, SC_FIELD_NAME),
             .id_type = sc_record_get(rec, SC_FIELD_ID_TYPE),
             .id_number = sc_record_get(rec, SC_FIELD_ID_NUMBER),
@@ -297,7 +298,18 @@ assign_numbers(job *j, GPtrArray *recs, gboolean dry_run, GError **error)
             .number = number != NULL && *number ? number : NULL,
         };
     }
-    gboolean ok = source->assign(source, items, n, dry_run, error);
+    // The source's problems shown as the others are: FILE:ROW: FIELD: message.
+    g_autoptr(sc_problems) found = sc_problems_new();
+    GError *local = NULL;
+    gboolean ok = source->assign(source, items, n, dry_run, found, &local);
+    if (!ok && sc_problems_count(found) > 0) {
+        g_autoptr(sc_problems) shown = sc_problems_new();
+        sc_problems_merge_in(shown, found, j->records->path);
+        sc_problems_to_error(shown, (sc_error_code)local->code, error);
+        g_clear_error(&local);
+    } else if (!ok) {
+        g_propagate_error(error, local);
+    }
     for (guint i = 0; i < n; i++) {
         if (ok)
             sc_record_set(g_ptr_array_index(recs, i), SC_FIELD_NUMBER, items[i].assigned);
