@@ -26,9 +26,10 @@ void sc_registry_close(sc_registry *registry);
 // Every problem of the batch is added to PROBLEMS under its item's row and field, with no file
 // name, and the call returns FALSE with *ERROR set to the code of the first (SC_ERROR_INPUT,
 // SC_ERROR_DUPLICATE or SC_ERROR_EXHAUSTED) and a count ("3 problems found"); a PREFIX that is
-// no institution's, or a failure of the register, returns FALSE with *ERROR set and no problem
-// added.  On any failure nothing is recorded and no ASSIGNED is set; ASSIGNED is overwritten,
-// not freed.  Safe against concurrent processes and crashes.  Borrows everything.
+// no institution's returns FALSE with *ERROR set (SC_ERROR_INPUT) and no problem added, a
+// failure of the register FALSE with *ERROR set to it (SC_ERROR_REGISTER).  On any failure
+// nothing is recorded and no ASSIGNED is set; ASSIGNED is overwritten, not freed.  Safe against
+// concurrent processes and crashes.  Borrows everything.
 gboolean sc_registry_issue(sc_registry *registry, const char *prefix, const char *batch,
                            sc_number_item *items, guint n, sc_problems *problems,
                            GError **error);
