@@ -498,7 +498,7 @@ test_check_agrees(void)
                     "positions 14–15 say 2020, but 发证日期 is 2021");
     g_array_set_size(got, 0);
 
-    // The year compares by its last two digits: 2120 is not 2020's problem to report.
+    // Only the year's last two digits are compared (positions 14–15): 2120 agrees with 20.
     g_assert_true(sc_certno_check_agrees(&n, NULL, 2120, 0, collect_problem, got));
 
     g_assert_false(sc_certno_check_agrees(&n, "S000052001001", 2020, 4, collect_problem, got));
