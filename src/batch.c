@@ -96,6 +96,7 @@ sc_batch *
 sc_batch_load(const sc_batch_options *o, sc_problems *problems, GError **error)
 {
     g_return_val_if_fail(o != NULL && o->records_path != NULL && o->template_path != NULL, NULL);
+    g_autofree char *photos = photo_folder(o);
     sc_batch *b = g_new0(sc_batch, 1);
     b->records_path = g_strdup(o->records_path);
     b->fonts_dir = g_strdup(o->fonts_dir);
@@ -110,7 +111,6 @@ sc_batch_load(const sc_batch_options *o, sc_problems *problems, GError **error)
     if (b->records == NULL)
         goto fail;
 
-    g_autofree char *photos = photo_folder(o);
     sc_check_options copt = {.tmpl = b->tmpl, .institution = b->inst, .photo_dir = photos,
                              .batch_year = o->year, .batch_month = o->month,
                              .batch_day = o->day};
@@ -407,8 +407,8 @@ select_certs(sc_batch *b, const sc_batch_output *out, sc_problems *problems, GEr
     if (certs->len == 0 && sc_problems_count(problems) == 0) {
         if (out->preview && out->row != 0)
             g_set_error(error, SC_ERROR, SC_ERROR_USAGE,
-                        _("%s: no record starts at row %u (row 1 is the header)"),
-                        b->records_path, out->row);
+                        _("%s: no record starts at row %d (row 1 is the header)"),
+                        b->records_path, (int)out->row);
         else
             g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("%s: no records"), b->records_path);
         g_ptr_array_unref(certs);

@@ -3,6 +3,7 @@
 #include "certno.h"
 
 #include "i18n.h"
+#include "level.h"
 
 #include <string.h>
 
@@ -52,20 +53,8 @@ static const char *const guangdong_units_s[] = {NULL, "企业", "技工院校", 
 static const char *const liaoning_units[] = {NULL,       "央企辽宁分公司", "省属企业", "市属企业",
                                              "技工院校", "行业协会",       "其他"};
 
-// Position 16: 004 附件4 二(六) 表7; 9 = 预备技师 from 001 附件6 二(七).  The level module has
-// the same names; certno keeps its own so it stands alone (it sits left of level in DESIGN.md).
-static const char *
-level_name(int level)
-{
-    static const char *const names[] = {NULL,          "一级/高级技师", "二级/技师", "三级/高级工",
-                                        "四级/中级工", "五级/初级工"};
-    if (level >= 1 && level <= 5)
-        return names[level];
-    return level == 9 ? "预备技师" : NULL;
-}
-
 static const struct {
-    const char *name;     // as sc_profile_from_name() takes it
+    const char *name;     // as sc_certno_profile_from_name() takes it
     const char *province; // the province the profile requires, or NULL for any
     const char *label;    // for messages (N_(): translated where shown)
     const char *place;    // the province, for messages (N_())
@@ -85,7 +74,7 @@ profile_is_valid(sc_profile profile)
 }
 
 gboolean
-sc_profile_from_name(const char *name, sc_profile *profile)
+sc_certno_profile_from_name(const char *name, sc_profile *profile)
 {
     g_return_val_if_fail(profile != NULL, FALSE);
     if (name == NULL)
@@ -100,7 +89,7 @@ sc_profile_from_name(const char *name, sc_profile *profile)
 }
 
 const char *
-sc_profile_name(sc_profile profile)
+sc_certno_profile_name(sc_profile profile)
 {
     g_return_val_if_fail(profile_is_valid(profile), NULL);
     return profiles[profile].name;
@@ -118,13 +107,13 @@ lookup(const code_name *table, gsize n, const char *code)
 }
 
 const char *
-sc_province_name(const char *code)
+sc_certno_province_name(const char *code)
 {
     return lookup(provinces, G_N_ELEMENTS(provinces), code);
 }
 
 const char *
-sc_profile_city_name(sc_profile profile, const char *code)
+sc_certno_profile_city_name(sc_profile profile, const char *code)
 {
     switch (profile) {
     case SC_PROFILE_GUANGDONG:
@@ -137,7 +126,7 @@ sc_profile_city_name(sc_profile profile, const char *code)
 }
 
 const char *
-sc_profile_unit_type_name(sc_profile profile, char category, char digit)
+sc_certno_profile_unit_type_name(sc_profile profile, char category, char digit)
 {
     int d = digit - '0';
     switch (profile) {
@@ -157,13 +146,13 @@ sc_profile_unit_type_name(sc_profile profile, char category, char digit)
 }
 
 gboolean
-sc_profile_allows_level(sc_profile profile, int level)
+sc_certno_profile_allows_level(sc_profile profile, int level)
 {
     // Chongqing technician schools: 3, 4, 5 and 9 = 预备技师 (001 附件6 二(七)).  Everywhere
     // else 1–5 (004 附件4 表7; 000 附件3 6; 002 附件5 六).
     if (profile == SC_PROFILE_CHONGQING_TS)
-        return level == 3 || level == 4 || level == 5 || level == 9;
-    return level >= 1 && level <= 5;
+        return level == 3 || level == 4 || level == 5 || level == SC_LEVEL_PREP;
+    return sc_level_is_code(level) && level != SC_LEVEL_PREP;
 }
 
 // --- Fields ---------------------------------------------------------------------------------
@@ -347,6 +336,64 @@ field_digits(const checker *c, const field *f, char *buf)
     return buf;
 }
 
+// Positions 6–7: 004 附件4 二(三) 表4; a province profile fixes its code (000 附件3 3: 贵州 52;
+// 001 附件6 二(三): 重庆 50; 002 附件5 三: 辽宁 21; 004 附件4 三: 广东 44).
+static void
+check_province(checker *c, const field *f, const char *v)
+{
+    const char *want = profiles[c->profile].province;
+    const char *name = sc_certno_province_name(v);
+    if (name == NULL && want != NULL)
+        problem(c, f, _("province code %s does not exist (%s is %s)"), v,
+                _(profiles[c->profile].place), want);
+    else if (name == NULL)
+        problem(c, f, _("province code %s does not exist"), v);
+    else if (want != NULL && strcmp(v, want) != 0)
+        problem(c, f, _("province code %s (%s) is not %s %s"), v, name,
+                _(profiles[c->profile].place), want);
+}
+
+// Position 10 of Guangdong and Liaoning.  CATEGORY is the category letter when position 1 is
+// valid, else 0.
+static void
+check_unit(checker *c, const field *f, const char *v, char category)
+{
+    if (c->profile == SC_PROFILE_LIAONING) {
+        // 002 附件5 四: 1–6.
+        if (sc_certno_profile_unit_type_name(c->profile, 'Y', v[0]) == NULL)
+            problem(c, f, _("unit type %s does not exist in Liaoning; expected 1–6"), v);
+    } else if (category == 'Y' || category == 'S') {
+        // 004 附件4 二(四)2: 表6-1 for Y (1–3), 表6-2 for S (1–4).
+        if (sc_certno_profile_unit_type_name(c->profile, category, v[0]) == NULL)
+            problem(c, f,
+                    _("unit type %s does not exist for category %c in Guangdong; "
+                      "expected %s"),
+                    v, category, category == 'Y' ? "1–3" : "1–4");
+    } else if (v[0] < '1' || v[0] > '4') {
+        problem(c, f,
+                _("unit type %s does not exist in Guangdong; expected 1–3 for Y, 1–4 for S"), v);
+    }
+}
+
+// Position 16: a level code the profile issues (004 附件4 二(六) 表7; 001 附件6 二(七)).
+static void
+check_level(checker *c, const field *f, int level)
+{
+    if (sc_certno_profile_allows_level(c->profile, level))
+        return;
+    if (c->profile == SC_PROFILE_CHONGQING_TS && sc_level_is_code(level))
+        problem(c, f, _("level %d (%s) is not issued by %s; expected 3, 4, 5 or 9 (预备技师)"),
+                level, sc_level_name(level), _(profiles[c->profile].label));
+    else if (c->profile == SC_PROFILE_CHONGQING_TS)
+        problem(c, f, _("level %d does not exist; expected 3, 4, 5 or 9 (预备技师)"), level);
+    else if (level == SC_LEVEL_PREP)
+        problem(c, f,
+                _("level 9 (预备技师) is issued only by Chongqing technician schools "
+                  "(profile chongqing-ts); expected 1–5"));
+    else
+        problem(c, f, _("level %d does not exist; expected 1–5"), level);
+}
+
 // Check the value of F, whose characters have the right class.  CATEGORY is the category
 // letter when position 1 is valid, else 0.
 static void
@@ -354,7 +401,6 @@ check_value(checker *c, const field *f, char category)
 {
     char v[8];
     field_digits(c, f, v);
-    const char *want = profiles[c->profile].province;
 
     switch (f->kind) {
     case F_CATEGORY:
@@ -375,20 +421,7 @@ check_value(checker *c, const field *f, char category)
             problem(c, f, _("institution code %s is not allowed for %s; expected 0000"), v,
                     _(profiles[c->profile].label));
         break;
-    case F_PROVINCE: {
-        // 004 附件4 二(三) 表4; a province profile fixes its code (000 附件3 3: 贵州 52;
-        // 001 附件6 二(三): 重庆 50; 002 附件5 三: 辽宁 21; 004 附件4 三: 广东 44).
-        const char *name = sc_province_name(v);
-        if (name == NULL && want != NULL)
-            problem(c, f, _("province code %s does not exist (%s is %s)"), v,
-                    _(profiles[c->profile].place), want);
-        else if (name == NULL)
-            problem(c, f, _("province code %s does not exist"), v);
-        else if (want != NULL && strcmp(v, want) != 0)
-            problem(c, f, _("province code %s (%s) is not %s %s"), v, name,
-                    _(profiles[c->profile].place), want);
-        break;
-    }
+    case F_PROVINCE: check_province(c, f, v); break;
     case F_SITE:
         // Chongqing: 000001–999999 in order (001 附件6 二(四)).  National and Guizhou: six digits
         // the province assigns (000 附件3 4) with no stated range; we refuse 000000 there too,
@@ -399,7 +432,7 @@ check_value(checker *c, const field *f, char category)
                     _("site sequence 000000 is never assigned; sequences run 000001–999999"));
         break;
     case F_CITY:
-        if (sc_profile_city_name(c->profile, v) != NULL)
+        if (sc_certno_profile_city_name(c->profile, v) != NULL)
             break;
         if (c->profile == SC_PROFILE_GUANGDONG) // 004 附件4 表5
             problem(c, f,
@@ -409,24 +442,7 @@ check_value(checker *c, const field *f, char category)
         else // 002 附件5 四
             problem(c, f, _("city code %s does not exist in Liaoning; expected 01–14"), v);
         break;
-    case F_UNIT:
-        if (c->profile == SC_PROFILE_LIAONING) {
-            // 002 附件5 四: 1–6.
-            if (sc_profile_unit_type_name(c->profile, 'Y', v[0]) == NULL)
-                problem(c, f, _("unit type %s does not exist in Liaoning; expected 1–6"), v);
-        } else if (category == 'Y' || category == 'S') {
-            // 004 附件4 二(四)2: 表6-1 for Y (1–3), 表6-2 for S (1–4).
-            if (sc_profile_unit_type_name(c->profile, category, v[0]) == NULL)
-                problem(c, f,
-                        _("unit type %s does not exist for category %c in Guangdong; "
-                          "expected %s"),
-                        v, category, category == 'Y' ? "1–3" : "1–4");
-        } else if (v[0] < '1' || v[0] > '4') {
-            problem(c, f,
-                    _("unit type %s does not exist in Guangdong; expected 1–3 for Y, 1–4 for S"),
-                    v);
-        }
-        break;
+    case F_UNIT: check_unit(c, f, v, category); break;
     case F_ORDER:
         // Guangdong: 000–999 (004 附件4 二(四)3).  Liaoning: "按照备案先后顺序赋码" (002 附件5
         // 四); every filing number in 002 附件8/9 counts from 001, so 000 is refused.
@@ -436,28 +452,42 @@ check_value(checker *c, const field *f, char category)
     case F_YEAR:
         // Any two digits: the last two of the year of issue (004 附件4 二(五)).
         break;
-    case F_LEVEL: {
-        int level = v[0] - '0';
-        if (sc_profile_allows_level(c->profile, level))
-            break;
-        if (c->profile == SC_PROFILE_CHONGQING_TS && level_name(level) != NULL)
-            problem(c, f, _("level %d (%s) is not issued by %s; expected 3, 4, 5 or 9 (预备技师)"),
-                    level, level_name(level), _(profiles[c->profile].label));
-        else if (c->profile == SC_PROFILE_CHONGQING_TS)
-            problem(c, f, _("level %d does not exist; expected 3, 4, 5 or 9 (预备技师)"), level);
-        else if (level == 9)
-            problem(c, f,
-                    _("level 9 (预备技师) is issued only by Chongqing technician schools "
-                      "(profile chongqing-ts); expected 1–5"));
-        else
-            problem(c, f, _("level %d does not exist; expected 1–5"), level);
-        break;
-    }
+    case F_LEVEL: check_level(c, f, v[0] - '0'); break;
     case F_SERIAL:
         // 000001–999999 (004 附件4 二(七); not 000 附件3's 00001–99999, SPEC §3).
         if (strcmp(v, "000000") == 0)
             problem(c, f, _("serial 000000 does not exist; serials run 000001–999999"));
         break;
+    }
+}
+
+// Whether the first LENGTH characters of TEXT, and no more, are a capital letter and digits:
+// the shape of a number (22) or of its positions 1–13 (13).  Says nothing of the values.
+static gboolean
+is_shaped(const char *text, int length)
+{
+    if ((int)strlen(text) != length || !g_ascii_isupper(text[0]))
+        return FALSE;
+    for (int i = 1; i < length; i++)
+        if (!g_ascii_isdigit(text[i]))
+            return FALSE;
+    return TRUE;
+}
+
+// Fill *OUT from ASCII, the first LENGTH positions (22, or 13 for a prefix) of a number of the
+// right shape: the one place that reads the fields by position.
+static void
+read_fields(const char *ascii, int length, sc_certno *out)
+{
+    memset(out, 0, sizeof *out);
+    out->category = ascii[0];
+    memcpy(out->route, ascii + 1, 4);
+    memcpy(out->province, ascii + 5, 2);
+    memcpy(out->site, ascii + 7, 6);
+    if (length == SC_CERTNO_LEN) {
+        out->year = (ascii[13] - '0') * 10 + (ascii[14] - '0');
+        out->level = ascii[15] - '0';
+        out->serial = (int)g_ascii_strtoll(ascii + 16, NULL, 10);
     }
 }
 
@@ -537,18 +567,8 @@ out:
     }
     g_ptr_array_unref(c.problems);
 
-    if (out != NULL) {
-        memset(out, 0, sizeof *out);
-        out->category = c.ascii[0];
-        memcpy(out->route, c.ascii + 1, 4);
-        memcpy(out->province, c.ascii + 5, 2);
-        memcpy(out->site, c.ascii + 7, 6);
-        if (length == SC_CERTNO_LEN) {
-            out->year = (c.ascii[13] - '0') * 10 + (c.ascii[14] - '0');
-            out->level = c.ascii[15] - '0';
-            out->serial = (int)g_ascii_strtoll(c.ascii + 16, NULL, 10);
-        }
-    }
+    if (out != NULL)
+        read_fields(c.ascii, length, out);
     return TRUE;
 }
 
@@ -580,6 +600,88 @@ sc_certno_parse(const char *text, sc_profile profile, sc_certno *out, GError **e
     if (out != NULL)
         *out = parsed;
     return TRUE;
+}
+
+gboolean
+sc_certno_parse_each(const char *text, sc_profile profile, sc_certno *out,
+                     sc_certno_problem_func func, gpointer data)
+{
+    g_return_val_if_fail(text != NULL && func != NULL, FALSE);
+    g_return_val_if_fail(profile_is_valid(profile), FALSE);
+    sc_certno parsed;
+    if (!check_number(text, SC_CERTNO_LEN, profile, &parsed, func, data, NULL))
+        return FALSE;
+    if (out != NULL)
+        *out = parsed;
+    return TRUE;
+}
+
+gboolean
+sc_certno_split(const char *text, sc_certno *out)
+{
+    g_return_val_if_fail(text != NULL && out != NULL, FALSE);
+    if (!is_shaped(text, SC_CERTNO_LEN))
+        return FALSE;
+    read_fields(text, SC_CERTNO_LEN, out);
+    return TRUE;
+}
+
+gboolean
+sc_certno_make(const char *prefix, int year, int level, int serial, sc_certno *out)
+{
+    g_return_val_if_fail(prefix != NULL && out != NULL, FALSE);
+    // Positions 14–15 the year's last two digits (004 附件4 二(五)), 16 a level code (表7;
+    // 001 附件6 二(七)), 17–22 000001–999999 (二(七)).
+    if (!is_shaped(prefix, SC_CERTNO_PREFIX_LEN) || year < 0 || !sc_level_is_code(level) ||
+        serial < 1 || serial > SC_CERTNO_SERIAL_MAX)
+        return FALSE;
+    char text[SC_CERTNO_LEN + 1];
+    g_snprintf(text, sizeof text, "%s%02d%d%06d", prefix, year % 100, level, serial);
+    read_fields(text, SC_CERTNO_LEN, out);
+    return TRUE;
+}
+
+void
+sc_certno_get_prefix(const sc_certno *number, char out[SC_CERTNO_PREFIX_LEN + 1])
+{
+    g_return_if_fail(number != NULL && out != NULL);
+    g_snprintf(out, SC_CERTNO_PREFIX_LEN + 1, "%c%.4s%.2s%.6s", number->category, number->route,
+               number->province, number->site);
+}
+
+gboolean
+sc_certno_check_agrees(const sc_certno *number, const char *prefix, int year, int level,
+                       sc_certno_problem_func func, gpointer data)
+{
+    g_return_val_if_fail(number != NULL && func != NULL, FALSE);
+    gboolean agrees = TRUE;
+
+    // Positions 1–13 are the institution's (SPEC §3).
+    char own[SC_CERTNO_PREFIX_LEN + 1];
+    sc_certno_get_prefix(number, own);
+    if (prefix != NULL && strcmp(own, prefix) != 0) {
+        g_autofree char *m = g_strdup_printf(
+            _("positions 1–13 are %.13s, but the institution's are %s"), own, prefix);
+        func(1, m, data);
+        agrees = FALSE;
+    }
+    // 14–15 the last two digits of the year of issue (004 附件4 二(五)).
+    if (year > 0 && number->year != year % 100) {
+        g_autofree char *m = g_strdup_printf(_("positions 14–15 say 20%02d, but 发证日期 is %d"),
+                                             number->year, year);
+        func(14, m, data);
+        agrees = FALSE;
+    }
+    // 16 the level (004 附件4 二(六) 表7).
+    if (level != 0 && number->level != level) {
+        const char *name = sc_level_name(level);
+        g_autofree char *shown = name != NULL ? g_strdup(name) : g_strdup_printf("%d", level);
+        g_autofree char *m = g_strdup_printf(
+            _("position 16 is level %d, but 职业技能等级 is %s"), number->level, shown);
+        func(16, m, data);
+        agrees = FALSE;
+    }
+    return agrees;
 }
 
 char *
@@ -678,7 +780,7 @@ sc_certno_explain(const char *text, sc_profile profile, GError **error)
                 explain_line(out, text, f, "备案途径：人社部备案，评价机构代码 %s", v);
             break;
         case F_PROVINCE:
-            explain_line(out, text, f, "省份：%s", sc_province_name(v));
+            explain_line(out, text, f, "省份：%s", sc_certno_province_name(v));
             break;
         case F_SITE:
             if (profile == SC_PROFILE_CHONGQING_TS) // 001 附件6 二(四): 依次顺序取值赋码
@@ -687,12 +789,12 @@ sc_certno_explain(const char *text, sc_profile profile, GError **error)
                 explain_line(out, text, f, "评价机构（站点）序列码：由省级人社部门赋码");
             break;
         case F_CITY:
-            explain_line(out, text, f, "地市：%s", sc_profile_city_name(profile, v));
+            explain_line(out, text, f, "地市：%s", sc_certno_profile_city_name(profile, v));
             break;
         case F_UNIT:
             explain_line(out, text, f, "%s：%s",
                          profile == SC_PROFILE_LIAONING ? "单位类别" : "站点类别",
-                         sc_profile_unit_type_name(profile, n.category, v[0]));
+                         sc_certno_profile_unit_type_name(profile, n.category, v[0]));
             break;
         case F_ORDER:
             explain_line(out, text, f, "%s：%d",
@@ -704,7 +806,7 @@ sc_certno_explain(const char *text, sc_profile profile, GError **error)
             explain_line(out, text, f, "发证年份：%d", 2000 + n.year);
             break;
         case F_LEVEL:
-            explain_line(out, text, f, "职业技能等级：%s", level_name(n.level));
+            explain_line(out, text, f, "职业技能等级：%s", sc_level_name(n.level));
             break;
         case F_SERIAL:
             explain_line(out, text, f, "证书序列码：%d", n.serial);

@@ -206,7 +206,7 @@ out:
 static int
 run_check(job_options *o, const char *records_path)
 {
-    job j = {{0}};
+    job j = {.out = {.preview = FALSE}};
     g_autoptr(sc_problems) problems = sc_problems_new();
     GError *error = NULL;
     int status = 0;

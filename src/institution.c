@@ -103,7 +103,7 @@ sc_institution_parse(const char *data, gsize len, const char *path, GError **err
     g_autofree char *profile = get(kf, "profile");
     if (profile == NULL)
         inst->profile = SC_PROFILE_NATIONAL;
-    else if (!sc_profile_from_name(profile, &inst->profile))
+    else if (!sc_certno_profile_from_name(profile, &inst->profile))
         sc_problems_add(problems, path, 0, "profile",
                         _("'%s' is not one of national, guizhou, guangdong, liaoning, "
                           "chongqing-ts"),

@@ -106,11 +106,25 @@ sc_level_parse(const char *text, GError **error)
     return code;
 }
 
-const char *
-sc_level_name(int code)
+// The index of CODE in level_table, or -1.
+static int
+level_index(int code)
 {
     for (guint i = 0; i < G_N_ELEMENTS(level_table); i++)
         if (level_table[i].code == code)
-            return level_table[i].name;
-    return NULL;
+            return (int)i;
+    return -1;
+}
+
+gboolean
+sc_level_is_code(int code)
+{
+    return level_index(code) >= 0;
+}
+
+const char *
+sc_level_name(int code)
+{
+    int i = level_index(code);
+    return i >= 0 ? level_table[i].name : NULL;
 }

@@ -14,6 +14,10 @@
 // code, or 0 with *ERROR set (SC_ERROR_INPUT) naming what is accepted.  Borrows TEXT.
 int sc_level_parse(const char *text, GError **error);
 
+// Whether CODE is a level code: 1–5 (seeds/004 表7) or 9 预备技师 (seeds/001 附件6 二(七)).
+// Which profile issues which is sc_certno_profile_allows_level().
+gboolean sc_level_is_code(int code);
+
 // The canonical printed name of CODE ("四级/中级工"; "预备技师" for 9), or NULL if CODE is not a
 // level.  Returns a static string.
 const char *sc_level_name(int code);

@@ -1,56 +1,16 @@
-// numbering.c - number sources: the register, and pre-assigned numbers (SPEC §3).
+// numbering.c - the number-source plug point, and its source of pre-assigned numbers (SPEC §3;
+// DESIGN.md "Two plug points").  The register's source is in registry.c.
 #include "numbering.h"
 
 #include "i18n.h"
 
-typedef struct {
-    sc_number_source base;
-    sc_registry *registry;
-    char *prefix;
-    char *batch;
-} register_source;
-
 static gboolean
-register_assign(sc_number_source *self, sc_issue *items, guint n, gboolean dry_run,
-                GError **error)
-{
-    register_source *rs = (register_source *)self;
-    if (dry_run)
-        return sc_registry_preview(rs->registry, rs->prefix, items, n, error);
-    return sc_registry_issue(rs->registry, rs->prefix, rs->batch, items, n, error);
-}
-
-static void
-register_free(sc_number_source *self)
-{
-    register_source *rs = (register_source *)self;
-    sc_registry_close(rs->registry);
-    g_free(rs->prefix);
-    g_free(rs->batch);
-    g_free(rs);
-}
-
-sc_number_source *
-sc_number_source_register_new(const char *path, const char *prefix, const char *batch,
-                              GError **error)
-{
-    sc_registry *registry = sc_registry_open(path, error);
-    if (registry == NULL)
-        return NULL;
-    register_source *rs = g_new0(register_source, 1);
-    rs->base.assign = register_assign;
-    rs->base.free = register_free;
-    rs->registry = registry;
-    rs->prefix = g_strdup(prefix);
-    rs->batch = g_strdup(batch);
-    return &rs->base;
-}
-
-static gboolean
-given_assign(sc_number_source *self, sc_issue *items, guint n, gboolean dry_run, GError **error)
+given_assign(sc_number_source *self, sc_number_item *items, guint n, gboolean dry_run,
+             sc_problems *problems, GError **error)
 {
     (void)self;
     (void)dry_run;
+    (void)problems; // a missing number is the command's problem (no -i), not the record's
     for (guint i = 0; i < n; i++)
         if (items[i].number == NULL || *items[i].number == '\0') {
             g_set_error(error, SC_ERROR, SC_ERROR_USAGE,

@@ -5,6 +5,8 @@
 
 #include "certno.h"
 #include "i18n.h"
+#include "level.h"
+#include "record.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -306,21 +308,26 @@ typedef struct {
     const char *prefix;
     const char *batch;
     char *issued_at;
-    GHashTable *counters; // "year/level" -> counter *
-    GPtrArray *problems;  // char *, one line each
-    int code;             // sc_error_code of the first problem
-    char **assigned;      // the number of each item, or NULL
+    GHashTable *counters;  // "year/level" -> counter *
+    sc_problems *problems; // the caller's
+    guint found;           // problems this call added
+    int code;              // sc_error_code of the first
+    char **assigned;       // the number of each item, or NULL
 } issuing;
 
-static void G_GNUC_PRINTF(3, 4)
-problem(issuing *is, sc_error_code code, const char *format, ...)
+// Add a problem of ITEM's FIELD, under the item's row.
+static void G_GNUC_PRINTF(5, 6)
+problem(issuing *is, sc_error_code code, const sc_number_item *item, const char *field,
+        const char *format, ...)
 {
-    if (is->problems->len == 0)
+    if (is->found++ == 0)
         is->code = code;
     va_list args;
     va_start(args, format);
-    g_ptr_array_add(is->problems, g_strdup_vprintf(format, args));
+    char *message = g_strdup_vprintf(format, args);
     va_end(args);
+    sc_problems_add_literal(is->problems, /*file*/ NULL, item->row, field, message);
+    g_free(message);
 }
 
 // Bind TEXT (borrowed until the statement is reset).
@@ -377,7 +384,7 @@ get_counter(issuing *is, int year, int level, GError **error)
 // The number of the certificate with ITEM's idempotency key, or NULL.  Caller frees with
 // g_free().  Sets *FAILED and *ERROR when the database fails.
 static char *
-find_by_key(issuing *is, const sc_issue *item, const char *work_type, gboolean *failed,
+find_by_key(issuing *is, const sc_number_item *item, const char *work_type, gboolean *failed,
             GError **error)
 {
     sqlite3_stmt *s = is->r->find_key;
@@ -421,7 +428,7 @@ find_number(issuing *is, const char *number, char **holder, gboolean *failed, GE
 
 // Record ITEM under NUMBER (YEAR, SERIAL).  FALSE with *ERROR set when the database fails.
 static gboolean
-insert(issuing *is, const sc_issue *item, const char *work_type, const char *id_type,
+insert(issuing *is, const sc_number_item *item, const char *work_type, const char *id_type,
        const char *number, int year, int serial, GError **error)
 {
     sqlite3_stmt *s = is->r->insert;
@@ -465,66 +472,88 @@ or_default(const char *s, const char *fallback)
     return s != NULL && *s != '\0' ? s : fallback;
 }
 
+static gboolean
+is_empty(const char *s)
+{
+    return s == NULL || *s == '\0';
+}
+
+// The number of SERIAL in (YEAR, LEVEL) of the institution PREFIX, whose every part the caller
+// checked (a programming error otherwise: NULL).  Caller frees with g_free().
+static char *
+make_number(const char *prefix, int year, int level, int serial)
+{
+    sc_certno n;
+    gboolean made = sc_certno_make(prefix, year, level, serial, &n);
+    g_return_val_if_fail(made, NULL);
+    return sc_certno_format(&n);
+}
+
+// An item and its issuing, for number_disagrees().
+typedef struct {
+    issuing *is;
+    const sc_number_item *item;
+} item_at;
+
+// An sc_certno_problem_func: a given number that disagrees with its item.
+static void
+number_disagrees(int first, const char *message, gpointer data)
+{
+    (void)first;
+    item_at *at = data;
+    problem(at->is, SC_ERROR_INPUT, at->item, SC_FIELD_NUMBER, "%s", message);
+}
+
 // Check ITEMS before touching the register: fields present, level and date valid, a given
 // number consistent with the institution, the level and the year (SPEC §3: positions 1–13 are
 // the institution's, 14–15 the year of issue, 16 the level).  Adds problems.
 static void
-check_items(issuing *is, const sc_issue *items, guint n)
+check_items(issuing *is, const sc_number_item *items, guint n)
 {
     for (guint i = 0; i < n; i++) {
-        const sc_issue *it = &items[i];
-        guint k = i + 1;
-        if (it->name == NULL || *it->name == '\0')
-            problem(is, SC_ERROR_INPUT, _("item %u: 姓名 is empty"), k);
-        if (it->id_number == NULL || *it->id_number == '\0')
-            problem(is, SC_ERROR_INPUT, _("item %u: 证件号码 is empty"), k);
-        if (it->occupation == NULL || *it->occupation == '\0')
-            problem(is, SC_ERROR_INPUT, _("item %u: 职业名称 is empty"), k);
-        // Levels 1–5 (004 附件4 表7) and 9 预备技师 (001 附件6 二(七)); which profile allows
-        // which was checked by the caller.
-        if (!(it->level >= 1 && it->level <= 5) && it->level != 9)
-            problem(is, SC_ERROR_INPUT, _("item %u: level %d does not exist"), k, it->level);
+        const sc_number_item *it = &items[i];
+        if (is_empty(it->name))
+            problem(is, SC_ERROR_INPUT, it, SC_FIELD_NAME, _("empty; every certificate needs it"));
+        if (is_empty(it->id_number))
+            problem(is, SC_ERROR_INPUT, it, SC_FIELD_ID_NUMBER,
+                    _("empty; every certificate needs it"));
+        if (is_empty(it->occupation))
+            problem(is, SC_ERROR_INPUT, it, SC_FIELD_OCCUPATION,
+                    _("empty; every certificate needs it"));
+        // Which profile allows which level was checked by the caller.
+        if (!sc_level_is_code(it->level))
+            problem(is, SC_ERROR_INPUT, it, SC_FIELD_LEVEL, _("level %d does not exist"),
+                    it->level);
         int year = issue_year(it->issue_date);
         if (year < 0)
-            problem(is, SC_ERROR_INPUT, _("item %u: 发证日期 \"%s\" is not a date YYYY-MM-DD"),
-                    k, it->issue_date != NULL ? it->issue_date : "");
+            problem(is, SC_ERROR_INPUT, it, SC_FIELD_ISSUE_DATE,
+                    _("\"%s\" is not a date YYYY-MM-DD"), it->issue_date ? it->issue_date : "");
         if (it->number == NULL)
             continue;
 
-        const char *num = it->number;
-        gboolean digits = strlen(num) == SC_CERTNO_LEN;
-        for (int p = SC_CERTNO_PREFIX_LEN; digits && p < SC_CERTNO_LEN; p++)
-            digits = g_ascii_isdigit(num[p]);
-        if (!digits) {
-            problem(is, SC_ERROR_INPUT, _("item %u: 证书编号 %s is not a certificate number"), k,
-                    num);
+        sc_certno number;
+        if (!sc_certno_split(it->number, &number)) {
+            problem(is, SC_ERROR_INPUT, it, SC_FIELD_NUMBER, _("%s is not a certificate number"),
+                    it->number);
             continue;
         }
-        if (strncmp(num, is->prefix, SC_CERTNO_PREFIX_LEN) != 0)
-            problem(is, SC_ERROR_INPUT,
-                    _("item %u: 证书编号 %s does not belong to institution %s (positions 1–13)"),
-                    k, num, is->prefix);
-        if (num[15] - '0' != it->level)
-            problem(is, SC_ERROR_INPUT,
-                    _("item %u: 证书编号 %s has level %c, the record level %d"), k, num, num[15],
-                    it->level);
-        if (year >= 0 && (num[13] - '0') * 10 + (num[14] - '0') != year % 100)
-            problem(is, SC_ERROR_INPUT,
-                    _("item %u: 证书编号 %s has year %.2s, the issue date %s is in %d"), k, num,
-                    num + 13, it->issue_date, year);
-        if (strcmp(num + 16, "000000") == 0)
-            problem(is, SC_ERROR_INPUT, _("item %u: 证书编号 %s has serial 000000"), k, num);
+        item_at at = {is, it};
+        sc_certno_check_agrees(&number, is->prefix, year > 0 ? year : 0, it->level,
+                               number_disagrees, &at);
+        if (number.serial == 0)
+            problem(is, SC_ERROR_INPUT, it, SC_FIELD_NUMBER, _("%s has serial 000000"),
+                    it->number);
     }
 }
 
 // Pass 1: record the pre-assigned numbers, so allocation moves past them.  FALSE with *ERROR
 // set only when the database fails; refusals are added as problems.
 static gboolean
-record_given(issuing *is, const sc_issue *items, guint n, GError **error)
+record_given(issuing *is, const sc_number_item *items, guint n, GError **error)
 {
     gboolean failed = FALSE;
     for (guint i = 0; i < n && !failed; i++) {
-        const sc_issue *it = &items[i];
+        const sc_number_item *it = &items[i];
         if (it->number == NULL)
             continue;
         const char *work_type = or_default(it->work_type, "——");
@@ -538,9 +567,9 @@ record_given(issuing *is, const sc_issue *items, guint n, GError **error)
             if (strcmp(have, it->number) == 0)
                 is->assigned[i] = have;
             else {
-                problem(is, SC_ERROR_DUPLICATE,
-                        _("item %u (%s): this certificate was already issued as %s, not %s"),
-                        i + 1, it->id_number, have, it->number);
+                problem(is, SC_ERROR_DUPLICATE, it, SC_FIELD_NUMBER,
+                        _("this certificate was already issued as %s, not %s"), have,
+                        it->number);
                 g_free(have);
             }
             continue;
@@ -549,26 +578,26 @@ record_given(issuing *is, const sc_issue *items, guint n, GError **error)
         // New to the register: the number must be free.
         char *holder = NULL;
         if (find_number(is, it->number, &holder, &failed, error)) {
-            problem(is, SC_ERROR_DUPLICATE,
-                    _("item %u (%s): number %s is already issued to a different certificate "
-                      "(%s)"),
-                    i + 1, it->id_number, it->number, holder);
+            problem(is, SC_ERROR_DUPLICATE, it, SC_FIELD_NUMBER,
+                    _("number %s is already issued to a different certificate (%s)"),
+                    it->number, holder);
             g_free(holder);
             continue;
         }
         if (failed)
             break;
 
-        int year = (it->number[13] - '0') * 10 + (it->number[14] - '0');
-        int serial = (int)g_ascii_strtoll(it->number + 16, NULL, 10);
-        counter *c = get_counter(is, year, it->level, error);
-        if (c == NULL || !insert(is, it, work_type, id_type, it->number, year, serial, error)) {
+        sc_certno given; // of the right shape: check_items()
+        sc_certno_split(it->number, &given);
+        counter *c = get_counter(is, given.year, it->level, error);
+        if (c == NULL ||
+            !insert(is, it, work_type, id_type, it->number, given.year, given.serial, error)) {
             failed = TRUE;
             break;
         }
         is->assigned[i] = g_strdup(it->number);
-        if (serial > c->last) {
-            c->last = serial;
+        if (given.serial > c->last) {
+            c->last = given.serial;
             c->dirty = TRUE;
         }
     }
@@ -578,11 +607,11 @@ record_given(issuing *is, const sc_issue *items, guint n, GError **error)
 // Pass 2: number the others in the order given, each (year, level) consecutively.  FALSE
 // with *ERROR set only when the database fails.
 static gboolean
-allocate(issuing *is, const sc_issue *items, guint n, GError **error)
+allocate(issuing *is, const sc_number_item *items, guint n, GError **error)
 {
     gboolean failed = FALSE;
     for (guint i = 0; i < n && !failed; i++) {
-        const sc_issue *it = &items[i];
+        const sc_number_item *it = &items[i];
         if (it->number != NULL)
             continue;
         const char *work_type = or_default(it->work_type, "——");
@@ -603,7 +632,7 @@ allocate(issuing *is, const sc_issue *items, guint n, GError **error)
         // Running out is an error, never a wrap (SPEC §3; 004 附件4 二(七): 000001–999999).
         if (c->last >= SC_CERTNO_SERIAL_MAX) {
             if (!c->exhausted)
-                problem(is, SC_ERROR_EXHAUSTED,
+                problem(is, SC_ERROR_EXHAUSTED, it, SC_FIELD_NUMBER,
                         _("no serial left for institution %s, year %02d, level %d: %06d is "
                           "already issued and serials are never reused"),
                         is->prefix, year, it->level, SC_CERTNO_SERIAL_MAX);
@@ -611,7 +640,7 @@ allocate(issuing *is, const sc_issue *items, guint n, GError **error)
             continue;
         }
         int serial = c->last + 1;
-        char *number = g_strdup_printf("%s%02d%d%06d", is->prefix, year, it->level, serial);
+        char *number = make_number(is->prefix, year, it->level, serial);
         if (!insert(is, it, work_type, id_type, number, year, serial, error)) {
             g_free(number);
             failed = TRUE;
@@ -649,11 +678,10 @@ save_counters(issuing *is, GError **error)
 // Issue ITEMS in one transaction; KEEP commits it, else it is rolled back after the numbers are
 // known (a preview).
 static gboolean
-issue_batch(sc_registry *registry, const char *prefix, const char *batch, sc_issue *items,
-            guint n, gboolean keep, GError **error)
+issue_batch(sc_registry *registry, const char *prefix, const char *batch, sc_number_item *items,
+            guint n, gboolean keep, sc_problems *problems, GError **error)
 {
-    g_return_val_if_fail(registry != NULL, FALSE);
-    g_return_val_if_fail(prefix != NULL, FALSE);
+    g_return_val_if_fail(registry != NULL && prefix != NULL && problems != NULL, FALSE);
     g_return_val_if_fail(items != NULL || n == 0, FALSE);
 
     // The prefix as any province profile would accept it (every profile's prefixes pass the
@@ -673,14 +701,14 @@ issue_batch(sc_registry *registry, const char *prefix, const char *batch, sc_iss
         .batch = batch != NULL ? batch : "",
         .issued_at = g_date_time_format_iso8601(now),
         .counters = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
-        .problems = g_ptr_array_new_with_free_func(g_free),
+        .problems = problems,
         .assigned = g_new0(char *, n),
     };
     g_date_time_unref(now);
     gboolean ok = FALSE, begun = FALSE;
 
     check_items(&is, items, n);
-    if (is.problems->len > 0)
+    if (is.found > 0)
         goto out;
 
     // One transaction for the whole batch, taking the write lock at once: a concurrent batch
@@ -692,7 +720,7 @@ issue_batch(sc_registry *registry, const char *prefix, const char *batch, sc_iss
     begun = TRUE;
     if (!record_given(&is, items, n, error) || !allocate(&is, items, n, error))
         goto out;
-    if (is.problems->len > 0)
+    if (is.found > 0)
         goto out;
     if (!save_counters(&is, error))
         goto out;
@@ -713,16 +741,14 @@ issue_batch(sc_registry *registry, const char *prefix, const char *batch, sc_iss
 out:
     if (begun)
         sqlite3_exec(registry->db, "ROLLBACK", NULL, NULL, NULL);
-    if (!ok && is.problems->len > 0 && (error == NULL || *error == NULL)) {
-        g_ptr_array_add(is.problems, NULL);
-        char *message = g_strjoinv("\n", (char **)is.problems->pdata);
-        g_set_error_literal(error, SC_ERROR, is.code, message);
-        g_free(message);
-    }
+    if (!ok && is.found > 0 && (error == NULL || *error == NULL))
+        g_set_error(error, SC_ERROR, is.code,
+                    g_dngettext(GETTEXT_PACKAGE, "%u problem found", "%u problems found",
+                                is.found),
+                    is.found);
     for (guint i = 0; i < n; i++) // not g_strfreev(): unset items leave holes
         g_free(is.assigned[i]);
     g_free(is.assigned);
-    g_ptr_array_unref(is.problems);
     g_hash_table_unref(is.counters);
     g_free(is.issued_at);
     return ok;
@@ -730,16 +756,16 @@ out:
 
 gboolean
 sc_registry_issue(sc_registry *registry, const char *prefix, const char *batch,
-                  sc_issue *items, guint n, GError **error)
+                  sc_number_item *items, guint n, sc_problems *problems, GError **error)
 {
-    return issue_batch(registry, prefix, batch, items, n, /*keep*/ TRUE, error);
+    return issue_batch(registry, prefix, batch, items, n, /*keep*/ TRUE, problems, error);
 }
 
 gboolean
-sc_registry_preview(sc_registry *registry, const char *prefix, sc_issue *items, guint n,
-                    GError **error)
+sc_registry_preview(sc_registry *registry, const char *prefix, sc_number_item *items, guint n,
+                    sc_problems *problems, GError **error)
 {
-    return issue_batch(registry, prefix, "preview", items, n, /*keep*/ FALSE, error);
+    return issue_batch(registry, prefix, "preview", items, n, /*keep*/ FALSE, problems, error);
 }
 
 char *
@@ -760,7 +786,7 @@ sc_registry_peek(sc_registry *registry, const char *prefix, int year, int level,
                     year);
         return NULL;
     }
-    if (!(level >= 1 && level <= 5) && level != 9) {
+    if (!sc_level_is_code(level)) {
         g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("level %d does not exist"), level);
         return NULL;
     }
@@ -783,5 +809,51 @@ sc_registry_peek(sc_registry *registry, const char *prefix, int year, int level,
                     prefix, year % 100, level, SC_CERTNO_SERIAL_MAX);
         return NULL;
     }
-    return g_strdup_printf("%s%02d%d%06d", prefix, year % 100, level, last + 1);
+    return make_number(prefix, year, level, last + 1);
+}
+
+// --- The number source ----------------------------------------------------------------------
+
+// The register behind the number-source plug point (numbering.h).
+typedef struct {
+    sc_number_source base;
+    sc_registry *registry;
+    char *prefix;
+    char *batch;
+} registry_source;
+
+static gboolean
+source_assign(sc_number_source *self, sc_number_item *items, guint n, gboolean dry_run,
+              sc_problems *problems, GError **error)
+{
+    registry_source *rs = (registry_source *)self;
+    if (dry_run)
+        return sc_registry_preview(rs->registry, rs->prefix, items, n, problems, error);
+    return sc_registry_issue(rs->registry, rs->prefix, rs->batch, items, n, problems, error);
+}
+
+static void
+source_free(sc_number_source *self)
+{
+    registry_source *rs = (registry_source *)self;
+    sc_registry_close(rs->registry);
+    g_free(rs->prefix);
+    g_free(rs->batch);
+    g_free(rs);
+}
+
+sc_number_source *
+sc_registry_source_new(const char *path, const char *prefix, const char *batch, GError **error)
+{
+    g_return_val_if_fail(prefix != NULL, NULL);
+    sc_registry *registry = sc_registry_open(path, error);
+    if (registry == NULL)
+        return NULL;
+    registry_source *rs = g_new0(registry_source, 1);
+    rs->base.assign = source_assign;
+    rs->base.free = source_free;
+    rs->registry = registry;
+    rs->prefix = g_strdup(prefix);
+    rs->batch = g_strdup(batch);
+    return &rs->base;
 }

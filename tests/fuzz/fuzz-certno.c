@@ -1,6 +1,6 @@
 // fuzz-certno.c - libFuzzer target for the certificate-number parser (SPEC §3): parse, check
 // the prefix and explain any bytes under every profile; a valid number must format back to
-// itself and explain exactly when it parses.
+// itself, explain exactly when it parses, and report the same problems one by one.
 #include "certno.h"
 
 #include <stdint.h>
@@ -8,6 +8,16 @@
 #include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+// An sc_certno_problem_func counting the problems in *DATA; each is one line of valid UTF-8.
+static void
+count_problem(int first, const char *message, gpointer data)
+{
+    if (first < 0 || first > SC_CERTNO_LEN || !g_utf8_validate(message, -1, NULL) ||
+        strchr(message, '\n') != NULL)
+        abort();
+    (*(guint *)data)++;
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -32,6 +42,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                    !g_utf8_validate(error->message, -1, NULL) || error->message[0] == '\0') {
             abort();
         }
+        guint problems = 0;
+        sc_certno each;
+        if (sc_certno_parse_each(text, (sc_profile)p, &each, count_problem, &problems) != ok ||
+            (problems == 0) != ok || (ok && memcmp(&each, &n, sizeof n) != 0))
+            abort();
         g_clear_error(&error);
 
         char *explained = sc_certno_explain(text, (sc_profile)p, &error);

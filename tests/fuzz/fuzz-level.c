@@ -18,7 +18,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         g_error_free(error);
     } else {
         CHECK(error == NULL);
-        CHECK((code >= 1 && code <= 5) || code == SC_LEVEL_PREP);
+        CHECK(sc_level_is_code(code));
         CHECK(sc_level_parse(sc_level_name(code), NULL) == code);
     }
     g_free(text);

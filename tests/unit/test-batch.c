@@ -140,11 +140,11 @@ test_problems(void)
     g_autofree char *pdf = g_build_filename(dir, "out.pdf", NULL);
     gsize len;
     g_autofree char *records = sc_test_slurp("examples/records.csv", &len);
-    // Row 3's identity number gets a wrong check digit.
-    char *p = strstr(records, "440106199511084565");
-    g_assert_nonnull(p);
-    p[17] = '6';
-    g_assert_true(g_file_set_contents(csv, records, -1, NULL));
+    // Row 3 gets a level that does not exist.
+    g_auto(GStrv) parts = g_strsplit(records, "电焊工,三级", 2);
+    g_assert_cmpuint(g_strv_length(parts), ==, 2);
+    g_autofree char *bad = g_strjoinv("电焊工,六级", parts);
+    g_assert_true(g_file_set_contents(csv, bad, -1, NULL));
 
     memory_source m = memory_source_init(1, 0);
     g_autoptr(sc_problems) problems = sc_problems_new();
@@ -155,7 +155,7 @@ test_problems(void)
     g_assert_cmpuint(sc_problems_count(problems), ==, 1);
     const sc_problem *pr = sc_problems_item(problems, 0);
     g_assert_cmpuint(pr->row, ==, 3);
-    g_assert_cmpstr(pr->field, ==, "证件号码");
+    g_assert_cmpstr(pr->field, ==, "职业技能等级");
     g_assert_cmpstr(pr->file, ==, csv);
     g_assert_cmpuint(m.dry_runs + m.issues, ==, 0);
     g_assert_false(g_file_test(pdf, G_FILE_TEST_EXISTS));

@@ -118,7 +118,7 @@ load_cases(const char *path)
         const char *rest = l + klen;
         if (strcmp(key, "profile") == 0) {
             char *name = data_value(rest);
-            if (!sc_profile_from_name(name, &c->profile))
+            if (!sc_certno_profile_from_name(name, &c->profile))
                 g_error("%s:%u: unknown profile %s", path, lineno, name);
             has_profile = TRUE;
             g_free(name);
@@ -144,8 +144,36 @@ load_cases(const char *path)
     return cases;
 }
 
-// One case of certno.txt: the verdict, every expected problem line by line and nothing else,
-// and the explanation's lines.
+// One problem handed to an sc_certno_problem_func: its first position and its message.
+typedef struct {
+    int first;
+    char *message;
+} seen_problem;
+
+static void
+seen_problem_clear(gpointer p)
+{
+    g_free(((seen_problem *)p)->message);
+}
+
+// An sc_certno_problem_func collecting into the GArray of seen_problem DATA.
+static void
+collect_problem(int first, const char *message, gpointer data)
+{
+    seen_problem p = {first, g_strdup(message)};
+    g_array_append_val((GArray *)data, p);
+}
+
+static GArray *
+seen_problems_new(void)
+{
+    GArray *a = g_array_new(FALSE, FALSE, sizeof(seen_problem));
+    g_array_set_clear_func(a, seen_problem_clear);
+    return a;
+}
+
+// One case of certno.txt: the verdict, every expected problem one by one (each handed over on
+// its own) and nothing else, and the explanation's lines.
 static void
 test_data_case(gconstpointer data)
 {
@@ -153,18 +181,25 @@ test_data_case(gconstpointer data)
     GError *error = NULL;
     g_test_message("%s (line %u): %s", c->title, c->line, c->text);
 
-    gboolean ok;
-    sc_certno n;
-    if (c->is_prefix)
+    gboolean ok, ok_each;
+    sc_certno n, n_each;
+    GArray *got = seen_problems_new();
+    if (c->is_prefix) {
         ok = sc_certno_check_prefix(c->text, c->profile, &error);
-    else
+        ok_each = sc_certno_check_prefix_each(c->text, c->profile, collect_problem, got);
+    } else {
         ok = sc_certno_parse(c->text, c->profile, &n, &error);
+        ok_each = sc_certno_parse_each(c->text, c->profile, &n_each, collect_problem, got);
+    }
+    g_assert_cmpint(ok, ==, ok_each);
 
     if (c->valid) {
         g_assert_no_error(error);
         g_assert_true(ok);
+        g_assert_cmpuint(got->len, ==, 0);
         if (!c->is_prefix) {
-            // A valid number formats back to itself.
+            // A valid number formats back to itself; both parses read the same fields.
+            g_assert_cmpmem(&n, sizeof n, &n_each, sizeof n_each);
             char *again = sc_certno_format(&n);
             g_assert_cmpstr(again, ==, c->text);
             g_free(again);
@@ -172,18 +207,22 @@ test_data_case(gconstpointer data)
     } else {
         g_assert_false(ok);
         g_assert_error(error, SC_ERROR, SC_ERROR_INPUT);
-        char **got = g_strsplit(error->message, "\n", -1);
-        if (g_strv_length(got) != c->errors->len)
+        if (got->len != c->errors->len)
             g_error("expected %u problems, got:\n%s", c->errors->len, error->message);
+        GString *joined = g_string_new(NULL);
         for (guint i = 0; i < c->errors->len; i++) {
             const char *want = g_ptr_array_index(c->errors, i);
-            if (strstr(got[i], want) == NULL)
-                g_error("line %u of the message\n  %s\ndoes not contain\n  %s", i + 1, got[i],
-                        want);
+            const seen_problem *p = &g_array_index(got, seen_problem, i);
+            if (strstr(p->message, want) == NULL)
+                g_error("problem %u\n  %s\ndoes not contain\n  %s", i + 1, p->message, want);
+            g_string_append_printf(joined, "%s%s", i > 0 ? "\n" : "", p->message);
         }
-        g_strfreev(got);
+        // The GError form lists the same problems, one per line.
+        g_assert_cmpstr(error->message, ==, joined->str);
+        g_string_free(joined, TRUE);
         g_clear_error(&error);
     }
+    g_array_unref(got);
 
     if (c->is_prefix)
         return;
@@ -240,13 +279,13 @@ test_profile_names(void)
     const char *names[] = {"national", "guizhou", "guangdong", "liaoning", "chongqing-ts"};
     for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
         sc_profile p;
-        g_assert_true(sc_profile_from_name(names[i], &p));
-        g_assert_cmpstr(sc_profile_name(p), ==, names[i]);
+        g_assert_true(sc_certno_profile_from_name(names[i], &p));
+        g_assert_cmpstr(sc_certno_profile_name(p), ==, names[i]);
     }
     sc_profile p = SC_PROFILE_NATIONAL;
-    g_assert_false(sc_profile_from_name("beijing", &p));
-    g_assert_false(sc_profile_from_name("", &p));
-    g_assert_false(sc_profile_from_name(NULL, &p));
+    g_assert_false(sc_certno_profile_from_name("beijing", &p));
+    g_assert_false(sc_certno_profile_from_name("", &p));
+    g_assert_false(sc_certno_profile_from_name(NULL, &p));
     g_assert_cmpint(p, ==, SC_PROFILE_NATIONAL);
 }
 
@@ -270,7 +309,7 @@ test_province_table(void)
     for (int code = 0; code < 100; code++) {
         char s[3];
         g_snprintf(s, sizeof s, "%02d", code);
-        const char *name = sc_province_name(s);
+        const char *name = sc_certno_province_name(s);
         const char *want = NULL;
         for (guint i = 0; i < G_N_ELEMENTS(table); i++)
             if (strcmp(table[i][0], s) == 0)
@@ -279,9 +318,9 @@ test_province_table(void)
         found += name != NULL;
     }
     g_assert_cmpuint(found, ==, G_N_ELEMENTS(table));
-    g_assert_null(sc_province_name("4"));
-    g_assert_null(sc_province_name("440"));
-    g_assert_null(sc_province_name(NULL));
+    g_assert_null(sc_certno_province_name("4"));
+    g_assert_null(sc_certno_province_name("440"));
+    g_assert_null(sc_certno_province_name(NULL));
 }
 
 // The real filing numbers of 002 附件8 (央企驻辽分公司) and 附件9 (首批试点企业): each is a
@@ -368,6 +407,154 @@ test_format(void)
     g_free(s);
 }
 
+// Make from the parts, then format (SPEC §3 table): the serial runs 000001–999999, the level is
+// a code of 表7 or 9, the year keeps its last two digits.
+static void
+test_make(void)
+{
+    sc_certno n;
+    g_assert_true(sc_certno_make("S000052001001", 2020, 5, 29, &n));
+    char *s = sc_certno_format(&n);
+    g_assert_cmpstr(s, ==, "S000052001001205000029"); // SPEC §3, 000 附件3's own table
+    g_free(s);
+    sc_certno parsed;
+    g_assert_true(sc_certno_parse("S000052001001205000029", SC_PROFILE_GUIZHOU, &parsed, NULL));
+    g_assert_cmpmem(&n, sizeof n, &parsed, sizeof parsed);
+
+    g_assert_true(sc_certno_make("Y000144001005", 2026, 1, 1, &n));
+    s = sc_certno_format(&n);
+    g_assert_cmpstr(s, ==, "Y000144001005261000001");
+    g_free(s);
+    g_assert_true(sc_certno_make("Y000144001005", 2026, 4, 999999, &n));
+    s = sc_certno_format(&n);
+    g_assert_cmpstr(s, ==, "Y000144001005264999999");
+    g_free(s);
+    g_assert_true(sc_certno_make("S000050000001", 2026, 9, 7, &n)); // 预备技师, 001 附件6
+    g_assert_cmpint(n.level, ==, 9);
+
+    // Refused, *OUT untouched: serial 0 and 1000000, levels 0, 6 and 8, a malformed prefix.
+    sc_certno before = n;
+    g_assert_false(sc_certno_make("Y000144001005", 2026, 4, 0, &n));
+    g_assert_false(sc_certno_make("Y000144001005", 2026, 4, 1000000, &n));
+    g_assert_false(sc_certno_make("Y000144001005", 2026, 6, 1, &n));
+    g_assert_false(sc_certno_make("Y000144001005", 2026, 0, 1, &n));
+    g_assert_false(sc_certno_make("Y000144001005", 2026, 8, 1, &n));
+    g_assert_false(sc_certno_make("Y00014400100", 2026, 4, 1, &n));
+    g_assert_false(sc_certno_make("Y0001440010055", 2026, 4, 1, &n));
+    g_assert_false(sc_certno_make("y000144001005", 2026, 4, 1, &n));
+    g_assert_false(sc_certno_make("Y00014400100a", 2026, 4, 1, &n));
+    g_assert_false(sc_certno_make("Y000144001005", -1, 4, 1, &n));
+    g_assert_cmpmem(&before, sizeof before, &n, sizeof n);
+}
+
+// Positions 1–13 of a parsed number, and a number's fields read without a profile.
+static void
+test_prefix_and_split(void)
+{
+    sc_certno n;
+    g_assert_true(sc_certno_parse("S000052001001205000029", SC_PROFILE_GUIZHOU, &n, NULL));
+    char prefix[SC_CERTNO_PREFIX_LEN + 1];
+    sc_certno_get_prefix(&n, prefix);
+    g_assert_cmpstr(prefix, ==, "S000052001001");
+
+    // Split reads any number of the right shape, even one no profile accepts (serial 000000).
+    sc_certno split;
+    g_assert_true(sc_certno_split("S000052001001205000029", &split));
+    g_assert_cmpmem(&n, sizeof n, &split, sizeof split);
+    g_assert_true(sc_certno_split("Y999999999999998000000", &split));
+    g_assert_cmpint(split.year, ==, 99);
+    g_assert_cmpint(split.level, ==, 8);
+    g_assert_cmpint(split.serial, ==, 0);
+    g_assert_false(sc_certno_split("S0000520010015000029", &split)); // 000 附件3's 20 characters
+    g_assert_false(sc_certno_split("S0000520010012050000291", &split));
+    g_assert_false(sc_certno_split("s000052001001205000029", &split));
+    g_assert_false(sc_certno_split("S00005200100120500002X", &split));
+    g_assert_false(sc_certno_split("", &split));
+}
+
+// Each disagreement of a number with its certificate, worded as the checks show it.
+static void
+test_check_agrees(void)
+{
+    sc_certno n;
+    g_assert_true(sc_certno_parse("S000052001001205000029", SC_PROFILE_GUIZHOU, &n, NULL));
+    GArray *got = seen_problems_new();
+    g_assert_true(sc_certno_check_agrees(&n, "S000052001001", 2020, 5, collect_problem, got));
+    // Nothing given, nothing compared.
+    g_assert_true(sc_certno_check_agrees(&n, NULL, 0, 0, collect_problem, got));
+    g_assert_cmpuint(got->len, ==, 0);
+
+    g_assert_false(sc_certno_check_agrees(&n, "S000052001002", 2020, 5, collect_problem, got));
+    g_assert_cmpuint(got->len, ==, 1);
+    g_assert_cmpint(g_array_index(got, seen_problem, 0).first, ==, 1);
+    g_assert_cmpstr(g_array_index(got, seen_problem, 0).message, ==,
+                    "positions 1–13 are S000052001001, but the institution's are S000052001002");
+    g_array_set_size(got, 0);
+
+    g_assert_false(sc_certno_check_agrees(&n, "S000052001001", 2021, 5, collect_problem, got));
+    g_assert_cmpuint(got->len, ==, 1);
+    g_assert_cmpint(g_array_index(got, seen_problem, 0).first, ==, 14);
+    g_assert_cmpstr(g_array_index(got, seen_problem, 0).message, ==,
+                    "positions 14–15 say 2020, but 发证日期 is 2021");
+    g_array_set_size(got, 0);
+
+    // Only the year's last two digits are compared (positions 14–15): 2120 agrees with 20.
+    g_assert_true(sc_certno_check_agrees(&n, NULL, 2120, 0, collect_problem, got));
+
+    g_assert_false(sc_certno_check_agrees(&n, "S000052001001", 2020, 4, collect_problem, got));
+    g_assert_cmpuint(got->len, ==, 1);
+    g_assert_cmpint(g_array_index(got, seen_problem, 0).first, ==, 16);
+    g_assert_cmpstr(g_array_index(got, seen_problem, 0).message, ==,
+                    "position 16 is level 5, but 职业技能等级 is 四级/中级工");
+    g_array_set_size(got, 0);
+
+    // All three at once, in position order.
+    g_assert_false(sc_certno_check_agrees(&n, "Y000144001005", 2026, 9, collect_problem, got));
+    g_assert_cmpuint(got->len, ==, 3);
+    g_assert_cmpint(g_array_index(got, seen_problem, 0).first, ==, 1);
+    g_assert_cmpint(g_array_index(got, seen_problem, 1).first, ==, 14);
+    g_assert_cmpint(g_array_index(got, seen_problem, 2).first, ==, 16);
+    g_assert_cmpstr(g_array_index(got, seen_problem, 2).message, ==,
+                    "position 16 is level 5, but 职业技能等级 is 预备技师");
+    g_array_unref(got);
+}
+
+// Parse-each hands over every problem on its own, with the field's first position.
+static void
+test_parse_each(void)
+{
+    GArray *got = seen_problems_new();
+    sc_certno n = {0}, before = n;
+    // Province 11 in Guangdong, unit type 9, serial 000000: three problems.
+    g_assert_false(sc_certno_parse_each("S000011039002205000000", SC_PROFILE_GUANGDONG, &n,
+                                        collect_problem, got));
+    g_assert_cmpmem(&before, sizeof before, &n, sizeof n);
+    g_assert_cmpuint(got->len, ==, 3);
+    g_assert_cmpint(g_array_index(got, seen_problem, 0).first, ==, 6);
+    g_assert_nonnull(strstr(g_array_index(got, seen_problem, 0).message, "province code 11"));
+    g_assert_cmpint(g_array_index(got, seen_problem, 1).first, ==, 10);
+    g_assert_nonnull(strstr(g_array_index(got, seen_problem, 1).message, "unit type 9"));
+    g_assert_cmpint(g_array_index(got, seen_problem, 2).first, ==, 17);
+    g_assert_nonnull(strstr(g_array_index(got, seen_problem, 2).message, "serial 000000"));
+    for (guint i = 0; i < got->len; i++)
+        g_assert_null(strchr(g_array_index(got, seen_problem, i).message, '\n'));
+    g_array_set_size(got, 0);
+
+    // A wrong length is about the number as a whole: position 0.
+    g_assert_false(sc_certno_parse_each("S0000520010015000029", SC_PROFILE_NATIONAL, NULL,
+                                        collect_problem, got));
+    g_assert_cmpuint(got->len, ==, 1);
+    g_assert_cmpint(g_array_index(got, seen_problem, 0).first, ==, 0);
+    g_assert_nonnull(strstr(g_array_index(got, seen_problem, 0).message, "found 20 characters"));
+    g_array_set_size(got, 0);
+
+    g_assert_true(sc_certno_parse_each("S000052001001205000029", SC_PROFILE_GUIZHOU, &n,
+                                       collect_problem, got));
+    g_assert_cmpuint(got->len, ==, 0);
+    g_assert_cmpint(n.serial, ==, 29);
+    g_array_unref(got);
+}
+
 // Levels by profile (004 附件4 表7; 001 附件6 二(七)).
 static void
 test_levels(void)
@@ -377,7 +564,7 @@ test_levels(void)
             gboolean want = p == SC_PROFILE_CHONGQING_TS
                                 ? (level == 3 || level == 4 || level == 5 || level == 9)
                                 : (level >= 1 && level <= 5);
-            g_assert_cmpint(sc_profile_allows_level(p, level), ==, want);
+            g_assert_cmpint(sc_certno_profile_allows_level(p, level), ==, want);
         }
     }
 }
@@ -386,38 +573,38 @@ test_levels(void)
 static void
 test_city_and_unit_names(void)
 {
-    g_assert_cmpstr(sc_profile_city_name(SC_PROFILE_GUANGDONG, "00"), ==, "广东省省本级");
-    g_assert_cmpstr(sc_profile_city_name(SC_PROFILE_GUANGDONG, "19"), ==, "东莞市");
-    g_assert_cmpstr(sc_profile_city_name(SC_PROFILE_GUANGDONG, "51"), ==, "潮州市");
-    g_assert_null(sc_profile_city_name(SC_PROFILE_GUANGDONG, "11"));
-    g_assert_null(sc_profile_city_name(SC_PROFILE_GUANGDONG, "21"));
-    g_assert_cmpstr(sc_profile_city_name(SC_PROFILE_LIAONING, "02"), ==, "大连市");
-    g_assert_cmpstr(sc_profile_city_name(SC_PROFILE_LIAONING, "13"), ==, "盘锦市");
-    g_assert_null(sc_profile_city_name(SC_PROFILE_LIAONING, "00"));
-    g_assert_null(sc_profile_city_name(SC_PROFILE_NATIONAL, "01"));
-    g_assert_null(sc_profile_city_name(SC_PROFILE_CHONGQING_TS, "01"));
+    g_assert_cmpstr(sc_certno_profile_city_name(SC_PROFILE_GUANGDONG, "00"), ==, "广东省省本级");
+    g_assert_cmpstr(sc_certno_profile_city_name(SC_PROFILE_GUANGDONG, "19"), ==, "东莞市");
+    g_assert_cmpstr(sc_certno_profile_city_name(SC_PROFILE_GUANGDONG, "51"), ==, "潮州市");
+    g_assert_null(sc_certno_profile_city_name(SC_PROFILE_GUANGDONG, "11"));
+    g_assert_null(sc_certno_profile_city_name(SC_PROFILE_GUANGDONG, "21"));
+    g_assert_cmpstr(sc_certno_profile_city_name(SC_PROFILE_LIAONING, "02"), ==, "大连市");
+    g_assert_cmpstr(sc_certno_profile_city_name(SC_PROFILE_LIAONING, "13"), ==, "盘锦市");
+    g_assert_null(sc_certno_profile_city_name(SC_PROFILE_LIAONING, "00"));
+    g_assert_null(sc_certno_profile_city_name(SC_PROFILE_NATIONAL, "01"));
+    g_assert_null(sc_certno_profile_city_name(SC_PROFILE_CHONGQING_TS, "01"));
 
     guint gd = 0, ln = 0;
     for (int code = 0; code < 100; code++) {
         char s[3];
         g_snprintf(s, sizeof s, "%02d", code);
-        gd += sc_profile_city_name(SC_PROFILE_GUANGDONG, s) != NULL;
-        ln += sc_profile_city_name(SC_PROFILE_LIAONING, s) != NULL;
+        gd += sc_certno_profile_city_name(SC_PROFILE_GUANGDONG, s) != NULL;
+        ln += sc_certno_profile_city_name(SC_PROFILE_LIAONING, s) != NULL;
     }
     g_assert_cmpuint(gd, ==, 22);
     g_assert_cmpuint(ln, ==, 14);
 
-    g_assert_cmpstr(sc_profile_unit_type_name(SC_PROFILE_GUANGDONG, 'Y', '1'), ==, "国有企业");
-    g_assert_cmpstr(sc_profile_unit_type_name(SC_PROFILE_GUANGDONG, 'Y', '3'), ==, "其他");
-    g_assert_null(sc_profile_unit_type_name(SC_PROFILE_GUANGDONG, 'Y', '4'));
-    g_assert_cmpstr(sc_profile_unit_type_name(SC_PROFILE_GUANGDONG, 'S', '2'), ==, "技工院校");
-    g_assert_cmpstr(sc_profile_unit_type_name(SC_PROFILE_GUANGDONG, 'S', '4'), ==, "其他");
-    g_assert_null(sc_profile_unit_type_name(SC_PROFILE_GUANGDONG, 'S', '0'));
-    g_assert_null(sc_profile_unit_type_name(SC_PROFILE_GUANGDONG, 'X', '1'));
-    g_assert_cmpstr(sc_profile_unit_type_name(SC_PROFILE_LIAONING, 'Y', '5'), ==, "行业协会");
-    g_assert_cmpstr(sc_profile_unit_type_name(SC_PROFILE_LIAONING, 'S', '6'), ==, "其他");
-    g_assert_null(sc_profile_unit_type_name(SC_PROFILE_LIAONING, 'Y', '7'));
-    g_assert_null(sc_profile_unit_type_name(SC_PROFILE_GUIZHOU, 'Y', '1'));
+    g_assert_cmpstr(sc_certno_profile_unit_type_name(SC_PROFILE_GUANGDONG, 'Y', '1'), ==, "国有企业");
+    g_assert_cmpstr(sc_certno_profile_unit_type_name(SC_PROFILE_GUANGDONG, 'Y', '3'), ==, "其他");
+    g_assert_null(sc_certno_profile_unit_type_name(SC_PROFILE_GUANGDONG, 'Y', '4'));
+    g_assert_cmpstr(sc_certno_profile_unit_type_name(SC_PROFILE_GUANGDONG, 'S', '2'), ==, "技工院校");
+    g_assert_cmpstr(sc_certno_profile_unit_type_name(SC_PROFILE_GUANGDONG, 'S', '4'), ==, "其他");
+    g_assert_null(sc_certno_profile_unit_type_name(SC_PROFILE_GUANGDONG, 'S', '0'));
+    g_assert_null(sc_certno_profile_unit_type_name(SC_PROFILE_GUANGDONG, 'X', '1'));
+    g_assert_cmpstr(sc_certno_profile_unit_type_name(SC_PROFILE_LIAONING, 'Y', '5'), ==, "行业协会");
+    g_assert_cmpstr(sc_certno_profile_unit_type_name(SC_PROFILE_LIAONING, 'S', '6'), ==, "其他");
+    g_assert_null(sc_certno_profile_unit_type_name(SC_PROFILE_LIAONING, 'Y', '7'));
+    g_assert_null(sc_certno_profile_unit_type_name(SC_PROFILE_GUIZHOU, 'Y', '1'));
 }
 
 // The terminal width of S: wide (CJK) characters take two columns.
@@ -550,6 +737,10 @@ main(int argc, char **argv)
     g_test_add_func("/certno/parse/fields", test_parse_fields);
     g_test_add_func("/certno/parse/pathological", test_pathological);
     g_test_add_func("/certno/format", test_format);
+    g_test_add_func("/certno/make", test_make);
+    g_test_add_func("/certno/prefix-and-split", test_prefix_and_split);
+    g_test_add_func("/certno/check-agrees", test_check_agrees);
+    g_test_add_func("/certno/parse/each", test_parse_each);
     g_test_add_func("/certno/levels", test_levels);
     g_test_add_func("/certno/tables/city-unit", test_city_and_unit_names);
     g_test_add_func("/certno/explain/aligned", test_explain_aligned);

@@ -157,7 +157,7 @@ run_case(const data_case *c)
         g_assert_no_error(error);
         g_assert_cmpstr(inst->path, ==, path);
         g_assert_cmpstr(inst->prefix, ==, c->prefix);
-        g_assert_cmpstr(sc_profile_name(inst->profile), ==, c->profile);
+        g_assert_cmpstr(sc_certno_profile_name(inst->profile), ==, c->profile);
         assert_optional(c, "name", inst->name, c->want_name);
         assert_optional(c, "qr_data", inst->qr_data, c->qr);
         assert_optional(c, "forbidden_words", inst->forbidden, c->forbid);

@@ -92,6 +92,21 @@ test_names(void)
     }
 }
 
+// The codes of position 16: 1–5 (seeds/004 表7) and 9 预备技师 (seeds/001 附件6 二(七)); the
+// digits between are not levels.
+static void
+test_is_code(void)
+{
+    static const struct {
+        int code;
+        gboolean want;
+    } cases[] = {{0, FALSE}, {1, TRUE}, {5, TRUE}, {6, FALSE}, {8, FALSE},
+                 {9, TRUE},  {10, FALSE}, {-1, FALSE}};
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++)
+        g_assert_cmpint(sc_level_is_code(cases[i].code), ==, cases[i].want);
+    g_assert_true(sc_level_is_code(SC_LEVEL_PREP));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -100,5 +115,6 @@ main(int argc, char **argv)
     g_test_add_func("/level/refused", test_refused);
     g_test_add_func("/level/message", test_message);
     g_test_add_func("/level/names", test_names);
+    g_test_add_func("/level/is-code", test_is_code);
     return g_test_run();
 }

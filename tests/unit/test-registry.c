@@ -71,18 +71,21 @@ open_ok(const fixture *f)
     return r;
 }
 
-// A batch of certificates to issue; owns its strings and the assigned numbers.
+// A batch of certificates to issue; owns its strings, the assigned numbers and the problems of
+// its last issue.
 typedef struct {
-    GArray *items;       // sc_issue
-    GPtrArray *strings;  // char *, what the items borrow
+    GArray *items;         // sc_number_item
+    GPtrArray *strings;    // char *, what the items borrow
+    sc_problems *problems; // of the last issue()
 } batch;
 
 static batch *
 batch_new(void)
 {
     batch *b = g_new0(batch, 1);
-    b->items = g_array_new(FALSE, TRUE, sizeof(sc_issue));
+    b->items = g_array_new(FALSE, TRUE, sizeof(sc_number_item));
     b->strings = g_ptr_array_new_with_free_func(g_free);
+    b->problems = sc_problems_new();
     return b;
 }
 
@@ -93,11 +96,14 @@ keep(batch *b, char *s)
     return s;
 }
 
-// Add a certificate for person ID (any text) at LEVEL issued on DATE, with NUMBER or NULL.
+// Add a certificate for person ID (any text) at LEVEL issued on DATE, with NUMBER or NULL.  Its
+// row is its place in the batch plus one, as in a records file under a header line: item 1 is
+// row 2.
 static void
 batch_add(batch *b, const char *id, int level, const char *date, const char *number)
 {
-    sc_issue it = {0};
+    sc_number_item it = {0};
+    it.row = b->items->len + 2;
     it.name = keep(b, g_strdup_printf("持证人%s", id));
     it.id_type = "居民身份证";
     it.id_number = keep(b, g_strdup(id));
@@ -109,10 +115,10 @@ batch_add(batch *b, const char *id, int level, const char *date, const char *num
     g_array_append_val(b->items, it);
 }
 
-static sc_issue *
+static sc_number_item *
 batch_item(batch *b, guint i)
 {
-    return &g_array_index(b->items, sc_issue, i);
+    return &g_array_index(b->items, sc_number_item, i);
 }
 
 // Forget the numbers of the last issue, to issue the same batch again.
@@ -129,14 +135,31 @@ batch_free(batch *b)
     batch_clear_assigned(b);
     g_array_unref(b->items);
     g_ptr_array_unref(b->strings);
+    sc_problems_free(b->problems);
     g_free(b);
 }
 
 static gboolean
 issue(sc_registry *r, const char *prefix, const char *label, batch *b, GError **error)
 {
-    return sc_registry_issue(r, prefix, label, (sc_issue *)(void *)b->items->data, b->items->len,
-                             error);
+    sc_problems_free(b->problems);
+    b->problems = sc_problems_new();
+    return sc_registry_issue(r, prefix, label, (sc_number_item *)(void *)b->items->data,
+                             b->items->len, b->problems, error);
+}
+
+// Problem I of B's last issue is about ROW's FIELD, without a file name, and its message
+// contains WANT.
+static void
+assert_problem(const batch *b, guint i, guint row, const char *field, const char *want)
+{
+    g_assert_cmpuint(i, <, sc_problems_count(b->problems));
+    const sc_problem *p = sc_problems_item(b->problems, i);
+    g_assert_null(p->file);
+    g_assert_cmpuint(p->row, ==, row);
+    g_assert_cmpstr(p->field, ==, field);
+    if (strstr(p->message, want) == NULL)
+        g_error("problem %u: \"%s\" does not contain \"%s\"", i, p->message, want);
 }
 
 // Another connection to the register, to look at it from outside.
@@ -316,8 +339,10 @@ test_consecutive(fixture *f, gconstpointer data)
     batch_free(b);
 
     // An empty batch is fine and changes nothing.
-    g_assert_true(sc_registry_issue(r, GUIZHOU, "empty", NULL, 0, &error));
+    g_autoptr(sc_problems) none = sc_problems_new();
+    g_assert_true(sc_registry_issue(r, GUIZHOU, "empty", NULL, 0, none, &error));
     g_assert_no_error(error);
+    g_assert_cmpuint(sc_problems_count(none), ==, 0);
     g_assert_cmpint(count_rows(f), ==, 10);
     sc_registry_close(r);
 }
@@ -436,13 +461,13 @@ test_preassigned(fixture *f, gconstpointer data)
     batch_add(b, "I", 5, "2020-06-01", GUIZHOU "20500002");
     g_assert_false(issue(r, GUIZHOU, "wrong", b, &error));
     g_assert_error(error, SC_ERROR, SC_ERROR_INPUT);
-    char **lines = g_strsplit(error->message, "\n", -1);
-    g_assert_cmpuint(g_strv_length(lines), ==, 4);
-    g_assert_nonnull(strstr(lines[0], "does not belong to institution " GUIZHOU));
-    g_assert_nonnull(strstr(lines[1], "has level 5, the record level 4"));
-    g_assert_nonnull(strstr(lines[2], "has year 20, the issue date 2021-06-01 is in 2021"));
-    g_assert_nonnull(strstr(lines[3], "is not a certificate number"));
-    g_strfreev(lines);
+    g_assert_cmpstr(error->message, ==, "4 problems found");
+    g_assert_cmpuint(sc_problems_count(b->problems), ==, 4);
+    assert_problem(b, 0, 2, "证书编号",
+                   "positions 1–13 are " GUANGDONG ", but the institution's are " GUIZHOU);
+    assert_problem(b, 1, 3, "证书编号", "position 16 is level 5, but 职业技能等级 is 四级/中级工");
+    assert_problem(b, 2, 4, "证书编号", "positions 14–15 say 2020, but 发证日期 is 2021");
+    assert_problem(b, 3, 5, "证书编号", GUIZHOU "20500002 is not a certificate number");
     g_clear_error(&error);
     for (guint i = 0; i < b->items->len; i++)
         g_assert_null(batch_item(b, i)->assigned);
@@ -475,17 +500,16 @@ test_duplicate(fixture *f, gconstpointer data)
     batch_add(b, "G", 5, "2020-06-01", GUIZHOU "205000007"); // F's, in the same batch
     g_assert_false(issue(r, GUIZHOU, "second", b, &error));
     g_assert_error(error, SC_ERROR, SC_ERROR_DUPLICATE);
-    char **lines = g_strsplit(error->message, "\n", -1);
-    g_assert_cmpuint(g_strv_length(lines), ==, 3);
-    g_assert_nonnull(strstr(lines[0], "item 3"));
-    g_assert_nonnull(strstr(lines[0], "number " GUIZHOU "205000002 is already issued to a "
-                                      "different certificate (batch \"first\""));
-    g_assert_nonnull(strstr(lines[1], "item 4"));
-    g_assert_nonnull(strstr(lines[1], "already issued as " GUIZHOU "205000001, not " GUIZHOU
-                                      "205000009"));
-    g_assert_nonnull(strstr(lines[2], "item 6"));
-    g_assert_nonnull(strstr(lines[2], GUIZHOU "205000007 is already issued"));
-    g_strfreev(lines);
+    g_assert_cmpstr(error->message, ==, "3 problems found");
+    g_assert_cmpuint(sc_problems_count(b->problems), ==, 3);
+    // Items 3, 4 and 6: rows 4, 5 and 7.
+    assert_problem(b, 0, 4, "证书编号",
+                   "number " GUIZHOU "205000002 is already issued to a different certificate "
+                   "(batch \"first\"");
+    assert_problem(b, 1, 5, "证书编号",
+                   "this certificate was already issued as " GUIZHOU "205000001, not " GUIZHOU
+                   "205000009");
+    assert_problem(b, 2, 7, "证书编号", "number " GUIZHOU "205000007 is already issued");
     g_clear_error(&error);
     for (guint i = 0; i < b->items->len; i++)
         g_assert_null(batch_item(b, i)->assigned);
@@ -520,14 +544,15 @@ test_bad_items(fixture *f, gconstpointer data)
     batch_item(b, 4)->name = "";
     g_assert_false(issue(r, GUIZHOU, "bad", b, &error));
     g_assert_error(error, SC_ERROR, SC_ERROR_INPUT);
-    char **lines = g_strsplit(error->message, "\n", -1);
-    g_assert_cmpuint(g_strv_length(lines), ==, 5);
-    g_assert_cmpstr(lines[0], ==, "item 2: level 7 does not exist");
-    g_assert_cmpstr(lines[1], ==, "item 3: 发证日期 \"2020-02-30\" is not a date YYYY-MM-DD");
-    g_assert_cmpstr(lines[2], ==, "item 4: 发证日期 \"2020年6月1日\" is not a date YYYY-MM-DD");
-    g_assert_cmpstr(lines[3], ==, "item 5: 姓名 is empty");
-    g_assert_cmpstr(lines[4], ==, "item 5: 证件号码 is empty");
-    g_strfreev(lines);
+    g_assert_cmpstr(error->message, ==, "5 problems found");
+    g_assert_cmpuint(sc_problems_count(b->problems), ==, 5);
+    assert_problem(b, 0, 3, "职业技能等级", "level 7 does not exist");
+    assert_problem(b, 1, 4, "发证日期", "\"2020-02-30\" is not a date YYYY-MM-DD");
+    assert_problem(b, 2, 5, "发证日期", "\"2020年6月1日\" is not a date YYYY-MM-DD");
+    assert_problem(b, 3, 6, "姓名", "empty");
+    assert_problem(b, 4, 6, "证件号码", "empty");
+    g_assert_cmpstr(sc_problems_item(b->problems, 3)->message, ==,
+                    "empty; every certificate needs it");
     g_clear_error(&error);
     batch_free(b);
 
@@ -537,6 +562,7 @@ test_bad_items(fixture *f, gconstpointer data)
     g_assert_false(issue(r, "S000099001001", "bad prefix", b, &error));
     g_assert_error(error, SC_ERROR, SC_ERROR_INPUT);
     g_assert_nonnull(strstr(error->message, "province code 99 does not exist"));
+    g_assert_cmpuint(sc_problems_count(b->problems), ==, 0); // the institution's, no item's
     g_clear_error(&error);
     g_assert_false(issue(r, "S00005200100", "short prefix", b, &error));
     g_assert_error(error, SC_ERROR, SC_ERROR_INPUT);
@@ -577,10 +603,14 @@ test_exhausted(fixture *f, gconstpointer data)
     batch_add(b, "E", 5, "2020-06-01", NULL);
     g_assert_false(issue(r, GUIZHOU, "one too many", b, &error));
     g_assert_error(error, SC_ERROR, SC_ERROR_EXHAUSTED);
-    // Reported once for the (year, level), not once per item.
-    g_assert_cmpstr(error->message, ==,
+    // Reported once for the (year, level), not once per item: at D, the first item left
+    // without a serial (row 4).
+    g_assert_cmpstr(error->message, ==, "1 problem found");
+    g_assert_cmpuint(sc_problems_count(b->problems), ==, 1);
+    g_assert_cmpstr(sc_problems_item(b->problems, 0)->message, ==,
                     "no serial left for institution " GUIZHOU ", year 20, level 5: 999999 is "
                     "already issued and serials are never reused");
+    assert_problem(b, 0, 4, "证书编号", "no serial left");
     g_clear_error(&error);
     batch_free(b);
     g_assert_cmpint(count_rows(f), ==, 1);
@@ -631,7 +661,7 @@ test_exhausted(fixture *f, gconstpointer data)
     batch_add(b, "Z", 9, "2020-07-01", NULL);
     g_assert_false(issue(r, CHONGQING, "预备技师", b, &error));
     g_assert_error(error, SC_ERROR, SC_ERROR_EXHAUSTED);
-    g_assert_nonnull(strstr(error->message, CHONGQING ", year 20, level 9"));
+    assert_problem(b, 0, 2, "证书编号", CHONGQING ", year 20, level 9");
     g_clear_error(&error);
     batch_free(b);
     sc_registry_close(r);
@@ -974,12 +1004,12 @@ test_preview(fixture *f, gconstpointer data)
     batch_add(b, "A", 5, "2020-06-01", NULL); // already issued: its own number back
     batch_add(b, "C", 5, "2020-06-01", NULL);
     batch_add(b, "D", 4, "2020-06-01", NULL);
-    g_assert_true(sc_registry_preview(r, GUIZHOU, (sc_issue *)b->items->data, b->items->len,
-                                      &error));
+    g_assert_true(sc_registry_preview(r, GUIZHOU, (sc_number_item *)b->items->data,
+                                      b->items->len, b->problems, &error));
     g_assert_no_error(error);
     g_assert_cmpstr(batch_item(b, 0)->assigned, ==, batch_item(first, 0)->assigned);
-    g_assert_cmpstr(batch_item(b, 1)->assigned + 16, ==, "000003");
-    g_assert_cmpstr(batch_item(b, 2)->assigned + 15, ==, "4000001");
+    g_assert_cmpstr(batch_item(b, 1)->assigned, ==, GUIZHOU "205000003");
+    g_assert_cmpstr(batch_item(b, 2)->assigned, ==, GUIZHOU "204000001");
     g_assert_cmpint(count_rows(f), ==, 2);
     assert_peek(r, GUIZHOU, 2020, 5, GUIZHOU "205000003");
 
@@ -992,6 +1022,49 @@ test_preview(fixture *f, gconstpointer data)
     batch_free(first);
     batch_free(b);
     sc_registry_close(r);
+}
+
+// The register as a number source (numbering.h): a dry run shows the numbers and keeps
+// nothing, the real run gets the same; problems come back as the register's, by row.
+static void
+test_source(fixture *f, gconstpointer data)
+{
+    (void)data;
+    GError *error = NULL;
+    sc_number_source *s = sc_registry_source_new(f->path, GUANGDONG, "batch 1", &error);
+    g_assert_no_error(error);
+    batch *b = batch_new();
+    batch_add(b, "A", 4, "2026-11-20", NULL);
+    batch_add(b, "B", 4, "2026-11-20", NULL);
+    batch_add(b, "C", 5, "2026-11-20", NULL);
+    sc_number_item *items = (sc_number_item *)(void *)b->items->data;
+    g_assert_true(s->assign(s, items, 3, /*dry_run*/ TRUE, b->problems, &error));
+    g_assert_cmpstr(items[1].assigned, ==, GUANGDONG "264000002");
+    batch_clear_assigned(b);
+    g_assert_cmpint(count_rows(f), ==, 0);
+    g_assert_true(s->assign(s, items, 3, /*dry_run*/ FALSE, b->problems, &error));
+    g_assert_no_error(error);
+    g_assert_cmpstr(items[0].assigned, ==, GUANGDONG "264000001");
+    g_assert_cmpstr(items[1].assigned, ==, GUANGDONG "264000002");
+    g_assert_cmpstr(items[2].assigned, ==, GUANGDONG "265000001");
+    g_assert_cmpint(count_rows(f), ==, 3);
+    batch_free(b);
+
+    b = batch_new();
+    batch_add(b, "D", 4, "2026-11-20", GUANGDONG "264000001"); // A's
+    g_assert_false(s->assign(s, (sc_number_item *)(void *)b->items->data, 1, FALSE, b->problems,
+                             &error));
+    g_assert_error(error, SC_ERROR, SC_ERROR_DUPLICATE);
+    g_clear_error(&error);
+    assert_problem(b, 0, 2, "证书编号", "is already issued to a different certificate");
+    batch_free(b);
+    sc_number_source_free(s);
+
+    g_autofree char *missing = g_build_filename(f->dir, "no", "reg.db", NULL);
+    g_assert_null(sc_registry_source_new(missing, GUANGDONG, "b", &error));
+    g_assert_error(error, SC_ERROR, SC_ERROR_IO);
+    g_assert_cmpint(sc_error_exit_status(error), ==, 3);
+    g_clear_error(&error);
 }
 
 int
@@ -1009,6 +1082,7 @@ main(int argc, char **argv)
     ADD("/registry/allocate/exhausted", test_exhausted);
     ADD("/registry/allocate/never-reused", test_never_reused);
     ADD("/registry/allocate/preview", test_preview);
+    ADD("/registry/source", test_source);
     ADD("/registry/process/killed", test_killed);
     ADD("/registry/process/concurrent", test_concurrent);
     ADD("/registry/process/fresh", test_fresh);
