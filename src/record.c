@@ -3,12 +3,12 @@
 // where they start, so a user finds them in a text editor.
 #include "record.h"
 
+#include "file.h"
+
 #include "i18n.h"
 
 #include <csv.h>
-#include <glib/gstdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 // SPEC §4: the fields, their ASCII aliases, and the columns every records file must have.
 static const struct {
@@ -940,21 +940,12 @@ sc_records_load(const char *path, sc_encoding encoding, sc_format format, sc_pro
 {
     g_return_val_if_fail(path != NULL && problems != NULL, NULL);
 
-    // Refuse a huge file before reading it into memory.
-    GStatBuf st;
-    if (g_stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-        (guint64)st.st_size > SC_RECORDS_MAX_BYTES) {
-        g_set_error(error, SC_ERROR, SC_ERROR_INPUT,
-                    _("%s: the file is %llu MB, over the limit of %u MB; split the batch into "
-                      "smaller files"),
-                    path, (unsigned long long)(((guint64)st.st_size + (1 << 20) - 1) >> 20),
-                    SC_RECORDS_MAX_BYTES >> 20);
-        return NULL;
-    }
-
+    // Only a regular file, and never more of it than the limit (a folder, /dev/zero or a pipe
+    // named as the records file would otherwise be read until memory runs out).
     char *contents = NULL;
     gsize len = 0;
-    if (!g_file_get_contents(path, &contents, &len, error))
+    if (!sc_file_read(path, SC_RECORDS_MAX_BYTES, _("split the batch into smaller files"),
+                      &contents, &len, error))
         return NULL;
     sc_records *records =
         sc_records_parse(contents, len, path, encoding, format, problems, notes, error);

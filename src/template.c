@@ -2,6 +2,7 @@
 // The reference layout it must be able to express is SPEC §2 (seeds/000 附件4, 004 六).
 #include "template.h"
 
+#include "file.h"
 #include "keyfile.h"
 
 #include "i18n.h"
@@ -449,7 +450,7 @@ sc_template_load(const char *path, GError **error)
 {
     g_autofree char *data = NULL;
     gsize len = 0;
-    if (!g_file_get_contents(path, &data, &len, error))
+    if (!sc_file_read(path, SC_KEYFILE_MAX_BYTES, NULL, &data, &len, error))
         return NULL;
     return sc_template_parse(data, len, path, error);
 }

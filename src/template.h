@@ -66,6 +66,7 @@ typedef struct {
 
 // Load and validate the template at PATH.  Every problem (unknown key values, bad lengths,
 // malformed placeholders) is reported at once as "PATH: [SECTION] KEY: message".
+// Only a regular file of at most SC_KEYFILE_MAX_BYTES is read (sc_file_read()).
 // Returns NULL with *ERROR set (SC_ERROR_INPUT, or G_FILE_ERROR).
 // Caller frees with sc_template_free().
 sc_template *sc_template_load(const char *path, GError **error);

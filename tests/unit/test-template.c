@@ -1,5 +1,7 @@
 // test-template.c - template loading, lengths, placeholders; national.ini against SPEC §2.
 #include "template.h"
+#include "keyfile.h"
+#include "testfiles.h"
 #include "testutil.h"
 
 #include <string.h>
@@ -195,6 +197,33 @@ test_bad_template_all_problems(void)
     g_clear_error(&error);
 }
 
+// /dev/zero, a folder or a FIFO named as the template: refused at once.  A file over
+// SC_KEYFILE_MAX_BYTES (sparse) is refused before it is read.
+static void
+test_load_not_regular(void)
+{
+    sc_test_hostile h;
+    sc_test_hostile_init(&h);
+    for (guint i = 0; i < G_N_ELEMENTS(h.paths); i++) {
+        GError *error = NULL;
+        g_assert_null(sc_template_load(h.paths[i], &error));
+        g_assert_error(error, SC_ERROR, SC_ERROR_INPUT);
+        g_assert_nonnull(strstr(error->message, "not a regular file"));
+        g_clear_error(&error);
+    }
+    char *big = g_build_filename(h.dir, "big.ini", NULL);
+    g_assert_true(g_file_set_contents(big, "[template]\n", -1, NULL));
+    g_assert_cmpint(truncate(big, SC_KEYFILE_MAX_BYTES + 1), ==, 0);
+    GError *error = NULL;
+    g_assert_null(sc_template_load(big, &error));
+    g_assert_error(error, SC_ERROR, SC_ERROR_INPUT);
+    g_assert_nonnull(strstr(error->message, "over the limit of 1 MB"));
+    g_clear_error(&error);
+    g_unlink(big);
+    g_free(big);
+    sc_test_hostile_free(&h);
+}
+
 static void
 collect(const char *name, gpointer data)
 {
@@ -220,5 +249,6 @@ main(int argc, char **argv)
     g_test_add_func("/template/foreach-field", test_foreach_field);
     g_test_add_func("/template/national-matches-spec", test_national_matches_spec);
     g_test_add_func("/template/bad-template-all-problems", test_bad_template_all_problems);
+    g_test_add_func("/template/load/not-regular", test_load_not_regular);
     return g_test_run();
 }
