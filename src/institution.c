@@ -2,6 +2,7 @@
 // institution by the HR authority; seeds/004 二).
 #include "institution.h"
 
+#include "file.h"
 #include "keyfile.h"
 
 #include "i18n.h"
@@ -142,7 +143,7 @@ sc_institution_load(const char *path, GError **error)
 {
     g_autofree char *data = NULL;
     gsize len = 0;
-    if (!g_file_get_contents(path, &data, &len, error))
+    if (!sc_file_read(path, SC_KEYFILE_MAX_BYTES, NULL, &data, &len, error))
         return NULL;
     return sc_institution_parse(data, len, path, error);
 }

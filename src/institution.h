@@ -19,7 +19,8 @@ typedef struct {
 
 // Load the institution file at PATH ([institution] name, category, route, province, site,
 // profile, and optional seal, qr_data, forbidden_words).  Positions 1–13 are validated against
-// the profile; every problem is reported at once as "PATH: KEY: message".  NULL with *ERROR set
+// the profile; every problem is reported at once as "PATH: KEY: message".  Only a regular file
+// of at most SC_KEYFILE_MAX_BYTES is read (sc_file_read()).  NULL with *ERROR set
 // (SC_ERROR_INPUT or G_FILE_ERROR).  Caller frees with sc_institution_free().
 sc_institution *sc_institution_load(const char *path, GError **error);
 sc_institution *sc_institution_parse(const char *data, gsize len, const char *path,

@@ -6,6 +6,9 @@
 #include "error.h"
 #include <glib.h>
 
+// The largest INI file read (templates, institution files): a template is a few kilobytes.
+#define SC_KEYFILE_MAX_BYTES (1u << 20)
+
 // Parse DATA (LEN bytes) named PATH in messages.  A UTF-8 BOM (as Windows editors save) is
 // skipped; bytes that are not UTF-8, or a NUL, are refused with their offset.  Returns NULL with
 // *ERROR set (SC_ERROR_INPUT).  Caller frees with g_key_file_free().  Borrows DATA.

@@ -2,6 +2,8 @@
 #define _XOPEN_SOURCE 700 // realpath()
 #include "photo.h"
 
+#include "file.h"
+
 #include "i18n.h"
 
 #include <glib/gstdio.h>
@@ -78,28 +80,15 @@ sc_photo_find(const char *dir, const char *value, const char *id_number, GError 
     return NULL;
 }
 
-// Read the image file at PATH whole, refusing one over the size limit before reading it.
+// Read the image file at PATH whole: only a regular file, and never more than the limit
+// (sc_file_read()), every failure an SC_ERROR_PHOTO naming the file.
 static gboolean
 read_file(const char *path, char **data, gsize *len, GError **error)
 {
-    GStatBuf st;
-    if (g_stat(path, &st) == 0 && st.st_size > SC_PHOTO_MAX_BYTES) {
-        g_set_error(error, SC_ERROR, SC_ERROR_PHOTO,
-                    _("%s is %lld bytes; images over %d MB are refused"), path,
-                    (long long)st.st_size, SC_PHOTO_MAX_BYTES >> 20);
-        return FALSE;
-    }
     GError *local = NULL;
-    if (!g_file_get_contents(path, data, len, &local)) {
-        g_set_error(error, SC_ERROR, SC_ERROR_PHOTO, "%s", local->message);
+    if (!sc_file_read(path, SC_PHOTO_MAX_BYTES, _("use a smaller image"), data, len, &local)) {
+        g_set_error_literal(error, SC_ERROR, SC_ERROR_PHOTO, local->message);
         g_error_free(local);
-        return FALSE;
-    }
-    if (*len > SC_PHOTO_MAX_BYTES) { // grew since the stat
-        g_set_error(error, SC_ERROR, SC_ERROR_PHOTO,
-                    _("%s is %lld bytes; images over %d MB are refused"), path, (long long)*len,
-                    SC_PHOTO_MAX_BYTES >> 20);
-        g_clear_pointer(data, g_free);
         return FALSE;
     }
     return TRUE;

@@ -3,12 +3,12 @@
 // where they start, so a user finds them in a text editor.
 #include "record.h"
 
+#include "file.h"
+
 #include "i18n.h"
 
 #include <csv.h>
-#include <glib/gstdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 // SPEC §4: the fields, their ASCII aliases, and the columns every records file must have.
 static const struct {
@@ -797,85 +797,153 @@ records_new(const char *path)
     return out;
 }
 
-sc_records *
-sc_records_parse(const char *data, gsize len, const char *path, sc_encoding encoding,
-                 sc_format format, sc_problems *problems, GPtrArray *notes, GError **error)
+// Files that are not records text at all, refused as a whole: over the size limit, or an Excel
+// workbook.
+static gboolean
+refuse_whole_file(const char *data, gsize len, const char *path, GError **error)
 {
-    g_return_val_if_fail(data != NULL || len == 0, NULL);
-    g_return_val_if_fail(path != NULL && problems != NULL, NULL);
-
-    // Files that are not records text at all, refused as a whole.
     if (len > SC_RECORDS_MAX_BYTES) {
         g_set_error(error, SC_ERROR, SC_ERROR_INPUT,
                     _("%s: the file is %llu MB, over the limit of %u MB; split the batch into "
                       "smaller files"),
                     path, (unsigned long long)((len + (1 << 20) - 1) >> 20),
                     SC_RECORDS_MAX_BYTES >> 20);
-        return NULL;
+        return TRUE;
     }
     if (has_prefix(data, len, MAGIC_ZIP, 4) || has_prefix(data, len, MAGIC_OLE, 4)) {
         g_set_error(error, SC_ERROR, SC_ERROR_INPUT,
                     _("%s: this is an Excel workbook (%s), not a CSV or TSV text file; in Excel "
                       "choose 另存为 (Save As) → CSV UTF-8 (逗号分隔)"),
                     path, data[0] == 'P' ? ".xlsx" : ".xls");
-        return NULL;
+        return TRUE;
     }
+    return FALSE;
+}
 
-    sc_records *out = records_new(path);
-    char *converted = NULL;
-    const char *text = data;
-    gsize text_len = len;
-    encoding_choice choice = CHOSEN_BY_CALLER;
+// The file's text after byte-order marks and UTF-16 conversion, and how it is to be decoded.
+typedef struct {
+    const char *text;
+    gsize len;
+    char *converted; // owned: the UTF-16 file converted to UTF-8, or NULL
+    sc_encoding encoding; // SC_ENCODING_UTF8 or SC_ENCODING_GB18030
+    encoding_choice choice;
+} decoded_text;
 
-    // Byte-order marks decide the encoding, and must not contradict the caller.
+typedef enum {
+    DECODE_OK,
+    DECODE_UNREADABLE, // problems added (a broken UTF-16 file): no records
+    DECODE_REFUSED,    // *ERROR set: a byte-order mark contradicts the caller's encoding
+} decode_result;
+
+// Decide the encoding of DATA: byte-order marks decide it and must not contradict ENCODING; else
+// ENCODING, or for SC_ENCODING_AUTO detection.
+static decode_result
+decode_text(const char *data, gsize len, const char *path, sc_encoding encoding,
+            sc_problems *problems, decoded_text *d, GError **error)
+{
+    *d = (decoded_text){data, len, NULL, encoding, CHOSEN_BY_CALLER};
     if (has_prefix(data, len, BOM_UTF16LE, 2) || has_prefix(data, len, BOM_UTF16BE, 2)) {
         if (encoding != SC_ENCODING_AUTO) {
             g_set_error(error, SC_ERROR, SC_ERROR_INPUT,
                         _("%s: the file is UTF-16 text (it starts with a UTF-16 byte-order "
                           "mark), not %s; let the encoding be detected, or save it as CSV UTF-8"),
                         path, encoding == SC_ENCODING_UTF8 ? "UTF-8" : "GB 18030");
-            sc_records_free(out);
-            return NULL;
+            return DECODE_REFUSED;
         }
-        converted = convert_utf16(data, len, path, problems, &text_len);
-        if (converted == NULL)
-            return out;
-        text = converted;
-        encoding = SC_ENCODING_UTF8;
+        d->converted = convert_utf16(data, len, path, problems, &d->len);
+        if (d->converted == NULL)
+            return DECODE_UNREADABLE;
+        d->text = d->converted;
+        d->encoding = SC_ENCODING_UTF8;
     }
-    if (has_prefix(text, text_len, BOM_UTF8, 3)) {
-        if (encoding == SC_ENCODING_GB18030) {
+    if (has_prefix(d->text, d->len, BOM_UTF8, 3)) {
+        if (d->encoding == SC_ENCODING_GB18030) {
             g_set_error(error, SC_ERROR, SC_ERROR_INPUT,
                         _("%s: the file starts with a UTF-8 byte-order mark, so it is UTF-8, not "
                           "GB 18030; read it as UTF-8 or let the encoding be detected"),
                         path);
-            sc_records_free(out);
-            return NULL;
+            return DECODE_REFUSED;
         }
-        text += 3;
-        text_len -= 3;
-        encoding = SC_ENCODING_UTF8;
-    } else if (encoding != SC_ENCODING_UTF8 && has_prefix(text, text_len, BOM_GB18030, 4)) {
-        text += 4;
-        text_len -= 4;
-        encoding = SC_ENCODING_GB18030;
-    } else if (encoding == SC_ENCODING_AUTO) {
+        d->text += 3;
+        d->len -= 3;
+        d->encoding = SC_ENCODING_UTF8;
+    } else if (d->encoding != SC_ENCODING_UTF8 && has_prefix(d->text, d->len, BOM_GB18030, 4)) {
+        d->text += 4;
+        d->len -= 4;
+        d->encoding = SC_ENCODING_GB18030;
+    } else if (d->encoding == SC_ENCODING_AUTO) {
         gboolean mostly = FALSE;
-        encoding = looks_like_utf8(text, text_len, &mostly) ? SC_ENCODING_UTF8
-                                                            : SC_ENCODING_GB18030;
-        choice = mostly ? CHOSEN_MOSTLY_UTF8
-                        : encoding == SC_ENCODING_GB18030 ? CHOSEN_NOT_UTF8 : CHOSEN_BY_CALLER;
+        d->encoding = looks_like_utf8(d->text, d->len, &mostly) ? SC_ENCODING_UTF8
+                                                                : SC_ENCODING_GB18030;
+        d->choice = mostly ? CHOSEN_MOSTLY_UTF8
+                    : d->encoding == SC_ENCODING_GB18030 ? CHOSEN_NOT_UTF8
+                                                         : CHOSEN_BY_CALLER;
     }
+    return DECODE_OK;
+}
 
+// Read the rows of TEXT into R->out with libcsv, adding the problems of the file as a whole (an
+// unclosed quote, no header).
+static void
+read_rows(reader *r, const char *text, gsize text_len)
+{
+    // Strict RFC 4180 (a quote inside an unquoted cell, text after a closing quote and an
+    // unclosed quote are errors); memory through GLib, which aborts when it runs out.
+    struct csv_parser p;
+    csv_init(&p, CSV_STRICT | CSV_STRICT_FINI);
+    csv_set_delim(&p, r->delim);
+    csv_set_space_func(&p, r->delim == '\t' ? tsv_space : csv_space);
+    csv_set_realloc_func(&p, g_realloc);
+    csv_set_free_func(&p, g_free);
+
+    feed_lines(r, &p, text, text_len);
+    if (!r->stop && csv_fini(&p, on_cell, on_row, r) != 0) {
+        char *label = column_label(r, r->n_cells);
+        sc_problems_add(r->problems, r->path, r->row_start, label,
+                        _("the double quote that opens this cell is never closed, so the rest of "
+                          "the file, to line %u, was read into it; close the quote, and write a "
+                          "quote inside a cell as two (\"\")"),
+                        r->line);
+        g_free(label);
+        r->stop = TRUE;
+    }
+    csv_free(&p);
+
+    if (!r->have_header && !r->stop)
+        sc_problems_add(r->problems, r->path, 0, NULL,
+                        _("the file is empty; its first line must be the header (姓名,证件号码,"
+                          "职业名称,职业技能等级,…) and each line below it one certificate"));
+}
+
+sc_records *
+sc_records_parse(const char *data, gsize len, const char *path, sc_encoding encoding,
+                 sc_format format, sc_problems *problems, GPtrArray *notes, GError **error)
+{
+    g_return_val_if_fail(data != NULL || len == 0, NULL);
+    g_return_val_if_fail(path != NULL && problems != NULL, NULL);
+    if (refuse_whole_file(data, len, path, error))
+        return NULL;
+
+    decoded_text d;
+    switch (decode_text(data, len, path, encoding, problems, &d, error)) {
+    case DECODE_REFUSED:
+        g_free(d.converted);
+        return NULL;
+    case DECODE_UNREADABLE:
+        return records_new(path);
+    case DECODE_OK:
+        break;
+    }
     if (format == SC_FORMAT_AUTO)
         format = format_by_extension(path);
     if (format == SC_FORMAT_AUTO)
-        format = format_by_content(text, text_len);
+        format = format_by_content(d.text, d.len);
 
+    sc_records *out = records_new(path);
     reader r = {
         .path = path,
-        .encoding = encoding,
-        .choice = choice,
+        .encoding = d.encoding,
+        .choice = d.choice,
         .conv = (GIConv)-1,
         .delim = format == SC_FORMAT_TSV ? '\t' : ',',
         .problems = problems,
@@ -885,52 +953,25 @@ sc_records_parse(const char *data, gsize len, const char *path, sc_encoding enco
         .cells = g_array_new(FALSE, FALSE, sizeof(raw_cell)),
         .kinds = g_array_new(FALSE, FALSE, sizeof(column_kind)),
     };
-    if (encoding == SC_ENCODING_GB18030) {
+    if (d.encoding == SC_ENCODING_GB18030) {
         r.conv = g_iconv_open("UTF-8", "GB18030");
-        if (r.conv == (GIConv)-1) {
+        if (r.conv == (GIConv)-1)
             g_set_error(error, SC_ERROR, SC_ERROR_IO,
                         _("%s: cannot read GB 18030 text: this system's iconv has no GB18030 "
                           "converter"),
                         path);
-            g_clear_pointer(&out, sc_records_free);
-            goto out;
-        }
     }
+    if (d.encoding != SC_ENCODING_GB18030 || r.conv != (GIConv)-1)
+        read_rows(&r, d.text, d.len);
+    else
+        g_clear_pointer(&out, sc_records_free);
 
-    // Strict RFC 4180 (a quote inside an unquoted cell, text after a closing quote and an
-    // unclosed quote are errors); memory through GLib, which aborts when it runs out.
-    struct csv_parser p;
-    csv_init(&p, CSV_STRICT | CSV_STRICT_FINI);
-    csv_set_delim(&p, r.delim);
-    csv_set_space_func(&p, r.delim == '\t' ? tsv_space : csv_space);
-    csv_set_realloc_func(&p, g_realloc);
-    csv_set_free_func(&p, g_free);
-
-    feed_lines(&r, &p, text, text_len);
-    if (!r.stop && csv_fini(&p, on_cell, on_row, &r) != 0) {
-        char *label = column_label(&r, r.n_cells);
-        sc_problems_add(problems, path, r.row_start, label,
-                        _("the double quote that opens this cell is never closed, so the rest of "
-                          "the file, to line %u, was read into it; close the quote, and write a "
-                          "quote inside a cell as two (\"\")"),
-                        r.line);
-        g_free(label);
-        r.stop = TRUE;
-    }
-    csv_free(&p);
-
-    if (!r.have_header && !r.stop)
-        sc_problems_add(problems, path, 0, NULL,
-                        _("the file is empty; its first line must be the header (姓名,证件号码,"
-                          "职业名称,职业技能等级,…) and each line below it one certificate"));
-
-out:
     if (r.conv != (GIConv)-1)
         g_iconv_close(r.conv);
     g_string_free(r.row_bytes, TRUE);
     g_array_unref(r.cells);
     g_array_unref(r.kinds);
-    g_free(converted);
+    g_free(d.converted);
     return out;
 }
 
@@ -940,21 +981,12 @@ sc_records_load(const char *path, sc_encoding encoding, sc_format format, sc_pro
 {
     g_return_val_if_fail(path != NULL && problems != NULL, NULL);
 
-    // Refuse a huge file before reading it into memory.
-    GStatBuf st;
-    if (g_stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-        (guint64)st.st_size > SC_RECORDS_MAX_BYTES) {
-        g_set_error(error, SC_ERROR, SC_ERROR_INPUT,
-                    _("%s: the file is %llu MB, over the limit of %u MB; split the batch into "
-                      "smaller files"),
-                    path, (unsigned long long)(((guint64)st.st_size + (1 << 20) - 1) >> 20),
-                    SC_RECORDS_MAX_BYTES >> 20);
-        return NULL;
-    }
-
+    // Only a regular file, and never more of it than the limit (a folder, /dev/zero or a pipe
+    // named as the records file would otherwise be read until memory runs out).
     char *contents = NULL;
     gsize len = 0;
-    if (!g_file_get_contents(path, &contents, &len, error))
+    if (!sc_file_read(path, SC_RECORDS_MAX_BYTES, _("split the batch into smaller files"),
+                      &contents, &len, error))
         return NULL;
     sc_records *records =
         sc_records_parse(contents, len, path, encoding, format, problems, notes, error);

@@ -76,7 +76,8 @@ sc_records *sc_records_parse(const char *data, gsize len, const char *path, sc_e
                              GError **error);
 
 // Read the file at PATH and parse it as sc_records_parse() does.  Missing or unreadable file:
-// NULL with *ERROR set (G_FILE_ERROR).  Caller frees with sc_records_free().
+// NULL with *ERROR set (G_FILE_ERROR); not a regular file (a folder, a device, a pipe) or over
+// SC_RECORDS_MAX_BYTES: SC_ERROR_INPUT, nothing read (sc_file_read()).  Caller frees with sc_records_free().
 sc_records *sc_records_load(const char *path, sc_encoding encoding, sc_format format,
                             sc_problems *problems, GPtrArray *notes, GError **error);
 

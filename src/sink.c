@@ -1,47 +1,253 @@
-// sink.c - output targets with atomic writes (DESIGN.md "sink"; pitfalls: the PDF creation date
-// must be pinned for byte-identical output with cairo 1.16).
+// sink.c - output targets with atomic, durable writes (DESIGN.md "sink", "Command line": nothing
+// half-written is ever left behind; pitfalls: the PDF creation date must be pinned for
+// byte-identical output with cairo 1.16).
 #include "sink.h"
 
 #include "i18n.h"
 
 #include <cairo-pdf.h>
 #include <errno.h>
-#include <glib/gstdio.h>
-#include <stdio.h>
-#include <string.h>
 #include <fcntl.h>
+#include <glib/gstdio.h>
 #include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
 #include <unistd.h>
+
+#define TMP_MARK ".skillcert-tmp-"
+
+// One output file: written under TMP, moved to FINAL at commit.
+typedef struct {
+    char *tmp;    // NULL once moved (or never made)
+    char *backup; // split commit: the older file that was under FINAL, until the set is in place
+    gboolean moved;
+    gboolean backup_by_rename; // the older file left FINAL (no hard link possible)
+    guint64 size;
+} out_file;
 
 struct sc_sink {
     sc_sink_kind kind;
     char *path;
+    char *dir; // the folder the files appear in: PATH's folder, or PATH for split output
     double width_pt, height_pt, dpi;
     char *title, *created;
+    gboolean force;
+    guint mode;
     cairo_surface_t *surface; // PDF: the open document; split: the current page's; PNG: raster
     cairo_t *cr;
-    char *tmp;                // PDF, PNG: the temporary file being written
-    FILE *fp;                 // PDF: its stream
-    GPtrArray *tmps, *finals; // split: temporary names and their final names
+    FILE *fp;          // PDF, PNG: the temporary file's stream; split: the current page's
+    GArray *files;     // out_file, in page order
+    GPtrArray *finals; // char *: their final paths (sc_sink_files())
+    char *tmpdir;      // split: DIR/.BASE.skillcert-tmp-PID-XXXXXX, holding the pages
+    gboolean made_dir; // split: DIR did not exist and was made by this sink
+    gboolean finished;
     guint pages;
 };
 
-// A new temporary file next to FINAL (same file system, so rename() is atomic).
-static FILE *
-open_tmp(const char *final, char **tmp, GError **error)
+// --- Names, checks and stale temporaries -------------------------------------------------------
+
+// The temporary name pattern ".BASE.skillcert-tmp-PID-XXXXXX" in DIR, for g_mkstemp/g_mkdtemp.
+static char *
+tmp_template(const char *dir, const char *base)
 {
-    g_autofree char *dir = g_path_get_dirname(final);
-    g_autofree char *base = g_path_get_basename(final);
-    *tmp = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
-    int fd = g_mkstemp_full(*tmp, O_RDWR, 0644);
-    if (fd < 0) {
-        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write in %s: %s"), dir,
+    g_autofree char *name = g_strdup_printf(".%s" TMP_MARK "%ld-XXXXXX", base, (long)getpid());
+    return g_build_filename(dir, name, NULL);
+}
+
+// Whether NAME is one of our temporaries, ".BASE.skillcert-tmp-PID-XXXXXX" exactly (BASE not
+// empty, PID digits, six letters or digits as g_mkstemp() makes them); *PID set.
+static gboolean
+parse_tmp_name(const char *name, pid_t *pid)
+{
+    if (name[0] != '.')
+        return FALSE;
+    const char *mark = g_strrstr(name, TMP_MARK);
+    if (mark == NULL || mark < name + 2)
+        return FALSE;
+    const char *p = mark + strlen(TMP_MARK);
+    guint64 v = 0;
+    gsize digits = 0;
+    while (g_ascii_isdigit(*p) && digits < 10) {
+        v = v * 10 + (guint64)(*p - '0');
+        p++, digits++;
+    }
+    if (digits == 0 || *p != '-' || v == 0 || v > G_MAXINT32)
+        return FALSE;
+    p++;
+    for (int i = 0; i < 6; i++)
+        if (!g_ascii_isalnum(p[i]))
+            return FALSE;
+    if (p[6] != '\0')
+        return FALSE;
+    *pid = (pid_t)v;
+    return TRUE;
+}
+
+// Remove the temporary PATH: a file, or one of our folders with the files in it (never following
+// a link, never descending further: we make nothing deeper).
+static void
+remove_tmp(const char *path)
+{
+    GStatBuf st;
+    if (g_lstat(path, &st) != 0)
+        return;
+    if (S_ISDIR(st.st_mode)) {
+        GDir *d = g_dir_open(path, 0, NULL);
+        const char *name;
+        while (d != NULL && (name = g_dir_read_name(d)) != NULL) {
+            g_autofree char *child = g_build_filename(path, name, NULL);
+            GStatBuf cst;
+            if (g_lstat(child, &cst) == 0 && !S_ISDIR(cst.st_mode))
+                g_unlink(child);
+        }
+        if (d != NULL)
+            g_dir_close(d);
+        g_rmdir(path);
+    } else if (S_ISREG(st.st_mode)) {
+        g_unlink(path);
+    }
+}
+
+// Remove the temporaries in DIR left by runs that were killed: names of our pattern whose process
+// is gone (kill(PID, 0) fails with ESRCH).  A live process's, and anything else, is kept.
+static void
+remove_stale(const char *dir)
+{
+    GDir *d = g_dir_open(dir, 0, NULL);
+    if (d == NULL)
+        return;
+    const char *name;
+    while ((name = g_dir_read_name(d)) != NULL) {
+        pid_t pid;
+        if (!parse_tmp_name(name, &pid) || pid == getpid())
+            continue;
+        if (kill(pid, 0) == 0 || errno != ESRCH)
+            continue;
+        g_autofree char *path = g_build_filename(dir, name, NULL);
+        remove_tmp(path);
+    }
+    g_dir_close(d);
+}
+
+// Whether the existing file ST may be written by us, judged on its mode bits: root may write
+// anything, so for root a file without any write bit counts as read-only.
+static gboolean
+mode_writable(const char *path, const GStatBuf *st)
+{
+    if (geteuid() == 0)
+        return (st->st_mode & 0222) != 0;
+    if (st->st_uid == geteuid())
+        return (st->st_mode & S_IWUSR) != 0;
+    return access(path, W_OK) == 0;
+}
+
+// FINAL may be written: it does not exist, or is a regular file we may replace.
+static gboolean
+check_target(const char *final, gboolean force, GError **error)
+{
+    GStatBuf st;
+    if (g_lstat(final, &st) != 0) {
+        if (errno == ENOENT)
+            return TRUE;
+        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), final,
                     g_strerror(errno));
-        g_clear_pointer(tmp, g_free);
+        return FALSE;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        g_set_error(error, SC_ERROR, SC_ERROR_IO,
+                    _("%s exists and is not a regular file (a folder, device, link or pipe); it "
+                      "is not replaced: give another output name"),
+                    final);
+        return FALSE;
+    }
+    if (!force && !mode_writable(final, &st)) {
+        g_set_error(error, SC_ERROR, SC_ERROR_IO,
+                    _("%s exists and is read-only; it is not replaced unless forced"), final);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+// Open a new file for writing at TMP with the sink's mode: TMP a g_mkstemp() template (EXCL set
+// or not), else a plain name that must not exist.
+static FILE *
+open_file(sc_sink *sink, char *tmp, gboolean is_template, GError **error)
+{
+    int fd = is_template ? g_mkstemp_full(tmp, O_RDWR | O_CLOEXEC, (int)sink->mode)
+                         : g_open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, (int)sink->mode);
+    if (fd < 0) {
+        int err = errno;
+        g_autofree char *dir = g_path_get_dirname(tmp);
+        if (err == EEXIST && !is_template)
+            g_set_error(error, SC_ERROR, SC_ERROR_DUPLICATE, _("%s: two pages with one name"),
+                        tmp);
+        else
+            g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write in %s: %s"), dir,
+                        g_strerror(err));
         return NULL;
     }
-    return fdopen(fd, "wb");
+    // The mode exactly as asked, whatever the umask.
+    if (fchmod(fd, sink->mode) != 0) {
+        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), tmp,
+                    g_strerror(errno));
+        close(fd);
+        g_unlink(tmp);
+        return NULL;
+    }
+    FILE *fp = fdopen(fd, "wb");
+    if (fp == NULL) {
+        close(fd);
+        g_unlink(tmp);
+        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), tmp,
+                    g_strerror(errno));
+    }
+    return fp;
 }
+
+// fsync() the folder DIR, so that a rename in it survives a crash.
+static gboolean
+sync_dir(const char *dir, GError **error)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    gboolean ok = fd >= 0 && fsync(fd) == 0;
+    int err = errno;
+    if (fd >= 0)
+        close(fd);
+    if (!ok)
+        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot sync folder %s: %s"), dir,
+                    g_strerror(err));
+    return ok;
+}
+
+// Flush, fsync() and close FP (the file FINAL is written at); *SIZE set.
+static gboolean
+close_synced(FILE *fp, const char *final, guint64 *size, GError **error)
+{
+    gboolean ok = fflush(fp) == 0;
+    int err = errno;
+    struct stat st;
+    if (ok) {
+        ok = fsync(fileno(fp)) == 0 && fstat(fileno(fp), &st) == 0;
+        err = errno;
+    }
+    if (fclose(fp) != 0 && ok) {
+        ok = FALSE;
+        err = errno;
+    }
+    if (!ok) {
+        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), final,
+                    g_strerror(err));
+        return FALSE;
+    }
+    *size = (guint64)st.st_size;
+    return TRUE;
+}
+
+// --- Cairo --------------------------------------------------------------------------------------
 
 static cairo_status_t
 write_stream(void *closure, const unsigned char *data, unsigned int length)
@@ -75,44 +281,90 @@ new_pdf(sc_sink *sink, FILE *fp)
     return s;
 }
 
-sc_sink *
-sc_sink_new(sc_sink_kind kind, const char *path, double width_mm, double height_mm, double dpi,
-            const char *title, const char *created, GError **error)
+// --- The sink -----------------------------------------------------------------------------------
+
+static out_file *
+file_at(const sc_sink *sink, guint i)
 {
+    return &g_array_index(sink->files, out_file, i);
+}
+
+// Add a file whose final path is FINAL (taken) and temporary TMP (taken).
+static void
+add_file(sc_sink *sink, char *final, char *tmp)
+{
+    out_file f = {.tmp = tmp};
+    g_array_append_val(sink->files, f);
+    g_ptr_array_add(sink->finals, final);
+}
+
+// Split output: make DIR if needed (recording that we did) and our temporary folder in it.
+static gboolean
+open_split(sc_sink *sink, GError **error)
+{
+    sink->made_dir = !g_file_test(sink->path, G_FILE_TEST_EXISTS);
+    guint dir_mode = sink->mode | ((sink->mode & 0444) >> 2);
+    if (g_mkdir_with_parents(sink->path, (int)dir_mode) != 0) {
+        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot create folder %s: %s"), sink->path,
+                    g_strerror(errno));
+        sink->made_dir = FALSE;
+        return FALSE;
+    }
+    remove_stale(sink->path);
+    g_autofree char *base = g_path_get_basename(sink->path);
+    char *tmpdir = tmp_template(sink->path, base);
+    if (g_mkdtemp_full(tmpdir, 0700) == NULL) {
+        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write in %s: %s"), sink->path,
+                    g_strerror(errno));
+        g_free(tmpdir);
+        return FALSE;
+    }
+    sink->tmpdir = tmpdir;
+    return TRUE;
+}
+
+sc_sink *
+sc_sink_new_full(sc_sink_kind kind, const char *path, double width_mm, double height_mm,
+                 double dpi, const char *title, const char *created,
+                 const sc_sink_options *options, GError **error)
+{
+    g_return_val_if_fail(path != NULL, NULL);
     sc_sink *sink = g_new0(sc_sink, 1);
     sink->kind = kind;
     sink->path = g_strdup(path);
+    sink->dir = kind == SC_SINK_SPLIT ? g_strdup(path) : g_path_get_dirname(path);
     sink->width_pt = width_mm * 72.0 / 25.4;
     sink->height_pt = height_mm * 72.0 / 25.4;
     sink->dpi = dpi > 0 ? dpi : 150;
     sink->title = g_strdup(title);
     sink->created = g_strdup(created);
+    sink->force = options != NULL && options->force;
+    sink->mode = options != NULL && options->mode != 0 ? (options->mode & 07777) : 0600;
+    sink->files = g_array_new(FALSE, TRUE, sizeof(out_file));
+    sink->finals = g_ptr_array_new_with_free_func(g_free);
 
-    switch (kind) {
-    case SC_SINK_PDF:
-        sink->fp = open_tmp(path, &sink->tmp, error);
-        if (sink->fp == NULL)
+    if (kind == SC_SINK_SPLIT) {
+        if (!open_split(sink, error))
             goto fail;
+        return sink;
+    }
+
+    // One file (PDF, PNG): refuse a bad target before writing anything, then open the
+    // temporary now, so that a bad folder fails before any work.
+    if (!check_target(path, sink->force, error))
+        goto fail;
+    remove_stale(sink->dir);
+    char *base = g_path_get_basename(path);
+    char *tmp = tmp_template(sink->dir, base);
+    g_free(base);
+    sink->fp = open_file(sink, tmp, TRUE, error);
+    if (sink->fp == NULL) {
+        g_free(tmp);
+        goto fail;
+    }
+    add_file(sink, g_strdup(path), tmp);
+    if (kind == SC_SINK_PDF)
         sink->surface = new_pdf(sink, sink->fp);
-        break;
-    case SC_SINK_SPLIT:
-        if (g_mkdir_with_parents(path, 0755) != 0) {
-            g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot create folder %s: %s"), path,
-                        g_strerror(errno));
-            goto fail;
-        }
-        sink->tmps = g_ptr_array_new_with_free_func(g_free);
-        sink->finals = g_ptr_array_new_with_free_func(g_free);
-        break;
-    case SC_SINK_PNG: {
-        // Probe the folder now, so a bad path fails before any work.
-        FILE *fp = open_tmp(path, &sink->tmp, error);
-        if (fp == NULL)
-            goto fail;
-        fclose(fp);
-        break;
-    }
-    }
     return sink;
 
 fail:
@@ -120,28 +372,61 @@ fail:
     return NULL;
 }
 
+sc_sink *
+sc_sink_new(sc_sink_kind kind, const char *path, double width_mm, double height_mm, double dpi,
+            const char *title, const char *created, GError **error)
+{
+    return sc_sink_new_full(kind, path, width_mm, height_mm, dpi, title, created, NULL, error);
+}
+
+// Split output: the page's file, DIR/NAME.pdf, built as TMPDIR/NAME.pdf.
+static gboolean
+begin_split_page(sc_sink *sink, const char *name, GError **error)
+{
+    if (name == NULL || *name == '\0' || name[0] == '.' || strchr(name, '/') != NULL) {
+        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("'%s' is not a file name for a page"),
+                    name != NULL ? name : "");
+        return FALSE;
+    }
+    g_autofree char *file = g_strconcat(name, ".pdf", NULL);
+    char *final = g_build_filename(sink->path, file, NULL);
+    if (!check_target(final, sink->force, error)) {
+        g_free(final);
+        return FALSE;
+    }
+    char *tmp = g_build_filename(sink->tmpdir, file, NULL);
+    FILE *fp = open_file(sink, tmp, FALSE, error);
+    if (fp == NULL) {
+        if (error != NULL && *error != NULL && (*error)->code == SC_ERROR_DUPLICATE) {
+            g_clear_error(error);
+            g_set_error(error, SC_ERROR, SC_ERROR_DUPLICATE, _("%s: two pages with one name"),
+                        final);
+        }
+        g_free(final);
+        g_free(tmp);
+        return FALSE;
+    }
+    add_file(sink, final, tmp);
+    sink->fp = fp;
+    sink->surface = new_pdf(sink, fp);
+    return TRUE;
+}
+
 cairo_t *
 sc_sink_begin_page(sc_sink *sink, const char *name, GError **error)
 {
-    g_return_val_if_fail(sink->cr == NULL, NULL);
+    g_return_val_if_fail(sink != NULL && sink->cr == NULL, NULL);
+    if (sink->finished) {
+        g_set_error(error, SC_ERROR, SC_ERROR_USAGE, _("%s: already finished"), sink->path);
+        return NULL;
+    }
     switch (sink->kind) {
     case SC_SINK_PDF:
         break;
-    case SC_SINK_SPLIT: {
-        g_autofree char *file = g_strconcat(name, ".pdf", NULL);
-        char *final = g_build_filename(sink->path, file, NULL);
-        char *tmp = NULL;
-        FILE *fp = open_tmp(final, &tmp, error);
-        if (fp == NULL) {
-            g_free(final);
+    case SC_SINK_SPLIT:
+        if (!begin_split_page(sink, name, error))
             return NULL;
-        }
-        g_ptr_array_add(sink->tmps, tmp);
-        g_ptr_array_add(sink->finals, final);
-        sink->fp = fp;
-        sink->surface = new_pdf(sink, fp);
         break;
-    }
     case SC_SINK_PNG: {
         if (sink->surface != NULL) {
             g_set_error(error, SC_ERROR, SC_ERROR_USAGE, _("a PNG holds one page"));
@@ -166,7 +451,7 @@ sc_sink_begin_page(sc_sink *sink, const char *name, GError **error)
 gboolean
 sc_sink_end_page(sc_sink *sink, GError **error)
 {
-    g_return_val_if_fail(sink->cr != NULL, FALSE);
+    g_return_val_if_fail(sink != NULL && sink->cr != NULL, FALSE);
     cairo_status_t st = cairo_status(sink->cr);
     cairo_destroy(sink->cr);
     sink->cr = NULL;
@@ -181,16 +466,19 @@ sc_sink_end_page(sc_sink *sink, GError **error)
         cairo_surface_show_page(sink->surface);
         return surface_ok(sink->surface, sink->path, error);
     case SC_SINK_SPLIT: {
-        // The page's own document is complete: finish it and close its temporary file.
+        // The page's own document is complete: finish it, then sync and close its file (the
+        // sync before any rename: a crash must not leave an empty file under the final name).
+        guint i = sink->files->len - 1;
+        const char *final = g_ptr_array_index(sink->finals, i);
         cairo_surface_finish(sink->surface);
-        gboolean ok = surface_ok(sink->surface, sink->path, error);
+        gboolean ok = surface_ok(sink->surface, final, error);
         cairo_surface_destroy(sink->surface);
         sink->surface = NULL;
-        if (fclose(sink->fp) != 0 && ok) {
-            g_set_error(error, SC_ERROR, SC_ERROR_IO, "%s: %s", sink->path, g_strerror(errno));
-            ok = FALSE;
-        }
-        sink->fp = NULL;
+        FILE *fp = g_steal_pointer(&sink->fp);
+        if (ok)
+            ok = close_synced(fp, final, &file_at(sink, i)->size, error);
+        else
+            fclose(fp);
         return ok;
     }
     case SC_SINK_PNG:
@@ -199,78 +487,149 @@ sc_sink_end_page(sc_sink *sink, GError **error)
     return TRUE;
 }
 
-// Flush and close FP, then rename TMP to FINAL.
-static gboolean
-close_and_rename(FILE *fp, const char *tmp, const char *final, GError **error)
+gboolean
+sc_sink_finish(sc_sink *sink, GError **error)
 {
-    gboolean ok = TRUE;
-    if (fp != NULL) {
-        ok = fflush(fp) == 0 && fsync(fileno(fp)) == 0;
-        ok = (fclose(fp) == 0) && ok;
+    g_return_val_if_fail(sink != NULL, FALSE);
+    if (sink->finished)
+        return TRUE;
+    if (sink->cr != NULL && !sc_sink_end_page(sink, error))
+        return FALSE;
+    if (sink->pages == 0) {
+        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("%s: no pages to write"), sink->path);
+        return FALSE;
     }
-    if (ok)
-        ok = g_rename(tmp, final) == 0;
-    if (!ok)
+
+    switch (sink->kind) {
+    case SC_SINK_PDF:
+        cairo_surface_finish(sink->surface);
+        if (!surface_ok(sink->surface, sink->path, error))
+            return FALSE;
+        cairo_surface_destroy(g_steal_pointer(&sink->surface));
+        if (!close_synced(g_steal_pointer(&sink->fp), sink->path, &file_at(sink, 0)->size, error))
+            return FALSE;
+        break;
+    case SC_SINK_SPLIT:
+        break; // each page's file was synced and closed by sc_sink_end_page()
+    case SC_SINK_PNG: {
+        cairo_status_t st = cairo_surface_write_to_png_stream(sink->surface, write_stream,
+                                                              sink->fp);
+        if (st != CAIRO_STATUS_SUCCESS) {
+            g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), sink->path,
+                        cairo_status_to_string(st));
+            return FALSE;
+        }
+        if (!close_synced(g_steal_pointer(&sink->fp), sink->path, &file_at(sink, 0)->size, error))
+            return FALSE;
+        break;
+    }
+    }
+    sink->finished = TRUE;
+    return TRUE;
+}
+
+// Split commit, undoing: put every moved page back as it was (the older file it replaced back
+// under its name, or its name free again), newest first.
+static void
+undo_moves(sc_sink *sink)
+{
+    for (guint i = sink->files->len; i-- > 0;) {
+        out_file *f = file_at(sink, i);
+        const char *final = g_ptr_array_index(sink->finals, i);
+        if (f->moved) {
+            if (f->backup != NULL) {
+                if (g_rename(f->backup, final) == 0)
+                    g_clear_pointer(&f->backup, g_free);
+            } else {
+                g_unlink(final);
+            }
+            f->moved = FALSE;
+        } else if (f->backup != NULL && f->backup_by_rename) {
+            // The older file left its name but the new one never came: put it back.
+            if (g_rename(f->backup, final) == 0)
+                g_clear_pointer(&f->backup, g_free);
+        }
+    }
+    sync_dir(sink->path, NULL);
+}
+
+// Split commit: move page I into place, keeping an older file under its name as a backup in the
+// temporary folder (a hard link, so the name is never empty; a rename where links are not
+// supported).
+static gboolean
+move_split_page(sc_sink *sink, guint i, GError **error)
+{
+    out_file *f = file_at(sink, i);
+    const char *final = g_ptr_array_index(sink->finals, i);
+    if (!check_target(final, sink->force, error))
+        return FALSE;
+    if (g_file_test(final, G_FILE_TEST_EXISTS)) {
+        f->backup = g_strconcat(f->tmp, ".old", NULL);
+        if (link(final, f->backup) != 0) {
+            if (g_rename(final, f->backup) != 0) {
+                g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot replace %s: %s"), final,
+                            g_strerror(errno));
+                g_clear_pointer(&f->backup, g_free);
+                return FALSE;
+            }
+            f->backup_by_rename = TRUE;
+        }
+    }
+    if (g_rename(f->tmp, final) != 0) {
         g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), final,
                     g_strerror(errno));
-    return ok;
+        return FALSE;
+    }
+    g_clear_pointer(&f->tmp, g_free);
+    f->moved = TRUE;
+    return TRUE;
+}
+
+static gboolean
+commit_split(sc_sink *sink, GError **error)
+{
+    for (guint i = 0; i < sink->files->len; i++)
+        if (!move_split_page(sink, i, error)) {
+            undo_moves(sink);
+            return FALSE;
+        }
+    if (!sync_dir(sink->path, error))
+        return FALSE; // the pages are in place; only their durability is in doubt
+    // In place: the older files are no longer needed.
+    for (guint i = 0; i < sink->files->len; i++) {
+        out_file *f = file_at(sink, i);
+        if (f->backup != NULL)
+            g_unlink(f->backup);
+        g_clear_pointer(&f->backup, g_free);
+    }
+    return TRUE;
 }
 
 gboolean
 sc_sink_commit(sc_sink *sink, GError **error)
 {
-    gboolean ok = TRUE;
-    if (sink->cr != NULL)
-        ok = sc_sink_end_page(sink, error);
-
-    switch (sink->kind) {
-    case SC_SINK_PDF:
-        cairo_surface_finish(sink->surface);
-        ok = ok && surface_ok(sink->surface, sink->path, error);
-        if (ok && sink->pages == 0) {
-            g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("%s: no pages to write"), sink->path);
+    g_return_val_if_fail(sink != NULL, FALSE);
+    gboolean ok = sc_sink_finish(sink, error);
+    if (ok && sink->kind == SC_SINK_SPLIT) {
+        ok = commit_split(sink, error);
+    } else if (ok) {
+        // One file: checked again (the name may have changed since the sink opened), renamed,
+        // and its folder synced.  The temporary is forgotten only once the rename worked.
+        out_file *f = file_at(sink, 0);
+        ok = check_target(sink->path, sink->force, error);
+        if (ok && g_rename(f->tmp, sink->path) != 0) {
+            g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), sink->path,
+                        g_strerror(errno));
             ok = FALSE;
         }
         if (ok) {
-            ok = close_and_rename(sink->fp, sink->tmp, sink->path, error);
-            sink->fp = NULL;
-            g_clear_pointer(&sink->tmp, g_free);
+            g_clear_pointer(&f->tmp, g_free);
+            f->moved = TRUE;
+            ok = sync_dir(sink->dir, error);
         }
-        break;
-    case SC_SINK_SPLIT:
-        if (ok && sink->tmps->len == 0) {
-            g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("%s: no pages to write"), sink->path);
-            ok = FALSE;
-        }
-        for (guint i = 0; ok && i < sink->tmps->len; i++) {
-            ok = close_and_rename(NULL, g_ptr_array_index(sink->tmps, i),
-                                  g_ptr_array_index(sink->finals, i), error);
-            if (ok) { // renamed: nothing to remove
-                g_free(g_ptr_array_index(sink->tmps, i));
-                g_ptr_array_index(sink->tmps, i) = NULL;
-            }
-        }
-        break;
-    case SC_SINK_PNG:
-        if (ok && sink->surface == NULL) {
-            g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("%s: no page to write"), sink->path);
-            ok = FALSE;
-        }
-        if (ok) {
-            cairo_status_t st = cairo_surface_write_to_png(sink->surface, sink->tmp);
-            if (st != CAIRO_STATUS_SUCCESS) {
-                g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), sink->path,
-                            cairo_status_to_string(st));
-                ok = FALSE;
-            }
-        }
-        if (ok) {
-            ok = close_and_rename(NULL, sink->tmp, sink->path, error);
-            if (ok)
-                g_clear_pointer(&sink->tmp, g_free);
-        }
-        break;
     }
+    if (ok)
+        sink->made_dir = FALSE; // the folder now holds the output: keep it
     sc_sink_abort(sink);
     return ok;
 }
@@ -288,20 +647,42 @@ sc_sink_abort(sc_sink *sink)
     }
     if (sink->fp != NULL)
         fclose(sink->fp);
-    if (sink->tmp != NULL)
-        g_unlink(sink->tmp);
-    if (sink->tmps != NULL) {
-        for (guint i = 0; i < sink->tmps->len; i++) {
-            const char *tmp = g_ptr_array_index(sink->tmps, i);
-            if (tmp != NULL)
-                g_unlink(tmp);
-        }
-        g_ptr_array_unref(sink->tmps);
-        g_ptr_array_unref(sink->finals);
+    gboolean keep_tmpdir = FALSE;
+    for (guint i = 0; i < sink->files->len; i++) {
+        out_file *f = file_at(sink, i);
+        if (f->tmp != NULL)
+            g_unlink(f->tmp);
+        if (f->backup != NULL && !f->backup_by_rename)
+            g_unlink(f->backup); // a link: the older file is still under its name
+        else if (f->backup != NULL)
+            keep_tmpdir = TRUE; // an older file that could not be put back: never delete it
+        g_free(f->tmp);
+        g_free(f->backup);
     }
+    if (sink->tmpdir != NULL && !keep_tmpdir)
+        remove_tmp(sink->tmpdir);
+    if (sink->made_dir)
+        g_rmdir(sink->path); // only if empty
+    g_array_unref(sink->files);
+    g_ptr_array_unref(sink->finals);
+    g_free(sink->tmpdir);
     g_free(sink->path);
+    g_free(sink->dir);
     g_free(sink->title);
     g_free(sink->created);
-    g_free(sink->tmp);
     g_free(sink);
+}
+
+const GPtrArray *
+sc_sink_files(const sc_sink *sink)
+{
+    g_return_val_if_fail(sink != NULL, NULL);
+    return sink->finals;
+}
+
+guint64
+sc_sink_file_size(const sc_sink *sink, guint i)
+{
+    g_return_val_if_fail(sink != NULL && i < sink->files->len, 0);
+    return file_at(sink, i)->size;
 }

@@ -2,6 +2,7 @@
 // The reference layout it must be able to express is SPEC §2 (seeds/000 附件4, 004 六).
 #include "template.h"
 
+#include "file.h"
 #include "keyfile.h"
 
 #include "i18n.h"
@@ -10,17 +11,48 @@
 #include <stdio.h>
 #include <string.h>
 
-gboolean
-sc_length_parse(const char *text, double em_pt, double *mm)
+// A plain decimal number at TEXT: an optional sign, digits, an optional fraction.  strtod()
+// alone would also take "nan", "inf", "1e6" and hex ("0x1p9"), none of which a template means;
+// here they are not numbers at all.  Sets *END after the number; FALSE when there is none.
+static gboolean
+parse_decimal(const char *text, double *value, const char **end)
+{
+    const char *p = text;
+    if (*p == '+' || *p == '-')
+        p++;
+    gsize digits = 0;
+    while (g_ascii_isdigit(*p))
+        p++, digits++;
+    if (*p == '.') {
+        p++;
+        while (g_ascii_isdigit(*p))
+            p++, digits++;
+    }
+    if (digits == 0 || digits > 30)
+        return FALSE;
+    g_autofree char *number = g_strndup(text, p - text);
+    double v = g_ascii_strtod(number, NULL);
+    if (!isfinite(v))
+        return FALSE;
+    *value = v;
+    *end = p;
+    return TRUE;
+}
+
+typedef enum { LENGTH_OK, LENGTH_BAD, LENGTH_TOO_LONG } length_result;
+
+// sc_length_parse(), telling a length out of bounds from text that is no length at all.
+static length_result
+parse_length(const char *text, double em_pt, double *mm)
 {
     if (text == NULL)
-        return FALSE;
+        return LENGTH_BAD;
     while (g_ascii_isspace(*text))
         text++;
-    char *end = NULL;
-    double v = g_ascii_strtod(text, &end);
-    if (end == text || !isfinite(v))
-        return FALSE;
+    const char *end = NULL;
+    double v;
+    if (!parse_decimal(text, &v, &end))
+        return LENGTH_BAD;
     while (g_ascii_isspace(*end))
         end++;
 
@@ -37,14 +69,23 @@ sc_length_parse(const char *text, double em_pt, double *mm)
     else if (g_ascii_strncasecmp(end, "em", 2) == 0 && em_pt > 0)
         scale = em_pt * SC_MM_PER_PT;
     else
-        return FALSE;
+        return LENGTH_BAD;
     end += 2;
     while (g_ascii_isspace(*end))
         end++;
     if (*end != '\0')
-        return FALSE;
+        return LENGTH_BAD;
+    // Bounded whatever the unit: "1000in" is as wrong as "25400mm".
+    if (!(fabs(v * scale) <= SC_LENGTH_MAX_MM))
+        return LENGTH_TOO_LONG;
     *mm = v * scale;
-    return TRUE;
+    return LENGTH_OK;
+}
+
+gboolean
+sc_length_parse(const char *text, double em_pt, double *mm)
+{
+    return parse_length(text, em_pt, mm) == LENGTH_OK;
 }
 
 // Placeholders: walk TEXT, handing literal runs and field names to the callbacks.  Returns FALSE
@@ -202,44 +243,61 @@ get_string(reader *r, const char *key, const char *fallback)
     return g_strstrip(v);
 }
 
+// A length in mm: FALLBACK when KEY is missing, NAN when it is there but wrong (so that the
+// checks of the element, all written to be false for NAN, do not report the key twice).
 static double
 get_length(reader *r, const char *key, double em_pt, double fallback, gboolean required)
 {
     g_autofree char *v = get_string(r, key, NULL);
     if (v == NULL) {
-        if (required)
+        if (required) {
             bad_key(r, key, _("missing (a length such as 14mm or 2.25pt)"));
+            return NAN;
+        }
         return fallback;
     }
     double mm;
-    if (!sc_length_parse(v, em_pt, &mm)) {
+    length_result res = parse_length(v, em_pt, &mm);
+    if (res == LENGTH_TOO_LONG) {
+        sc_problems_add(r->problems, r->path, 0, NULL,
+                        _("[%s] %s: '%s' is longer than %g mm"), r->group, key, v,
+                        SC_LENGTH_MAX_MM);
+        return NAN;
+    }
+    if (res != LENGTH_OK) {
         sc_problems_add(r->problems, r->path, 0, NULL,
                         em_pt > 0 ? _("[%s] %s: '%s' is not a length (write a number and a unit: "
                                       "mm, cm, pt, in, em)")
                                   : _("[%s] %s: '%s' is not a length (write a number and a unit: "
                                       "mm, cm, pt, in)"),
                         r->group, key, v);
-        return fallback;
+        return NAN;
     }
     return mm;
 }
 
-// A size in points ("16pt" or "16").
+// A font size in points ("16pt", "16", or any length such as "5mm"), from SC_FONT_MIN_PT to
+// SC_FONT_MAX_PT whatever it is written in: a 999 pt size took seconds per record to shrink, and
+// 1e6 pt never finished.
 static double
 get_points(reader *r, const char *key, double fallback)
 {
     g_autofree char *v = get_string(r, key, NULL);
     if (v == NULL)
         return fallback;
-    char *end = NULL;
-    double pt = g_ascii_strtod(v, &end);
-    if (end != v && (strcmp(end, "") == 0 || strcmp(end, "pt") == 0) && pt > 0 && pt < 1000)
+    const char *end = NULL;
+    double pt = -1, mm;
+    if (parse_decimal(v, &pt, &end) && *end == '\0')
+        ; // a bare number: points
+    else if (sc_length_parse(v, 0, &mm))
+        pt = mm * SC_PT_PER_MM;
+    else
+        pt = -1;
+    if (pt >= SC_FONT_MIN_PT && pt <= SC_FONT_MAX_PT)
         return pt;
-    double mm;
-    if (sc_length_parse(v, 0, &mm) && mm > 0)
-        return mm * SC_PT_PER_MM;
     sc_problems_add(r->problems, r->path, 0, NULL,
-                    _("[%s] %s: '%s' is not a font size such as 16pt"), r->group, key, v);
+                    _("[%s] %s: '%s' is not a font size from %g to %g pt (such as 16pt)"),
+                    r->group, key, v, SC_FONT_MIN_PT, SC_FONT_MAX_PT);
     return fallback;
 }
 
@@ -249,9 +307,9 @@ get_number(reader *r, const char *key, double fallback, double lo, double hi)
     g_autofree char *v = get_string(r, key, NULL);
     if (v == NULL)
         return fallback;
-    char *end = NULL;
-    double d = g_ascii_strtod(v, &end);
-    if (end == v || *end != '\0' || !(d >= lo && d <= hi)) {
+    const char *end = NULL;
+    double d = 0;
+    if (!parse_decimal(v, &d, &end) || *end != '\0' || !(d >= lo && d <= hi)) {
         sc_problems_add(r->problems, r->path, 0, NULL,
                         _("[%s] %s: '%s' is not a number from %g to %g"), r->group, key, v, lo,
                         hi);
@@ -323,6 +381,13 @@ static const char *const layer_names[] = {"static", "field", NULL};
 static const char *const align_names[] = {"left", "center", "right", NULL};
 static const char *const fit_names[] = {"cover", "contain", NULL};
 
+// Whether V (mm) lies off the page's 0–HI; FALSE for NAN (already reported as a bad length).
+static gboolean
+outside(double v, double hi)
+{
+    return v < -1e-6 || v > hi + 1e-6;
+}
+
 static sc_element *
 read_element(reader *r, const sc_template *tmpl)
 {
@@ -350,6 +415,12 @@ read_element(reader *r, const sc_template *tmpl)
     case SC_ELEMENT_RECT:
     case SC_ELEMENT_LINE:
         e->line_width = get_length(r, "line_width", 0, 1.0 * SC_MM_PER_PT, FALSE) * SC_PT_PER_MM;
+        if (e->line_width < 0 || e->line_width > SC_LINE_MAX_PT) {
+            sc_problems_add(r->problems, r->path, 0, NULL,
+                            _("[%s] %s: must be from 0 to %g pt"), r->group, "line_width",
+                            SC_LINE_MAX_PT);
+            e->line_width = 1.0;
+        }
         break;
     case SC_ELEMENT_TEXT:
         e->text = get_string(r, "text", NULL);
@@ -367,8 +438,14 @@ read_element(reader *r, const sc_template *tmpl)
         e->indent = get_length(r, "indent", e->size, 0, FALSE);
         e->line_spacing = get_number(r, "line_spacing", 1.0, 0.5, 5.0);
         e->max_lines = (int)get_number(r, "max_lines", 0, 0, 1000);
-        if (e->baseline < 0 && e->height <= 0)
+        if (e->baseline < 0 && e->height <= 0 &&
+            !g_key_file_has_key(r->kf, r->group, "height", NULL))
             bad_key(r, "height", _("missing (or give a baseline)"));
+        if (g_key_file_has_key(r->kf, r->group, "baseline", NULL) &&
+            (e->baseline < 0 || e->baseline > tmpl->page_height))
+            bad_key(r, "baseline", _("the baseline does not lie within the page"));
+        if (e->width >= SC_BOX_MIN_MM && fabs(e->indent) > e->width)
+            bad_key(r, "indent", _("is wider than the box"));
         break;
     case SC_ELEMENT_IMAGE:
         e->source = get_string(r, "source", NULL);
@@ -390,8 +467,25 @@ read_element(reader *r, const sc_template *tmpl)
         break;
     }
     }
-    if (e->width < 0 || e->height < 0)
-        bad_key(r, "width", _("negative size"));
+    // A box needs a size (a 0 mm QR code box failed only when drawn, as "invalid matrix"); a
+    // text box may leave out its height when it gives a baseline.
+    if (e->type == SC_ELEMENT_LINE) {
+        if (e->width < 0 || e->height < 0)
+            bad_key(r, "width", _("negative size"));
+    } else {
+        if (e->width < SC_BOX_MIN_MM)
+            sc_problems_add(r->problems, r->path, 0, NULL, _("[%s] %s: must be at least %g mm"),
+                            r->group, "width", SC_BOX_MIN_MM);
+        if (e->height < SC_BOX_MIN_MM &&
+            (e->type != SC_ELEMENT_TEXT || g_key_file_has_key(r->kf, r->group, "height", NULL)))
+            sc_problems_add(r->problems, r->path, 0, NULL, _("[%s] %s: must be at least %g mm"),
+                            r->group, "height", SC_BOX_MIN_MM);
+    }
+    if (e->type == SC_ELEMENT_LINE &&
+        (outside(e->x, tmpl->page_width) || outside(e->y, tmpl->page_height) ||
+         outside(e->x + e->width, tmpl->page_width) ||
+         outside(e->y + e->height, tmpl->page_height)))
+        bad_key(r, "x", _("the line does not lie within the page"));
     if (e->type != SC_ELEMENT_LINE &&
         (e->x < 0 || e->y < 0 || e->x + e->width > tmpl->page_width + 1e-6 ||
          e->y + e->height > tmpl->page_height + 1e-6))
@@ -417,13 +511,23 @@ sc_template_parse(const char *data, gsize len, const char *path, GError **error)
     if (!g_key_file_has_group(kf, "template"))
         sc_problems_add(problems, path, 0, NULL, _("[template] section is missing"));
     tmpl->name = get_string(&r, "name", "");
+    // A wrong page size is reported once; the elements are then judged on A4 landscape.
     tmpl->page_width = get_length(&r, "page_width", 0, 297, FALSE);
     tmpl->page_height = get_length(&r, "page_height", 0, 210, FALSE);
+    if (isnan(tmpl->page_width))
+        tmpl->page_width = 297;
+    if (isnan(tmpl->page_height))
+        tmpl->page_height = 210;
     tmpl->fonts = get_string(&r, "fonts", "LXGW WenKai");
     tmpl->has_level = get_bool(&r, "has_level", TRUE);
-    if (tmpl->page_width <= 0 || tmpl->page_height <= 0 || tmpl->page_width > 2000 ||
-        tmpl->page_height > 2000)
+    if (tmpl->page_width <= 0 || tmpl->page_width > SC_LENGTH_MAX_MM) {
         bad_key(&r, "page_width", _("the page must be between 0 and 2000 mm on each side"));
+        tmpl->page_width = 297;
+    }
+    if (tmpl->page_height <= 0 || tmpl->page_height > SC_LENGTH_MAX_MM) {
+        bad_key(&r, "page_height", _("the page must be between 0 and 2000 mm on each side"));
+        tmpl->page_height = 210;
+    }
 
     // Every other section is an element, drawn in file order.
     gsize n = 0;
@@ -449,7 +553,7 @@ sc_template_load(const char *path, GError **error)
 {
     g_autofree char *data = NULL;
     gsize len = 0;
-    if (!g_file_get_contents(path, &data, &len, error))
+    if (!sc_file_read(path, SC_KEYFILE_MAX_BYTES, NULL, &data, &len, error))
         return NULL;
     return sc_template_parse(data, len, path, error);
 }

@@ -66,6 +66,7 @@ typedef struct {
 
 // Load and validate the template at PATH.  Every problem (unknown key values, bad lengths,
 // malformed placeholders) is reported at once as "PATH: [SECTION] KEY: message".
+// Only a regular file of at most SC_KEYFILE_MAX_BYTES is read (sc_file_read()).
 // Returns NULL with *ERROR set (SC_ERROR_INPUT, or G_FILE_ERROR).
 // Caller frees with sc_template_free().
 sc_template *sc_template_load(const char *path, GError **error);
@@ -75,8 +76,18 @@ sc_template *sc_template_parse(const char *data, gsize len, const char *path, GE
 
 void sc_template_free(sc_template *tmpl);
 
+// Bounds of every template number, whatever unit it is written in (a 1e6 pt font size hung the
+// layout; a 0 mm box failed only when drawn).
+#define SC_LENGTH_MAX_MM 2000.0 // any length, and each side of the page
+#define SC_BOX_MIN_MM 0.1       // each side of a rect, text, image or qrcode box
+#define SC_FONT_MIN_PT 1.0      // size and min_size
+#define SC_FONT_MAX_PT 200.0
+#define SC_LINE_MAX_PT 20.0 // line_width, from 0
+
 // Parse a length with its unit ("14mm", "2.25pt", "1in", "0.5cm") into millimetres; EM_PT, when
-// positive, lets "2em" mean 2 × EM_PT points.  Independent of the locale's decimal separator.
+// positive, lets "2em" mean 2 × EM_PT points.  The number is plain decimal (sign, digits,
+// fraction: no exponent, hex, nan or inf) and the length at most SC_LENGTH_MAX_MM either way.
+// Independent of the locale's decimal separator.  FALSE when TEXT is not such a length.
 gboolean sc_length_parse(const char *text, double em_pt, double *mm);
 
 #define SC_MM_PER_PT (25.4 / 72.0)

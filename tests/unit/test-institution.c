@@ -2,6 +2,8 @@
 // (SPEC §3 positions 1–13 under each province profile; seeds 000, 001, 002, 004), then loading
 // from disk: the seal relative to the file, missing files and syntax errors.
 #include "institution.h"
+#include "keyfile.h"
+#include "testfiles.h"
 #include "testutil.h"
 
 #include <glib/gstdio.h>
@@ -234,6 +236,33 @@ test_load_missing_file(void)
     g_clear_error(&error);
 }
 
+// /dev/zero, a folder or a FIFO named as the institution file: refused at once.  A file over
+// SC_KEYFILE_MAX_BYTES (sparse) is refused before it is read.
+static void
+test_load_not_regular(void)
+{
+    sc_test_hostile h;
+    sc_test_hostile_init(&h);
+    for (guint i = 0; i < G_N_ELEMENTS(h.paths); i++) {
+        GError *error = NULL;
+        g_assert_null(sc_institution_load(h.paths[i], &error));
+        g_assert_error(error, SC_ERROR, SC_ERROR_INPUT);
+        g_assert_nonnull(strstr(error->message, "not a regular file"));
+        g_clear_error(&error);
+    }
+    char *big = g_build_filename(h.dir, "big.ini", NULL);
+    g_assert_true(g_file_set_contents(big, "[institution]\n", -1, NULL));
+    g_assert_cmpint(truncate(big, SC_KEYFILE_MAX_BYTES + 1), ==, 0);
+    GError *error = NULL;
+    g_assert_null(sc_institution_load(big, &error));
+    g_assert_error(error, SC_ERROR, SC_ERROR_INPUT);
+    g_assert_nonnull(strstr(error->message, "over the limit of 1 MB"));
+    g_clear_error(&error);
+    g_unlink(big);
+    g_free(big);
+    sc_test_hostile_free(&h);
+}
+
 static void
 test_syntax_error(void)
 {
@@ -379,6 +408,7 @@ main(int argc, char **argv)
     }
     g_test_add_func("/institution/load/file", test_load_file);
     g_test_add_func("/institution/load/missing-file", test_load_missing_file);
+    g_test_add_func("/institution/load/not-regular", test_load_not_regular);
     g_test_add_func("/institution/load/syntax-error", test_syntax_error);
     g_test_add_func("/institution/load/seal-relative-to-file", test_seal_relative_to_file);
     g_test_add_func("/institution/load/seal-is-absolute", test_seal_is_absolute);

@@ -2,6 +2,7 @@
 // by content, the decompression-bomb limits of photo.h, and loading for PDF (JPEG passed through)
 // and raster output (pixels decoded, premultiplied as cairo wants).
 #include "photo.h"
+#include "testfiles.h"
 #include "testutil.h"
 
 #include <glib/gstdio.h>
@@ -459,6 +460,21 @@ test_probe_too_many_bytes(fixture *f, gconstpointer data)
     g_free(path);
 }
 
+// An image path that is /dev/zero, a folder or a FIFO (a fixed image path in a template, or a
+// seal): refused at once by the probe and by both loads.
+static void
+test_not_regular(void)
+{
+    sc_test_hostile h;
+    sc_test_hostile_init(&h);
+    for (guint i = 0; i < G_N_ELEMENTS(h.paths); i++) {
+        assert_probe_fails(h.paths[i], "not a regular file");
+        assert_load_fails(h.paths[i], TRUE, "not a regular file");
+        assert_load_fails(h.paths[i], FALSE, "not a regular file");
+    }
+    sc_test_hostile_free(&h);
+}
+
 static void
 test_cmyk_refused(void)
 {
@@ -637,6 +653,7 @@ main(int argc, char **argv)
     ADD("/photo/load/too-many-bytes", test_load_too_many_bytes);
     ADD("/photo/probe/too-many-bytes", test_probe_too_many_bytes);
     g_test_add_func("/photo/probe/cmyk-refused", test_cmyk_refused);
+    g_test_add_func("/photo/probe/not-regular", test_not_regular);
     g_test_add_func("/photo/load/jpeg-passthrough", test_load_jpeg_passthrough);
     g_test_add_func("/photo/load/jpeg-decoded", test_load_jpeg_decoded);
     ADD("/photo/load/png-pixels", test_load_png_pixels);

@@ -1,6 +1,7 @@
 // test-record.c - records files (SPEC §4): the files of tests/data/records/ (its README says
 // what each holds), RFC 4180 examples, row numbers, encodings, limits and pathological input.
 #include "record.h"
+#include "testfiles.h"
 #include "testutil.h"
 
 #include <glib/gstdio.h>
@@ -791,6 +792,27 @@ test_limit_file(void)
     g_free(path);
 }
 
+// A records "file" that is /dev/zero, a folder or a FIFO is refused at once (it was read until
+// memory ran out, or blocked for ever), and no problem is added.
+static void
+test_not_regular(void)
+{
+    sc_test_hostile h;
+    sc_test_hostile_init(&h);
+    sc_problems *problems = sc_problems_new();
+    for (guint i = 0; i < G_N_ELEMENTS(h.paths); i++) {
+        GError *error = NULL;
+        g_assert_null(sc_records_load(h.paths[i], SC_ENCODING_AUTO, SC_FORMAT_AUTO, problems,
+                                      NULL, &error));
+        g_assert_error(error, SC_ERROR, SC_ERROR_INPUT);
+        g_assert_nonnull(strstr(error->message, "not a regular file"));
+        g_clear_error(&error);
+    }
+    g_assert_cmpuint(sc_problems_count(problems), ==, 0);
+    sc_problems_free(problems);
+    sc_test_hostile_free(&h);
+}
+
 // Pathological input (cmark's pathological tests): each must finish fast and say something
 // sensible.  Times are printed; under valgrind (SC_VALGRIND=1) they are not bounded.
 static void
@@ -919,6 +941,7 @@ main(int argc, char **argv)
     g_test_add_func("/record/limit/cell", test_limit_cell);
     g_test_add_func("/record/limit/columns", test_limit_columns);
     g_test_add_func("/record/limit/file", test_limit_file);
+    g_test_add_func("/record/limit/not-regular", test_not_regular);
     g_test_add_func("/record/pathological/long-cells", test_pathological_long_cells);
     g_test_add_func("/record/pathological/huge-field", test_pathological_huge_field);
     g_test_add_func("/record/pathological/rows", test_pathological_rows);

@@ -6,7 +6,10 @@
 #include "testutil.h"
 
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define PT_PER_MM (72.0 / 25.4)
@@ -64,11 +67,12 @@ assert_listing(const char *dir, const char *want)
     g_free(got);
 }
 
-// Whether every name in DIR is a temporary ".BASE.XXXXXX" of BASE, and there is at least one.
+// Whether every name in DIR is a temporary ".BASE.skillcert-tmp-PID-XXXXXX" of BASE made by
+// this process, and there is at least one.
 static gboolean
 only_temporaries_of(const char *dir, const char *base)
 {
-    char *prefix = g_strdup_printf(".%s.", base);
+    char *prefix = g_strdup_printf(".%s.skillcert-tmp-%ld-", base, (long)getpid());
     GDir *d = g_dir_open(dir, 0, NULL);
     const char *name;
     int n = 0;
@@ -392,12 +396,10 @@ test_unwritable_folder(fixture *f, gconstpointer data)
     g_assert_null(sc_sink_new(SC_SINK_PNG, path, 297, 210, 0, NULL, NULL, &error));
     g_assert_error(error, SC_ERROR, SC_ERROR_IO);
     g_clear_error(&error);
-    sc_sink *sink = sc_sink_new(SC_SINK_SPLIT, ro, 297, 210, 0, NULL, NULL, &error);
-    g_assert_no_error(error);
-    g_assert_null(sc_sink_begin_page(sink, "a", &error));
+    // Split output makes its temporary folder at once, so it fails as early.
+    g_assert_null(sc_sink_new(SC_SINK_SPLIT, ro, 297, 210, 0, NULL, NULL, &error));
     g_assert_error(error, SC_ERROR, SC_ERROR_IO);
     g_clear_error(&error);
-    sc_sink_abort(sink);
     assert_listing(ro, "");
     g_chmod(ro, 0755);
     g_free(path);
@@ -418,17 +420,9 @@ test_split_commit(fixture *f, gconstpointer data)
     const char *names[] = {"S000044011001264000001", "S000044011001264000002", "张三"};
     for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
         add_page(sink, names[i], 10, 10 + 10 * i);
-        // Only temporaries so far: ".NAME.pdf.XXXXXX".
-        GDir *d = g_dir_open(out, 0, NULL);
-        const char *name;
-        guint n = 0;
-        while ((name = g_dir_read_name(d)) != NULL) {
-            g_assert_true(name[0] == '.');
-            g_assert_false(g_str_has_suffix(name, ".pdf"));
-            n++;
-        }
-        g_dir_close(d);
-        g_assert_cmpuint(n, ==, i + 1);
+        // Nothing visible so far: the pages are in the temporary folder
+        // ".pages.skillcert-tmp-PID-XXXXXX".
+        g_assert_true(only_temporaries_of(out, "pages"));
     }
     g_assert_true(sc_sink_commit(sink, &error));
     g_assert_no_error(error);
@@ -604,6 +598,340 @@ test_png_nothing_left(fixture *f, gconstpointer data)
     g_free(path);
 }
 
+// --- Targets, modes, stale temporaries, two phases ---------------------------------------------
+
+static guint
+mode_of(const char *path)
+{
+    GStatBuf st;
+    g_assert_cmpint(g_lstat(path, &st), ==, 0);
+    return st.st_mode & 07777;
+}
+
+// A read-only output file is refused before anything is written, unless forced (judged on the
+// mode bits: root, who runs these tests in CI, could write it anyway).
+static void
+test_read_only_target(fixture *f, gconstpointer data)
+{
+    (void)data;
+    const sc_sink_kind kinds[] = {SC_SINK_PDF, SC_SINK_PNG};
+    for (guint k = 0; k < G_N_ELEMENTS(kinds); k++) {
+        GError *error = NULL;
+        char *path = g_build_filename(f->dir, "out", NULL);
+        g_assert_true(g_file_set_contents(path, "old", 3, &error));
+        g_assert_cmpint(g_chmod(path, 0444), ==, 0);
+        g_assert_null(sc_sink_new(kinds[k], path, 297, 210, 50, NULL, NULL, &error));
+        g_assert_error(error, SC_ERROR, SC_ERROR_IO);
+        g_assert_nonnull(strstr(error->message, "read-only"));
+        g_clear_error(&error);
+        assert_listing(f->dir, "out");
+
+        sc_sink_options opts = {.force = TRUE};
+        sc_sink *sink = sc_sink_new_full(kinds[k], path, 297, 210, 50, NULL, NULL, &opts, &error);
+        g_assert_no_error(error);
+        add_page(sink, NULL, 10, 10);
+        g_assert_true(sc_sink_commit(sink, &error));
+        g_assert_no_error(error);
+        assert_listing(f->dir, "out");
+        gsize len;
+        char *got = sc_test_slurp(path, &len);
+        g_assert_cmpuint(len, >, 3);
+        g_free(got);
+        g_assert_cmpuint(mode_of(path), ==, 0600);
+        g_unlink(path);
+        g_free(path);
+    }
+
+    // Split output: a read-only page file is refused when its page begins.
+    GError *error = NULL;
+    char *page = g_build_filename(f->dir, "a.pdf", NULL);
+    g_assert_true(g_file_set_contents(page, "old", 3, &error));
+    g_assert_cmpint(g_chmod(page, 0400), ==, 0);
+    sc_sink *sink = sc_sink_new(SC_SINK_SPLIT, f->dir, 297, 210, 0, NULL, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_null(sc_sink_begin_page(sink, "a", &error));
+    g_assert_error(error, SC_ERROR, SC_ERROR_IO);
+    g_clear_error(&error);
+    sc_sink_abort(sink);
+    assert_listing(f->dir, "a.pdf");
+    sc_sink_options opts = {.force = TRUE};
+    sink = sc_sink_new_full(SC_SINK_SPLIT, f->dir, 297, 210, 0, NULL, NULL, &opts, &error);
+    add_page(sink, "a", 10, 10);
+    g_assert_true(sc_sink_commit(sink, &error));
+    g_assert_no_error(error);
+    assert_listing(f->dir, "a.pdf");
+    assert_pdf(page, 1, 297, 210);
+    g_free(page);
+}
+
+// An output name that is a folder, a device or a link is refused, forced or not, and nothing is
+// written anywhere.
+static void
+test_not_regular_target(fixture *f, gconstpointer data)
+{
+    (void)data;
+    char *sub = g_build_filename(f->dir, "sub", NULL);
+    g_assert_cmpint(g_mkdir(sub, 0755), ==, 0);
+    char *link = g_build_filename(f->dir, "null.pdf", NULL);
+    g_assert_cmpint(symlink("/dev/null", link), ==, 0);
+    const char *paths[] = {sub, "/dev/null", link};
+    const sc_sink_kind kinds[] = {SC_SINK_PDF, SC_SINK_PNG};
+    for (guint k = 0; k < G_N_ELEMENTS(kinds); k++)
+        for (guint i = 0; i < G_N_ELEMENTS(paths); i++)
+            for (int force = 0; force < 2; force++) {
+                GError *error = NULL;
+                sc_sink_options opts = {.force = force};
+                g_assert_null(sc_sink_new_full(kinds[k], paths[i], 297, 210, 50, NULL, NULL,
+                                               &opts, &error));
+                g_assert_error(error, SC_ERROR, SC_ERROR_IO);
+                g_assert_nonnull(strstr(error->message, "not a regular file"));
+                g_clear_error(&error);
+            }
+    assert_listing(f->dir, "null.pdf|sub");
+    assert_listing(sub, "");
+    GStatBuf st;
+    g_assert_cmpint(g_stat("/dev/null", &st), ==, 0);
+    g_assert_true(S_ISCHR(st.st_mode));
+
+    // A split page whose name is taken by a folder.
+    char *taken = g_build_filename(sub, "a.pdf", NULL);
+    g_assert_cmpint(g_mkdir(taken, 0755), ==, 0);
+    GError *error = NULL;
+    sc_sink *sink = sc_sink_new(SC_SINK_SPLIT, sub, 297, 210, 0, NULL, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_null(sc_sink_begin_page(sink, "a", &error));
+    g_assert_error(error, SC_ERROR, SC_ERROR_IO);
+    g_clear_error(&error);
+    sc_sink_abort(sink);
+    assert_listing(sub, "a.pdf");
+    g_free(taken);
+    g_free(link);
+    g_free(sub);
+}
+
+// Outputs are 0600 unless a mode is given, whatever the umask; a split folder the sink makes is
+// 0700 (0755 for 0644).
+static void
+test_modes(fixture *f, gconstpointer data)
+{
+    (void)data;
+    mode_t old_umask = umask(022);
+    for (int given = 0; given < 2; given++) {
+        sc_sink_options opts = {.mode = given ? 0644 : 0};
+        guint want = given ? 0644 : 0600;
+        GError *error = NULL;
+        char *pdf = g_build_filename(f->dir, "m.pdf", NULL);
+        char *png = g_build_filename(f->dir, "m.png", NULL);
+        char *dir = g_build_filename(f->dir, "pages", NULL);
+        char *page = g_build_filename(dir, "a.pdf", NULL);
+        const char *paths[] = {pdf, png, dir};
+        const sc_sink_kind kinds[] = {SC_SINK_PDF, SC_SINK_PNG, SC_SINK_SPLIT};
+        for (guint k = 0; k < G_N_ELEMENTS(kinds); k++) {
+            sc_sink *sink =
+                sc_sink_new_full(kinds[k], paths[k], 297, 210, 50, NULL, NULL, &opts, &error);
+            g_assert_no_error(error);
+            add_page(sink, "a", 10, 10);
+            g_assert_true(sc_sink_commit(sink, &error));
+            g_assert_no_error(error);
+        }
+        g_assert_cmpuint(mode_of(pdf), ==, want);
+        g_assert_cmpuint(mode_of(png), ==, want);
+        g_assert_cmpuint(mode_of(page), ==, want);
+        g_assert_cmpuint(mode_of(dir), ==, given ? 0755 : 0700);
+        sc_test_remove_tree(dir);
+        g_unlink(pdf);
+        g_unlink(png);
+        g_free(page);
+        g_free(dir);
+        g_free(png);
+        g_free(pdf);
+    }
+    umask(old_umask);
+}
+
+// A process id that has just ended (its number is free until the system reuses it).
+static pid_t
+dead_pid(void)
+{
+    pid_t pid = fork();
+    g_assert_cmpint(pid, >=, 0);
+    if (pid == 0)
+        _exit(0);
+    int status;
+    g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+    g_assert_cmpint(kill(pid, 0), ==, -1);
+    return pid;
+}
+
+// Temporaries of a killed run (its process gone) are removed when a sink opens in their folder;
+// a live process's (ours), and names that only look alike, are kept.
+static void
+test_stale_temporaries(fixture *f, gconstpointer data)
+{
+    (void)data;
+    long dead = (long)dead_pid(), live = (long)getpid();
+    char *stale_file = g_strdup_printf(".out.pdf.skillcert-tmp-%ld-Ab3xYz", dead);
+    char *stale_dir = g_strdup_printf(".pages.skillcert-tmp-%ld-QQ9q9q", dead);
+    char *live_file = g_strdup_printf(".out.pdf.skillcert-tmp-%ld-Ab3xYz", live);
+    char *short_x = g_strdup_printf(".out.pdf.skillcert-tmp-%ld-Ab3xY", dead);
+    char *no_dot = g_strdup_printf("out.pdf.skillcert-tmp-%ld-Ab3xYz", dead);
+    char *no_base = g_strdup_printf(".skillcert-tmp-%ld-Ab3xYz", dead);
+    const char *files[] = {stale_file, live_file, short_x, no_dot, no_base};
+    for (guint i = 0; i < G_N_ELEMENTS(files); i++) {
+        char *p = g_build_filename(f->dir, files[i], NULL);
+        g_assert_true(g_file_set_contents(p, "x", 1, NULL));
+        g_free(p);
+    }
+    char *d = g_build_filename(f->dir, stale_dir, NULL);
+    g_assert_cmpint(g_mkdir(d, 0700), ==, 0);
+    char *inner = g_build_filename(d, "S1.pdf", NULL);
+    g_assert_true(g_file_set_contents(inner, "x", 1, NULL));
+
+    // Opening a sink elsewhere touches nothing here.
+    GError *error = NULL;
+    char *other = g_build_filename(f->dir, "other", NULL);
+    g_assert_cmpint(g_mkdir(other, 0700), ==, 0);
+    char *other_pdf = g_build_filename(other, "x.pdf", NULL);
+    sc_sink_abort(sc_sink_new(SC_SINK_PDF, other_pdf, 297, 210, 0, NULL, NULL, &error));
+    g_assert_no_error(error);
+    g_assert_true(g_file_test(inner, G_FILE_TEST_EXISTS));
+
+    char *path = g_build_filename(f->dir, "out.pdf", NULL);
+    sc_sink *sink = sc_sink_new(SC_SINK_PDF, path, 297, 210, 0, NULL, NULL, &error);
+    g_assert_no_error(error);
+    sc_sink_abort(sink);
+    char *want = g_strdup_printf("%s|%s|%s|%s|other", live_file, short_x, no_base, no_dot);
+    // The listing is sorted byte-wise: ".out…ld-Ab3xY" < ".out…ld-Ab3xYz" only when the pids
+    // sort alike, so compare as sets.
+    char *got = listing(f->dir);
+    g_auto(GStrv) got_v = g_strsplit(got, "|", -1);
+    g_auto(GStrv) want_v = g_strsplit(want, "|", -1);
+    g_assert_cmpuint(g_strv_length(got_v), ==, g_strv_length(want_v));
+    for (guint i = 0; want_v[i] != NULL; i++)
+        g_assert_true(g_strv_contains((const char *const *)got_v, want_v[i]));
+    g_free(got);
+    g_free(want);
+    g_free(path);
+    g_free(other_pdf);
+    g_free(other);
+    g_free(inner);
+    g_free(d);
+    for (guint i = 0; i < G_N_ELEMENTS(files); i++)
+        g_free((char *)files[i]);
+    g_free(stale_dir);
+}
+
+// After sc_sink_finish() every file is complete under its temporary name and nothing is visible;
+// the files and their sizes are known; abort then leaves nothing.
+static void
+test_finish_then_abort(fixture *f, gconstpointer data)
+{
+    (void)data;
+    GError *error = NULL;
+    char *pdf = g_build_filename(f->dir, "out.pdf", NULL);
+    sc_sink *sink = sc_sink_new(SC_SINK_PDF, pdf, 297, 210, 0, NULL, NULL, &error);
+    add_page(sink, NULL, 10, 10);
+    g_assert_cmpuint(sc_sink_file_size(sink, 0), ==, 0);
+    g_assert_true(sc_sink_finish(sink, &error));
+    g_assert_no_error(error);
+    g_assert_true(sc_sink_finish(sink, &error)); // a second time: nothing to do
+    g_assert_true(only_temporaries_of(f->dir, "out.pdf"));
+    const GPtrArray *files = sc_sink_files(sink);
+    g_assert_cmpuint(files->len, ==, 1);
+    g_assert_cmpstr(g_ptr_array_index(files, 0), ==, pdf);
+    g_assert_cmpuint(sc_sink_file_size(sink, 0), >, 100);
+    sc_sink_abort(sink);
+    assert_listing(f->dir, "");
+
+    char *dir = g_build_filename(f->dir, "pages", NULL);
+    sink = sc_sink_new(SC_SINK_SPLIT, dir, 297, 210, 0, NULL, NULL, &error);
+    add_page(sink, "a", 10, 10);
+    add_page(sink, "b", 10, 10);
+    g_assert_true(sc_sink_finish(sink, &error));
+    g_assert_no_error(error);
+    g_assert_null(sc_sink_begin_page(sink, "c", &error)); // finished: no more pages
+    g_clear_error(&error);
+    files = sc_sink_files(sink);
+    g_assert_cmpuint(files->len, ==, 2);
+    char *b = g_build_filename(dir, "b.pdf", NULL);
+    g_assert_cmpstr(g_ptr_array_index(files, 1), ==, b);
+    g_assert_true(only_temporaries_of(dir, "pages"));
+    sc_sink_abort(sink);
+    assert_listing(f->dir, ""); // the folder the sink made is gone too
+
+    char *png = g_build_filename(f->dir, "p.png", NULL);
+    sink = sc_sink_new(SC_SINK_PNG, png, 297, 210, 20, NULL, NULL, &error);
+    add_page(sink, NULL, 10, 10);
+    g_assert_true(sc_sink_finish(sink, &error));
+    g_assert_cmpuint(sc_sink_file_size(sink, 0), >, 0);
+    g_assert_true(only_temporaries_of(f->dir, "p.png"));
+    sc_sink_abort(sink);
+    assert_listing(f->dir, "");
+    g_free(png);
+    g_free(b);
+    g_free(dir);
+    g_free(pdf);
+}
+
+// A split commit whose third move is blocked (a non-empty folder under the page's name, made
+// after the pages were written) undoes the first two: the older a.pdf is back as it was, b.pdf
+// is gone, and no temporary is left.
+static void
+test_split_commit_fails(fixture *f, gconstpointer data)
+{
+    (void)data;
+    GError *error = NULL;
+    char *a = g_build_filename(f->dir, "a.pdf", NULL);
+    g_assert_true(g_file_set_contents(a, "old a", 5, &error));
+    sc_sink *sink = sc_sink_new(SC_SINK_SPLIT, f->dir, 297, 210, 0, NULL, NULL, &error);
+    g_assert_no_error(error);
+    add_page(sink, "a", 10, 10);
+    add_page(sink, "b", 10, 10);
+    add_page(sink, "c", 10, 10);
+    g_assert_true(sc_sink_finish(sink, &error));
+    char *c = g_build_filename(f->dir, "c.pdf", NULL);
+    g_assert_cmpint(g_mkdir(c, 0755), ==, 0);
+    char *inside = g_build_filename(c, "keep", NULL);
+    g_assert_true(g_file_set_contents(inside, "k", 1, &error));
+
+    g_assert_false(sc_sink_commit(sink, &error));
+    g_assert_error(error, SC_ERROR, SC_ERROR_IO);
+    g_assert_nonnull(strstr(error->message, "c.pdf"));
+    g_clear_error(&error);
+    assert_listing(f->dir, "a.pdf|c.pdf");
+    assert_listing(c, "keep");
+    gsize len;
+    char *old = sc_test_slurp(a, &len);
+    g_assert_cmpmem(old, len, "old a", 5);
+    g_free(old);
+    g_free(inside);
+    g_free(c);
+    g_free(a);
+}
+
+// Page names stay inside the folder, once each.
+static void
+test_split_names(fixture *f, gconstpointer data)
+{
+    (void)data;
+    GError *error = NULL;
+    sc_sink *sink = sc_sink_new(SC_SINK_SPLIT, f->dir, 297, 210, 0, NULL, NULL, &error);
+    const char *bad[] = {"../x", "a/b", ".hidden", ""};
+    for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_assert_null(sc_sink_begin_page(sink, bad[i], &error));
+        g_assert_error(error, SC_ERROR, SC_ERROR_INPUT);
+        g_clear_error(&error);
+    }
+    add_page(sink, "a", 10, 10);
+    g_assert_null(sc_sink_begin_page(sink, "a", &error));
+    g_assert_error(error, SC_ERROR, SC_ERROR_DUPLICATE);
+    g_clear_error(&error);
+    add_page(sink, "b", 10, 10);
+    g_assert_true(sc_sink_commit(sink, &error));
+    g_assert_no_error(error);
+    assert_listing(f->dir, "a.pdf|b.pdf");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -624,6 +952,13 @@ main(int argc, char **argv)
     ADD("/sink/png/content", test_png_content);
     ADD("/sink/png/one-page", test_png_one_page);
     ADD("/sink/png/nothing-left", test_png_nothing_left);
+    ADD("/sink/target/read-only", test_read_only_target);
+    ADD("/sink/target/not-regular", test_not_regular_target);
+    ADD("/sink/modes", test_modes);
+    ADD("/sink/stale-temporaries", test_stale_temporaries);
+    ADD("/sink/finish-then-abort", test_finish_then_abort);
+    ADD("/sink/split/commit-fails", test_split_commit_fails);
+    ADD("/sink/split/names", test_split_names);
 #undef ADD
     return g_test_run();
 }
