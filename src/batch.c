@@ -269,12 +269,13 @@ static sc_sink *
 open_sink(const sc_batch *b, const sc_batch_output *out, GError **error)
 {
     const sc_template *t = b->tmpl;
+    const sc_sink_options so = {.force = out->force};
     if (out->preview)
-        return sc_sink_new(SC_SINK_PNG, out->output, t->page_width, t->page_height, out->dpi,
-                           NULL, NULL, error);
-    return sc_sink_new(out->split != NULL ? SC_SINK_SPLIT : SC_SINK_PDF,
-                       out->split != NULL ? out->split : out->output, t->page_width,
-                       t->page_height, 0, t->name, out->created, error);
+        return sc_sink_new_full(SC_SINK_PNG, out->output, t->page_width, t->page_height, out->dpi,
+                                NULL, NULL, &so, error);
+    return sc_sink_new_full(out->split != NULL ? SC_SINK_SPLIT : SC_SINK_PDF,
+                            out->split != NULL ? out->split : out->output, t->page_width,
+                            t->page_height, 0, t->name, out->created, &so, error);
 }
 
 // One worker of a split output: a contiguous share of the certificates, drawn with its own
@@ -365,6 +366,16 @@ draw(sc_batch *b, const sc_batch_output *out, GPtrArray *certs, GPtrArray *sinks
     return ok;
 }
 
+// Finish every sink of SINKS: each file written, closed and synced under its temporary name.
+static gboolean
+finish(GPtrArray *sinks, GError **error)
+{
+    for (guint k = 0; k < sinks->len; k++)
+        if (!sc_sink_finish(sinks->pdata[k], error))
+            return FALSE;
+    return TRUE;
+}
+
 // Commit SINKS in order; after a failure the rest are aborted.  Empties SINKS.
 static gboolean
 commit(GPtrArray *sinks, GError **error)
@@ -448,7 +459,9 @@ issue(sc_batch *b, const sc_batch_output *out, sc_number_source *source, GPtrArr
     g_ptr_array_set_size(sinks, 0); // aborts them
     if (!draw(b, out, certs, sinks, problems, error))
         return FALSE;
-    return sc_problems_count(problems) == 0 || fail_with_problems(problems, SC_ERROR_INPUT, error);
+    if (sc_problems_count(problems) > 0)
+        return fail_with_problems(problems, SC_ERROR_INPUT, error);
+    return finish(sinks, error);
 }
 
 // Each page is laid out once in the common case: the numbers the batch would get are worked out
@@ -489,6 +502,9 @@ sc_batch_write(sc_batch *b, const sc_batch_output *out, GPtrArray **written,
         fail_with_problems(problems, SC_ERROR_INPUT, error);
         goto out;
     }
+    // Every file complete and synced before any number is issued.
+    if (!finish(sinks, error))
+        goto out;
     if (!out->preview && !issue(b, out, source, certs, predicted, sinks, problems, error))
         goto out;
     ok = commit(sinks, error);

@@ -37,6 +37,7 @@ typedef struct {
     double offset_x, offset_y; // mm, the field layer's shift (printer calibration)
     guint jobs;          // split: draw with this many threads (0 or 1: one)
     const char *created; // the PDF creation date (ISO 8601), or NULL for now
+    gboolean force;      // replace read-only output files (never anything but a regular file)
 } sc_batch_output;
 
 // Load the template, the institution, the records and the fonts, and check every record into
@@ -58,8 +59,9 @@ GPtrArray *sc_batch_get_certs(const sc_batch *batch);
 // is written).  FALSE with *ERROR set when the template cannot be drawn at all (a font).
 gboolean sc_batch_check(sc_batch *batch, sc_problems *problems, GError **error);
 
-// Number and draw the certificates to OUT.  Nothing is written and no number issued unless
-// every certificate is right: otherwise every problem is in PROBLEMS and the call returns FALSE
+// Number and draw the certificates to OUT.  Every file is complete and synced to disk under a
+// temporary name before any number is issued, and moved into place after.  Nothing is written
+// and no number issued unless every certificate is right: otherwise every problem is in PROBLEMS and the call returns FALSE
 // with *ERROR set to their code (SC_ERROR_INPUT, SC_ERROR_DUPLICATE, SC_ERROR_EXHAUSTED) and a
 // count.  A failure of the output or the register: FALSE with *ERROR set, nothing issued.  On
 // success the certificates written are in *WRITTEN (sc_cert *, borrowed from the batch; may be

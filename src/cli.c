@@ -27,6 +27,7 @@ typedef struct {
     char *split;
     char *offset;
     gboolean fill_only;
+    gboolean force;
     int row;
     double dpi;
     int jobs;
@@ -132,6 +133,7 @@ job_init(job *j, const job_options *o, const char *records_path, GError **error)
     out->row = o->row > 0 ? (guint)o->row : 0;
     out->dpi = o->dpi;
     out->fill_only = o->fill_only;
+    out->force = o->force;
     out->jobs = o->jobs > 0 ? (guint)o->jobs : 1;
     j->created = creation_date();
     out->created = j->created;
@@ -307,6 +309,8 @@ cmd_render(int argc, char **argv)
          N_("Shift the data by X,Y mm to calibrate a printer"), "X,Y"},
         {"jobs", 0, 0, G_OPTION_ARG_INT, &o.jobs,
          N_("With --split, draw with N threads at once (default 1)"), "N"},
+        {"force", 0, 0, G_OPTION_ARG_NONE, &o.force,
+         N_("Replace output files that are read-only"), NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
     int status = parse_options(N_("render RECORDS"), N_("Render certificates to PDF."), entries,
