@@ -20,12 +20,12 @@ struct sc_batch {
     char *label;
     sc_number_source *source; // borrowed, or NULL
     sc_template *tmpl;
-    sc_institution *inst;     // or NULL
+    sc_institution *inst; // or NULL
     sc_records *records;
-    GPtrArray *notes;         // char *
-    GPtrArray *certs;         // sc_cert *, one per record
+    GPtrArray *notes; // char *
+    GPtrArray *certs; // sc_cert *, one per record
     sc_fonts *fonts;
-    sc_renderer *renderer;    // for the output being drawn (raster or not), made on demand
+    sc_renderer *renderer; // for the output being drawn (raster or not), made on demand
     gboolean raster;
 };
 
@@ -71,6 +71,16 @@ load_design(sc_batch *b, const sc_batch_options *o, GError **error)
     return TRUE;
 }
 
+// The register's label for a batch of RECORDS_PATH: its file name and the time.
+static char *
+default_label(const char *records_path)
+{
+    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autofree char *base = g_path_get_basename(records_path);
+    g_autofree char *stamp = g_date_time_format(now, "%Y-%m-%dT%H:%M:%S");
+    return g_strdup_printf("%s %s", base, stamp);
+}
+
 // Photos: the folder given, else a photos/ folder beside the records, else their own folder.
 static char *
 photo_folder(const sc_batch_options *o)
@@ -100,20 +110,29 @@ sc_batch_load(const sc_batch_options *o, sc_problems *problems, GError **error)
     sc_batch *b = g_new0(sc_batch, 1);
     b->records_path = g_strdup(o->records_path);
     b->fonts_dir = g_strdup(o->fonts_dir);
-    b->label = g_strdup(o->label);
+    b->label = o->label != NULL ? g_strdup(o->label) : default_label(o->records_path);
     b->source = o->source;
     b->notes = g_ptr_array_new_with_free_func(g_free);
     if (!load_design(b, o, error))
         goto fail;
     b->register_path = b->inst != NULL ? register_path(b->inst, o->register_path) : NULL;
-    b->records = sc_records_load(o->records_path, o->encoding, SC_FORMAT_AUTO, problems,
-                                 b->notes, error);
+    b->records =
+        sc_records_load(o->records_path, o->encoding, SC_FORMAT_AUTO, problems, b->notes, error);
     if (b->records == NULL)
         goto fail;
 
-    sc_check_options copt = {.tmpl = b->tmpl, .institution = b->inst, .photo_dir = photos,
-                             .batch_year = o->year, .batch_month = o->month,
+    sc_check_options copt = {.tmpl = b->tmpl,
+                             .institution = b->inst,
+                             .photo_dir = photos,
+                             .batch_year = o->year,
+                             .batch_month = o->month,
                              .batch_day = o->day};
+    if (o->year == 0) {
+        g_autoptr(GDateTime) now = g_date_time_new_now_local();
+        copt.batch_year = g_date_time_get_year(now);
+        copt.batch_month = g_date_time_get_month(now);
+        copt.batch_day = g_date_time_get_day_of_month(now);
+    }
     b->certs = sc_check_records(b->records, &copt, problems);
 
     b->fonts = sc_fonts_new(b->fonts_dir, error);
@@ -318,8 +337,8 @@ draw_parallel(const sc_batch *b, const sc_batch_output *out, GPtrArray *certs, g
     GThread **threads = g_new0(GThread *, n);
     guint share = (certs->len + n - 1) / n;
     for (guint k = 0; k < n; k++) {
-        w[k] = (worker){.b = b, .out = out, .certs = g_ptr_array_new(),
-                        .problems = sc_problems_new()};
+        w[k] =
+            (worker){.b = b, .out = out, .certs = g_ptr_array_new(), .problems = sc_problems_new()};
         for (guint i = k * share; i < MIN(certs->len, (k + 1) * share); i++)
             g_ptr_array_add(w[k].certs, certs->pdata[i]);
         threads[k] = g_thread_new("skillcert-render", worker_run, &w[k]);
@@ -349,9 +368,8 @@ static gboolean
 draw(sc_batch *b, const sc_batch_output *out, GPtrArray *certs, GPtrArray *sinks,
      sc_problems *problems, GError **error)
 {
-    guint workers = !out->preview && out->split != NULL && out->jobs > 1
-                        ? MIN(out->jobs, certs->len)
-                        : 1;
+    guint workers =
+        !out->preview && out->split != NULL && out->jobs > 1 ? MIN(out->jobs, certs->len) : 1;
     gboolean ok;
     if (workers > 1) {
         ok = draw_parallel(b, out, certs, workers, sinks, problems, error);
@@ -418,8 +436,8 @@ select_certs(sc_batch *b, const sc_batch_output *out, sc_problems *problems, GEr
     if (certs->len == 0 && sc_problems_count(problems) == 0) {
         if (out->preview && out->row != 0)
             g_set_error(error, SC_ERROR, SC_ERROR_USAGE,
-                        _("%s: no record starts at row %d (row 1 is the header)"),
-                        b->records_path, (int)out->row);
+                        _("%s: no record starts at row %d (row 1 is the header)"), b->records_path,
+                        (int)out->row);
         else
             g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("%s: no records"), b->records_path);
         g_ptr_array_unref(certs);
@@ -470,8 +488,8 @@ issue(sc_batch *b, const sc_batch_output *out, sc_number_source *source, GPtrArr
 // one transaction.  Should a concurrent batch have taken some of them in between, the pages are
 // drawn again with the numbers actually issued.
 gboolean
-sc_batch_write(sc_batch *b, const sc_batch_output *out, GPtrArray **written,
-               sc_problems *problems, GError **error)
+sc_batch_write(sc_batch *b, const sc_batch_output *out, GPtrArray **written, sc_problems *problems,
+               GError **error)
 {
     g_return_val_if_fail(b != NULL && out != NULL, FALSE);
     g_autoptr(GPtrArray) certs = select_certs(b, out, problems, error);
@@ -531,6 +549,10 @@ sc_batch_next_number(const char *institution_path, const char *register_path_giv
         g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("%s is not issued under the %s profile"),
                     sc_level_name(level), sc_certno_profile_name(inst->profile));
         return NULL;
+    }
+    if (year == 0) {
+        g_autoptr(GDateTime) now = g_date_time_new_now_local();
+        year = g_date_time_get_year(now);
     }
     g_autofree char *path = register_path(inst, register_path_given);
     sc_registry *reg = sc_registry_open(path, error);

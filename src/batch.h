@@ -20,24 +20,24 @@ typedef struct {
     const char *photo_dir;        // NULL: photos/ beside the records file, else its folder
     const char *register_path;    // NULL: INSTITUTION.register.db
     sc_encoding encoding;
-    int year, month, day;         // the default 发证日期
-    const char *label;            // names the batch in the register (records file and time)
-    sc_number_source *source;     // NULL: the register (with an institution) or the records'
-                                  // own numbers; else this one, borrowed (tests)
+    int year, month, day;     // the default 发证日期
+    const char *label;        // names the batch in the register (records file and time)
+    sc_number_source *source; // NULL: the register (with an institution) or the records'
+                              // own numbers; else this one, borrowed (tests)
 } sc_batch_options;
 
 // Where and how a batch is drawn.
 typedef struct {
-    const char *output;  // one PDF with a page per certificate, or the PNG of a preview
-    const char *split;   // a folder with one PDF per certificate, named by its number
-    gboolean preview;    // one certificate as PNG at DPI; numbers worked out, none issued
-    guint row;           // preview: the record starting at this row of the file; 0 = the first
+    const char *output; // one PDF with a page per certificate, or the PNG of a preview
+    const char *split;  // a folder with one PDF per certificate, named by its number
+    gboolean preview;   // one certificate as PNG at DPI; numbers worked out, none issued
+    guint row;          // preview: the record starting at this row of the file; 0 = the first
     double dpi;
-    gboolean fill_only;  // only the field layer, for pre-printed stock (套打)
+    gboolean fill_only;        // only the field layer, for pre-printed stock (套打)
     double offset_x, offset_y; // mm, the field layer's shift (printer calibration)
-    guint jobs;          // split: draw with this many threads (0 or 1: one)
-    const char *created; // the PDF creation date (ISO 8601), or NULL for now
-    gboolean force;      // replace read-only output files (never anything but a regular file)
+    guint jobs;                // split: draw with this many threads (0 or 1: one)
+    const char *created;       // the PDF creation date (ISO 8601), or NULL for now
+    gboolean force;            // replace read-only output files (never anything but a regular file)
 } sc_batch_output;
 
 // Load the template, the institution, the records and the fonts, and check every record into
@@ -61,17 +61,17 @@ gboolean sc_batch_check(sc_batch *batch, sc_problems *problems, GError **error);
 
 // Number and draw the certificates to OUT.  Every file is complete and synced to disk under a
 // temporary name before any number is issued, and moved into place after.  Nothing is written
-// and no number issued unless every certificate is right: otherwise every problem is in PROBLEMS and the call returns FALSE
-// with *ERROR set to their code (SC_ERROR_INPUT, SC_ERROR_DUPLICATE, SC_ERROR_EXHAUSTED) and a
-// count.  A failure of the output or the register: FALSE with *ERROR set, nothing issued.  On
-// success the certificates written are in *WRITTEN (sc_cert *, borrowed from the batch; may be
-// NULL), numbered as issued (a preview: as they would be).
+// and no number issued unless every certificate is right: otherwise every problem is in PROBLEMS
+// and the call returns FALSE with *ERROR set to their code (SC_ERROR_INPUT, SC_ERROR_DUPLICATE,
+// SC_ERROR_EXHAUSTED) and a count.  A failure of the output or the register: FALSE with *ERROR set,
+// nothing issued.  On success the certificates written are in *WRITTEN (sc_cert *, borrowed from
+// the batch; may be NULL), numbered as issued (a preview: as they would be).
 gboolean sc_batch_write(sc_batch *batch, const sc_batch_output *out, GPtrArray **written,
                         sc_problems *problems, GError **error);
 
-// The number the next certificate of LEVEL (any accepted form) issued in YEAR by the institution
-// of INSTITUTION_PATH would get from its register (REGISTER_PATH, or NULL for the default), without
-// allocating it.  NULL with *ERROR set.  Caller frees with g_free().
+// The number the next certificate of LEVEL (any accepted form) issued in YEAR (0: this year) by
+// the institution of INSTITUTION_PATH would get from its register (REGISTER_PATH, or NULL for
+// the default), without allocating it.  NULL with *ERROR set.  Caller frees with g_free().
 char *sc_batch_next_number(const char *institution_path, const char *register_path,
                            const char *level, int year, GError **error);
 

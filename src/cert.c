@@ -97,8 +97,7 @@ typed_value(const sc_cert *c, const char *name)
 {
     static const char *const reference[] = {SC_FIELD_NAME, SC_FIELD_ID_TYPE, SC_FIELD_ID_NUMBER,
                                             SC_FIELD_OCCUPATION, SC_FIELD_WORK_TYPE};
-    const char *const values[] = {c->name, c->id_type, c->id_number, c->occupation,
-                                  c->work_type};
+    const char *const values[] = {c->name, c->id_type, c->id_number, c->occupation, c->work_type};
     for (guint i = 0; i < G_N_ELEMENTS(reference); i++)
         if (strcmp(name, reference[i]) == 0)
             return values[i];

@@ -10,33 +10,33 @@
 #include <glib.h>
 
 // Names templates may use besides SPEC §4's fields (and their ASCII aliases, in brackets).
-#define SC_FIELD_LEVEL_CODE "等级代码"     // "4" (level_code)
-#define SC_FIELD_ISSUE_YEAR "发证年"       // "2026" (issue_year)
-#define SC_FIELD_ISSUE_MONTH "发证月"      // "11", no leading zero (issue_month)
-#define SC_FIELD_ISSUE_DAY "发证日"        // "3" (issue_day)
+#define SC_FIELD_LEVEL_CODE  "等级代码"     // "4" (level_code)
+#define SC_FIELD_ISSUE_YEAR  "发证年"       // "2026" (issue_year)
+#define SC_FIELD_ISSUE_MONTH "发证月"       // "11", no leading zero (issue_month)
+#define SC_FIELD_ISSUE_DAY   "发证日"       // "3" (issue_day)
 #define SC_FIELD_INSTITUTION "评价机构名称" // the institution's filed name (institution)
-#define SC_FIELD_SEAL "印章"               // the seal image's path, or "" (seal)
+#define SC_FIELD_SEAL        "印章"         // the seal image's path, or "" (seal)
 
 typedef struct {
-    guint row;              // the record's row in its file
+    guint row;               // the record's row in its file
     const sc_record *record; // borrowed: the columns the certificate does not type
     char *name;
-    char *id_type;          // 居民身份证 when the record leaves it empty
-    char *id_number;        // normalised (upper-case X)
+    char *id_type;   // 居民身份证 when the record leaves it empty
+    char *id_number; // normalised (upper-case X)
     char *occupation;
-    char *occupation_code;  // "" when none
-    char *work_type;        // "——" when empty (SPEC §2)
-    int level;              // 1–5 or 9; 0 when the certificate has no level or it is invalid
-    int year, month, day;   // 发证日期
-    gboolean number_given;  // the record carries its number, parsed into GIVEN
+    char *occupation_code; // "" when none
+    char *work_type;       // "——" when empty (SPEC §2)
+    int level;             // 1–5 or 9; 0 when the certificate has no level or it is invalid
+    int year, month, day;  // 发证日期
+    gboolean number_given; // the record carries its number, parsed into GIVEN
     sc_certno given;
-    char *number;           // the 22 characters printed: given, predicted or issued; NULL before
-    char *photo;            // the photo file found, or NULL
-    sc_image_info photo_info; // its format and size, when PHOTO is set
-    char *institution;      // the institution's name as filed, or ""
-    char *seal;             // the seal image's path, or ""
+    char *number;             // the 22 characters printed: given, predicted or issued; NULL before
+    char *photo;              // the photo file found, or NULL
+    sc_photo_info photo_info; // its format and size, when PHOTO is set
+    char *institution;        // the institution's name as filed, or ""
+    char *seal;               // the seal image's path, or ""
     // The derived values as templates print them.
-    char issue_date[11];    // YYYY-MM-DD
+    char issue_date[11]; // YYYY-MM-DD
     char issue_year[5], issue_month[3], issue_day[3], level_code[2];
 } sc_cert;
 

@@ -14,34 +14,33 @@ typedef struct {
 
 // Province codes: 004 附件4 二(三) 表4 (GB/T 2260).
 static const code_name provinces[] = {
-    {"11", "北京市"},       {"12", "天津市"},           {"13", "河北省"},
-    {"14", "山西省"},       {"15", "内蒙古自治区"},     {"21", "辽宁省"},
-    {"22", "吉林省"},       {"23", "黑龙江省"},         {"31", "上海市"},
-    {"32", "江苏省"},       {"33", "浙江省"},           {"34", "安徽省"},
-    {"35", "福建省"},       {"36", "江西省"},           {"37", "山东省"},
-    {"41", "河南省"},       {"42", "湖北省"},           {"43", "湖南省"},
-    {"44", "广东省"},       {"45", "广西壮族自治区"},   {"46", "海南省"},
-    {"50", "重庆市"},       {"51", "四川省"},           {"52", "贵州省"},
-    {"53", "云南省"},       {"54", "西藏自治区"},       {"61", "陕西省"},
-    {"62", "甘肃省"},       {"63", "青海省"},           {"64", "宁夏回族自治区"},
+    {"11", "北京市"},           {"12", "天津市"},           {"13", "河北省"},
+    {"14", "山西省"},           {"15", "内蒙古自治区"},     {"21", "辽宁省"},
+    {"22", "吉林省"},           {"23", "黑龙江省"},         {"31", "上海市"},
+    {"32", "江苏省"},           {"33", "浙江省"},           {"34", "安徽省"},
+    {"35", "福建省"},           {"36", "江西省"},           {"37", "山东省"},
+    {"41", "河南省"},           {"42", "湖北省"},           {"43", "湖南省"},
+    {"44", "广东省"},           {"45", "广西壮族自治区"},   {"46", "海南省"},
+    {"50", "重庆市"},           {"51", "四川省"},           {"52", "贵州省"},
+    {"53", "云南省"},           {"54", "西藏自治区"},       {"61", "陕西省"},
+    {"62", "甘肃省"},           {"63", "青海省"},           {"64", "宁夏回族自治区"},
     {"65", "新疆维吾尔自治区"}, {"66", "新疆生产建设兵团"}, {"71", "台湾省"},
-    {"81", "香港特别行政区"}, {"82", "澳门特别行政区"},
+    {"81", "香港特别行政区"},   {"82", "澳门特别行政区"},
 };
 
 // Guangdong positions 8–9: 004 附件4 二(四)1 表5 (10 and 11 are not in the table).
 static const code_name guangdong_cities[] = {
-    {"00", "广东省省本级"}, {"01", "广州市"}, {"02", "韶关市"}, {"03", "深圳市"},
-    {"04", "珠海市"},       {"05", "汕头市"}, {"06", "佛山市"}, {"07", "江门市"},
-    {"08", "湛江市"},       {"09", "茂名市"}, {"12", "肇庆市"}, {"13", "惠州市"},
-    {"14", "梅州市"},       {"15", "汕尾市"}, {"16", "河源市"}, {"17", "阳江市"},
-    {"18", "清远市"},       {"19", "东莞市"}, {"20", "中山市"}, {"51", "潮州市"},
+    {"00", "广东省省本级"}, {"01", "广州市"}, {"02", "韶关市"}, {"03", "深圳市"}, {"04", "珠海市"},
+    {"05", "汕头市"},       {"06", "佛山市"}, {"07", "江门市"}, {"08", "湛江市"}, {"09", "茂名市"},
+    {"12", "肇庆市"},       {"13", "惠州市"}, {"14", "梅州市"}, {"15", "汕尾市"}, {"16", "河源市"},
+    {"17", "阳江市"},       {"18", "清远市"}, {"19", "东莞市"}, {"20", "中山市"}, {"51", "潮州市"},
     {"52", "揭阳市"},       {"53", "云浮市"},
 };
 
 // Liaoning positions 8–9: 002 附件5 四 ("前2位01-14依次为…").
 static const code_name liaoning_cities[] = {
-    {"01", "沈阳市"}, {"02", "大连市"}, {"03", "鞍山市"}, {"04", "抚顺市"}, {"05", "本溪市"},
-    {"06", "丹东市"}, {"07", "锦州市"}, {"08", "营口市"}, {"09", "阜新市"}, {"10", "辽阳市"},
+    {"01", "沈阳市"}, {"02", "大连市"}, {"03", "鞍山市"}, {"04", "抚顺市"},   {"05", "本溪市"},
+    {"06", "丹东市"}, {"07", "锦州市"}, {"08", "营口市"}, {"09", "阜新市"},   {"10", "辽阳市"},
     {"11", "铁岭市"}, {"12", "朝阳市"}, {"13", "盘锦市"}, {"14", "葫芦岛市"},
 };
 
@@ -118,10 +117,8 @@ sc_certno_profile_city_name(sc_profile profile, const char *code)
     switch (profile) {
     case SC_PROFILE_GUANGDONG:
         return lookup(guangdong_cities, G_N_ELEMENTS(guangdong_cities), code);
-    case SC_PROFILE_LIAONING:
-        return lookup(liaoning_cities, G_N_ELEMENTS(liaoning_cities), code);
-    default:
-        return NULL;
+    case SC_PROFILE_LIAONING: return lookup(liaoning_cities, G_N_ELEMENTS(liaoning_cities), code);
+    default: return NULL;
     }
 }
 
@@ -140,8 +137,7 @@ sc_certno_profile_unit_type_name(sc_profile profile, char category, char digit)
         if (d >= 1 && d < (int)G_N_ELEMENTS(liaoning_units))
             return liaoning_units[d];
         return NULL;
-    default:
-        return NULL;
+    default: return NULL;
     }
 }
 
@@ -179,16 +175,23 @@ typedef struct {
 // The number's structure (004 附件4 一 表1): the same seven parts everywhere; Guangdong
 // (004 附件4 二(四)) and Liaoning (002 附件5 四) split positions 8–13 into three.
 static const field fields_flat[] = {
-    {F_CATEGORY, 1, 1, N_("category")},         {F_ROUTE, 2, 5, N_("institution code")},
-    {F_PROVINCE, 6, 7, N_("province code")},    {F_SITE, 8, 13, N_("site sequence")},
-    {F_YEAR, 14, 15, N_("year")},               {F_LEVEL, 16, 16, N_("level")},
+    {F_CATEGORY, 1, 1, N_("category")},
+    {F_ROUTE, 2, 5, N_("institution code")},
+    {F_PROVINCE, 6, 7, N_("province code")},
+    {F_SITE, 8, 13, N_("site sequence")},
+    {F_YEAR, 14, 15, N_("year")},
+    {F_LEVEL, 16, 16, N_("level")},
     {F_SERIAL, 17, 22, N_("serial")},
 };
 static const field fields_split[] = {
-    {F_CATEGORY, 1, 1, N_("category")},      {F_ROUTE, 2, 5, N_("institution code")},
-    {F_PROVINCE, 6, 7, N_("province code")}, {F_CITY, 8, 9, N_("city code")},
-    {F_UNIT, 10, 10, N_("unit type")},       {F_ORDER, 11, 13, N_("order")},
-    {F_YEAR, 14, 15, N_("year")},            {F_LEVEL, 16, 16, N_("level")},
+    {F_CATEGORY, 1, 1, N_("category")},
+    {F_ROUTE, 2, 5, N_("institution code")},
+    {F_PROVINCE, 6, 7, N_("province code")},
+    {F_CITY, 8, 9, N_("city code")},
+    {F_UNIT, 10, 10, N_("unit type")},
+    {F_ORDER, 11, 13, N_("order")},
+    {F_YEAR, 14, 15, N_("year")},
+    {F_LEVEL, 16, 16, N_("level")},
     {F_SERIAL, 17, 22, N_("serial")},
 };
 
@@ -261,8 +264,7 @@ typedef struct {
     GArray *firsts;      // int, parallel: the first position of the problem's field, or 0
 } checker;
 
-static void G_GNUC_PRINTF(3, 4)
-problem(checker *c, const field *f, const char *format, ...)
+static void G_GNUC_PRINTF(3, 4) problem(checker *c, const field *f, const char *format, ...)
 {
     GString *line = g_string_new(NULL);
     if (f != NULL) {
@@ -370,8 +372,8 @@ check_unit(checker *c, const field *f, const char *v, char category)
                       "expected %s"),
                     v, category, category == 'Y' ? "1–3" : "1–4");
     } else if (v[0] < '1' || v[0] > '4') {
-        problem(c, f,
-                _("unit type %s does not exist in Guangdong; expected 1–3 for Y, 1–4 for S"), v);
+        problem(c, f, _("unit type %s does not exist in Guangdong; expected 1–3 for Y, 1–4 for S"),
+                v);
     }
 }
 
@@ -428,8 +430,7 @@ check_value(checker *c, const field *f, char category)
         // since every sequence in the seeds counts from 1 and no structured province can
         // produce it (Guangdong's unit type and Liaoning's city are never 0).
         if (strcmp(v, "000000") == 0)
-            problem(c, f,
-                    _("site sequence 000000 is never assigned; sequences run 000001–999999"));
+            problem(c, f, _("site sequence 000000 is never assigned; sequences run 000001–999999"));
         break;
     case F_CITY:
         if (sc_certno_profile_city_name(c->profile, v) != NULL)
@@ -505,8 +506,8 @@ check_number(const char *text, int length, sc_profile profile, sc_certno *out,
 
     if (!g_utf8_validate(text, -1, &end)) {
         // Not text at all: nothing else can be said about positions.
-        problem(&c, NULL, _("not valid UTF-8 text (byte 0x%02X at byte %zu)"),
-                (guint)(guchar)*end, (size_t)(end - text));
+        problem(&c, NULL, _("not valid UTF-8 text (byte 0x%02X at byte %zu)"), (guint)(guchar)*end,
+                (size_t)(end - text));
         goto out;
     }
 
@@ -676,8 +677,8 @@ sc_certno_check_agrees(const sc_certno *number, const char *prefix, int year, in
     if (level != 0 && number->level != level) {
         const char *name = sc_level_name(level);
         g_autofree char *shown = name != NULL ? g_strdup(name) : g_strdup_printf("%d", level);
-        g_autofree char *m = g_strdup_printf(
-            _("position 16 is level %d, but 职业技能等级 is %s"), number->level, shown);
+        g_autofree char *m = g_strdup_printf(_("position 16 is level %d, but 职业技能等级 is %s"),
+                                             number->level, shown);
         func(16, m, data);
         agrees = FALSE;
     }
@@ -724,7 +725,7 @@ append_padded(GString *line, const char *s, int width)
 // One line of the explanation: positions, the value, and the meaning last (the Chinese is
 // last so the columns stay aligned whatever the terminal does with wide characters).
 static void G_GNUC_PRINTF(4, 5)
-explain_line(GString *out, const char *text, const field *f, const char *format, ...)
+    explain_line(GString *out, const char *text, const field *f, const char *format, ...)
 {
     char where[16], value[8];
     if (f->first == f->last)
@@ -779,9 +780,7 @@ sc_certno_explain(const char *text, sc_profile profile, GError **error)
             else
                 explain_line(out, text, f, "备案途径：人社部备案，评价机构代码 %s", v);
             break;
-        case F_PROVINCE:
-            explain_line(out, text, f, "省份：%s", sc_certno_province_name(v));
-            break;
+        case F_PROVINCE: explain_line(out, text, f, "省份：%s", sc_certno_province_name(v)); break;
         case F_SITE:
             if (profile == SC_PROFILE_CHONGQING_TS) // 001 附件6 二(四): 依次顺序取值赋码
                 explain_line(out, text, f, "评价机构序列码：%d", (int)g_ascii_strtoll(v, NULL, 10));
@@ -805,12 +804,8 @@ sc_certno_explain(const char *text, sc_profile profile, GError **error)
             // 004 附件4 二(五): the last two digits of the year; certificates date from 2019.
             explain_line(out, text, f, "发证年份：%d", 2000 + n.year);
             break;
-        case F_LEVEL:
-            explain_line(out, text, f, "职业技能等级：%s", sc_level_name(n.level));
-            break;
-        case F_SERIAL:
-            explain_line(out, text, f, "证书序列码：%d", n.serial);
-            break;
+        case F_LEVEL: explain_line(out, text, f, "职业技能等级：%s", sc_level_name(n.level)); break;
+        case F_SERIAL: explain_line(out, text, f, "证书序列码：%d", n.serial); break;
         }
     }
     return g_string_free(out, /*free_segment*/ FALSE);

@@ -6,29 +6,29 @@
 #include "error.h"
 #include <glib.h>
 
-#define SC_CERTNO_LEN 22
+#define SC_CERTNO_LEN        22
 #define SC_CERTNO_PREFIX_LEN 13 // positions 1–13, fixed for an institution
 #define SC_CERTNO_SERIAL_MAX 999999
 
 // Which province's structure positions 8–13 follow, and its extra constraints.  The type is
 // certno's: its functions are sc_certno_profile_*().
 typedef enum {
-    SC_PROFILE_NATIONAL,      // any province of the table; 8–13 unstructured (000 附件3)
-    SC_PROFILE_GUIZHOU,       // province 52; 8–13 unstructured
-    SC_PROFILE_GUANGDONG,     // province 44; city, unit type, order (004 二(四))
-    SC_PROFILE_LIAONING,      // province 21; city, unit type, order (002 附件5)
-    SC_PROFILE_CHONGQING_TS,  // province 50, technician schools: S, 0000, levels 3/4/5/9 (001)
+    SC_PROFILE_NATIONAL,     // any province of the table; 8–13 unstructured (000 附件3)
+    SC_PROFILE_GUIZHOU,      // province 52; 8–13 unstructured
+    SC_PROFILE_GUANGDONG,    // province 44; city, unit type, order (004 二(四))
+    SC_PROFILE_LIAONING,     // province 21; city, unit type, order (002 附件5)
+    SC_PROFILE_CHONGQING_TS, // province 50, technician schools: S, 0000, levels 3/4/5/9 (001)
 } sc_profile;
 
 // A parsed number; the strings are NUL-terminated digits.
 typedef struct {
-    char category;   // 'Y' or 'S'
-    char route[5];   // positions 2–5
-    char province[3];// positions 6–7
-    char site[7];    // positions 8–13
-    int year;        // positions 14–15, 0–99
-    int level;       // position 16
-    int serial;      // positions 17–22, 1–999999
+    char category;    // 'Y' or 'S'
+    char route[5];    // positions 2–5
+    char province[3]; // positions 6–7
+    char site[7];     // positions 8–13
+    int year;         // positions 14–15, 0–99
+    int level;        // position 16
+    int serial;       // positions 17–22, 1–999999
 } sc_certno;
 
 // PROFILE for its NAME ("national", "guizhou", "guangdong", "liaoning", "chongqing-ts").

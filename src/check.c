@@ -12,11 +12,12 @@
 #include <string.h>
 
 #define ID_TYPE_RESIDENT "居民身份证"
-#define EMPTY_WORK_TYPE "——" // SPEC §2: 工种名称 empty → two em dashes
+#define EMPTY_WORK_TYPE  "——" // SPEC §2: 工种名称 empty → two em dashes
 
 // seeds/004 四(四): a Guangdong certificate must not contain these (the fixed query addresses
 // of the reference sample are not the institution's text and are not checked).
-static const char guangdong_words[] = "中华人民共和国,中国,中华,国家,全国,广东,广东省,职业资格,人员资格";
+static const char guangdong_words[] =
+    "中华人民共和国,中国,中华,国家,全国,广东,广东省,职业资格,人员资格";
 
 gboolean
 sc_check_parse_date(const char *text, int *year, int *month, int *day)
@@ -69,8 +70,8 @@ printed_fields(const sc_template *tmpl)
     if (tmpl == NULL) {
         // No template: the fields of the reference certificate (SPEC §2).
         static const char *const reference[] = {
-            SC_FIELD_NAME,       SC_FIELD_ID_TYPE, SC_FIELD_ID_NUMBER, SC_FIELD_OCCUPATION,
-            SC_FIELD_WORK_TYPE,  SC_FIELD_LEVEL,   SC_FIELD_NUMBER,    SC_FIELD_INSTITUTION};
+            SC_FIELD_NAME,      SC_FIELD_ID_TYPE, SC_FIELD_ID_NUMBER, SC_FIELD_OCCUPATION,
+            SC_FIELD_WORK_TYPE, SC_FIELD_LEVEL,   SC_FIELD_NUMBER,    SC_FIELD_INSTITUTION};
         for (guint i = 0; i < G_N_ELEMENTS(reference); i++)
             g_hash_table_add(set, g_strdup(reference[i]));
     }
@@ -116,12 +117,12 @@ photo_slot(const sc_template *tmpl, double *width, double *height)
 // What every record of a batch is checked against, worked out once per batch.
 typedef struct {
     const sc_check_options *opts;
-    sc_profile profile;   // the institution's, else national
-    const char *file;     // for problems
+    sc_profile profile; // the institution's, else national
+    const char *file;   // for problems
     sc_problems *problems;
-    GHashTable *printed;  // the fields the certificate prints (printed_fields())
-    char **words;         // forbidden words, trimmed, none empty (seeds/004 四(四); institution)
-    gboolean has_photo;   // the template shows 照片 ...
+    GHashTable *printed;   // the fields the certificate prints (printed_fields())
+    char **words;          // forbidden words, trimmed, none empty (seeds/004 四(四); institution)
+    gboolean has_photo;    // the template shows 照片 ...
     double slot_w, slot_h; // ... in a box this size, mm
 } batch_rules;
 
@@ -160,7 +161,7 @@ batch_rules_clear(batch_rules *b)
 
 // One problem of CERT's FIELD.
 static void G_GNUC_PRINTF(4, 5)
-problem(const batch_rules *b, const sc_cert *c, const char *field, const char *format, ...)
+    problem(const batch_rules *b, const sc_cert *c, const char *field, const char *format, ...)
 {
     va_list args;
     va_start(args, format);
@@ -177,7 +178,7 @@ cell(const sc_cert *c, const char *field)
     return value != NULL ? value : "";
 }
 
-#define PHOTO_MIN_DPI 200.0
+#define PHOTO_MIN_DPI         200.0
 #define PHOTO_RATIO_TOLERANCE 0.08 // of the slot's ratio: 5:7 accepts 0.657–0.771
 
 // 照片: found inside the photo folder, a real PNG or JPEG within the size limits, sharp enough
@@ -187,11 +188,10 @@ check_photo(sc_cert *c, const batch_rules *b)
 {
     double sw = b->slot_w, sh = b->slot_h;
     GError *error = NULL;
-    g_autofree char *path = sc_photo_find(b->opts->photo_dir,
-                                          sc_record_get(c->record, SC_FIELD_PHOTO),
-                                          c->id_number, &error);
-    sc_image_info info;
-    if (path != NULL && sc_image_probe(path, &info, &error)) {
+    g_autofree char *path = sc_photo_find(
+        b->opts->photo_dir, sc_record_get(c->record, SC_FIELD_PHOTO), c->id_number, &error);
+    sc_photo_info info;
+    if (path != NULL && sc_photo_probe(path, &info, &error)) {
         int min_w = (int)ceil(sw / 25.4 * PHOTO_MIN_DPI - 1e-9);
         int min_h = (int)ceil(sh / 25.4 * PHOTO_MIN_DPI - 1e-9);
         double ratio = (double)info.width / info.height, want = sw / sh;
@@ -294,7 +294,8 @@ check_level(sc_cert *c, const batch_rules *b)
     if (level == NULL)
         return; // no column: reported once by the reader
     if (is_blank(level))
-        problem(b, c, SC_FIELD_LEVEL, "%s", _("empty; write 一级/高级技师 … 五级/初级工, or 1 … 5"));
+        problem(b, c, SC_FIELD_LEVEL, "%s",
+                _("empty; write 一级/高级技师 … 五级/初级工, or 1 … 5"));
     else if ((code = sc_level_parse(level, &error)) == 0) {
         problem(b, c, SC_FIELD_LEVEL, "%s", error->message);
         g_error_free(error);

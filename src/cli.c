@@ -73,7 +73,7 @@ creation_date(void)
 typedef struct {
     sc_batch_options batch;
     sc_batch_output out;
-    char *template_path, *fonts_dir, *label, *created;
+    char *template_path, *fonts_dir, *created;
 } job;
 
 static void
@@ -81,7 +81,6 @@ job_clear(job *j)
 {
     g_free(j->template_path);
     g_free(j->fonts_dir);
-    g_free(j->label);
     g_free(j->created);
 }
 
@@ -90,8 +89,8 @@ static gboolean
 job_init(job *j, const job_options *o, const char *records_path, GError **error)
 {
     sc_batch_options *b = &j->batch;
-    j->template_path = o->template_path ? g_strdup(o->template_path)
-                                        : sc_datadir_path("templates/national.ini");
+    j->template_path =
+        o->template_path ? g_strdup(o->template_path) : sc_datadir_path("templates/national.ini");
     j->fonts_dir = sc_datadir_path("fonts");
     b->records_path = records_path;
     b->template_path = j->template_path;
@@ -102,24 +101,14 @@ job_init(job *j, const job_options *o, const char *records_path, GError **error)
     if (!sc_encoding_from_name(o->encoding, &b->encoding, error))
         return FALSE;
 
-    // The batch date: --date, else today.
+    // The batch date: --date, else today (the batch's default).
     if (o->date != NULL) {
         if (!sc_check_parse_date(o->date, &b->year, &b->month, &b->day)) {
             g_set_error(error, SC_ERROR, SC_ERROR_USAGE,
                         _("--date %s: write a date such as 2026-11-23"), o->date);
             return FALSE;
         }
-    } else {
-        g_autoptr(GDateTime) now = g_date_time_new_now_local();
-        b->year = g_date_time_get_year(now);
-        b->month = g_date_time_get_month(now);
-        b->day = g_date_time_get_day_of_month(now);
     }
-    g_autoptr(GDateTime) now = g_date_time_new_now_local();
-    g_autofree char *base = g_path_get_basename(records_path);
-    g_autofree char *stamp = g_date_time_format(now, "%Y-%m-%dT%H:%M:%S");
-    j->label = g_strdup_printf("%s %s", base, stamp);
-    b->label = j->label;
 
     sc_batch_output *out = &j->out;
     if (o->offset != NULL && !parse_offset(o->offset, &out->offset_x, &out->offset_y)) {
@@ -143,8 +132,7 @@ job_init(job *j, const job_options *o, const char *records_path, GError **error)
 // Set J up from O and load its batch of RECORDS_PATH, printing the notes about the records.
 // Problems of the records go to PROBLEMS.  NULL after reporting an error, *STATUS set.
 static sc_batch *
-job_load(job *j, const job_options *o, const char *records_path, sc_problems *problems,
-         int *status)
+job_load(job *j, const job_options *o, const char *records_path, sc_problems *problems, int *status)
 {
     GError *error = NULL;
     sc_batch *batch = NULL;
@@ -265,19 +253,33 @@ parse_options(const char *usage, const char *summary, GOptionEntry *entries, int
     return 0;
 }
 
-#define JOB_ENTRIES(o)                                                                           \
-    {"template", 't', 0, G_OPTION_ARG_FILENAME, &(o).template_path,                              \
-     N_("Template file (default: the installed templates/national.ini)"), N_("TEMPLATE")},        \
-    {"institution", 'i', 0, G_OPTION_ARG_FILENAME, &(o).institution_path,                         \
-     N_("Institution file: name, number prefix, profile, seal"), N_("INSTITUTION")},              \
-    {"photos", 0, 0, G_OPTION_ARG_FILENAME, &(o).photos,                                          \
-     N_("Photo folder (default: photos/ beside RECORDS, else RECORDS' folder)"), N_("DIR")},      \
-    {"register", 0, 0, G_OPTION_ARG_FILENAME, &(o).register_path,                                 \
-     N_("The register of issued numbers (default: INSTITUTION.register.db)"), N_("FILE")},        \
-    {"encoding", 0, 0, G_OPTION_ARG_STRING, &(o).encoding,                                        \
-     N_("Records encoding: auto (default), utf-8 or gbk"), N_("ENC")},                            \
-    {"date", 0, 0, G_OPTION_ARG_STRING, &(o).date,                                                \
-     N_("Issue date for records without 发证日期 (default: today)"), "YYYY-MM-DD"}
+// The options render, preview and check share, for O, followed by MORE (ending with a NULL
+// entry).  Caller frees with g_free().
+static GOptionEntry *
+job_entries(job_options *o, const GOptionEntry *more)
+{
+    const GOptionEntry common[] = {
+        {"template", 't', 0, G_OPTION_ARG_FILENAME, &o->template_path,
+         N_("Template file (default: the installed templates/national.ini)"), N_("TEMPLATE")},
+        {"institution", 'i', 0, G_OPTION_ARG_FILENAME, &o->institution_path,
+         N_("Institution file: name, number prefix, profile, seal"), N_("INSTITUTION")},
+        {"photos", 0, 0, G_OPTION_ARG_FILENAME, &o->photos,
+         N_("Photo folder (default: photos/ beside RECORDS, else RECORDS' folder)"), N_("DIR")},
+        {"register", 0, 0, G_OPTION_ARG_FILENAME, &o->register_path,
+         N_("The register of issued numbers (default: INSTITUTION.register.db)"), N_("FILE")},
+        {"encoding", 0, 0, G_OPTION_ARG_STRING, &o->encoding,
+         N_("Records encoding: auto (default), utf-8 or gbk"), N_("ENC")},
+        {"date", 0, 0, G_OPTION_ARG_STRING, &o->date,
+         N_("Issue date for records without 发证日期 (default: today)"), "YYYY-MM-DD"},
+    };
+    guint n = 0;
+    while (more[n].long_name != NULL)
+        n++;
+    GOptionEntry *all = g_new0(GOptionEntry, G_N_ELEMENTS(common) + n + 1);
+    memcpy(all, common, sizeof common);
+    memcpy(all + G_N_ELEMENTS(common), more, n * sizeof *more);
+    return all;
+}
 
 static void
 job_options_clear(job_options *o)
@@ -297,8 +299,7 @@ static int
 cmd_render(int argc, char **argv)
 {
     job_options o = {0};
-    GOptionEntry entries[] = {
-        JOB_ENTRIES(o),
+    const GOptionEntry more[] = {
         {"output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, N_("One PDF with a page per record"),
          "OUT.pdf"},
         {"split", 0, 0, G_OPTION_ARG_FILENAME, &o.split,
@@ -309,10 +310,11 @@ cmd_render(int argc, char **argv)
          N_("Shift the data by X,Y mm to calibrate a printer"), "X,Y"},
         {"jobs", 0, 0, G_OPTION_ARG_INT, &o.jobs,
          N_("With --split, draw with N threads at once (default 1)"), "N"},
-        {"force", 0, 0, G_OPTION_ARG_NONE, &o.force,
-         N_("Replace output files that are read-only"), NULL},
+        {"force", 0, 0, G_OPTION_ARG_NONE, &o.force, N_("Replace output files that are read-only"),
+         NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
+    g_autofree GOptionEntry *entries = job_entries(&o, more);
     int status = parse_options(N_("render RECORDS"), N_("Render certificates to PDF."), entries,
                                &argc, &argv, 1);
     if (status == 0 && (o.output == NULL) == (o.split == NULL)) {
@@ -333,8 +335,7 @@ static int
 cmd_preview(int argc, char **argv)
 {
     job_options o = {.dpi = 150};
-    GOptionEntry entries[] = {
-        JOB_ENTRIES(o),
+    const GOptionEntry more[] = {
         {"row", 0, 0, G_OPTION_ARG_INT, &o.row,
          N_("The record starting at row N of the file (row 1 is the header; default: the first)"),
          "N"},
@@ -344,6 +345,7 @@ cmd_preview(int argc, char **argv)
         {"offset", 0, 0, G_OPTION_ARG_STRING, &o.offset, N_("Shift the data by X,Y mm"), "X,Y"},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
+    g_autofree GOptionEntry *entries = job_entries(&o, more);
     int status = parse_options(N_("preview RECORDS"),
                                N_("Render one certificate to PNG; numbers are shown as they would "
                                   "be issued, none is issued."),
@@ -366,7 +368,8 @@ static int
 cmd_check(int argc, char **argv)
 {
     job_options o = {0};
-    GOptionEntry entries[] = {JOB_ENTRIES(o), {NULL, 0, 0, 0, NULL, NULL, NULL}};
+    const GOptionEntry none[] = {{NULL, 0, 0, 0, NULL, NULL, NULL}};
+    g_autofree GOptionEntry *entries = job_entries(&o, none);
     int status = parse_options(N_("check RECORDS"),
                                N_("Report every problem of a records file; nothing is written or "
                                   "issued."),
@@ -388,15 +391,14 @@ cmd_number(int argc, char **argv)
         {"institution", 'i', 0, G_OPTION_ARG_FILENAME, &inst_path, N_("Institution file (next)"),
          N_("INSTITUTION")},
         {"level", 0, 0, G_OPTION_ARG_STRING, &level_text, N_("Level (next)"), "L"},
-        {"year", 0, 0, G_OPTION_ARG_INT, &year, N_("Year of issue (next; default this year)"),
-         "Y"},
+        {"year", 0, 0, G_OPTION_ARG_INT, &year, N_("Year of issue (next; default this year)"), "Y"},
         {"register", 0, 0, G_OPTION_ARG_FILENAME, &reg_path, N_("Register (next)"), N_("FILE")},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
     GError *error = NULL;
     int status = parse_options(N_("number explain NUMBER | number next -i INSTITUTION --level L"),
-                               N_("Explain a certificate number, or show the next one."),
-                               entries, &argc, &argv, -1);
+                               N_("Explain a certificate number, or show the next one."), entries,
+                               &argc, &argv, -1);
     if (status != 0)
         goto out;
 
@@ -419,10 +421,6 @@ cmd_number(int argc, char **argv)
             fprintf(stderr, _("skillcert: number next needs -i INSTITUTION and --level L\n"));
             status = 2;
             goto out;
-        }
-        if (year == 0) {
-            g_autoptr(GDateTime) now = g_date_time_new_now_local();
-            year = g_date_time_get_year(now);
         }
         g_autofree char *next = sc_batch_next_number(inst_path, reg_path, level_text, year, &error);
         if (next == NULL) {

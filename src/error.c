@@ -5,7 +5,7 @@
 
 #include <stdlib.h>
 
-G_DEFINE_QUARK(sc-error-quark, sc_error)
+G_DEFINE_QUARK(sc - error - quark, sc_error)
 
 static const struct {
     const char *name;

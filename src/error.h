@@ -1,4 +1,5 @@
 // error.h - the SC_ERROR domain, exit statuses, and the problem collector (DESIGN.md, STYLE.md).
+// The collector is its own small type, sc_problems_*(): every stage reports through it.
 #ifndef SC_ERROR_H
 #define SC_ERROR_H
 
@@ -57,8 +58,8 @@ void sc_problems_add(sc_problems *problems, const char *file, guint row, const c
                      const char *format, ...) G_GNUC_PRINTF(5, 6);
 
 // As sc_problems_add() with MESSAGE taken as it is (no format).  Copies everything.
-void sc_problems_add_literal(sc_problems *problems, const char *file, guint row,
-                             const char *field, const char *message);
+void sc_problems_add_literal(sc_problems *problems, const char *file, guint row, const char *field,
+                             const char *message);
 
 guint sc_problems_count(const sc_problems *problems);
 

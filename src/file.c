@@ -29,8 +29,8 @@ set_too_big(const char *path, guint64 size, gsize max_bytes, const char *advice,
     if (advice != NULL)
         g_set_error(error, SC_ERROR, SC_ERROR_INPUT,
                     _("%s: the file is %llu MB, over the limit of %llu MB; %s"), path,
-                    (unsigned long long)megabytes(size),
-                    (unsigned long long)(max_bytes >> 20), advice);
+                    (unsigned long long)megabytes(size), (unsigned long long)(max_bytes >> 20),
+                    advice);
     else
         g_set_error(error, SC_ERROR, SC_ERROR_INPUT,
                     _("%s: the file is %llu MB, over the limit of %llu MB"), path,

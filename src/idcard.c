@@ -11,7 +11,7 @@
 static const int check_weights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
 static const char check_chars[] = "10X98765432";
 
-#define IDCARD_LENGTH 18
+#define IDCARD_LENGTH   18
 #define IDCARD_MIN_YEAR 1900
 
 char
@@ -51,8 +51,8 @@ check_birth_date(const char *digits8, GError **error)
     int ymd = (int)g_ascii_strtoull(text, NULL, 10);
     int year = ymd / 10000, month = ymd / 100 % 100, day = ymd % 100;
 
-    if (month < 1 || month > 12 || day < 1 || !g_date_valid_dmy((GDateDay)day, (GDateMonth)month,
-                                                                  (GDateYear)year)) {
+    if (month < 1 || month > 12 || day < 1 ||
+        !g_date_valid_dmy((GDateDay)day, (GDateMonth)month, (GDateYear)year)) {
         g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("birth date %s is not a real date"), text);
         return FALSE;
     }
@@ -133,8 +133,8 @@ sc_idcard_normalize(const char *text, GError **error)
 
     char expected = sc_idcard_check_char(number);
     if (number[17] != expected) {
-        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("check digit is %c, expected %c"), number[17],
-                    expected);
+        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("check digit is %c, expected %c"),
+                    number[17], expected);
         return NULL;
     }
     return g_strdup(number);

@@ -89,16 +89,15 @@ sc_institution_parse(const char *data, gsize len, const char *path, GError **err
     inst->path = g_strdup(path);
     inst->name = get(kf, "name");
     if (inst->name == NULL || *inst->name == '\0')
-        sc_problems_add(problems, path, 0, "name",
-                        _("missing (the institution's name as filed)"));
+        sc_problems_add(problems, path, 0, "name", _("missing (the institution's name as filed)"));
 
     // Positions 1–13 (SPEC §3): category, route, province, site.
     g_autofree char *category = get_code(kf, path, "category", 1, TRUE,
                                          _("Y (用人单位) or S (社会培训评价组织)"), problems);
     g_autofree char *route = get_code(kf, path, "route", 4, FALSE,
                                       _("4 digits: 0000 if filed with the province"), problems);
-    g_autofree char *province = get_code(kf, path, "province", 2, FALSE,
-                                         _("the 2-digit province code, e.g. 44"), problems);
+    g_autofree char *province =
+        get_code(kf, path, "province", 2, FALSE, _("the 2-digit province code, e.g. 44"), problems);
     g_autofree char *site = get_code(kf, path, "site", 6, FALSE,
                                      _("the 6-digit institution (site) sequence"), problems);
     g_autofree char *profile = get(kf, "profile");
@@ -113,8 +112,8 @@ sc_institution_parse(const char *data, gsize len, const char *path, GError **err
     // already reported: a stand-in takes its place and its positions' problems are dropped.
     g_snprintf(inst->prefix, sizeof inst->prefix, "%s%s%s%s", category ? category : "S",
                route ? route : "0000", province ? province : "11", site ? site : "000001");
-    prefix_report report = {problems, path, category != NULL, route != NULL, province != NULL,
-                            site != NULL};
+    prefix_report report = {problems,         path,        category != NULL, route != NULL,
+                            province != NULL, site != NULL};
     sc_certno_check_prefix_each(inst->prefix, inst->profile, report_prefix_problem, &report);
 
     // Optional: the seal image (relative to this file), the QR data pattern, extra words.

@@ -9,12 +9,12 @@
 
 typedef struct {
     char *path;
-    char *name;       // 评价机构名称 exactly as filed (SPEC §2)
+    char *name;                            // 评价机构名称 exactly as filed (SPEC §2)
     char prefix[SC_CERTNO_PREFIX_LEN + 1]; // positions 1–13: category, route, province, site
     sc_profile profile;
-    char *seal;       // absolute path of the seal image, or NULL
-    char *qr_data;    // the QR data pattern with {field} placeholders, or NULL for the template's
-    char *forbidden;  // extra words the certificate must not contain, comma-separated, or NULL
+    char *seal;      // absolute path of the seal image, or NULL
+    char *qr_data;   // the QR data pattern with {field} placeholders, or NULL for the template's
+    char *forbidden; // extra words the certificate must not contain, comma-separated, or NULL
 } sc_institution;
 
 // Load the institution file at PATH ([institution] name, category, route, province, site,
@@ -23,8 +23,7 @@ typedef struct {
 // of at most SC_KEYFILE_MAX_BYTES is read (sc_file_read()).  NULL with *ERROR set
 // (SC_ERROR_INPUT or G_FILE_ERROR).  Caller frees with sc_institution_free().
 sc_institution *sc_institution_load(const char *path, GError **error);
-sc_institution *sc_institution_parse(const char *data, gsize len, const char *path,
-                                     GError **error);
+sc_institution *sc_institution_parse(const char *data, gsize len, const char *path, GError **error);
 void sc_institution_free(sc_institution *inst);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(sc_institution, sc_institution_free)

@@ -184,9 +184,9 @@ single_spacing(sc_fonts *fonts, const char *families)
     PangoFont *font = names[0] != NULL ? face_for(fonts, names[0]) : NULL;
     if (font != NULL) {
         PangoFontMetrics *m = pango_font_get_metrics(font, NULL);
-        double pango_em = (double)(pango_font_metrics_get_ascent(m) +
-                                   pango_font_metrics_get_descent(m)) /
-                          PANGO_SCALE / 12.0; // faces are loaded at 12 pt (face_for)
+        double pango_em =
+            (double)(pango_font_metrics_get_ascent(m) + pango_font_metrics_get_descent(m)) /
+            PANGO_SCALE / 12.0; // faces are loaded at 12 pt (face_for)
         pango_font_metrics_unref(m);
         sp->line_em = pango_em;
 
@@ -230,8 +230,8 @@ try_size(PangoLayout *layout, PangoFontDescription *desc, const sc_element *e, d
     pango_font_description_set_size(desc, (int)lround(size * PANGO_SCALE));
     pango_layout_set_font_description(layout, desc);
     if (e->wrap)
-        pango_layout_set_indent(layout, (int)lround(e->indent * SC_PT_PER_MM * PANGO_SCALE *
-                                                    (size / e->size)));
+        pango_layout_set_indent(
+            layout, (int)lround(e->indent * SC_PT_PER_MM * PANGO_SCALE * (size / e->size)));
 
     PangoRectangle logical;
     pango_layout_get_extents(layout, NULL, &logical);

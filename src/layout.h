@@ -1,5 +1,7 @@
 // layout.h - fit text to its box with Pango: wrap, shrink to a floor, or fail; detect characters
 // no configured face has (SPEC §2 "A glyph missing from every configured face ... is an error").
+// Its two types carry their own names: the fonts of a job (sc_fonts_*()) and a placed text
+// (sc_placed_text_clear()); sc_layout_text() lays one out.
 #ifndef SC_LAYOUT_H
 #define SC_LAYOUT_H
 

@@ -9,16 +9,13 @@
 // "五级/初级工 5"; seeds/001 附件6 (七) "9表示预备技师", which has a single name).
 static const struct {
     int code;
-    const char *name;    // canonical printed form
-    const char *grade;   // 一级 … 五级, or NULL
-    const char *title;   // 高级技师 … 初级工, 预备技师
+    const char *name;  // canonical printed form
+    const char *grade; // 一级 … 五级, or NULL
+    const char *title; // 高级技师 … 初级工, 预备技师
 } level_table[] = {
-    {1, "一级/高级技师", "一级", "高级技师"},
-    {2, "二级/技师", "二级", "技师"},
-    {3, "三级/高级工", "三级", "高级工"},
-    {4, "四级/中级工", "四级", "中级工"},
-    {5, "五级/初级工", "五级", "初级工"},
-    {SC_LEVEL_PREP, "预备技师", NULL, "预备技师"},
+    {1, "一级/高级技师", "一级", "高级技师"}, {2, "二级/技师", "二级", "技师"},
+    {3, "三级/高级工", "三级", "高级工"},     {4, "四级/中级工", "四级", "中级工"},
+    {5, "五级/初级工", "五级", "初级工"},     {SC_LEVEL_PREP, "预备技师", NULL, "预备技师"},
 };
 
 // Whether C is a space that may surround the level: ASCII whitespace or the ideographic

@@ -2,6 +2,7 @@
 // certificates their numbers".  Implementations: the register (registry.h: allocate per
 // institution, year, level; SPEC §3), pre-assigned numbers from the records file (validate only,
 // here), and in the tests an in-memory source.  This header knows no implementation.
+// Names: the plug point is sc_number_source; sc_number_source_*() are its functions.
 #ifndef SC_NUMBERING_H
 #define SC_NUMBERING_H
 
@@ -9,10 +10,10 @@
 
 // One certificate to number.  The strings are borrowed; ASSIGNED is the result.
 typedef struct {
-    guint row;              // the record's row in its file, for problems (0 = none)
+    guint row; // the record's row in its file, for problems (0 = none)
     const char *name;
     const char *id_type;
-    const char *id_number;  // normalised
+    const char *id_number; // normalised
     const char *occupation;
     const char *work_type;  // as printed ("——" when empty)
     int level;              // 1–5, 9 (sc_level_is_code())

@@ -117,7 +117,8 @@ is_png(const char *data, gsize len)
 static gboolean
 is_jpeg(const char *data, gsize len)
 {
-    return len >= 3 && (guint8)data[0] == 0xFF && (guint8)data[1] == 0xD8 && (guint8)data[2] == 0xFF;
+    return len >= 3 && (guint8)data[0] == 0xFF && (guint8)data[1] == 0xD8 &&
+           (guint8)data[2] == 0xFF;
 }
 
 // libjpeg reports errors by calling error_exit; ours jumps back to the one function below
@@ -145,7 +146,7 @@ jpeg_silence(j_common_ptr cinfo, int level)
 
 // Read a JPEG's header and, when SURFACE is not NULL, decode it into a new RGB24 surface.
 static gboolean
-jpeg_read(const char *path, const char *data, gsize len, sc_image_info *info,
+jpeg_read(const char *path, const char *data, gsize len, sc_photo_info *info,
           cairo_surface_t **surface, GError **error)
 {
     struct jpeg_decompress_struct cinfo;
@@ -167,7 +168,7 @@ jpeg_read(const char *path, const char *data, gsize len, sc_image_info *info,
     jpeg_create_decompress(&cinfo);
     jpeg_mem_src(&cinfo, (const unsigned char *)data, (unsigned long)len);
     jpeg_read_header(&cinfo, TRUE);
-    info->format = SC_IMAGE_JPEG;
+    info->format = SC_PHOTO_JPEG;
     info->width = (int)cinfo.image_width;
     info->height = (int)cinfo.image_height;
     if (!size_ok(path, info->width, info->height, error)) {
@@ -175,9 +176,10 @@ jpeg_read(const char *path, const char *data, gsize len, sc_image_info *info,
         return FALSE;
     }
     if (cinfo.num_components != 1 && cinfo.num_components != 3) {
-        g_set_error(error, SC_ERROR, SC_ERROR_PHOTO,
-                    _("%s: a JPEG with %d colour components (CMYK?) is not supported; save it as RGB"),
-                    path, cinfo.num_components);
+        g_set_error(
+            error, SC_ERROR, SC_ERROR_PHOTO,
+            _("%s: a JPEG with %d colour components (CMYK?) is not supported; save it as RGB"),
+            path, cinfo.num_components);
         jpeg_destroy_decompress(&cinfo);
         return FALSE;
     }
@@ -212,18 +214,19 @@ jpeg_read(const char *path, const char *data, gsize len, sc_image_info *info,
 // Read a PNG's header and, when SURFACE is not NULL, decode it into a new ARGB32 surface
 // (premultiplied, as cairo wants).
 static gboolean
-png_read(const char *path, const char *data, gsize len, sc_image_info *info,
+png_read(const char *path, const char *data, gsize len, sc_photo_info *info,
          cairo_surface_t **surface, GError **error)
 {
     png_image image;
     memset(&image, 0, sizeof image);
     image.version = PNG_IMAGE_VERSION;
     if (!png_image_begin_read_from_memory(&image, data, len)) {
-        g_set_error(error, SC_ERROR, SC_ERROR_PHOTO, _("%s: corrupt PNG (%s)"), path, image.message);
+        g_set_error(error, SC_ERROR, SC_ERROR_PHOTO, _("%s: corrupt PNG (%s)"), path,
+                    image.message);
         png_image_free(&image);
         return FALSE;
     }
-    info->format = SC_IMAGE_PNG;
+    info->format = SC_PHOTO_PNG;
     info->width = (int)image.width;
     info->height = (int)image.height;
     if (!size_ok(path, info->width, info->height, error)) {
@@ -239,7 +242,8 @@ png_read(const char *path, const char *data, gsize len, sc_image_info *info,
     gsize stride = (gsize)image.width * 4;
     guint8 *rgba = g_malloc(stride * image.height);
     if (!png_image_finish_read(&image, NULL, rgba, (png_int_32)stride, NULL)) {
-        g_set_error(error, SC_ERROR, SC_ERROR_PHOTO, _("%s: corrupt PNG (%s)"), path, image.message);
+        g_set_error(error, SC_ERROR, SC_ERROR_PHOTO, _("%s: corrupt PNG (%s)"), path,
+                    image.message);
         png_image_free(&image);
         g_free(rgba);
         return FALSE;
@@ -265,7 +269,7 @@ png_read(const char *path, const char *data, gsize len, sc_image_info *info,
 }
 
 static gboolean
-probe_data(const char *path, const char *data, gsize len, sc_image_info *info,
+probe_data(const char *path, const char *data, gsize len, sc_photo_info *info,
            cairo_surface_t **surface, GError **error)
 {
     if (is_png(data, len))
@@ -277,7 +281,7 @@ probe_data(const char *path, const char *data, gsize len, sc_image_info *info,
 }
 
 gboolean
-sc_image_probe(const char *path, sc_image_info *info, GError **error)
+sc_photo_probe(const char *path, sc_photo_info *info, GError **error)
 {
     g_autofree char *data = NULL;
     gsize len = 0;
@@ -287,14 +291,14 @@ sc_image_probe(const char *path, sc_image_info *info, GError **error)
 }
 
 cairo_surface_t *
-sc_image_load(const char *path, gboolean decode_jpeg, const char *unique_id, GError **error)
+sc_photo_load(const char *path, gboolean decode_jpeg, const char *unique_id, GError **error)
 {
     char *data = NULL;
     gsize len = 0;
     if (!read_file(path, &data, &len, error))
         return NULL;
 
-    sc_image_info info;
+    sc_photo_info info;
     cairo_surface_t *surface = NULL;
     if (is_jpeg(data, len) && !decode_jpeg) {
         // Only the header: the pixels stay in the JPEG, which the PDF embeds as it is (its own
@@ -313,7 +317,7 @@ sc_image_load(const char *path, gboolean decode_jpeg, const char *unique_id, GEr
         return NULL;
     }
 
-    if (info.format == SC_IMAGE_JPEG) {
+    if (info.format == SC_PHOTO_JPEG) {
         cairo_surface_set_mime_data(surface, CAIRO_MIME_TYPE_JPEG, (unsigned char *)data, len,
                                     g_free, data);
         data = NULL;
@@ -346,7 +350,7 @@ narrow(int p, int a, int *lo, int *hi)
 }
 
 cairo_surface_t *
-sc_image_to_mask(cairo_surface_t *image, double colour[3])
+sc_photo_to_mask(cairo_surface_t *image, double colour[3])
 {
     const unsigned char *mime = NULL;
     unsigned long mime_len = 0;

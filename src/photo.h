@@ -8,16 +8,16 @@
 #include <glib.h>
 
 // Decompression-bomb guards: larger images are refused before any pixel is decoded.
-#define SC_PHOTO_MAX_SIDE 12000
+#define SC_PHOTO_MAX_SIDE   12000
 #define SC_PHOTO_MAX_PIXELS (40 * 1000 * 1000)
-#define SC_PHOTO_MAX_BYTES (40 * 1024 * 1024)
+#define SC_PHOTO_MAX_BYTES  (40 * 1024 * 1024)
 
-typedef enum { SC_IMAGE_PNG, SC_IMAGE_JPEG } sc_image_format;
+typedef enum { SC_PHOTO_PNG, SC_PHOTO_JPEG } sc_photo_format;
 
 typedef struct {
-    sc_image_format format;
+    sc_photo_format format;
     int width, height; // pixels
-} sc_image_info;
+} sc_photo_info;
 
 // The photo file for a record: VALUE (the 照片 cell, a path relative to DIR) when not empty,
 // else <ID_NUMBER>.jpg, .jpeg or .png (either case) in DIR.  A path that would leave DIR
@@ -28,7 +28,7 @@ char *sc_photo_find(const char *dir, const char *value, const char *id_number, G
 // Read the format and size of the image at PATH from its content (not its name), without
 // decoding pixels.  FALSE with *ERROR set (SC_ERROR_PHOTO) when it is not a PNG or JPEG, is
 // corrupt, or exceeds the limits above.
-gboolean sc_image_probe(const char *path, sc_image_info *info, GError **error);
+gboolean sc_photo_probe(const char *path, sc_photo_info *info, GError **error);
 
 // Load the image at PATH as a cairo surface.  A JPEG carries its file as CAIRO_MIME_TYPE_JPEG
 // (so PDF output embeds it as-is) and, when UNIQUE_ID is set, CAIRO_MIME_TYPE_UNIQUE_ID (so an
@@ -36,10 +36,10 @@ gboolean sc_image_probe(const char *path, sc_image_info *info, GError **error);
 // DECODE_JPEG (raster output), else the surface is an empty A8 one of the JPEG's size that only
 // carries it.  A PNG is ARGB32.  NULL with *ERROR set (SC_ERROR_PHOTO).
 // Caller frees with cairo_surface_destroy().
-cairo_surface_t *sc_image_load(const char *path, gboolean decode_jpeg, const char *unique_id,
+cairo_surface_t *sc_photo_load(const char *path, gboolean decode_jpeg, const char *unique_id,
                                GError **error);
 
-// An ARGB32 IMAGE (from sc_image_load()) whose visible pixels all have one colour and differ
+// An ARGB32 IMAGE (from sc_photo_load()) whose visible pixels all have one colour and differ
 // only in alpha, as a seal or a signature usually does: its alpha as a new A8 surface, and the
 // colour (0–1) in COLOUR, to draw as that colour through the mask (cairo_mask()).  The same
 // pixels, but cairo 1.16's PDF holds an 8-bit soft mask and a constant grey image instead of
@@ -48,6 +48,6 @@ cairo_surface_t *sc_image_load(const char *path, gboolean decode_jpeg, const cha
 // than one colour, nothing visible, or is not ARGB32.  Reads IMAGE as it is, without flushing
 // it (which in cairo 1.16 drops mime data).  Borrows IMAGE.
 // Caller frees with cairo_surface_destroy().
-cairo_surface_t *sc_image_to_mask(cairo_surface_t *image, double colour[3]);
+cairo_surface_t *sc_photo_to_mask(cairo_surface_t *image, double colour[3]);
 
 #endif

@@ -10,8 +10,7 @@
 // libqrencode's contract is NULL + errno (ERANGE: data too large; EINVAL: bad argument); it is
 // translated to GError here, at our edge (STYLE.md).
 static gboolean
-qrencode_encode(gpointer ctx, const char *text, char ec_level, sc_code_matrix *out,
-                GError **error)
+qrencode_encode(gpointer ctx, const char *text, char ec_level, sc_code_matrix *out, GError **error)
 {
     (void)ctx;
     QRecLevel level;
@@ -35,8 +34,8 @@ qrencode_encode(gpointer ctx, const char *text, char ec_level, sc_code_matrix *o
     if (code == NULL) {
         if (errno == ERANGE)
             g_set_error(error, SC_ERROR, SC_ERROR_INPUT,
-                        _("QR data is too long (%zu bytes) for error correction %c"),
-                        strlen(text), ec_level);
+                        _("QR data is too long (%zu bytes) for error correction %c"), strlen(text),
+                        ec_level);
         else
             g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("QR encoding failed: %s"),
                         g_strerror(errno));

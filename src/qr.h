@@ -1,5 +1,7 @@
 // qr.h - the code encoder plug point and its libqrencode implementation (DESIGN.md "Two plug
 // points"; SPEC §2: a 30 × 30 mm QR symbol on the right page).
+// Names: the plug point's types are sc_code_* (any code, not only QR: sc_code_encoder,
+// sc_code_matrix); sc_qr_*() is the libqrencode implementation.
 #ifndef SC_QR_H
 #define SC_QR_H
 

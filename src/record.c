@@ -36,12 +36,12 @@ static const struct {
 #define MAX_UNKNOWN_NOTES 10
 
 // Byte-order marks and the signatures of files that are not text at all.
-#define BOM_UTF8 "\xEF\xBB\xBF"
+#define BOM_UTF8    "\xEF\xBB\xBF"
 #define BOM_GB18030 "\x84\x31\x95\x33"
 #define BOM_UTF16LE "\xFF\xFE"
 #define BOM_UTF16BE "\xFE\xFF"
-#define MAGIC_ZIP "PK\x03\x04"
-#define MAGIC_OLE "\xD0\xCF\x11\xE0"
+#define MAGIC_ZIP   "PK\x03\x04"
+#define MAGIC_OLE   "\xD0\xCF\x11\xE0"
 
 // How the encoding was chosen, for messages about bytes that do not fit it.
 typedef enum {
@@ -124,8 +124,8 @@ space_suffix(const char *s, gsize len)
 {
     if (len >= 1 && g_ascii_isspace(s[len - 1]))
         return 1;
-    if (len >= 3 && (memcmp(s + len - 3, "\xE3\x80\x80", 3) == 0 ||
-                     memcmp(s + len - 3, BOM_UTF8, 3) == 0))
+    if (len >= 3 &&
+        (memcmp(s + len - 3, "\xE3\x80\x80", 3) == 0 || memcmp(s + len - 3, BOM_UTF8, 3) == 0))
         return 3;
     if (len >= 2 && memcmp(s + len - 2, "\xC2\xA0", 2) == 0)
         return 2;
@@ -204,8 +204,7 @@ static char *
 bad_bytes_message(const reader *r, const char *bad, gsize avail)
 {
     gsize n = 0;
-    g_autofree char *bytes =
-        describe_bad_bytes((const unsigned char *)bad, avail, r->encoding, &n);
+    g_autofree char *bytes = describe_bad_bytes((const unsigned char *)bad, avail, r->encoding, &n);
     const char *format = NULL;
     if (r->encoding == SC_ENCODING_UTF8 && r->choice == CHOSEN_MOSTLY_UTF8)
         format = g_dngettext(GETTEXT_PACKAGE,
@@ -602,8 +601,8 @@ static void
 on_parse_error(reader *r, struct csv_parser *p, const char *s, gsize avail)
 {
     char *label = column_label(r, r->n_cells);
-    char *where = r->line != r->row_start ? g_strdup_printf(_(" (on line %u)"), r->line)
-                                          : g_strdup("");
+    char *where =
+        r->line != r->row_start ? g_strdup_printf(_(" (on line %u)"), r->line) : g_strdup("");
     if (p->quoted) {
         char *shown = describe_char_at(r, s, avail);
         sc_problems_add(r->problems, r->path, r->row_start, label,
@@ -753,8 +752,7 @@ has_prefix(const char *data, gsize len, const char *prefix, gsize prefix_len)
 // Convert DATA, UTF-16 with a byte-order mark (Excel's "Unicode text"), to UTF-8.  Returns it
 // with *OUT_LEN set (caller frees with g_free()), or NULL after adding a problem naming the line.
 static char *
-convert_utf16(const char *data, gsize len, const char *path, sc_problems *problems,
-              gsize *out_len)
+convert_utf16(const char *data, gsize len, const char *path, sc_problems *problems, gsize *out_len)
 {
     gsize read = 0;
     GError *e = NULL;
@@ -764,8 +762,8 @@ convert_utf16(const char *data, gsize len, const char *path, sc_problems *proble
 
     // The line of the fault: the lines of the valid text before it (an even number of bytes).
     gsize good_len = 0;
-    char *good = g_convert(data, (gssize)(read & ~(gsize)1), "UTF-8", "UTF-16", NULL, &good_len,
-                           NULL);
+    char *good =
+        g_convert(data, (gssize)(read & ~(gsize)1), "UTF-8", "UTF-16", NULL, &good_len, NULL);
     guint line = 1 + (good != NULL ? count_line_breaks(good, good_len) : 0);
     sc_problems_add(problems, path, line, NULL,
                     _("the file is UTF-16 text, but has bytes here that are not UTF-16; save it "
@@ -824,7 +822,7 @@ refuse_whole_file(const char *data, gsize len, const char *path, GError **error)
 typedef struct {
     const char *text;
     gsize len;
-    char *converted; // owned: the UTF-16 file converted to UTF-8, or NULL
+    char *converted;      // owned: the UTF-16 file converted to UTF-8, or NULL
     sc_encoding encoding; // SC_ENCODING_UTF8 or SC_ENCODING_GB18030
     encoding_choice choice;
 } decoded_text;
@@ -873,9 +871,9 @@ decode_text(const char *data, gsize len, const char *path, sc_encoding encoding,
         d->encoding = SC_ENCODING_GB18030;
     } else if (d->encoding == SC_ENCODING_AUTO) {
         gboolean mostly = FALSE;
-        d->encoding = looks_like_utf8(d->text, d->len, &mostly) ? SC_ENCODING_UTF8
-                                                                : SC_ENCODING_GB18030;
-        d->choice = mostly ? CHOSEN_MOSTLY_UTF8
+        d->encoding =
+            looks_like_utf8(d->text, d->len, &mostly) ? SC_ENCODING_UTF8 : SC_ENCODING_GB18030;
+        d->choice = mostly                               ? CHOSEN_MOSTLY_UTF8
                     : d->encoding == SC_ENCODING_GB18030 ? CHOSEN_NOT_UTF8
                                                          : CHOSEN_BY_CALLER;
     }
@@ -926,13 +924,9 @@ sc_records_parse(const char *data, gsize len, const char *path, sc_encoding enco
 
     decoded_text d;
     switch (decode_text(data, len, path, encoding, problems, &d, error)) {
-    case DECODE_REFUSED:
-        g_free(d.converted);
-        return NULL;
-    case DECODE_UNREADABLE:
-        return records_new(path);
-    case DECODE_OK:
-        break;
+    case DECODE_REFUSED: g_free(d.converted); return NULL;
+    case DECODE_UNREADABLE: return records_new(path);
+    case DECODE_OK: break;
     }
     if (format == SC_FORMAT_AUTO)
         format = format_by_extension(path);
@@ -1018,8 +1012,7 @@ sc_record_set(sc_record *record, const char *field, const char *value)
 {
     g_return_if_fail(record != NULL && field != NULL && value != NULL);
     const char *canon = sc_field_canonical(field);
-    g_hash_table_replace(record->fields, g_strdup(canon != NULL ? canon : field),
-                         g_strdup(value));
+    g_hash_table_replace(record->fields, g_strdup(canon != NULL ? canon : field), g_strdup(value));
 }
 
 gboolean

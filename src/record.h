@@ -1,4 +1,6 @@
 // record.h - read a records file into records (SPEC §4): CSV/TSV, UTF-8, UTF-8 with BOM, GB 18030.
+// Names: sc_records_*() for a file of records, sc_record_*() for one, sc_field_canonical() and
+// sc_encoding_from_name() for the header names and encodings the reader knows.
 #ifndef SC_RECORD_H
 #define SC_RECORD_H
 
@@ -7,16 +9,16 @@
 
 // Canonical field names (SPEC §4).  Records key their fields by these; headers may also use
 // the ASCII aliases (sc_field_canonical()).
-#define SC_FIELD_NAME "姓名"
-#define SC_FIELD_ID_TYPE "证件类型"
-#define SC_FIELD_ID_NUMBER "证件号码"
-#define SC_FIELD_OCCUPATION "职业名称"
+#define SC_FIELD_NAME            "姓名"
+#define SC_FIELD_ID_TYPE         "证件类型"
+#define SC_FIELD_ID_NUMBER       "证件号码"
+#define SC_FIELD_OCCUPATION      "职业名称"
 #define SC_FIELD_OCCUPATION_CODE "职业编码"
-#define SC_FIELD_WORK_TYPE "工种名称"
-#define SC_FIELD_LEVEL "职业技能等级"
-#define SC_FIELD_NUMBER "证书编号"
-#define SC_FIELD_ISSUE_DATE "发证日期"
-#define SC_FIELD_PHOTO "照片"
+#define SC_FIELD_WORK_TYPE       "工种名称"
+#define SC_FIELD_LEVEL           "职业技能等级"
+#define SC_FIELD_NUMBER          "证书编号"
+#define SC_FIELD_ISSUE_DATE      "发证日期"
+#define SC_FIELD_PHOTO           "照片"
 
 typedef struct {
     guint row;          // line number in the file where the record starts (the header is line 1)
@@ -33,10 +35,10 @@ typedef struct {
 // Limits of sc_records_parse(), far above any real batch; each is reported in plain words.  A
 // bigger file is refused as a whole (*ERROR); a longer cell is a problem of its row; a header with
 // more columns, or a file with more cells (rows × columns), stops reading with one problem.
-#define SC_RECORDS_MAX_BYTES (256u * 1024 * 1024)
+#define SC_RECORDS_MAX_BYTES      (256u * 1024 * 1024)
 #define SC_RECORDS_MAX_CELL_BYTES (64u * 1024)
-#define SC_RECORDS_MAX_COLUMNS 4096u
-#define SC_RECORDS_MAX_CELLS 4000000u
+#define SC_RECORDS_MAX_COLUMNS    4096u
+#define SC_RECORDS_MAX_CELLS      4000000u
 
 typedef enum {
     SC_ENCODING_AUTO,    // UTF-8 (BOM or not) if the bytes are valid UTF-8, else GB 18030; a file
@@ -77,7 +79,8 @@ sc_records *sc_records_parse(const char *data, gsize len, const char *path, sc_e
 
 // Read the file at PATH and parse it as sc_records_parse() does.  Missing or unreadable file:
 // NULL with *ERROR set (G_FILE_ERROR); not a regular file (a folder, a device, a pipe) or over
-// SC_RECORDS_MAX_BYTES: SC_ERROR_INPUT, nothing read (sc_file_read()).  Caller frees with sc_records_free().
+// SC_RECORDS_MAX_BYTES: SC_ERROR_INPUT, nothing read (sc_file_read()).  Caller frees with
+// sc_records_free().
 sc_records *sc_records_load(const char *path, sc_encoding encoding, sc_format format,
                             sc_problems *problems, GPtrArray *notes, GError **error);
 

@@ -71,8 +71,7 @@ struct sc_registry {
 static const char find_key_sql[] =
     "SELECT number FROM certificates WHERE prefix = ?1 AND id_number = ?2 AND occupation = ?3 "
     "AND work_type = ?4 AND level = ?5 AND issue_date = ?6";
-static const char find_number_sql[] =
-    "SELECT batch, issued_at FROM certificates WHERE number = ?1";
+static const char find_number_sql[] = "SELECT batch, issued_at FROM certificates WHERE number = ?1";
 // The counter, and the highest serial recorded as a second guard (rows written by hand).
 static const char get_last_sql[] =
     "SELECT max(coalesce((SELECT last FROM counters WHERE prefix = ?1 AND year = ?2 "
@@ -148,8 +147,7 @@ ensure_schema(sc_registry *r, GError **error)
             goto rollback;
         if (version == 0 && objects > 0) {
             g_set_error(error, SC_ERROR, SC_ERROR_REGISTER,
-                        _("%s: not a skillcert register (a database with other tables)"),
-                        r->path);
+                        _("%s: not a skillcert register (a database with other tables)"), r->path);
             goto rollback;
         }
         if (version == 0) {
@@ -167,8 +165,7 @@ ensure_schema(sc_registry *r, GError **error)
     if (!query_int(r, "PRAGMA application_id", &app, error))
         return FALSE;
     if (app != REGISTRY_APP_ID) {
-        g_set_error(error, SC_ERROR, SC_ERROR_REGISTER, _("%s: not a skillcert register"),
-                    r->path);
+        g_set_error(error, SC_ERROR, SC_ERROR_REGISTER, _("%s: not a skillcert register"), r->path);
         return FALSE;
     }
     if (version > REGISTRY_SCHEMA_VERSION) {
@@ -316,9 +313,8 @@ typedef struct {
 } issuing;
 
 // Add a problem of ITEM's FIELD, under the item's row.
-static void G_GNUC_PRINTF(5, 6)
-problem(issuing *is, sc_error_code code, const sc_number_item *item, const char *field,
-        const char *format, ...)
+static void G_GNUC_PRINTF(5, 6) problem(issuing *is, sc_error_code code, const sc_number_item *item,
+                                        const char *field, const char *format, ...)
 {
     if (is->found++ == 0)
         is->code = code;
@@ -461,7 +457,8 @@ issue_year(const char *issue_date)
     int y = (int)g_ascii_strtoll(issue_date, NULL, 10);
     int m = (int)g_ascii_strtoll(issue_date + 5, NULL, 10);
     int d = (int)g_ascii_strtoll(issue_date + 8, NULL, 10);
-    if (y < 1 || m < 1 || m > 12 || d < 1 || !g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
+    if (y < 1 || m < 1 || m > 12 || d < 1 ||
+        !g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
         return -1;
     return y;
 }
@@ -541,8 +538,7 @@ check_items(issuing *is, const sc_number_item *items, guint n)
         sc_certno_check_agrees(&number, is->prefix, year > 0 ? year : 0, it->level,
                                number_disagrees, &at);
         if (number.serial == 0)
-            problem(is, SC_ERROR_INPUT, it, SC_FIELD_NUMBER, _("%s has serial 000000"),
-                    it->number);
+            problem(is, SC_ERROR_INPUT, it, SC_FIELD_NUMBER, _("%s has serial 000000"), it->number);
     }
 }
 
@@ -568,8 +564,7 @@ record_given(issuing *is, const sc_number_item *items, guint n, GError **error)
                 is->assigned[i] = have;
             else {
                 problem(is, SC_ERROR_DUPLICATE, it, SC_FIELD_NUMBER,
-                        _("this certificate was already issued as %s, not %s"), have,
-                        it->number);
+                        _("this certificate was already issued as %s, not %s"), have, it->number);
                 g_free(have);
             }
             continue;
@@ -579,8 +574,8 @@ record_given(issuing *is, const sc_number_item *items, guint n, GError **error)
         char *holder = NULL;
         if (find_number(is, it->number, &holder, &failed, error)) {
             problem(is, SC_ERROR_DUPLICATE, it, SC_FIELD_NUMBER,
-                    _("number %s is already issued to a different certificate (%s)"),
-                    it->number, holder);
+                    _("number %s is already issued to a different certificate (%s)"), it->number,
+                    holder);
             g_free(holder);
             continue;
         }
@@ -743,8 +738,7 @@ out:
         sqlite3_exec(registry->db, "ROLLBACK", NULL, NULL, NULL);
     if (!ok && is.found > 0 && (error == NULL || *error == NULL))
         g_set_error(error, SC_ERROR, is.code,
-                    g_dngettext(GETTEXT_PACKAGE, "%u problem found", "%u problems found",
-                                is.found),
+                    g_dngettext(GETTEXT_PACKAGE, "%u problem found", "%u problems found", is.found),
                     is.found);
     for (guint i = 0; i < n; i++) // not g_strfreev(): unset items leave holes
         g_free(is.assigned[i]);
@@ -782,8 +776,7 @@ sc_registry_peek(sc_registry *registry, const char *prefix, int year, int level,
         return NULL;
     }
     if (year < 1000 || year > 9999) {
-        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("year %d is not a four-digit year"),
-                    year);
+        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("year %d is not a four-digit year"), year);
         return NULL;
     }
     if (!sc_level_is_code(level)) {

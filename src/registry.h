@@ -31,8 +31,7 @@ void sc_registry_close(sc_registry *registry);
 // nothing is recorded and no ASSIGNED is set; ASSIGNED is overwritten, not freed.  Safe against
 // concurrent processes and crashes.  Borrows everything.
 gboolean sc_registry_issue(sc_registry *registry, const char *prefix, const char *batch,
-                           sc_number_item *items, guint n, sc_problems *problems,
-                           GError **error);
+                           sc_number_item *items, guint n, sc_problems *problems, GError **error);
 
 // As sc_registry_issue(), but nothing is kept: the numbers the items would get now (for a
 // preview).  BATCH is not needed.

@@ -36,7 +36,7 @@ struct sc_page {
     const sc_renderer *renderer;
 };
 
-#define PT(mm) ((mm) * SC_PT_PER_MM)
+#define PT(mm) ((mm)*SC_PT_PER_MM)
 
 static void
 placed_clear(placed *p)
@@ -139,17 +139,17 @@ matrix_to_mask(const sc_code_matrix *m)
 
 // Load the image at PATH into *OUT, with a unique ID so PDF output embeds it once however many
 // pages show it.  For PDF output a single-colour image (a seal) becomes its colour through its
-// alpha mask (sc_image_to_mask()), recorded once as a form of the image's size: cairo's PDF then
+// alpha mask (sc_photo_to_mask()), recorded once as a form of the image's size: cairo's PDF then
 // emits the mask's soft-mask group once per document, not on every page.  Raster output keeps
 // the image, so a preview shows its exact pixels.
 static gboolean
 load_into(const sc_renderer *r, const char *path, const char *id, placed *out, GError **error)
 {
-    cairo_surface_t *img = sc_image_load(path, r->raster, id, error);
+    cairo_surface_t *img = sc_photo_load(path, r->raster, id, error);
     if (img == NULL)
         return FALSE;
     double colour[3];
-    cairo_surface_t *mask = r->raster ? NULL : sc_image_to_mask(img, colour);
+    cairo_surface_t *mask = r->raster ? NULL : sc_photo_to_mask(img, colour);
     if (mask != NULL) {
         cairo_rectangle_t box = {0, 0, cairo_image_surface_get_width(mask),
                                  cairo_image_surface_get_height(mask)};
@@ -215,8 +215,7 @@ prepare_element(sc_renderer *r, guint i, const sc_element *e, const char *value,
         sc_code_matrix_clear(&m);
         return TRUE;
     }
-    default:
-        return TRUE;
+    default: return TRUE;
     }
 }
 

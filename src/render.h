@@ -1,5 +1,6 @@
 // render.h - place one record's elements (text laid out, photos loaded, codes encoded) and draw
 // them on a cairo_t, by layer: static (pre-printed design) and field (the record's data).
+// Names: sc_renderer_*() for the renderer of a template, sc_page_*() for one prepared page.
 #ifndef SC_RENDER_H
 #define SC_RENDER_H
 
@@ -25,8 +26,8 @@ sc_renderer *sc_renderer_new(const sc_template *tmpl, sc_fonts *fonts,
                              const sc_code_encoder *encoder, gboolean raster, GError **error);
 void sc_renderer_free(sc_renderer *renderer);
 
-// Prepare the page of one certificate whose fields FIELDS gives: expand placeholders, lay out and fit
-// every text, load images (an image element's source is a path, after expansion), encode codes
+// Prepare the page of one certificate whose fields FIELDS gives: expand placeholders, lay out and
+// fit every text, load images (an image element's source is a path, after expansion), encode codes
 // — of the elements that name a field; the others were prepared by sc_renderer_new().
 // Each problem is added to PROBLEMS under FILE, ROW and the first field the element names (by
 // FIELDS' name for it), or the element's section.  Returns the page, or NULL if any problem.

@@ -183,8 +183,7 @@ open_file(sc_sink *sink, char *tmp, gboolean is_template, GError **error)
         int err = errno;
         g_autofree char *dir = g_path_get_dirname(tmp);
         if (err == EEXIST && !is_template)
-            g_set_error(error, SC_ERROR, SC_ERROR_DUPLICATE, _("%s: two pages with one name"),
-                        tmp);
+            g_set_error(error, SC_ERROR, SC_ERROR_DUPLICATE, _("%s: two pages with one name"), tmp);
         else
             g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write in %s: %s"), dir,
                         g_strerror(err));
@@ -192,8 +191,7 @@ open_file(sc_sink *sink, char *tmp, gboolean is_template, GError **error)
     }
     // The mode exactly as asked, whatever the umask.
     if (fchmod(fd, sink->mode) != 0) {
-        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), tmp,
-                    g_strerror(errno));
+        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), tmp, g_strerror(errno));
         close(fd);
         g_unlink(tmp);
         return NULL;
@@ -202,8 +200,7 @@ open_file(sc_sink *sink, char *tmp, gboolean is_template, GError **error)
     if (fp == NULL) {
         close(fd);
         g_unlink(tmp);
-        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), tmp,
-                    g_strerror(errno));
+        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), tmp, g_strerror(errno));
     }
     return fp;
 }
@@ -239,8 +236,7 @@ close_synced(FILE *fp, const char *final, guint64 *size, GError **error)
         err = errno;
     }
     if (!ok) {
-        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), final,
-                    g_strerror(err));
+        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), final, g_strerror(err));
         return FALSE;
     }
     *size = (guint64)st.st_size;
@@ -324,9 +320,9 @@ open_split(sc_sink *sink, GError **error)
 }
 
 sc_sink *
-sc_sink_new_full(sc_sink_kind kind, const char *path, double width_mm, double height_mm,
-                 double dpi, const char *title, const char *created,
-                 const sc_sink_options *options, GError **error)
+sc_sink_new_full(sc_sink_kind kind, const char *path, double width_mm, double height_mm, double dpi,
+                 const char *title, const char *created, const sc_sink_options *options,
+                 GError **error)
 {
     g_return_val_if_fail(path != NULL, NULL);
     sc_sink *sink = g_new0(sc_sink, 1);
@@ -421,8 +417,7 @@ sc_sink_begin_page(sc_sink *sink, const char *name, GError **error)
         return NULL;
     }
     switch (sink->kind) {
-    case SC_SINK_PDF:
-        break;
+    case SC_SINK_PDF: break;
     case SC_SINK_SPLIT:
         if (!begin_split_page(sink, name, error))
             return NULL;
@@ -481,8 +476,7 @@ sc_sink_end_page(sc_sink *sink, GError **error)
             fclose(fp);
         return ok;
     }
-    case SC_SINK_PNG:
-        return surface_ok(sink->surface, sink->path, error);
+    case SC_SINK_PNG: return surface_ok(sink->surface, sink->path, error);
     }
     return TRUE;
 }
@@ -509,11 +503,10 @@ sc_sink_finish(sc_sink *sink, GError **error)
         if (!close_synced(g_steal_pointer(&sink->fp), sink->path, &file_at(sink, 0)->size, error))
             return FALSE;
         break;
-    case SC_SINK_SPLIT:
-        break; // each page's file was synced and closed by sc_sink_end_page()
+    case SC_SINK_SPLIT: break; // each page's file was synced and closed by sc_sink_end_page()
     case SC_SINK_PNG: {
-        cairo_status_t st = cairo_surface_write_to_png_stream(sink->surface, write_stream,
-                                                              sink->fp);
+        cairo_status_t st =
+            cairo_surface_write_to_png_stream(sink->surface, write_stream, sink->fp);
         if (st != CAIRO_STATUS_SUCCESS) {
             g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), sink->path,
                         cairo_status_to_string(st));

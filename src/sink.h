@@ -47,8 +47,8 @@ typedef struct {
 // (SC_ERROR_IO) if PATH's folder cannot be written, or PATH (PDF, PNG) exists and is not a regular
 // file, or is read-only without OPTIONS->force; nothing is then written.
 // Caller ends it with sc_sink_commit() or sc_sink_abort().  Copies all.
-sc_sink *sc_sink_new_full(sc_sink_kind kind, const char *path, double width_mm,
-                          double height_mm, double dpi, const char *title, const char *created,
+sc_sink *sc_sink_new_full(sc_sink_kind kind, const char *path, double width_mm, double height_mm,
+                          double dpi, const char *title, const char *created,
                           const sc_sink_options *options, GError **error);
 
 // sc_sink_new_full() with the default options.

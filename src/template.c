@@ -41,7 +41,7 @@ parse_decimal(const char *text, double *value, const char **end)
 
 typedef enum { LENGTH_OK, LENGTH_BAD, LENGTH_TOO_LONG } length_result;
 
-// sc_length_parse(), telling a length out of bounds from text that is no length at all.
+// sc_template_length_parse(), telling a length out of bounds from text that is no length at all.
 static length_result
 parse_length(const char *text, double em_pt, double *mm)
 {
@@ -83,7 +83,7 @@ parse_length(const char *text, double em_pt, double *mm)
 }
 
 gboolean
-sc_length_parse(const char *text, double em_pt, double *mm)
+sc_template_length_parse(const char *text, double em_pt, double *mm)
 {
     return parse_length(text, em_pt, mm) == LENGTH_OK;
 }
@@ -259,9 +259,8 @@ get_length(reader *r, const char *key, double em_pt, double fallback, gboolean r
     double mm;
     length_result res = parse_length(v, em_pt, &mm);
     if (res == LENGTH_TOO_LONG) {
-        sc_problems_add(r->problems, r->path, 0, NULL,
-                        _("[%s] %s: '%s' is longer than %g mm"), r->group, key, v,
-                        SC_LENGTH_MAX_MM);
+        sc_problems_add(r->problems, r->path, 0, NULL, _("[%s] %s: '%s' is longer than %g mm"),
+                        r->group, key, v, SC_LENGTH_MAX_MM);
         return NAN;
     }
     if (res != LENGTH_OK) {
@@ -289,15 +288,15 @@ get_points(reader *r, const char *key, double fallback)
     double pt = -1, mm;
     if (parse_decimal(v, &pt, &end) && *end == '\0')
         ; // a bare number: points
-    else if (sc_length_parse(v, 0, &mm))
+    else if (sc_template_length_parse(v, 0, &mm))
         pt = mm * SC_PT_PER_MM;
     else
         pt = -1;
     if (pt >= SC_FONT_MIN_PT && pt <= SC_FONT_MAX_PT)
         return pt;
     sc_problems_add(r->problems, r->path, 0, NULL,
-                    _("[%s] %s: '%s' is not a font size from %g to %g pt (such as 16pt)"),
-                    r->group, key, v, SC_FONT_MIN_PT, SC_FONT_MAX_PT);
+                    _("[%s] %s: '%s' is not a font size from %g to %g pt (such as 16pt)"), r->group,
+                    key, v, SC_FONT_MIN_PT, SC_FONT_MAX_PT);
     return fallback;
 }
 
@@ -311,8 +310,7 @@ get_number(reader *r, const char *key, double fallback, double lo, double hi)
     double d = 0;
     if (!parse_decimal(v, &d, &end) || *end != '\0' || !(d >= lo && d <= hi)) {
         sc_problems_add(r->problems, r->path, 0, NULL,
-                        _("[%s] %s: '%s' is not a number from %g to %g"), r->group, key, v, lo,
-                        hi);
+                        _("[%s] %s: '%s' is not a number from %g to %g"), r->group, key, v, lo, hi);
         return fallback;
     }
     return d;
@@ -324,9 +322,11 @@ get_bool(reader *r, const char *key, gboolean fallback)
     g_autofree char *v = get_string(r, key, NULL);
     if (v == NULL)
         return fallback;
-    if (g_ascii_strcasecmp(v, "true") == 0 || g_ascii_strcasecmp(v, "yes") == 0 || strcmp(v, "1") == 0)
+    if (g_ascii_strcasecmp(v, "true") == 0 || g_ascii_strcasecmp(v, "yes") == 0 ||
+        strcmp(v, "1") == 0)
         return TRUE;
-    if (g_ascii_strcasecmp(v, "false") == 0 || g_ascii_strcasecmp(v, "no") == 0 || strcmp(v, "0") == 0)
+    if (g_ascii_strcasecmp(v, "false") == 0 || g_ascii_strcasecmp(v, "no") == 0 ||
+        strcmp(v, "0") == 0)
         return FALSE;
     bad_key(r, key, _("write true or false"));
     return fallback;
@@ -388,85 +388,77 @@ outside(double v, double hi)
     return v < -1e-6 || v > hi + 1e-6;
 }
 
-static sc_element *
-read_element(reader *r, const sc_template *tmpl)
+// A rect's or line's own key: its line width.
+static void
+read_shape(reader *r, sc_element *e)
 {
-    sc_element *e = g_new0(sc_element, 1);
-    e->id = g_strdup(r->group);
-    int type = get_choice(r, "type", type_names, -1);
-    if (!g_key_file_has_key(r->kf, r->group, "type", NULL))
-        bad_key(r, "type", _("missing (rect, line, text, image or qrcode)"));
-    // Without a known type, the type's own keys cannot be judged: report the type alone.
-    e->type = type < 0 ? SC_ELEMENT_RECT : (sc_element_type)type;
-    e->layer = get_choice(r, "layer", layer_names, e->type == SC_ELEMENT_TEXT ? 1 : 0) == 0
-                   ? SC_LAYER_STATIC
-                   : SC_LAYER_FIELD;
-    get_color(r, "color", e->color);
-
-    e->x = get_length(r, "x", 0, 0, TRUE);
-    e->y = get_length(r, "y", 0, 0, TRUE);
-    gboolean box_required = e->type != SC_ELEMENT_LINE;
-    e->width = get_length(r, "width", 0, 0, box_required);
-    e->height = get_length(r, "height", 0, 0, box_required && e->type != SC_ELEMENT_TEXT);
-
-    switch (type < 0 ? -1 : (int)e->type) {
-    case -1:
-        break;
-    case SC_ELEMENT_RECT:
-    case SC_ELEMENT_LINE:
-        e->line_width = get_length(r, "line_width", 0, 1.0 * SC_MM_PER_PT, FALSE) * SC_PT_PER_MM;
-        if (e->line_width < 0 || e->line_width > SC_LINE_MAX_PT) {
-            sc_problems_add(r->problems, r->path, 0, NULL,
-                            _("[%s] %s: must be from 0 to %g pt"), r->group, "line_width",
-                            SC_LINE_MAX_PT);
-            e->line_width = 1.0;
-        }
-        break;
-    case SC_ELEMENT_TEXT:
-        e->text = get_string(r, "text", NULL);
-        if (e->text == NULL)
-            bad_key(r, "text", _("missing"));
-        check_placeholders(r, "text", e->text);
-        e->fonts = get_string(r, "fonts", NULL);
-        e->size = get_points(r, "size", 12);
-        e->min_size = get_points(r, "min_size", e->size);
-        if (e->min_size > e->size)
-            bad_key(r, "min_size", _("is larger than size"));
-        e->align = get_choice(r, "align", align_names, SC_ALIGN_LEFT);
-        e->baseline = get_length(r, "baseline", 0, -1, FALSE);
-        e->wrap = get_bool(r, "wrap", FALSE);
-        e->indent = get_length(r, "indent", e->size, 0, FALSE);
-        e->line_spacing = get_number(r, "line_spacing", 1.0, 0.5, 5.0);
-        e->max_lines = (int)get_number(r, "max_lines", 0, 0, 1000);
-        if (e->baseline < 0 && e->height <= 0 &&
-            !g_key_file_has_key(r->kf, r->group, "height", NULL))
-            bad_key(r, "height", _("missing (or give a baseline)"));
-        if (g_key_file_has_key(r->kf, r->group, "baseline", NULL) &&
-            (e->baseline < 0 || e->baseline > tmpl->page_height))
-            bad_key(r, "baseline", _("the baseline does not lie within the page"));
-        if (e->width >= SC_BOX_MIN_MM && fabs(e->indent) > e->width)
-            bad_key(r, "indent", _("is wider than the box"));
-        break;
-    case SC_ELEMENT_IMAGE:
-        e->source = get_string(r, "source", NULL);
-        if (e->source == NULL)
-            bad_key(r, "source", _("missing (a path, or {照片})"));
-        check_placeholders(r, "source", e->source);
-        e->fit = get_choice(r, "fit", fit_names, SC_FIT_COVER);
-        e->optional = get_bool(r, "optional", FALSE);
-        break;
-    case SC_ELEMENT_QRCODE: {
-        e->data = get_string(r, "data", NULL);
-        if (e->data == NULL)
-            bad_key(r, "data", _("missing (the text to encode, e.g. with {证书编号})"));
-        check_placeholders(r, "data", e->data);
-        static const char *const ec_names[] = {"L", "M", "Q", "H", NULL};
-        e->ec_level = ec_names[get_choice(r, "error_correction", ec_names, 1)][0];
-        if (fabs(e->width - e->height) > 1e-9)
-            bad_key(r, "height", _("a QR code is square: width and height must be equal"));
-        break;
+    e->line_width = get_length(r, "line_width", 0, 1.0 * SC_MM_PER_PT, FALSE) * SC_PT_PER_MM;
+    if (e->line_width < 0 || e->line_width > SC_LINE_MAX_PT) {
+        sc_problems_add(r->problems, r->path, 0, NULL, _("[%s] %s: must be from 0 to %g pt"),
+                        r->group, "line_width", SC_LINE_MAX_PT);
+        e->line_width = 1.0;
     }
-    }
+}
+
+// A text element's own keys.
+static void
+read_text(reader *r, const sc_template *tmpl, sc_element *e)
+{
+    e->text = get_string(r, "text", NULL);
+    if (e->text == NULL)
+        bad_key(r, "text", _("missing"));
+    check_placeholders(r, "text", e->text);
+    e->fonts = get_string(r, "fonts", NULL);
+    e->size = get_points(r, "size", 12);
+    e->min_size = get_points(r, "min_size", e->size);
+    if (e->min_size > e->size)
+        bad_key(r, "min_size", _("is larger than size"));
+    e->align = get_choice(r, "align", align_names, SC_ALIGN_LEFT);
+    e->baseline = get_length(r, "baseline", 0, -1, FALSE);
+    e->wrap = get_bool(r, "wrap", FALSE);
+    e->indent = get_length(r, "indent", e->size, 0, FALSE);
+    e->line_spacing = get_number(r, "line_spacing", 1.0, 0.5, 5.0);
+    e->max_lines = (int)get_number(r, "max_lines", 0, 0, 1000);
+    if (e->baseline < 0 && e->height <= 0 && !g_key_file_has_key(r->kf, r->group, "height", NULL))
+        bad_key(r, "height", _("missing (or give a baseline)"));
+    if (g_key_file_has_key(r->kf, r->group, "baseline", NULL) &&
+        (e->baseline < 0 || e->baseline > tmpl->page_height))
+        bad_key(r, "baseline", _("the baseline does not lie within the page"));
+    if (e->width >= SC_BOX_MIN_MM && fabs(e->indent) > e->width)
+        bad_key(r, "indent", _("is wider than the box"));
+}
+
+// An image element's own keys.
+static void
+read_image(reader *r, sc_element *e)
+{
+    e->source = get_string(r, "source", NULL);
+    if (e->source == NULL)
+        bad_key(r, "source", _("missing (a path, or {照片})"));
+    check_placeholders(r, "source", e->source);
+    e->fit = get_choice(r, "fit", fit_names, SC_FIT_COVER);
+    e->optional = get_bool(r, "optional", FALSE);
+}
+
+// A QR code element's own keys.
+static void
+read_qrcode(reader *r, sc_element *e)
+{
+    static const char *const ec_names[] = {"L", "M", "Q", "H", NULL};
+    e->data = get_string(r, "data", NULL);
+    if (e->data == NULL)
+        bad_key(r, "data", _("missing (the text to encode, e.g. with {证书编号})"));
+    check_placeholders(r, "data", e->data);
+    e->ec_level = ec_names[get_choice(r, "error_correction", ec_names, 1)][0];
+    if (fabs(e->width - e->height) > 1e-9)
+        bad_key(r, "height", _("a QR code is square: width and height must be equal"));
+}
+
+// E's box: a size (a 0 mm QR code box failed only when drawn, as "invalid matrix"; a text box
+// may leave out its height when it gives a baseline), and on the page.
+static void
+check_box(reader *r, const sc_template *tmpl, const sc_element *e)
+{
     // A box needs a size (a 0 mm QR code box failed only when drawn, as "invalid matrix"); a
     // text box may leave out its height when it gives a baseline.
     if (e->type == SC_ELEMENT_LINE) {
@@ -490,6 +482,38 @@ read_element(reader *r, const sc_template *tmpl)
         (e->x < 0 || e->y < 0 || e->x + e->width > tmpl->page_width + 1e-6 ||
          e->y + e->height > tmpl->page_height + 1e-6))
         bad_key(r, "x", _("the box does not lie within the page"));
+}
+
+static sc_element *
+read_element(reader *r, const sc_template *tmpl)
+{
+    sc_element *e = g_new0(sc_element, 1);
+    e->id = g_strdup(r->group);
+    int type = get_choice(r, "type", type_names, -1);
+    if (!g_key_file_has_key(r->kf, r->group, "type", NULL))
+        bad_key(r, "type", _("missing (rect, line, text, image or qrcode)"));
+    // Without a known type, the type's own keys cannot be judged: report the type alone.
+    e->type = type < 0 ? SC_ELEMENT_RECT : (sc_element_type)type;
+    e->layer = get_choice(r, "layer", layer_names, e->type == SC_ELEMENT_TEXT ? 1 : 0) == 0
+                   ? SC_LAYER_STATIC
+                   : SC_LAYER_FIELD;
+    get_color(r, "color", e->color);
+
+    e->x = get_length(r, "x", 0, 0, TRUE);
+    e->y = get_length(r, "y", 0, 0, TRUE);
+    gboolean box_required = e->type != SC_ELEMENT_LINE;
+    e->width = get_length(r, "width", 0, 0, box_required);
+    e->height = get_length(r, "height", 0, 0, box_required && e->type != SC_ELEMENT_TEXT);
+
+    switch (type < 0 ? -1 : (int)e->type) {
+    case -1: break;
+    case SC_ELEMENT_RECT:
+    case SC_ELEMENT_LINE: read_shape(r, e); break;
+    case SC_ELEMENT_TEXT: read_text(r, tmpl, e); break;
+    case SC_ELEMENT_IMAGE: read_image(r, e); break;
+    case SC_ELEMENT_QRCODE: read_qrcode(r, e); break;
+    }
+    check_box(r, tmpl, e);
     return e;
 }
 

@@ -27,41 +27,41 @@ typedef enum { SC_FIT_COVER, SC_FIT_CONTAIN } sc_image_fit;
 
 // One element; lengths in millimetres, font sizes in points.
 typedef struct {
-    char *id;             // the section name
+    char *id; // the section name
     sc_element_type type;
     sc_layer layer;
     double x, y, width, height; // the box (for a line: from (x, y) to (x + width, y + height))
-    double color[3];      // stroke or text colour, 0–1
+    double color[3];            // stroke or text colour, 0–1
     // rect, line
-    double line_width;    // points
+    double line_width; // points
     // text
-    char *text;           // with {field} placeholders
-    char *fonts;          // font family list, comma-separated; NULL = the template's
-    double size;          // points
-    double min_size;      // floor for shrinking; = size when the text must not shrink
+    char *text;      // with {field} placeholders
+    char *fonts;     // font family list, comma-separated; NULL = the template's
+    double size;     // points
+    double min_size; // floor for shrinking; = size when the text must not shrink
     sc_align align;
-    double baseline;      // first baseline (mm from the page top); < 0 = top of the box
-    gboolean wrap;        // wrap at the box width (else one line, shrunk to fit)
-    double indent;        // first-line indent, mm
-    double line_spacing;  // factor of the font's own line height (1 = single spacing)
-    int max_lines;        // 0 = as many as fit in the box
+    double baseline;     // first baseline (mm from the page top); < 0 = top of the box
+    gboolean wrap;       // wrap at the box width (else one line, shrunk to fit)
+    double indent;       // first-line indent, mm
+    double line_spacing; // factor of the font's own line height (1 = single spacing)
+    int max_lines;       // 0 = as many as fit in the box
     // image
-    char *source;         // path or {field}
+    char *source; // path or {field}
     sc_image_fit fit;
-    gboolean optional;    // an empty source leaves the slot blank instead of failing
+    gboolean optional; // an empty source leaves the slot blank instead of failing
     // qrcode
-    char *data;           // with {field} placeholders
-    char ec_level;        // 'L', 'M', 'Q' or 'H'
+    char *data;    // with {field} placeholders
+    char ec_level; // 'L', 'M', 'Q' or 'H'
 } sc_element;
 
 typedef struct {
     char *path;
-    char *dir;            // the folder holding the template: fixed image paths are relative to it
+    char *dir; // the folder holding the template: fixed image paths are relative to it
     char *name;
     double page_width, page_height; // mm
-    char *fonts;          // default font family list, comma-separated, first present wins
-    gboolean has_level;   // FALSE for 专项职业能力 certificates, which have no level (seeds/003)
-    GPtrArray *elements;  // sc_element *, in drawing order
+    char *fonts;                    // default font family list, comma-separated, first present wins
+    gboolean has_level; // FALSE for 专项职业能力 certificates, which have no level (seeds/003)
+    GPtrArray *elements; // sc_element *, in drawing order
 } sc_template;
 
 // Load and validate the template at PATH.  Every problem (unknown key values, bad lengths,
@@ -79,16 +79,16 @@ void sc_template_free(sc_template *tmpl);
 // Bounds of every template number, whatever unit it is written in (a 1e6 pt font size hung the
 // layout; a 0 mm box failed only when drawn).
 #define SC_LENGTH_MAX_MM 2000.0 // any length, and each side of the page
-#define SC_BOX_MIN_MM 0.1       // each side of a rect, text, image or qrcode box
-#define SC_FONT_MIN_PT 1.0      // size and min_size
-#define SC_FONT_MAX_PT 200.0
-#define SC_LINE_MAX_PT 20.0 // line_width, from 0
+#define SC_BOX_MIN_MM    0.1    // each side of a rect, text, image or qrcode box
+#define SC_FONT_MIN_PT   1.0    // size and min_size
+#define SC_FONT_MAX_PT   200.0
+#define SC_LINE_MAX_PT   20.0 // line_width, from 0
 
 // Parse a length with its unit ("14mm", "2.25pt", "1in", "0.5cm") into millimetres; EM_PT, when
 // positive, lets "2em" mean 2 × EM_PT points.  The number is plain decimal (sign, digits,
 // fraction: no exponent, hex, nan or inf) and the length at most SC_LENGTH_MAX_MM either way.
 // Independent of the locale's decimal separator.  FALSE when TEXT is not such a length.
-gboolean sc_length_parse(const char *text, double em_pt, double *mm);
+gboolean sc_template_length_parse(const char *text, double em_pt, double *mm);
 
 #define SC_MM_PER_PT (25.4 / 72.0)
 #define SC_PT_PER_MM (72.0 / 25.4)

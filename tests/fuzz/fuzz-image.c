@@ -18,8 +18,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK(g_file_set_contents(path, (const char *)data, (gssize)size, NULL));
 
     GError *error = NULL;
-    sc_image_info info;
-    gboolean ok = sc_image_probe(path, &info, &error);
+    sc_photo_info info;
+    gboolean ok = sc_photo_probe(path, &info, &error);
     if (!ok) {
         CHECK(error->domain == SC_ERROR && error->code == SC_ERROR_PHOTO);
         CHECK(g_utf8_validate(error->message, -1, NULL));
@@ -29,7 +29,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK(info.width > 0 && info.height > 0 && info.width <= SC_PHOTO_MAX_SIDE &&
           (gint64)info.width * info.height <= SC_PHOTO_MAX_PIXELS);
     for (int decode = 0; decode <= 1; decode++) {
-        cairo_surface_t *s = sc_image_load(path, decode, NULL, &error);
+        cairo_surface_t *s = sc_photo_load(path, decode, NULL, &error);
         if (s == NULL) { // a corrupt body behind a good header
             CHECK(error->code == SC_ERROR_PHOTO);
             g_clear_error(&error);

@@ -17,8 +17,8 @@ parse_once(const uint8_t *data, size_t size, const char *path, sc_encoding encod
     sc_problems *problems = sc_problems_new();
     GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
     GError *error = NULL;
-    sc_records *records = sc_records_parse((const char *)data, size, path, encoding, format,
-                                           problems, notes, &error);
+    sc_records *records =
+        sc_records_parse((const char *)data, size, path, encoding, format, problems, notes, &error);
     CHECK((records == NULL) != (error == NULL));
     if (error != NULL) {
         CHECK(g_utf8_validate(error->message, -1, NULL));

@@ -61,7 +61,9 @@ options(const char *records, sc_number_source *source)
                               .fonts_dir = "fonts",
                               .institution_path = "examples/institution.ini",
                               .photo_dir = "examples/photos",
-                              .year = 2026, .month = 11, .day = 30,
+                              .year = 2026,
+                              .month = 11,
+                              .day = 30,
                               .label = "test",
                               .source = source};
 }

@@ -7,8 +7,8 @@
 
 // One block of certno.txt.
 typedef struct {
-    guint line;         // where the block starts
-    char *title;        // its "#" lines, joined
+    guint line;  // where the block starts
+    char *title; // its "#" lines, joined
     sc_profile profile;
     gboolean is_prefix; // "prefix" rather than "number"
     char *text;
@@ -89,7 +89,8 @@ load_cases(const char *path)
             if (c != NULL) {
                 if (!has_profile || c->text == NULL || c->valid == (c->errors->len > 0))
                     g_error("%s:%u: incomplete case (profile, number or prefix, and valid or "
-                            "error lines)", path, c->line);
+                            "error lines)",
+                            path, c->line);
                 // Every case names the seed it comes from (STYLE.md).
                 if (!g_regex_match_simple("^00[0-4] ", c->title, 0, 0))
                     g_error("%s:%u: the title names no seed: %s", path, c->line, c->title);
@@ -294,16 +295,18 @@ static void
 test_province_table(void)
 {
     static const char *const table[][2] = {
-        {"11", "北京市"}, {"12", "天津市"}, {"13", "河北省"}, {"14", "山西省"},
-        {"15", "内蒙古自治区"}, {"21", "辽宁省"}, {"22", "吉林省"}, {"23", "黑龙江省"},
-        {"31", "上海市"}, {"32", "江苏省"}, {"33", "浙江省"}, {"34", "安徽省"},
-        {"35", "福建省"}, {"36", "江西省"}, {"37", "山东省"}, {"41", "河南省"},
-        {"42", "湖北省"}, {"43", "湖南省"}, {"44", "广东省"}, {"45", "广西壮族自治区"},
-        {"46", "海南省"}, {"50", "重庆市"}, {"51", "四川省"}, {"52", "贵州省"},
-        {"53", "云南省"}, {"54", "西藏自治区"}, {"61", "陕西省"}, {"62", "甘肃省"},
-        {"63", "青海省"}, {"64", "宁夏回族自治区"}, {"65", "新疆维吾尔自治区"},
-        {"66", "新疆生产建设兵团"}, {"71", "台湾省"}, {"81", "香港特别行政区"},
-        {"82", "澳门特别行政区"},
+        {"11", "北京市"},           {"12", "天津市"},           {"13", "河北省"},
+        {"14", "山西省"},           {"15", "内蒙古自治区"},     {"21", "辽宁省"},
+        {"22", "吉林省"},           {"23", "黑龙江省"},         {"31", "上海市"},
+        {"32", "江苏省"},           {"33", "浙江省"},           {"34", "安徽省"},
+        {"35", "福建省"},           {"36", "江西省"},           {"37", "山东省"},
+        {"41", "河南省"},           {"42", "湖北省"},           {"43", "湖南省"},
+        {"44", "广东省"},           {"45", "广西壮族自治区"},   {"46", "海南省"},
+        {"50", "重庆市"},           {"51", "四川省"},           {"52", "贵州省"},
+        {"53", "云南省"},           {"54", "西藏自治区"},       {"61", "陕西省"},
+        {"62", "甘肃省"},           {"63", "青海省"},           {"64", "宁夏回族自治区"},
+        {"65", "新疆维吾尔自治区"}, {"66", "新疆生产建设兵团"}, {"71", "台湾省"},
+        {"81", "香港特别行政区"},   {"82", "澳门特别行政区"},
     };
     guint found = 0;
     for (int code = 0; code < 100; code++) {
@@ -330,19 +333,64 @@ test_liaoning_filing_numbers(void)
 {
     static const char *const filed[] = {
         // 附件8
-        "Y001121011001", "Y000221011004", "Y000821011016", "Y000321011017", "Y000421011019",
-        "Y001321011027", "Y001021011028", "Y001421011029", "Y001521011030", "Y001521011031",
-        "Y001521011033", "Y001521011034", "Y001521011036", "Y000221021005", "Y000221021006",
-        "Y000121021009", "Y000721021023", "Y000921021026", "Y000921021035", "Y000121041013",
-        "Y001121041018", "Y000121071011", "Y001121071037", "Y000121081015", "Y000421081020",
-        "Y000421081022", "Y001121101002", "Y000121101007", "Y001121131003", "Y000121131008",
-        "Y000121131010", "Y000121131012", "Y000121141014", "Y000421141021", "Y000921141024",
-        "Y000521141025", "Y000421141032",
+        "Y001121011001",
+        "Y000221011004",
+        "Y000821011016",
+        "Y000321011017",
+        "Y000421011019",
+        "Y001321011027",
+        "Y001021011028",
+        "Y001421011029",
+        "Y001521011030",
+        "Y001521011031",
+        "Y001521011033",
+        "Y001521011034",
+        "Y001521011036",
+        "Y000221021005",
+        "Y000221021006",
+        "Y000121021009",
+        "Y000721021023",
+        "Y000921021026",
+        "Y000921021035",
+        "Y000121041013",
+        "Y001121041018",
+        "Y000121071011",
+        "Y001121071037",
+        "Y000121081015",
+        "Y000421081020",
+        "Y000421081022",
+        "Y001121101002",
+        "Y000121101007",
+        "Y001121131003",
+        "Y000121131008",
+        "Y000121131010",
+        "Y000121131012",
+        "Y000121141014",
+        "Y000421141021",
+        "Y000921141024",
+        "Y000521141025",
+        "Y000421141032",
         // 附件9
-        "Y000021012001", "Y000021013002", "Y000021013003", "Y000021023004", "Y000021021005",
-        "Y000021023006", "Y000021023007", "Y000021023008", "Y000021023009", "Y000021021010",
-        "Y000021031011", "Y000021043012", "Y000021041013", "Y000021052014", "Y000021071015",
-        "Y000021083016", "Y000021083017", "Y000021092018", "Y000021103019", "Y000021112020",
+        "Y000021012001",
+        "Y000021013002",
+        "Y000021013003",
+        "Y000021023004",
+        "Y000021021005",
+        "Y000021023006",
+        "Y000021023007",
+        "Y000021023008",
+        "Y000021023009",
+        "Y000021021010",
+        "Y000021031011",
+        "Y000021043012",
+        "Y000021041013",
+        "Y000021052014",
+        "Y000021071015",
+        "Y000021083016",
+        "Y000021083017",
+        "Y000021092018",
+        "Y000021103019",
+        "Y000021112020",
         "Y000021141021",
     };
     g_assert_cmpuint(G_N_ELEMENTS(filed), ==, 37 + 21);
@@ -395,8 +443,13 @@ test_parse_fields(void)
 static void
 test_format(void)
 {
-    sc_certno n = {.category = 'Y', .route = "0001", .province = "44", .site = "001005",
-                   .year = 20, .level = 5, .serial = 1};
+    sc_certno n = {.category = 'Y',
+                   .route = "0001",
+                   .province = "44",
+                   .site = "001005",
+                   .year = 20,
+                   .level = 5,
+                   .serial = 1};
     char *s = sc_certno_format(&n);
     g_assert_cmpstr(s, ==, "Y000144001005205000001");
     g_free(s);
@@ -594,14 +647,17 @@ test_city_and_unit_names(void)
     g_assert_cmpuint(gd, ==, 22);
     g_assert_cmpuint(ln, ==, 14);
 
-    g_assert_cmpstr(sc_certno_profile_unit_type_name(SC_PROFILE_GUANGDONG, 'Y', '1'), ==, "国有企业");
+    g_assert_cmpstr(sc_certno_profile_unit_type_name(SC_PROFILE_GUANGDONG, 'Y', '1'), ==,
+                    "国有企业");
     g_assert_cmpstr(sc_certno_profile_unit_type_name(SC_PROFILE_GUANGDONG, 'Y', '3'), ==, "其他");
     g_assert_null(sc_certno_profile_unit_type_name(SC_PROFILE_GUANGDONG, 'Y', '4'));
-    g_assert_cmpstr(sc_certno_profile_unit_type_name(SC_PROFILE_GUANGDONG, 'S', '2'), ==, "技工院校");
+    g_assert_cmpstr(sc_certno_profile_unit_type_name(SC_PROFILE_GUANGDONG, 'S', '2'), ==,
+                    "技工院校");
     g_assert_cmpstr(sc_certno_profile_unit_type_name(SC_PROFILE_GUANGDONG, 'S', '4'), ==, "其他");
     g_assert_null(sc_certno_profile_unit_type_name(SC_PROFILE_GUANGDONG, 'S', '0'));
     g_assert_null(sc_certno_profile_unit_type_name(SC_PROFILE_GUANGDONG, 'X', '1'));
-    g_assert_cmpstr(sc_certno_profile_unit_type_name(SC_PROFILE_LIAONING, 'Y', '5'), ==, "行业协会");
+    g_assert_cmpstr(sc_certno_profile_unit_type_name(SC_PROFILE_LIAONING, 'Y', '5'), ==,
+                    "行业协会");
     g_assert_cmpstr(sc_certno_profile_unit_type_name(SC_PROFILE_LIAONING, 'S', '6'), ==, "其他");
     g_assert_null(sc_certno_profile_unit_type_name(SC_PROFILE_LIAONING, 'Y', '7'));
     g_assert_null(sc_certno_profile_unit_type_name(SC_PROFILE_GUIZHOU, 'Y', '1'));

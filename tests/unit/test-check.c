@@ -32,8 +32,8 @@ guangdong(void)
 static sc_check_options
 options(const sc_institution *inst)
 {
-    sc_check_options o = {.institution = inst, .batch_year = 2026, .batch_month = 11,
-                          .batch_day = 23};
+    sc_check_options o = {
+        .institution = inst, .batch_year = 2026, .batch_month = 11, .batch_day = 23};
     return o;
 }
 
@@ -41,10 +41,10 @@ static void
 test_normalise(void)
 {
     g_autoptr(sc_problems) problems = sc_problems_new();
-    g_autoptr(sc_records) r = parse(HEADER
-                                    "张伟,,11010519491231002x,电工,,,中级工,,2026年3月5日\n"
-                                    "李龑,居民身份证,440104199003121232,焊工,6-18-02-04,电焊工,2,,\n",
-                                    problems);
+    g_autoptr(sc_records) r =
+        parse(HEADER "张伟,,11010519491231002x,电工,,,中级工,,2026年3月5日\n"
+                     "李龑,居民身份证,440104199003121232,焊工,6-18-02-04,电焊工,2,,\n",
+              problems);
     g_autoptr(sc_institution) inst = guangdong();
     sc_check_options o = options(inst);
     g_autoptr(GPtrArray) certs = sc_check_records(r, &o, problems);
@@ -110,24 +110,29 @@ test_problems(void)
     g_autoptr(sc_problems) problems = sc_problems_new();
     g_autoptr(sc_records) r = parse(
         HEADER
-        "张伟,,110105194912310021,电工,,,四级,,\n"                   // 2: check digit
-        "王芳,,440104199003121232,电工,4-1-02-01,,四级,,\n"          // 3: occupation code
-        "陈明,,440104199003121232,电工,,,六级,,\n"                   // 4: level
-        "赵敏,,440104199003121232,电工,,,三级,,2026-02-30\n"         // 5: date
-        "刘洋,,440104199003121232,国家电工,,,三级,,\n"               // 6: Guangdong word
+        "张伟,,110105194912310021,电工,,,四级,,\n"                       // 2: check digit
+        "王芳,,440104199003121232,电工,4-1-02-01,,四级,,\n"              // 3: occupation code
+        "陈明,,440104199003121232,电工,,,六级,,\n"                       // 4: level
+        "赵敏,,440104199003121232,电工,,,三级,,2026-02-30\n"             // 5: date
+        "刘洋,,440104199003121232,国家电工,,,三级,,\n"                   // 6: Guangdong word
         "黄丽,,440104199003121232,焊工,,,五级,S000044011001255000001,\n" // 7: year in number
         "林芬,,440104199003121232,车工,,,五级,S000044021001265000001,\n" // 8: other institution
-        ",,,保育师,,,五级,,\n",                                      // 9: name, id empty
+        ",,,保育师,,,五级,,\n",                                          // 9: name, id empty
         problems);
     g_autoptr(sc_institution) inst = guangdong();
     sc_check_options o = options(inst);
     g_autoptr(GPtrArray) certs = sc_check_records(r, &o, problems);
 
     const char *want[] = {
-        "r.csv:2: 证件号码: ",         "r.csv:3: 职业编码: ", "r.csv:4: 职业技能等级: ",
-        "r.csv:5: 发证日期: ",         "r.csv:6: 职业名称: contains '国家'",
-        "r.csv:7: 证书编号: positions 14–15", "r.csv:8: 证书编号: positions 1–13",
-        "r.csv:9: 姓名: empty",        "r.csv:9: 证件号码: empty",
+        "r.csv:2: 证件号码: ",
+        "r.csv:3: 职业编码: ",
+        "r.csv:4: 职业技能等级: ",
+        "r.csv:5: 发证日期: ",
+        "r.csv:6: 职业名称: contains '国家'",
+        "r.csv:7: 证书编号: positions 14–15",
+        "r.csv:8: 证书编号: positions 1–13",
+        "r.csv:9: 姓名: empty",
+        "r.csv:9: 证件号码: empty",
     };
     for (guint i = 0; i < G_N_ELEMENTS(want); i++) {
         gboolean found = FALSE;
@@ -146,12 +151,12 @@ static void
 test_duplicates(void)
 {
     g_autoptr(sc_problems) problems = sc_problems_new();
-    g_autoptr(sc_records) r = parse(HEADER
-                                    "张伟,,440104199003121232,电工,,,四级,,\n"
-                                    "张伟,,440104199003121232,电工,,,中级工,,\n" // same certificate
-                                    "王芳,,11010519491231002X,电工,,,五级,S000044011001265000001,\n"
-                                    "李明,,11010519491231002X,焊工,,,五级,S000044011001265000001,\n",
-                                    problems);
+    g_autoptr(sc_records) r =
+        parse(HEADER "张伟,,440104199003121232,电工,,,四级,,\n"
+                     "张伟,,440104199003121232,电工,,,中级工,,\n" // same certificate
+                     "王芳,,11010519491231002X,电工,,,五级,S000044011001265000001,\n"
+                     "李明,,11010519491231002X,焊工,,,五级,S000044011001265000001,\n",
+              problems);
     g_autoptr(sc_institution) inst = guangdong();
     sc_check_options o = options(inst);
     g_autoptr(GPtrArray) certs = sc_check_records(r, &o, problems);
@@ -171,8 +176,8 @@ test_dates(void)
     g_assert_true(sc_check_parse_date("2024年2月29日", &y, &m, &d)); // leap year
     g_assert_cmpint(y * 10000 + m * 100 + d, ==, 20240229);
     g_assert_true(sc_check_parse_date("2026/1/5", &y, &m, &d));
-    const char *bad[] = {"2025-02-29", "2026-13-01", "2026-11-23x", "20261123", "", "2026年11月",
-                         "1899-01-01"};
+    const char *bad[] = {"2025-02-29", "2026-13-01", "2026-11-23x", "20261123",
+                         "",           "2026年11月", "1899-01-01"};
     for (guint i = 0; i < G_N_ELEMENTS(bad); i++)
         g_assert_false(sc_check_parse_date(bad[i], &y, &m, &d));
 }

@@ -18,13 +18,23 @@ test_table_complete(void)
 static void
 test_exit_status(void)
 {
-    struct { GQuark domain; int code; int status; } cases[] = {
-        {SC_ERROR, SC_ERROR_INPUT, 1},   {SC_ERROR, SC_ERROR_GLYPH, 1},
-        {SC_ERROR, SC_ERROR_FIT, 1},     {SC_ERROR, SC_ERROR_PHOTO, 1},
-        {SC_ERROR, SC_ERROR_DUPLICATE, 1}, {SC_ERROR, SC_ERROR_EXHAUSTED, 1},
-        {SC_ERROR, SC_ERROR_USAGE, 2},   {SC_ERROR, SC_ERROR_FONT, 3},
-        {SC_ERROR, SC_ERROR_IO, 3},      {SC_ERROR, SC_ERROR_REGISTER, 3},
-        {SC_ERROR, SC_ERROR_RENDER, 3},  {G_FILE_ERROR, G_FILE_ERROR_NOENT, 3},
+    struct {
+        GQuark domain;
+        int code;
+        int status;
+    } cases[] = {
+        {SC_ERROR, SC_ERROR_INPUT, 1},
+        {SC_ERROR, SC_ERROR_GLYPH, 1},
+        {SC_ERROR, SC_ERROR_FIT, 1},
+        {SC_ERROR, SC_ERROR_PHOTO, 1},
+        {SC_ERROR, SC_ERROR_DUPLICATE, 1},
+        {SC_ERROR, SC_ERROR_EXHAUSTED, 1},
+        {SC_ERROR, SC_ERROR_USAGE, 2},
+        {SC_ERROR, SC_ERROR_FONT, 3},
+        {SC_ERROR, SC_ERROR_IO, 3},
+        {SC_ERROR, SC_ERROR_REGISTER, 3},
+        {SC_ERROR, SC_ERROR_RENDER, 3},
+        {G_FILE_ERROR, G_FILE_ERROR_NOENT, 3},
         {G_CONVERT_ERROR, G_CONVERT_ERROR_ILLEGAL_SEQUENCE, 1},
         {G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_PARSE, 1},
         {G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, 2},
@@ -50,7 +60,8 @@ test_problems(void)
     sc_problems_add(p, "records.csv", 0, NULL, "no 姓名 column");
     sc_problems_add(p, NULL, 3, "照片", "not found");
     g_assert_cmpuint(sc_problems_count(p), ==, 3);
-    g_assert_cmpstr(sc_problems_get(p, 0), ==, "records.csv:7: 证件号码: check digit is 7, expected X");
+    g_assert_cmpstr(sc_problems_get(p, 0), ==,
+                    "records.csv:7: 证件号码: check digit is 7, expected X");
     g_assert_cmpstr(sc_problems_get(p, 1), ==, "records.csv: no 姓名 column");
     g_assert_cmpstr(sc_problems_get(p, 2), ==, ":3: 照片: not found");
     g_assert_true(sc_problems_has_row(p, 7));
@@ -62,7 +73,8 @@ test_problems(void)
     g_assert_cmpstr(sc_problems_get(p, 0), ==, "records.csv: no 姓名 column");
     g_assert_cmpstr(sc_problems_get(p, 1), ==, ":3: 照片: not found");
     g_assert_cmpstr(sc_problems_get(p, 2), ==, "records.csv:3: 姓名: second on row 3");
-    g_assert_cmpstr(sc_problems_get(p, 3), ==, "records.csv:7: 证件号码: check digit is 7, expected X");
+    g_assert_cmpstr(sc_problems_get(p, 3), ==,
+                    "records.csv:7: 证件号码: check digit is 7, expected X");
     g_assert_true(sc_problems_has_row(p, 7));
 
     // Keeping one row: its problems and the file's, in order.

@@ -12,8 +12,8 @@ test_regular(void)
     char *data = NULL;
     gsize len = 0;
     GError *error = NULL;
-    g_assert_true(sc_file_read(SC_TEST_DATA("institution/cases.txt"), 1u << 20, NULL, &data,
-                               &len, &error));
+    g_assert_true(
+        sc_file_read(SC_TEST_DATA("institution/cases.txt"), 1u << 20, NULL, &data, &len, &error));
     g_assert_no_error(error);
     gsize want_len;
     char *want = sc_test_slurp(SC_TEST_DATA("institution/cases.txt"), &want_len);
@@ -50,8 +50,8 @@ test_limit(void)
     g_assert_false(sc_file_read(path, 1u << 20, "make it smaller", &data, &len, &error));
     g_assert_null(data);
     g_assert_error(error, SC_ERROR, SC_ERROR_INPUT);
-    char *want = g_strdup_printf("%s: the file is 2 MB, over the limit of 1 MB; make it smaller",
-                                 path);
+    char *want =
+        g_strdup_printf("%s: the file is 2 MB, over the limit of 1 MB; make it smaller", path);
     g_assert_cmpstr(error->message, ==, want);
     g_free(want);
     g_clear_error(&error);

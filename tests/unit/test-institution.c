@@ -17,9 +17,9 @@ typedef struct {
     char *name;
     GString *ini;
     gboolean ok;
-    char *prefix, *profile;              // ok
+    char *prefix, *profile;               // ok
     char *want_name, *seal, *qr, *forbid; // ok, optional; "none" for NULL
-    GPtrArray *errors;                   // !ok: char *, words expected in problem i
+    GPtrArray *errors;                    // !ok: char *, words expected in problem i
 } data_case;
 
 static void
@@ -338,15 +338,19 @@ test_seal_is_absolute(void)
 static void
 test_prefix_problems_name_key(void)
 {
-    const struct { const char *province, *site, *key; } cases[] = {
-        {"99", "011001", "province"}, {"11", "011001", "province"}, {"44", "991001", "site"},
+    const struct {
+        const char *province, *site, *key;
+    } cases[] = {
+        {"99", "011001", "province"},
+        {"11", "011001", "province"},
+        {"44", "991001", "site"},
         {"44", "015001", "site"},
     };
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
-        g_autofree char *ini = g_strdup_printf(
-            "[institution]\nname = 广州市示例培训中心\ncategory = S\nroute = 0000\n"
-            "province = %s\nsite = %s\nprofile = guangdong\n",
-            cases[i].province, cases[i].site);
+        g_autofree char *ini =
+            g_strdup_printf("[institution]\nname = 广州市示例培训中心\ncategory = S\nroute = 0000\n"
+                            "province = %s\nsite = %s\nprofile = guangdong\n",
+                            cases[i].province, cases[i].site);
         GError *error = NULL;
         g_assert_null(sc_institution_parse(ini, strlen(ini), "inst.ini", &error));
         g_assert_error(error, SC_ERROR, SC_ERROR_INPUT);

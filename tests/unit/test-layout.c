@@ -128,8 +128,9 @@ test_wrap_and_spacing(void)
     e.height = 60;
     sc_placed_text p;
     GError *error = NULL;
-    const char *body = "本证书由广州市越秀区百川职业培训学校颁发，表明持证人通过本机构组织的职业技能等"
-                       "级认定，具备该职业（工种）相应技能等级水平。";
+    const char *body =
+        "本证书由广州市越秀区百川职业培训学校颁发，表明持证人通过本机构组织的职业技能等"
+        "级认定，具备该职业（工种）相应技能等级水平。";
     g_assert_true(sc_layout_text(fonts, &e, kaiti, body, &p, &error));
     g_assert_no_error(error);
     g_assert_cmpfloat(p.size, ==, 16);

@@ -10,9 +10,15 @@
 static sc_number_item
 item(guint row, const char *id, int level, const char *number)
 {
-    sc_number_item it = {.row = row, .name = "张伟", .id_type = "居民身份证", .id_number = id,
-                         .occupation = "电工", .work_type = "——", .level = level,
-                         .issue_date = "2026-11-20", .number = number};
+    sc_number_item it = {.row = row,
+                         .name = "张伟",
+                         .id_type = "居民身份证",
+                         .id_number = id,
+                         .occupation = "电工",
+                         .work_type = "——",
+                         .level = level,
+                         .issue_date = "2026-11-20",
+                         .number = number};
     return it;
 }
 

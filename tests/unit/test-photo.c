@@ -163,8 +163,8 @@ static void
 test_find_fallback(fixture *f, gconstpointer data)
 {
     (void)data;
-    const char *names[] = {"11010519491231002X.jpg", "440106199001010015.jpeg",
-                           "44010619900101003X.png", "110105194912310037.JPG",
+    const char *names[] = {"11010519491231002X.jpg",  "440106199001010015.jpeg",
+                           "44010619900101003X.png",  "110105194912310037.JPG",
                            "110105194912310045.JPEG", "110105194912310053.PNG"};
     for (guint i = 0; i < G_N_ELEMENTS(names); i++)
         touch(f->dir, names[i]);
@@ -235,8 +235,8 @@ put_png_header(const char *dir, const char *name, guint32 w, guint32 h)
     static const guint8 sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     GByteArray *b = g_byte_array_new();
     g_byte_array_append(b, sig, 8);
-    guint8 ihdr[13] = {w >> 24, w >> 16, w >> 8, w, h >> 24, h >> 16, h >> 8, h,
-                       /*depth*/ 8, /*RGBA*/ 6, 0, 0, 0};
+    guint8 ihdr[13] = {w >> 24,     w >> 16,    w >> 8, w, h >> 24, h >> 16, h >> 8, h,
+                       /*depth*/ 8, /*RGBA*/ 6, 0,      0, 0};
     put_chunk(b, "IHDR", ihdr, 13);
     put_chunk(b, "IDAT", NULL, 0);
     put_chunk(b, "IEND", NULL, 0);
@@ -276,14 +276,14 @@ put_libpng(const char *dir, const char *name, guint32 format, int w, int h, cons
     return path;
 }
 
-// --- sc_image_probe ---------------------------------------------------------------------------
+// --- sc_photo_probe ---------------------------------------------------------------------------
 
 static void
-assert_probe(const char *path, sc_image_format format, int w, int h)
+assert_probe(const char *path, sc_photo_format format, int w, int h)
 {
-    sc_image_info info = {-1, -1, -1};
+    sc_photo_info info = {-1, -1, -1};
     GError *error = NULL;
-    g_assert_true(sc_image_probe(path, &info, &error));
+    g_assert_true(sc_photo_probe(path, &info, &error));
     g_assert_no_error(error);
     g_assert_cmpint(info.format, ==, format);
     g_assert_cmpint(info.width, ==, w);
@@ -293,9 +293,9 @@ assert_probe(const char *path, sc_image_format format, int w, int h)
 static void
 assert_probe_fails(const char *path, const char *want)
 {
-    sc_image_info info;
+    sc_photo_info info;
     GError *error = NULL;
-    g_assert_false(sc_image_probe(path, &info, &error));
+    g_assert_false(sc_photo_probe(path, &info, &error));
     g_assert_error(error, SC_ERROR, SC_ERROR_PHOTO);
     if (strstr(error->message, want) == NULL)
         g_error("%s: message \"%s\" lacks \"%s\"", path, error->message, want);
@@ -306,7 +306,7 @@ static void
 assert_load_fails(const char *path, gboolean decode, const char *want)
 {
     GError *error = NULL;
-    cairo_surface_t *s = sc_image_load(path, decode, NULL, &error);
+    cairo_surface_t *s = sc_photo_load(path, decode, NULL, &error);
     g_assert_null(s);
     g_assert_error(error, SC_ERROR, SC_ERROR_PHOTO);
     if (strstr(error->message, want) == NULL)
@@ -319,13 +319,13 @@ test_probe_formats(fixture *f, gconstpointer data)
 {
     (void)data;
     char *png = put_cairo_png(f->dir, "p.png", 13, 7);
-    assert_probe(png, SC_IMAGE_PNG, 13, 7);
+    assert_probe(png, SC_PHOTO_PNG, 13, 7);
     // The name does not decide: a PNG named .jpg is a PNG, a JPEG named .png a JPEG.
     char *png_as_jpg = put_cairo_png(f->dir, "p.jpg", 3, 11);
-    assert_probe(png_as_jpg, SC_IMAGE_PNG, 3, 11);
-    assert_probe(SC_TEST_DATA("photo/rgb-8x6.jpg"), SC_IMAGE_JPEG, 8, 6);
-    assert_probe(SC_TEST_DATA("photo/jpeg-named.png"), SC_IMAGE_JPEG, 8, 6);
-    assert_probe(SC_TEST_DATA("photo/gray-7x9.jpg"), SC_IMAGE_JPEG, 7, 9);
+    assert_probe(png_as_jpg, SC_PHOTO_PNG, 3, 11);
+    assert_probe(SC_TEST_DATA("photo/rgb-8x6.jpg"), SC_PHOTO_JPEG, 8, 6);
+    assert_probe(SC_TEST_DATA("photo/jpeg-named.png"), SC_PHOTO_JPEG, 8, 6);
+    assert_probe(SC_TEST_DATA("photo/gray-7x9.jpg"), SC_PHOTO_JPEG, 7, 9);
     g_free(png);
     g_free(png_as_jpg);
 }
@@ -369,7 +369,7 @@ test_truncated_png(fixture *f, gconstpointer data)
     g_assert_cmpuint(len, >, 8000);
     char *cut = put(f->dir, "cut.png", bytes, len / 2);
 
-    assert_probe(cut, SC_IMAGE_PNG, w, h); // the header alone is intact
+    assert_probe(cut, SC_PHOTO_PNG, w, h); // the header alone is intact
     assert_load_fails(cut, TRUE, "cut.png");
     assert_load_fails(cut, FALSE, "PNG");
 
@@ -385,15 +385,18 @@ static void
 test_size_limits(fixture *f, gconstpointer data)
 {
     (void)data;
-    const struct { guint32 w, h; gboolean ok; } cases[] = {
-        {12000, 1, TRUE},     {12001, 1, FALSE},    {1, 12000, TRUE},   {1, 12001, FALSE},
-        {8000, 5000, TRUE},   {8000, 5001, FALSE},  {6325, 6325, FALSE}, {20000, 20000, FALSE},
-        {100000, 100000, FALSE},
+    const struct {
+        guint32 w, h;
+        gboolean ok;
+    } cases[] = {
+        {12000, 1, TRUE},    {12001, 1, FALSE},     {1, 12000, TRUE},
+        {1, 12001, FALSE},   {8000, 5000, TRUE},    {8000, 5001, FALSE},
+        {6325, 6325, FALSE}, {20000, 20000, FALSE}, {100000, 100000, FALSE},
     };
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
         char *path = put_png_header(f->dir, "bomb.png", cases[i].w, cases[i].h);
         if (cases[i].ok) {
-            assert_probe(path, SC_IMAGE_PNG, (int)cases[i].w, (int)cases[i].h);
+            assert_probe(path, SC_PHOTO_PNG, (int)cases[i].w, (int)cases[i].h);
         } else {
             char *size = g_strdup_printf("%u × %u", cases[i].w, cases[i].h);
             assert_probe_fails(path, size);
@@ -440,16 +443,16 @@ test_load_too_many_bytes(fixture *f, gconstpointer data)
     (void)data;
     char *path = put_png_header(f->dir, "big.png", 10, 10);
     g_assert_cmpint(truncate(path, SC_PHOTO_MAX_BYTES), ==, 0);
-    assert_probe(path, SC_IMAGE_PNG, 10, 10);
+    assert_probe(path, SC_PHOTO_PNG, 10, 10);
     g_assert_cmpint(truncate(path, SC_PHOTO_MAX_BYTES + 1), ==, 0);
     assert_load_fails(path, TRUE, "MB");
     assert_load_fails(path, FALSE, "MB");
     g_free(path);
 }
 
-// The same through sc_image_probe.  BUG (photo.c read_file): on a file over the limit it
-// g_free()s *DATA without clearing it, and sc_image_probe's g_autofree frees it again — a double
-// free.  sc_image_load is not affected (its DATA is not g_autofree).
+// The same through sc_photo_probe.  BUG (photo.c read_file): on a file over the limit it
+// g_free()s *DATA without clearing it, and sc_photo_probe's g_autofree frees it again — a double
+// free.  sc_photo_load is not affected (its DATA is not g_autofree).
 static void
 test_probe_too_many_bytes(fixture *f, gconstpointer data)
 {
@@ -483,7 +486,7 @@ test_cmyk_refused(void)
     assert_load_fails(SC_TEST_DATA("photo/cmyk-5x3.jpg"), FALSE, "CMYK");
 }
 
-// --- sc_image_load ----------------------------------------------------------------------------
+// --- sc_photo_load ----------------------------------------------------------------------------
 
 static guint32
 pixel(cairo_surface_t *s, int x, int y)
@@ -501,7 +504,7 @@ test_load_jpeg_passthrough(void)
     char *file = sc_test_slurp(path, &len);
     GError *error = NULL;
 
-    cairo_surface_t *s = sc_image_load(path, FALSE, NULL, &error);
+    cairo_surface_t *s = sc_photo_load(path, FALSE, NULL, &error);
     g_assert_no_error(error);
     g_assert_nonnull(s);
     g_assert_cmpint(cairo_image_surface_get_width(s), ==, 8);
@@ -514,7 +517,7 @@ test_load_jpeg_passthrough(void)
     g_assert_null(mime);
     cairo_surface_destroy(s);
 
-    s = sc_image_load(path, FALSE, "seal:/srv/seal.jpg", &error);
+    s = sc_photo_load(path, FALSE, "seal:/srv/seal.jpg", &error);
     g_assert_no_error(error);
     cairo_surface_get_mime_data(s, CAIRO_MIME_TYPE_UNIQUE_ID, &mime, &mime_len);
     g_assert_cmpmem(mime, mime_len, "seal:/srv/seal.jpg", strlen("seal:/srv/seal.jpg"));
@@ -523,7 +526,7 @@ test_load_jpeg_passthrough(void)
     cairo_surface_destroy(s);
 
     // A JPEG under a PNG name is still passed through as a JPEG.
-    s = sc_image_load(SC_TEST_DATA("photo/jpeg-named.png"), FALSE, NULL, &error);
+    s = sc_photo_load(SC_TEST_DATA("photo/jpeg-named.png"), FALSE, NULL, &error);
     g_assert_no_error(error);
     cairo_surface_get_mime_data(s, CAIRO_MIME_TYPE_JPEG, &mime, &mime_len);
     g_assert_cmpmem(mime, mime_len, file, len);
@@ -545,7 +548,7 @@ test_load_jpeg_decoded(void)
 {
     GError *error = NULL;
     const char *path = SC_TEST_DATA("photo/rgb-8x6.jpg");
-    cairo_surface_t *s = sc_image_load(path, TRUE, "p1", &error);
+    cairo_surface_t *s = sc_photo_load(path, TRUE, "p1", &error);
     g_assert_no_error(error);
     g_assert_nonnull(s);
     g_assert_cmpint(cairo_image_surface_get_width(s), ==, 8);
@@ -565,7 +568,7 @@ test_load_jpeg_decoded(void)
             assert_rgb_near(pixel(s, x, y), 200, 40, 30, 6);
     cairo_surface_destroy(s);
 
-    s = sc_image_load(SC_TEST_DATA("photo/gray-7x9.jpg"), TRUE, NULL, &error);
+    s = sc_photo_load(SC_TEST_DATA("photo/gray-7x9.jpg"), TRUE, NULL, &error);
     g_assert_no_error(error);
     g_assert_cmpint(cairo_image_surface_get_width(s), ==, 7);
     g_assert_cmpint(cairo_image_surface_get_height(s), ==, 9);
@@ -590,7 +593,7 @@ test_load_png_pixels(fixture *f, gconstpointer data)
                                    0x00000000u, 0x80808080u, 0xff102040u};
     char *path = put_libpng(f->dir, "px.png", PNG_FORMAT_RGBA, 3, 2, rgba);
     GError *error = NULL;
-    cairo_surface_t *s = sc_image_load(path, TRUE, NULL, &error);
+    cairo_surface_t *s = sc_photo_load(path, TRUE, NULL, &error);
     g_assert_no_error(error);
     g_assert_nonnull(s);
     g_assert_cmpint(cairo_image_surface_get_format(s), ==, CAIRO_FORMAT_ARGB32);
@@ -609,7 +612,7 @@ test_load_png_pixels(fixture *f, gconstpointer data)
     cairo_surface_destroy(s);
 
     // DECODE_JPEG says nothing about PNGs: they are decoded either way, and take a unique id.
-    s = sc_image_load(path, FALSE, "seal", &error);
+    s = sc_photo_load(path, FALSE, "seal", &error);
     g_assert_no_error(error);
     cairo_surface_get_mime_data(s, CAIRO_MIME_TYPE_UNIQUE_ID, &mime, &mime_len);
     g_assert_cmpmem(mime, mime_len, "seal", 4);
@@ -625,7 +628,7 @@ test_load_png_gray(fixture *f, gconstpointer data)
     static const guint8 gray[] = {0x00, 0x40, 0xff, 0x80};
     char *path = put_libpng(f->dir, "gray.png", PNG_FORMAT_GRAY, 2, 2, gray);
     GError *error = NULL;
-    cairo_surface_t *s = sc_image_load(path, TRUE, NULL, &error);
+    cairo_surface_t *s = sc_photo_load(path, TRUE, NULL, &error);
     g_assert_no_error(error);
     g_assert_cmphex(pixel(s, 0, 0), ==, 0xff000000u);
     g_assert_cmphex(pixel(s, 1, 0), ==, 0xff404040u);

@@ -179,7 +179,10 @@ read_format(const sc_code_matrix *m, int *first, int *second)
 static void
 test_format_information(void)
 {
-    const struct { char ec; int bits; } levels[] = {{'L', 1}, {'M', 0}, {'Q', 3}, {'H', 2}};
+    const struct {
+        char ec;
+        int bits;
+    } levels[] = {{'L', 1}, {'M', 0}, {'Q', 3}, {'H', 2}};
     for (guint i = 0; i < G_N_ELEMENTS(levels); i++) {
         sc_code_matrix m;
         encode_ok("S000044011001264000001", levels[i].ec, &m);
@@ -201,10 +204,14 @@ test_format_information(void)
 static void
 test_capacity_limits(void)
 {
-    const struct { gsize bytes; char ec; int version; } cases[] = {
-        {1, 'L', 1},     {17, 'L', 1},    {18, 'L', 2},    {32, 'L', 2},  {33, 'L', 3},
-        {14, 'M', 1},    {15, 'M', 2},    {26, 'M', 2},    {27, 'M', 3},  {11, 'Q', 1},
-        {12, 'Q', 2},    {7, 'H', 1},     {8, 'H', 2},     {14, 'H', 2},  {15, 'H', 3},
+    const struct {
+        gsize bytes;
+        char ec;
+        int version;
+    } cases[] = {
+        {1, 'L', 1},     {17, 'L', 1},    {18, 'L', 2},    {32, 'L', 2},    {33, 'L', 3},
+        {14, 'M', 1},    {15, 'M', 2},    {26, 'M', 2},    {27, 'M', 3},    {11, 'Q', 1},
+        {12, 'Q', 2},    {7, 'H', 1},     {8, 'H', 2},     {14, 'H', 2},    {15, 'H', 3},
         {2953, 'L', 40}, {2331, 'M', 40}, {1663, 'Q', 40}, {1273, 'H', 40},
     };
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -223,7 +230,10 @@ test_capacity_limits(void)
 static void
 test_too_long(void)
 {
-    const struct { gsize bytes; char ec; } cases[] = {
+    const struct {
+        gsize bytes;
+        char ec;
+    } cases[] = {
         {2954, 'L'}, {2332, 'M'}, {1664, 'Q'}, {1274, 'H'}, {8000, 'H'},
     };
     const sc_code_encoder *enc = sc_qr_encoder();
@@ -335,7 +345,10 @@ test_round_trip(void)
     g_assert_no_error(error);
     g_autofree char *png = g_build_filename(dir, "code.png", NULL);
 
-    const struct { const char *text; char ec; } cases[] = {
+    const struct {
+        const char *text;
+        char ec;
+    } cases[] = {
         {"S000044011001264000001", 'L'},
         {"证书编号：S000044011001264000001", 'M'},
         {"姓名：张三\n证件号码：11010519491231002X\n证书编号：S000044011001264000001", 'Q'},

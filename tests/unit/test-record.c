@@ -154,10 +154,9 @@ test_basic(void)
 {
     parsed p = load("basic.csv", SC_ENCODING_AUTO, SC_FORMAT_AUTO);
     assert_problems(p.problems, NO_PROBLEMS);
-    assert_columns(p.records,
-                   (const char *const[]){"姓名", "证件类型", "证件号码", "职业名称", "职业编码",
-                                         "工种名称", "职业技能等级", "证书编号", "发证日期",
-                                         "照片", "备注", NULL});
+    assert_columns(p.records, (const char *const[]){"姓名", "证件类型", "证件号码", "职业名称",
+                                                    "职业编码", "工种名称", "职业技能等级",
+                                                    "证书编号", "发证日期", "照片", "备注", NULL});
     assert_rows(p.records, (const guint[]){2, 3, 4, 6, 0});
     g_assert_cmpuint(p.notes->len, ==, 1);
     g_assert_cmpstr(g_ptr_array_index(p.notes, 0), ==,
@@ -233,10 +232,9 @@ test_aliases_tsv(void)
 {
     parsed p = load("aliases.tsv", SC_ENCODING_AUTO, SC_FORMAT_AUTO);
     assert_problems(p.problems, NO_PROBLEMS);
-    assert_columns(p.records,
-                   (const char *const[]){"姓名", "证件号码", "职业名称", "职业技能等级", "工种名称",
-                                         "发证日期", "照片", "证件类型", "证书编号", "职业编码",
-                                         NULL});
+    assert_columns(p.records, (const char *const[]){"姓名", "证件号码", "职业名称", "职业技能等级",
+                                                    "工种名称", "发证日期", "照片", "证件类型",
+                                                    "证书编号", "职业编码", NULL});
     assert_rows(p.records, (const guint[]){2, 0});
     g_assert_cmpuint(p.notes->len, ==, 0);
     const sc_record *r = record_at(&p, 0);
@@ -255,9 +253,8 @@ test_bom_crlf(void)
     for (int e = SC_ENCODING_AUTO; e <= SC_ENCODING_UTF8; e++) {
         parsed p = load("bom-crlf.csv", (sc_encoding)e, SC_FORMAT_AUTO);
         assert_problems(p.problems, NO_PROBLEMS);
-        assert_columns(p.records,
-                       (const char *const[]){"姓名", "证件号码", "职业名称", "职业技能等级",
-                                             "备注", NULL});
+        assert_columns(p.records, (const char *const[]){"姓名", "证件号码", "职业名称",
+                                                        "职业技能等级", "备注", NULL});
         assert_rows(p.records, (const guint[]){2, 4, 0});
         g_assert_cmpstr(sc_record_get(record_at(&p, 0), "姓名"), ==, "张三");
         g_assert_cmpstr(sc_record_get(record_at(&p, 0), "备注"), ==, "甲\n乙");
@@ -286,8 +283,7 @@ static void
 test_gbk(void)
 {
     for (int e = 0; e < 2; e++) {
-        parsed p = load("gbk.csv", e == 0 ? SC_ENCODING_AUTO : SC_ENCODING_GB18030,
-                        SC_FORMAT_AUTO);
+        parsed p = load("gbk.csv", e == 0 ? SC_ENCODING_AUTO : SC_ENCODING_GB18030, SC_FORMAT_AUTO);
         assert_problems(p.problems, NO_PROBLEMS);
         assert_rows(p.records, (const guint[]){2, 3, 0});
         const sc_record *r = record_at(&p, 0);
@@ -454,36 +450,37 @@ test_header_problems(void)
     parsed_free(&p);
 
     p = load("duplicate-column.csv", SC_ENCODING_AUTO, SC_FORMAT_AUTO);
-    assert_problems(p.problems,
-                    (const char *const[]){
-                        "tests/data/records/duplicate-column.csv:1: 姓名: column given twice "
-                        "(columns 1 and 5); delete one of them",
-                        NULL});
-    assert_columns(p.records, (const char *const[]){"姓名", "证件号码", "职业名称",
-                                                    "职业技能等级", "姓名", NULL});
+    assert_problems(
+        p.problems,
+        (const char *const[]){"tests/data/records/duplicate-column.csv:1: 姓名: column given twice "
+                              "(columns 1 and 5); delete one of them",
+                              NULL});
+    assert_columns(p.records, (const char *const[]){"姓名", "证件号码", "职业名称", "职业技能等级",
+                                                    "姓名", NULL});
     g_assert_cmpstr(sc_record_get(record_at(&p, 0), "姓名"), ==, "张三");
     parsed_free(&p);
 
     p = load("title-line.csv", SC_ENCODING_AUTO, SC_FORMAT_AUTO);
-    assert_problems(p.problems,
-                    (const char *const[]){
-                        "tests/data/records/title-line.csv:1: this line should be the header, but "
-                        "none of its cells is a field name (姓名, 证件号码, 职业名称, 职业技能等级, "
-                        "…; it starts with '2024年第一批职业技能等级认定合格人员…'); make the "
-                        "header the first line and delete any title lines above it",
-                        NULL});
+    assert_problems(
+        p.problems,
+        (const char *const[]){
+            "tests/data/records/title-line.csv:1: this line should be the header, but "
+            "none of its cells is a field name (姓名, 证件号码, 职业名称, 职业技能等级, "
+            "…; it starts with '2024年第一批职业技能等级认定合格人员…'); make the "
+            "header the first line and delete any title lines above it",
+            NULL});
     g_assert_cmpuint(p.records->records->len, ==, 0);
     parsed_free(&p);
 
     // A header cell given in quotes, and header cells that are blank at the end.
     p = load("unnamed-column.csv", SC_ENCODING_AUTO, SC_FORMAT_AUTO);
-    assert_problems(p.problems,
-                    (const char *const[]){
-                        "tests/data/records/unnamed-column.csv:3: cell 6 has a value but its "
-                        "column has no header; name the column or empty the cell",
-                        NULL});
-    assert_columns(p.records, (const char *const[]){"姓名", "证件号码", "职业名称",
-                                                    "职业技能等级", "", "", NULL});
+    assert_problems(
+        p.problems,
+        (const char *const[]){"tests/data/records/unnamed-column.csv:3: cell 6 has a value but its "
+                              "column has no header; name the column or empty the cell",
+                              NULL});
+    assert_columns(p.records, (const char *const[]){"姓名", "证件号码", "职业名称", "职业技能等级",
+                                                    "", "", NULL});
     assert_rows(p.records, (const guint[]){2, 0});
     g_assert_cmpuint(g_hash_table_size(record_at(&p, 0)->fields), ==, 4);
     parsed_free(&p);
@@ -528,17 +525,18 @@ test_odd_files(void)
 
     sc_problems *problems = sc_problems_new();
     GError *error = NULL;
-    g_assert_null(sc_records_load("tests/data/records/utf16.txt", SC_ENCODING_UTF8,
-                                  SC_FORMAT_AUTO, problems, NULL, &error));
+    g_assert_null(sc_records_load("tests/data/records/utf16.txt", SC_ENCODING_UTF8, SC_FORMAT_AUTO,
+                                  problems, NULL, &error));
     g_assert_error(error, SC_ERROR, SC_ERROR_INPUT);
     g_clear_error(&error);
 
     g_assert_null(sc_records_load("tests/data/records/workbook.xlsx", SC_ENCODING_AUTO,
                                   SC_FORMAT_AUTO, problems, NULL, &error));
     g_assert_error(error, SC_ERROR, SC_ERROR_INPUT);
-    g_assert_cmpstr(error->message, ==,
-                    "tests/data/records/workbook.xlsx: this is an Excel workbook (.xlsx), not a "
-                    "CSV or TSV text file; in Excel choose 另存为 (Save As) → CSV UTF-8 (逗号分隔)");
+    g_assert_cmpstr(
+        error->message, ==,
+        "tests/data/records/workbook.xlsx: this is an Excel workbook (.xlsx), not a "
+        "CSV or TSV text file; in Excel choose 另存为 (Save As) → CSV UTF-8 (逗号分隔)");
     g_clear_error(&error);
 
     g_assert_null(sc_records_load("tests/data/records/no-such-file.csv", SC_ENCODING_AUTO,
@@ -572,9 +570,10 @@ test_format(void)
     parsed_free(&p);
 
     // A .txt is TSV; quoted TSV cells (as Excel writes them) may hold tabs and line breaks.
-    p = parse("姓名\t证件号码\t职业名称\t职业技能等级\n\"张\t三\"\t1\t\"电\n工\"\t四级\n李四\t2\t焊工\t"
-              "三级\n",
-              -1, "x.TXT", SC_ENCODING_AUTO, SC_FORMAT_AUTO);
+    p = parse(
+        "姓名\t证件号码\t职业名称\t职业技能等级\n\"张\t三\"\t1\t\"电\n工\"\t四级\n李四\t2\t焊工\t"
+        "三级\n",
+        -1, "x.TXT", SC_ENCODING_AUTO, SC_FORMAT_AUTO);
     assert_problems(p.problems, NO_PROBLEMS);
     assert_rows(p.records, (const guint[]){2, 4, 0});
     g_assert_cmpstr(sc_record_get(record_at(&p, 0), "name"), ==, "张\t三");
@@ -621,7 +620,11 @@ test_broken_more(void)
     parsed_free(&p);
 
     // UTF-16LE: "a" LF "b" LF, then a low surrogate alone.
-    static const char utf16[] = "\xFF\xFE" "a\0\n\0" "b\0\n\0" "\x00\xDC" "c\0";
+    static const char utf16[] = "\xFF\xFE"
+                                "a\0\n\0"
+                                "b\0\n\0"
+                                "\x00\xDC"
+                                "c\0";
     p = parse(utf16, sizeof utf16 - 1, "u.txt", SC_ENCODING_AUTO, SC_FORMAT_AUTO);
     assert_problems(p.problems,
                     (const char *const[]){"u.txt:3: the file is UTF-16 text, but has bytes here "
@@ -741,8 +744,8 @@ test_limit_columns(void)
             g_string_append_printf(data, ",v%u", i);
         g_string_append(data, "\n");
 
-        parsed p = parse(data->str, (gssize)data->len, "wide.csv", SC_ENCODING_AUTO,
-                         SC_FORMAT_AUTO);
+        parsed p =
+            parse(data->str, (gssize)data->len, "wide.csv", SC_ENCODING_AUTO, SC_FORMAT_AUTO);
         if (extra == 0) {
             assert_problems(p.problems, NO_PROBLEMS);
             assert_rows(p.records, (const guint[]){2, 0});
@@ -778,8 +781,7 @@ test_limit_file(void)
     close(fd);
 
     sc_problems *problems = sc_problems_new();
-    g_assert_null(sc_records_load(path, SC_ENCODING_AUTO, SC_FORMAT_AUTO, problems, NULL,
-                                  &error));
+    g_assert_null(sc_records_load(path, SC_ENCODING_AUTO, SC_FORMAT_AUTO, problems, NULL, &error));
     g_assert_error(error, SC_ERROR, SC_ERROR_INPUT);
     char *want = g_strdup_printf("%s: the file is 257 MB, over the limit of 256 MB; split the "
                                  "batch into smaller files",
@@ -802,8 +804,8 @@ test_not_regular(void)
     sc_problems *problems = sc_problems_new();
     for (guint i = 0; i < G_N_ELEMENTS(h.paths); i++) {
         GError *error = NULL;
-        g_assert_null(sc_records_load(h.paths[i], SC_ENCODING_AUTO, SC_FORMAT_AUTO, problems,
-                                      NULL, &error));
+        g_assert_null(
+            sc_records_load(h.paths[i], SC_ENCODING_AUTO, SC_FORMAT_AUTO, problems, NULL, &error));
         g_assert_error(error, SC_ERROR, SC_ERROR_INPUT);
         g_assert_nonnull(strstr(error->message, "not a regular file"));
         g_clear_error(&error);

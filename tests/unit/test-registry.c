@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 // Institutions of SPEC §3 and the seeds.
-#define GUIZHOU "S000052001001"   // 000 附件3 示例 2
+#define GUIZHOU   "S000052001001" // 000 附件3 示例 2
 #define GUANGDONG "Y000144001005" // 004 附件4 三(一) 示例 1
 #define CHONGQING "S000050000001" // 001 附件6 表1
 
@@ -644,8 +644,7 @@ test_exhausted(fixture *f, gconstpointer data)
 
     // Through the counter, seeded by SQL.
     sqlite3 *db = peek_db(f);
-    g_assert_cmpint(sqlite3_exec(db,
-                                 "INSERT INTO counters VALUES ('" CHONGQING "', 20, 9, 999997)",
+    g_assert_cmpint(sqlite3_exec(db, "INSERT INTO counters VALUES ('" CHONGQING "', 20, 9, 999997)",
                                  NULL, NULL, NULL),
                     ==, SQLITE_OK);
     sqlite3_close(db);
@@ -684,8 +683,7 @@ test_never_reused(fixture *f, gconstpointer data)
     batch_free(b);
 
     sqlite3 *db = peek_db(f);
-    g_assert_cmpint(sqlite3_exec(db, "DELETE FROM certificates WHERE serial = 3", NULL, NULL,
-                                 NULL),
+    g_assert_cmpint(sqlite3_exec(db, "DELETE FROM certificates WHERE serial = 3", NULL, NULL, NULL),
                     ==, SQLITE_OK);
     g_assert_cmpint(sqlite3_exec(db, "UPDATE counters SET last = 0", NULL, NULL, NULL), !=,
                     SQLITE_OK);
@@ -797,7 +795,8 @@ test_killed(fixture *f, gconstpointer data)
 
     sqlite3_int64 total = assert_no_gap(f);
     g_assert_cmpint(total, >, 0);
-    g_test_message("%" G_GINT64_FORMAT " certificates survived 10 rounds of SIGKILL", (gint64)total);
+    g_test_message("%" G_GINT64_FORMAT " certificates survived 10 rounds of SIGKILL",
+                   (gint64)total);
 
     // The register carries on from where it was.
     sc_registry *r = open_ok(f);
@@ -884,7 +883,8 @@ test_concurrent(fixture *f, gconstpointer data)
         hi[k] = lo[k] + 499;
         // In the order given: item i of the batch got min + i.
         sql = g_strdup_printf("SELECT count(*) FROM certificates WHERE batch = '%c' AND "
-                              "serial - %" G_GINT64_FORMAT " != CAST(substr(id_number, 2) AS INTEGER)",
+                              "serial - %" G_GINT64_FORMAT
+                              " != CAST(substr(id_number, 2) AS INTEGER)",
                               'A' + k, (gint64)lo[k]);
         g_assert_cmpint(db_int(db, sql), ==, 0);
         g_free(sql);
@@ -1004,8 +1004,8 @@ test_preview(fixture *f, gconstpointer data)
     batch_add(b, "A", 5, "2020-06-01", NULL); // already issued: its own number back
     batch_add(b, "C", 5, "2020-06-01", NULL);
     batch_add(b, "D", 4, "2020-06-01", NULL);
-    g_assert_true(sc_registry_preview(r, GUIZHOU, (sc_number_item *)b->items->data,
-                                      b->items->len, b->problems, &error));
+    g_assert_true(sc_registry_preview(r, GUIZHOU, (sc_number_item *)b->items->data, b->items->len,
+                                      b->problems, &error));
     g_assert_no_error(error);
     g_assert_cmpstr(batch_item(b, 0)->assigned, ==, batch_item(first, 0)->assigned);
     g_assert_cmpstr(batch_item(b, 1)->assigned, ==, GUIZHOU "205000003");
@@ -1052,8 +1052,8 @@ test_source(fixture *f, gconstpointer data)
 
     b = batch_new();
     batch_add(b, "D", 4, "2026-11-20", GUANGDONG "264000001"); // A's
-    g_assert_false(s->assign(s, (sc_number_item *)(void *)b->items->data, 1, FALSE, b->problems,
-                             &error));
+    g_assert_false(
+        s->assign(s, (sc_number_item *)(void *)b->items->data, 1, FALSE, b->problems, &error));
     g_assert_error(error, SC_ERROR, SC_ERROR_DUPLICATE);
     g_clear_error(&error);
     assert_problem(b, 0, 2, "证书编号", "is already issued to a different certificate");

@@ -148,7 +148,7 @@ test_mask(void)
     cairo_surface_set_mime_data(img, CAIRO_MIME_TYPE_UNIQUE_ID, (unsigned char *)id, strlen(id),
                                 g_free, id);
     double colour[3] = {0};
-    cairo_surface_t *mask = sc_image_to_mask(img, colour);
+    cairo_surface_t *mask = sc_photo_to_mask(img, colour);
     g_assert_nonnull(mask);
     g_assert_cmpint(cairo_image_surface_get_format(mask), ==, CAIRO_FORMAT_A8);
     g_assert_cmpfloat_with_epsilon(colour[0], 0xD0 / 255.0, 1e-9);
@@ -166,15 +166,15 @@ test_mask(void)
 
     // A second colour (opaque blue where red is expected): no mask.
     img = ramp(256, 3, 0xD0, 0x20, 0x20, 0xff0000ffu);
-    g_assert_null(sc_image_to_mask(img, colour));
+    g_assert_null(sc_photo_to_mask(img, colour));
     cairo_surface_destroy(img);
 
     // Nothing visible, or no alpha channel: no mask.
     img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 4, 4);
-    g_assert_null(sc_image_to_mask(img, colour));
+    g_assert_null(sc_photo_to_mask(img, colour));
     cairo_surface_destroy(img);
     img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 4, 4);
-    g_assert_null(sc_image_to_mask(img, colour));
+    g_assert_null(sc_photo_to_mask(img, colour));
     cairo_surface_destroy(img);
 }
 

@@ -148,9 +148,8 @@ pdfinfo(const char *path, const char *key)
     GError *error = NULL;
     // pdfinfo speaks C numbers whatever the locale; keep its messages in English too.
     char **env = g_environ_setenv(g_get_environ(), "LC_ALL", "C.UTF-8", TRUE);
-    g_assert_true(
-        g_spawn_sync(NULL, argv, env, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL, &status,
-                     &error));
+    g_assert_true(g_spawn_sync(NULL, argv, env, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL,
+                               &status, &error));
     g_strfreev(env);
     g_assert_no_error(error);
     g_assert_true(g_spawn_check_wait_status(status, NULL));
@@ -414,8 +413,8 @@ test_split_commit(fixture *f, gconstpointer data)
     (void)data;
     GError *error = NULL;
     char *out = g_build_filename(f->dir, "pages", NULL);
-    sc_sink *sink = sc_sink_new(SC_SINK_SPLIT, out, 297, 210, 0, "证书", "2024-05-06T07:08:09Z",
-                                &error);
+    sc_sink *sink =
+        sc_sink_new(SC_SINK_SPLIT, out, 297, 210, 0, "证书", "2024-05-06T07:08:09Z", &error);
     g_assert_no_error(error);
     const char *names[] = {"S000044011001264000001", "S000044011001264000002", "张三"};
     for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
@@ -493,7 +492,10 @@ static void
 test_png_size(fixture *f, gconstpointer data)
 {
     (void)data;
-    const struct { double w, h, dpi; int pw, ph; } cases[] = {
+    const struct {
+        double w, h, dpi;
+        int pw, ph;
+    } cases[] = {
         {297, 210, 100, 1170, 827}, // 1169.3 × 826.8
         {297, 210, 72, 842, 596},   // 841.9 × 595.3
         {35, 49, 300, 414, 579},    // the photo slot: 413.4 × 578.7
@@ -512,7 +514,10 @@ static void
 test_png_size_exact(fixture *f, gconstpointer data)
 {
     (void)data;
-    const struct { double w, h, dpi; int pw, ph; } cases[] = {
+    const struct {
+        double w, h, dpi;
+        int pw, ph;
+    } cases[] = {
         {254, 127, 100, 1000, 500},
         {25.4, 50.8, 72, 72, 144},
         {25.4, 25.4, 300, 300, 300},
@@ -681,8 +686,8 @@ test_not_regular_target(fixture *f, gconstpointer data)
             for (int force = 0; force < 2; force++) {
                 GError *error = NULL;
                 sc_sink_options opts = {.force = force};
-                g_assert_null(sc_sink_new_full(kinds[k], paths[i], 297, 210, 50, NULL, NULL,
-                                               &opts, &error));
+                g_assert_null(
+                    sc_sink_new_full(kinds[k], paths[i], 297, 210, 50, NULL, NULL, &opts, &error));
                 g_assert_error(error, SC_ERROR, SC_ERROR_IO);
                 g_assert_nonnull(strstr(error->message, "not a regular file"));
                 g_clear_error(&error);

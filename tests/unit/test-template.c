@@ -12,23 +12,23 @@ static void
 test_lengths(void)
 {
     double mm = 0;
-    g_assert_true(sc_length_parse("14mm", 0, &mm));
+    g_assert_true(sc_template_length_parse("14mm", 0, &mm));
     MM_EQ(mm, 14);
-    g_assert_true(sc_length_parse(" 2.25pt ", 0, &mm));
+    g_assert_true(sc_template_length_parse(" 2.25pt ", 0, &mm));
     MM_EQ(mm, 2.25 * 25.4 / 72);
-    g_assert_true(sc_length_parse("1in", 0, &mm));
+    g_assert_true(sc_template_length_parse("1in", 0, &mm));
     MM_EQ(mm, 25.4);
-    g_assert_true(sc_length_parse("0.5cm", 0, &mm));
+    g_assert_true(sc_template_length_parse("0.5cm", 0, &mm));
     MM_EQ(mm, 5);
-    g_assert_true(sc_length_parse("2em", 16, &mm)); // 2 × 16 pt
+    g_assert_true(sc_template_length_parse("2em", 16, &mm)); // 2 × 16 pt
     MM_EQ(mm, 32 * 25.4 / 72);
-    g_assert_true(sc_length_parse("-1.5mm", 0, &mm));
+    g_assert_true(sc_template_length_parse("-1.5mm", 0, &mm));
     MM_EQ(mm, -1.5);
 
     // No unit, unknown unit, em without a size, a decimal comma, trailing junk.
     const char *bad[] = {"14", "mm", "14px", "2em", "1,5mm", "14mmx", "", "nanmm", "infmm"};
     for (guint i = 0; i < G_N_ELEMENTS(bad); i++)
-        g_assert_false(sc_length_parse(bad[i], 0, &mm));
+        g_assert_false(sc_template_length_parse(bad[i], 0, &mm));
 }
 
 // Every length is bounded whatever its unit or syntax: plain decimals only (no exponent, hex,
@@ -37,27 +37,43 @@ static void
 test_lengths_bounded(void)
 {
     double mm = 0;
-    g_assert_true(sc_length_parse("2000mm", 0, &mm));
+    g_assert_true(sc_template_length_parse("2000mm", 0, &mm));
     MM_EQ(mm, 2000);
-    g_assert_true(sc_length_parse("-2000mm", 0, &mm));
-    g_assert_true(sc_length_parse("200cm", 0, &mm));
-    g_assert_true(sc_length_parse("+.5mm", 0, &mm));
+    g_assert_true(sc_template_length_parse("-2000mm", 0, &mm));
+    g_assert_true(sc_template_length_parse("200cm", 0, &mm));
+    g_assert_true(sc_template_length_parse("+.5mm", 0, &mm));
     MM_EQ(mm, 0.5);
-    g_assert_true(sc_length_parse("3.mm", 0, &mm));
+    g_assert_true(sc_template_length_parse("3.mm", 0, &mm));
     MM_EQ(mm, 3);
-    const char *bad[] = {"2000.001mm", "201cm",     "79in",      "5670pt",    "1e6pt",
-                         "1e6mm",      "1E2mm",     "0x10mm",    "0x1p3mm",   "nan mm",
-                         "NaNmm",      "infinitymm", "-infmm",   "1e308in",   ".mm",
-                         "-mm",        "1..2mm",    "--1mm",     "999999999999999999999999999999999mm",
+    const char *bad[] = {"2000.001mm",
+                         "201cm",
+                         "79in",
+                         "5670pt",
+                         "1e6pt",
+                         "1e6mm",
+                         "1E2mm",
+                         "0x10mm",
+                         "0x1p3mm",
+                         "nan mm",
+                         "NaNmm",
+                         "infinitymm",
+                         "-infmm",
+                         "1e308in",
+                         ".mm",
+                         "-mm",
+                         "1..2mm",
+                         "--1mm",
+                         "999999999999999999999999999999999mm",
                          "500em"};
     for (guint i = 0; i < G_N_ELEMENTS(bad); i++)
-        if (sc_length_parse(bad[i], 16, &mm))
+        if (sc_template_length_parse(bad[i], 16, &mm))
             g_error("'%s' read as %g mm", bad[i], mm);
 }
 
 // A one-element template: [template] on an A4 landscape page, then [e] of TYPE with the box
 // (10, 10, 50 × 20 mm) and the other keys of EXTRA ("key = value\n" lines), where a key given in
-// EXTRA replaces the box's ("key = omit" leaves it out).  Parsed; returns the error message or NULL.  Caller frees.
+// EXTRA replaces the box's ("key = omit" leaves it out).  Parsed; returns the error message or
+// NULL.  Caller frees.
 static char *
 parse_element(const char *type, const char *extra)
 {
@@ -126,12 +142,12 @@ test_font_size_bounds(void)
     assert_element_ok("text", "size = 200pt\nmin_size = 1pt\n");
     assert_element_ok("text", "size = 200\n");
     assert_element_ok("text", "size = 5mm\n");
-    const char *bad[] = {"1e6pt", "1e6",   "999pt", "200.5pt", "0.5pt", "0pt",  "-12pt",
-                         "nan",   "inf",   "71mm",  "3in",     "0x10",  "12 px", "1000mm"};
+    const char *bad[] = {"1e6pt", "1e6", "999pt", "200.5pt", "0.5pt", "0pt",   "-12pt",
+                         "nan",   "inf", "71mm",  "3in",     "0x10",  "12 px", "1000mm"};
     for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
         g_autofree char *extra = g_strdup_printf("size = %s\n", bad[i]);
-        g_autofree char *want = g_strdup_printf("size: '%s' is not a font size from 1 to 200 pt",
-                                                bad[i]);
+        g_autofree char *want =
+            g_strdup_printf("size: '%s' is not a font size from 1 to 200 pt", bad[i]);
         assert_element_bad("text", extra, want);
         g_autofree char *extra2 = g_strdup_printf("min_size = %s\n", bad[i]);
         g_autofree char *want2 =
@@ -303,8 +319,8 @@ test_national_matches_spec(void)
     MM_EQ(element(t, "query_institution")->size, 14);
     g_assert_nonnull(strstr(element(t, "query_certificate")->text, "http://jndj.osta.org.cn/"));
     g_assert_nonnull(strstr(element(t, "query_institution")->text, "http://pjjg.osta.org.cn/"));
-    const char *left[] = {"title", "body", "institution", "issue_date", "query_certificate",
-                          "query_institution"};
+    const char *left[] = {
+        "title", "body", "institution", "issue_date", "query_certificate", "query_institution"};
     for (guint i = 0; i < G_N_ELEMENTS(left); i++) {
         const sc_element *e = element(t, left[i]);
         g_assert_cmpfloat(e->x, >=, 14);
@@ -322,8 +338,8 @@ test_national_matches_spec(void)
     MM_EQ(qr->height, 30);
     g_assert_cmpint(qr->ec_level, ==, 'M');
     g_assert_nonnull(strstr(qr->data, "{证书编号}"));
-    const char *right[] = {"name", "id_type", "id_number", "occupation", "work_type", "level",
-                           "number"};
+    const char *right[] = {"name",      "id_type", "id_number", "occupation",
+                           "work_type", "level",   "number"};
     double colon = -1;
     for (guint i = 0; i < G_N_ELEMENTS(right); i++) {
         g_autofree char *lid = g_strconcat("label_", right[i], NULL);
@@ -350,13 +366,13 @@ static void
 test_bad_template_all_problems(void)
 {
     const char *text = "[template]\n"
-                       "page_width = 297\n"          // no unit
+                       "page_width = 297\n" // no unit
                        "[a]\n"
-                       "type = circle\n"             // unknown type
+                       "type = circle\n" // unknown type
                        "x = 1mm\ny = 1mm\nwidth = 10mm\nheight = 10mm\n"
                        "[b]\n"
                        "type = text\n"
-                       "text = {姓名\n"               // unbalanced brace
+                       "text = {姓名\n" // unbalanced brace
                        "x = 1mm\ny = 1mm\nwidth = 10mm\nheight = 10mm\n"
                        "[c]\n"
                        "type = qrcode\ndata = x\n"
@@ -367,9 +383,9 @@ test_bad_template_all_problems(void)
     GError *error = NULL;
     g_assert_null(sc_template_parse(text, strlen(text), "bad.ini", &error));
     g_assert_error(error, SC_ERROR, SC_ERROR_INPUT);
-    const char *want[] = {"[template] page_width", "[a] type: 'circle'", "[b] text: unbalanced",
-                          "[c] height: a QR code is square", "[d] x: the box does not lie",
-                          "5 problems found"};
+    const char *want[] = {"[template] page_width",       "[a] type: 'circle'",
+                          "[b] text: unbalanced",        "[c] height: a QR code is square",
+                          "[d] x: the box does not lie", "5 problems found"};
     for (guint i = 0; i < G_N_ELEMENTS(want); i++)
         if (strstr(error->message, want[i]) == NULL)
             g_error("no '%s' in:\n%s", want[i], error->message);
