@@ -100,6 +100,8 @@ setup:
 example: setup
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)mkdir -p out
+	$(Q)test -f out/register.db || ./skillcert register init -i examples/institution.ini \
+	    --register out/register.db
 	./skillcert render examples/records.csv -t templates/national.ini -i examples/institution.ini \
 	    --photos examples/photos --register out/register.db -o out/certificates.pdf
 	./skillcert preview examples/records.csv -t templates/national.ini -i examples/institution.ini \

@@ -6,12 +6,19 @@
 #include "i18n.h"
 #include "institution.h"
 #include "layout.h"
+#include "ledger.h"
 #include "level.h"
 #include "qr.h"
 #include "registry.h"
 #include "render.h"
 #include "sink.h"
 #include "template.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
 
 struct sc_batch {
     char *records_path;
@@ -95,13 +102,6 @@ photo_folder(const sc_batch_options *o)
     return g_steal_pointer(&dir);
 }
 
-// The register of INST: GIVEN, else the default beside the institution file.
-static char *
-register_path(const sc_institution *inst, const char *given)
-{
-    return given != NULL ? g_strdup(given) : g_strconcat(inst->path, ".register.db", NULL);
-}
-
 sc_batch *
 sc_batch_load(const sc_batch_options *o, sc_problems *problems, GError **error)
 {
@@ -115,7 +115,7 @@ sc_batch_load(const sc_batch_options *o, sc_problems *problems, GError **error)
     b->notes = g_ptr_array_new_with_free_func(g_free);
     if (!load_design(b, o, error))
         goto fail;
-    b->register_path = b->inst != NULL ? register_path(b->inst, o->register_path) : NULL;
+    b->register_path = b->inst != NULL ? sc_ledger_register_path(b->inst, o->register_path) : NULL;
     b->records =
         sc_records_load(o->records_path, o->encoding, SC_FORMAT_AUTO, problems, b->notes, error);
     if (b->records == NULL)
@@ -219,19 +219,35 @@ open_source(sc_batch *b, gboolean *owned, GError **error)
         return b->source;
     if (b->inst == NULL)
         return sc_number_source_given_new();
+    if (!sc_ledger_check_exists(b->inst, b->register_path, error))
+        return NULL;
     return sc_registry_source_new(b->register_path, b->inst->prefix, b->label, error);
 }
 
-// Give every certificate of CERTS its number from SOURCE (DRY_RUN: the numbers it would get
-// now, nothing kept).  Problems of the source are added under the records file's name.
+// Where certificate I of CERTS is printed in OUT, for the register's print log.  Caller frees
+// with g_free().
+static char *
+print_place(const sc_batch_output *out, const sc_cert *c, guint i)
+{
+    if (out->split != NULL)
+        return g_strdup_printf("%s/%s.pdf", out->split, c->number != NULL ? c->number : "");
+    return g_strdup_printf(_("%s, page %u"), out->output != NULL ? out->output : "", i + 1);
+}
+
+// Give every certificate of CERTS its number and 发证日期 from SOURCE (DRY_RUN: those it would
+// get now, nothing kept).  RESERVED: the certificates keep the numbers they were given by a dry
+// run of the whole file (a selection of its rows).  Problems of the source are added under the
+// records file's name.
 static gboolean
-number(sc_batch *b, sc_number_source *source, GPtrArray *certs, gboolean dry_run,
-       sc_problems *problems, GError **error)
+number(sc_batch *b, const sc_batch_output *out, sc_number_source *source, GPtrArray *certs,
+       gboolean dry_run, gboolean reserved, sc_problems *problems, GError **error)
 {
     guint n = certs->len;
     sc_number_item *items = g_new0(sc_number_item, n);
+    char **places = g_new0(char *, n + 1);
     for (guint i = 0; i < n; i++) {
         const sc_cert *c = g_ptr_array_index(certs, i);
+        places[i] = print_place(out, c, i);
         items[i] = (sc_number_item){
             .row = c->row,
             .name = c->name,
@@ -241,19 +257,46 @@ number(sc_batch *b, sc_number_source *source, GPtrArray *certs, gboolean dry_run
             .work_type = c->work_type,
             .level = c->level,
             .issue_date = c->issue_date,
-            .number = c->number_given ? c->number : NULL,
+            .number =
+                c->number_given || (reserved && c->status == SC_NUMBER_NEW) ? c->number : NULL,
+            .date_given = c->date_given,
+            .second = out->second,
+            .correct = out->correct,
+            .output = places[i],
         };
     }
     g_autoptr(sc_problems) found = sc_problems_new();
     gboolean ok = source->assign(source, items, n, dry_run, found, error);
     sc_problems_merge_in(problems, found, b->records_path);
     for (guint i = 0; i < n; i++) {
-        if (ok)
-            sc_cert_set_number(g_ptr_array_index(certs, i), items[i].assigned);
+        sc_cert *c = g_ptr_array_index(certs, i);
+        int y, m, d;
+        if (ok) {
+            sc_cert_set_number(c, items[i].assigned);
+            if (items[i].assigned_date != NULL &&
+                sc_check_parse_date(items[i].assigned_date, &y, &m, &d))
+                sc_cert_set_date(c, y, m, d); // a reprint's original date
+            // A reserved number comes back as given: it is new all the same.
+            if (!(reserved && c->status == SC_NUMBER_NEW))
+                c->status = items[i].status;
+        }
         g_free(items[i].assigned);
+        g_free(items[i].assigned_date);
     }
+    g_strfreev(places);
     g_free(items);
     return ok;
+}
+
+// Whether the run was asked to stop (a signal); then *ERROR says that nothing was issued.
+static gboolean
+cancelled(const sc_batch_output *out, GError **error)
+{
+    if (out->cancel == NULL || g_atomic_int_get(out->cancel) == 0)
+        return FALSE;
+    g_set_error(error, SC_ERROR, SC_ERROR_CANCELLED, "%s",
+                _("stopped: no number was issued and no file written"));
+    return TRUE;
 }
 
 // Lay out each of CERTS (numbered) with R and draw it into SINK.  A page that cannot be laid out
@@ -266,6 +309,8 @@ draw_pages(sc_renderer *r, const char *file, const sc_batch_output *out, GPtrArr
     sc_layer layers = out->fill_only ? SC_LAYER_FIELD : SC_LAYER_ALL;
     for (guint i = 0; i < certs->len; i++) {
         sc_cert *c = g_ptr_array_index(certs, i);
+        if (cancelled(out, error))
+            return FALSE;
         sc_page *page = lay_out(r, file, c, NULL, problems);
         if (page == NULL || sc_problems_count(problems) > 0) {
             sc_page_free(page);
@@ -420,33 +465,54 @@ fail_with_problems(const sc_problems *problems, sc_error_code code, GError **err
     return FALSE;
 }
 
-// The certificates OUT asks for: all, or the one of a preview.  NULL with *ERROR set when there
-// is none.
-static GPtrArray *
-select_certs(sc_batch *b, const sc_batch_output *out, sc_problems *problems, GError **error)
+// Whether row ROW of the file is one OUT asks for: every row, the rows of --rows, or the one of
+// a preview (its row, else the first).
+static gboolean
+wanted(const sc_batch_output *out, guint row, guint first_row)
 {
-    GPtrArray *certs = g_ptr_array_new();
+    if (out->preview)
+        return row == (out->row != 0 ? out->row : first_row);
+    if (out->rows == NULL)
+        return TRUE;
+    for (guint i = 0; i < out->rows->len; i += 2)
+        if (row >= g_array_index(out->rows, guint, i) &&
+            row <= g_array_index(out->rows, guint, i + 1))
+            return TRUE;
+    return FALSE;
+}
+
+// The certificates OUT asks for, into *SELECTED, and those the whole file numbers (every one
+// without a problem), into *ALL.  FALSE with *ERROR set when none is asked for.
+static gboolean
+select_certs(sc_batch *b, const sc_batch_output *out, GPtrArray **selected, GPtrArray **all,
+             sc_problems *problems, GError **error)
+{
+    *selected = g_ptr_array_new();
+    *all = g_ptr_array_new();
+    guint first = b->certs->len > 0 ? ((sc_cert *)b->certs->pdata[0])->row : 0;
     for (guint i = 0; i < b->certs->len; i++) {
         sc_cert *c = g_ptr_array_index(b->certs, i);
-        if (!out->preview || out->row == 0 || c->row == out->row)
-            g_ptr_array_add(certs, c);
-        if (out->preview && certs->len == 1)
-            break;
+        if (wanted(out, c->row, first))
+            g_ptr_array_add(*selected, c);
+        if (!sc_problems_has_row(problems, c->row))
+            g_ptr_array_add(*all, c);
     }
-    if (certs->len == 0 && sc_problems_count(problems) == 0) {
+    if ((*selected)->len == 0 && sc_problems_count(problems) == 0) {
         if (out->preview && out->row != 0)
             g_set_error(error, SC_ERROR, SC_ERROR_USAGE,
                         _("%s: no record starts at row %d (row 1 is the header)"), b->records_path,
                         (int)out->row);
+        else if (out->rows != NULL)
+            g_set_error(error, SC_ERROR, SC_ERROR_USAGE,
+                        _("%s: no record starts at the rows given"), b->records_path);
         else
             g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("%s: no records"), b->records_path);
-        g_ptr_array_unref(certs);
-        return NULL;
+        return FALSE;
     }
     // A preview shows its one record: other rows' problems are for check and render.
-    if (out->preview && certs->len == 1)
-        sc_problems_keep_row(problems, ((sc_cert *)certs->pdata[0])->row);
-    return certs;
+    if (out->preview && (*selected)->len == 1)
+        sc_problems_keep_row(problems, ((sc_cert *)(*selected)->pdata[0])->row);
+    return TRUE;
 }
 
 // Whether each certificate of CERTS still has the number of PREDICTED.
@@ -459,18 +525,20 @@ same_numbers(GPtrArray *certs, GPtrArray *predicted)
     return TRUE;
 }
 
-// Issue CERTS' numbers from SOURCE; if any differs from PREDICTED (a concurrent batch took it in
-// between), abort SINKS and draw again with the numbers issued.
+// Issue CERTS' numbers from SOURCE (the issue left open until the output is in place); if any
+// differs from PREDICTED (a concurrent batch took it in between), abort SINKS and draw again
+// with the numbers issued.
 static gboolean
 issue(sc_batch *b, const sc_batch_output *out, sc_number_source *source, GPtrArray *certs,
-      GPtrArray *predicted, GPtrArray *sinks, sc_problems *problems, GError **error)
+      GPtrArray *predicted, gboolean reserved, GPtrArray *sinks, sc_problems *problems,
+      GError **error)
 {
     for (guint i = 0; i < certs->len; i++) {
         sc_cert *c = g_ptr_array_index(certs, i);
-        if (!c->number_given)
+        if (!c->number_given && !(reserved && c->status == SC_NUMBER_NEW))
             g_clear_pointer(&c->number, g_free);
     }
-    if (!number(b, source, certs, /*dry_run*/ FALSE, problems, error))
+    if (!number(b, out, source, certs, /*dry_run*/ FALSE, reserved, problems, error))
         return FALSE;
     if (same_numbers(certs, predicted))
         return TRUE;
@@ -482,23 +550,112 @@ issue(sc_batch *b, const sc_batch_output *out, sc_number_source *source, GPtrArr
     return finish(sinks, error);
 }
 
+// A cell of the numbers file: quoted when it holds a comma, quote or line break, and a leading
+// = + - @ neutralised so a spreadsheet never runs it as a formula.
+static void
+append_cell(GString *line, const char *text, gboolean last)
+{
+    gboolean formula = strchr("=+-@", text[0]) != NULL && text[0] != '\0';
+    if (formula || strpbrk(text, ",\"\r\n") != NULL) {
+        g_string_append_c(line, '"');
+        if (formula)
+            g_string_append_c(line, '\'');
+        for (const char *p = text; *p; p++) {
+            if (*p == '"')
+                g_string_append_c(line, '"');
+            g_string_append_c(line, *p);
+        }
+        g_string_append_c(line, '"');
+    } else {
+        g_string_append(line, text);
+    }
+    g_string_append(line, last ? "\r\n" : ",");
+}
+
+// The numbers file (SPEC §3 "who got which number"): a row per certificate written, in UTF-8
+// with a BOM so that Excel opens it, written and synced under a temporary name (mode 0600: it
+// holds identity numbers).  Returns the temporary's path, or NULL with *ERROR set.
+static char *
+write_numbers(const sc_batch_output *out, GPtrArray *certs, GError **error)
+{
+    static const char *const status[] = {[SC_NUMBER_NEW] = N_("新发"),
+                                         [SC_NUMBER_REPRINT] = N_("补打"),
+                                         [SC_NUMBER_CORRECTED] = N_("更正后补打")};
+    GString *csv = g_string_new("\xEF\xBB\xBF");
+    g_string_append(csv, "行号,姓名,证件号码,证书编号,发证日期,状态,输出\r\n");
+    for (guint i = 0; i < certs->len; i++) {
+        const sc_cert *c = g_ptr_array_index(certs, i);
+        char row[16];
+        g_snprintf(row, sizeof row, "%u", c->row);
+        g_autofree char *place = print_place(out, c, i);
+        const char *cells[] = {
+            row, c->name, c->id_number, c->number, c->issue_date, _(status[c->status]), place};
+        for (guint k = 0; k < G_N_ELEMENTS(cells); k++)
+            append_cell(csv, cells[k], k + 1 == G_N_ELEMENTS(cells));
+    }
+    char *tmp = g_strdup_printf("%s.skillcert-tmp-%d", out->numbers, (int)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    gboolean ok = fd >= 0 && write(fd, csv->str, csv->len) == (ssize_t)csv->len && fsync(fd) == 0;
+    int saved = errno;
+    if (fd >= 0)
+        close(fd);
+    g_string_free(csv, TRUE);
+    if (!ok) {
+        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("%s: cannot write: %s"), out->numbers,
+                    g_strerror(saved));
+        g_unlink(tmp);
+        g_clear_pointer(&tmp, g_free);
+    }
+    return tmp;
+}
+
+// Put the output in place and keep the numbers: the files are moved to their names (and their
+// folder synced), then the register commits.  A crash between the two leaves files whose
+// numbers are not issued; running the batch again gives the same records the same numbers (the
+// counter did not move) and replaces them.  Any failure before the files are in place gives
+// every number back.
+static gboolean
+deliver(const sc_batch_output *out, GPtrArray *certs, sc_number_source *source, GPtrArray *sinks,
+        GError **error)
+{
+    g_autofree char *numbers = NULL;
+    if (out->numbers != NULL && (numbers = write_numbers(out, certs, error)) == NULL)
+        goto fail;
+    if (cancelled(out, error) || !commit(sinks, error))
+        goto fail;
+    if (numbers != NULL && g_rename(numbers, out->numbers) != 0) {
+        int saved = errno;
+        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("%s: cannot write: %s"), out->numbers,
+                    g_strerror(saved));
+        goto fail;
+    }
+    return sc_number_source_finish(source, /*keep*/ TRUE, error);
+fail:
+    if (numbers != NULL)
+        g_unlink(numbers);
+    sc_number_source_finish(source, /*keep*/ FALSE, NULL);
+    return FALSE;
+}
+
 // Each page is laid out once in the common case: the numbers the batch would get are worked out
-// first without issuing them (a dry run of the source), the pages are laid out and drawn with
-// them into the temporary output, and only when every page is right are the numbers issued, in
-// one transaction.  Should a concurrent batch have taken some of them in between, the pages are
-// drawn again with the numbers actually issued.
+// first without issuing them (a dry run of the source over the whole file), the pages are laid
+// out and drawn with them into temporary files, every file is completed and synced, and only
+// then are the numbers issued, in one transaction that commits once the files are in place.
+// Should a concurrent batch have taken some of them in between, the pages are drawn again with
+// the numbers actually issued.
 gboolean
 sc_batch_write(sc_batch *b, const sc_batch_output *out, GPtrArray **written, sc_problems *problems,
                GError **error)
 {
     g_return_val_if_fail(b != NULL && out != NULL, FALSE);
-    g_autoptr(GPtrArray) certs = select_certs(b, out, problems, error);
+    g_autoptr(GPtrArray) certs = NULL, all = NULL;
     g_autoptr(GPtrArray) predicted = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) sinks = g_ptr_array_new_with_free_func((GDestroyNotify)sc_sink_abort);
     sc_number_source *source = NULL;
     gboolean owned = FALSE, ok = FALSE;
 
-    if (certs == NULL || !ensure_renderer(b, out->preview, error))
+    if (!select_certs(b, out, &certs, &all, problems, error) ||
+        !ensure_renderer(b, out->preview, error))
         goto out;
     // Certificates with problems cannot be numbered: report them with every layout problem of
     // the others (laid out with a stand-in number), and stop.
@@ -508,9 +665,12 @@ sc_batch_write(sc_batch *b, const sc_batch_output *out, GPtrArray **written, sc_
         fail_with_problems(problems, SC_ERROR_INPUT, error);
         goto out;
     }
-
+    // The numbers of the whole file, so that a selection of rows (and a preview) gets the
+    // numbers the whole file would give it.
+    gboolean reserved = certs->len < all->len;
     source = open_source(b, &owned, error);
-    if (source == NULL || !number(b, source, certs, /*dry_run*/ TRUE, problems, error))
+    if (source == NULL ||
+        !number(b, out, source, all, /*dry_run*/ TRUE, /*reserved*/ FALSE, problems, error))
         goto out;
     for (guint i = 0; i < certs->len; i++)
         g_ptr_array_add(predicted, g_strdup(((sc_cert *)certs->pdata[i])->number));
@@ -521,11 +681,13 @@ sc_batch_write(sc_batch *b, const sc_batch_output *out, GPtrArray **written, sc_
         goto out;
     }
     // Every file complete and synced before any number is issued.
-    if (!finish(sinks, error))
+    if (!finish(sinks, error) || cancelled(out, error))
         goto out;
-    if (!out->preview && !issue(b, out, source, certs, predicted, sinks, problems, error))
-        goto out;
-    ok = commit(sinks, error);
+    if (out->preview)
+        ok = commit(sinks, error);
+    else
+        ok = issue(b, out, source, certs, predicted, reserved, sinks, problems, error) &&
+             deliver(out, certs, source, sinks, error);
     if (ok && written != NULL)
         *written = g_ptr_array_ref(certs);
 
@@ -535,28 +697,77 @@ out:
     return ok;
 }
 
-char *
-sc_batch_next_number(const char *institution_path, const char *register_path_given,
-                     const char *level_text, int year, GError **error)
+const char *
+sc_batch_get_register(const sc_batch *b)
 {
-    g_autoptr(sc_institution) inst = sc_institution_load(institution_path, error);
-    if (inst == NULL)
-        return NULL;
-    int level = sc_level_parse(level_text, error);
-    if (level == 0)
-        return NULL;
-    if (!sc_certno_profile_allows_level(inst->profile, level)) {
-        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("%s is not issued under the %s profile"),
-                    sc_level_name(level), sc_certno_profile_name(inst->profile));
+    return b->inst != NULL && b->source == NULL ? b->register_path : NULL;
+}
+
+GArray *
+sc_batch_parse_rows(const char *text, GError **error)
+{
+    GArray *rows = g_array_new(FALSE, FALSE, sizeof(guint));
+    g_auto(GStrv) parts = g_strsplit(text, ",", -1);
+    gboolean ok = parts[0] != NULL;
+    for (guint i = 0; ok && parts[i] != NULL; i++) {
+        g_auto(GStrv) ends = g_strsplit(g_strstrip(parts[i]), "-", 2);
+        guint64 first = 0, last = 0;
+        ok = ends[0] != NULL &&
+             g_ascii_string_to_unsigned(g_strstrip(ends[0]), 10, 2, G_MAXUINT, &first, NULL) &&
+             (ends[1] == NULL ||
+              g_ascii_string_to_unsigned(g_strstrip(ends[1]), 10, first, G_MAXUINT, &last, NULL));
+        guint range[2] = {(guint)first, ends[1] != NULL ? (guint)last : (guint)first};
+        g_array_append_vals(rows, range, 2);
+    }
+    if (!ok) {
+        g_set_error(error, SC_ERROR, SC_ERROR_USAGE,
+                    _("--rows %s: write rows of the file (row 1 is the header) such as 6,9-12"),
+                    text);
+        g_array_unref(rows);
         return NULL;
     }
-    if (year == 0) {
-        g_autoptr(GDateTime) now = g_date_time_new_now_local();
-        year = g_date_time_get_year(now);
+    return rows;
+}
+
+// The first and last numbers of a level's new certificates, and how many.
+typedef struct {
+    const char *first, *last;
+    guint count;
+} level_range;
+
+char *
+sc_batch_summary(const sc_batch *b, GPtrArray *written, const char *numbers)
+{
+    GString *out = g_string_new(NULL);
+    const char *reg = sc_batch_get_register(b);
+    if (reg != NULL)
+        g_string_append_printf(out, _("register: %s\n"), reg);
+    level_range ranges[10] = {{0}};
+    guint reprinted = 0, corrected = 0;
+    for (guint i = 0; i < written->len; i++) {
+        const sc_cert *c = g_ptr_array_index(written, i);
+        if (c->status == SC_NUMBER_REPRINT)
+            reprinted++;
+        else if (c->status == SC_NUMBER_CORRECTED)
+            corrected++;
+        if (c->status != SC_NUMBER_NEW || c->level < 0 || c->level > 9)
+            continue;
+        level_range *r = &ranges[c->level];
+        if (r->first == NULL || strcmp(c->number, r->first) < 0)
+            r->first = c->number;
+        if (r->last == NULL || strcmp(c->number, r->last) > 0)
+            r->last = c->number;
+        r->count++;
     }
-    g_autofree char *path = register_path(inst, register_path_given);
-    sc_registry *reg = sc_registry_open(path, error);
-    char *next = reg != NULL ? sc_registry_peek(reg, inst->prefix, year, level, error) : NULL;
-    sc_registry_close(reg);
-    return next;
+    for (int level = 0; level < 10; level++)
+        if (ranges[level].count > 0)
+            g_string_append_printf(out, _("new, %s: %s – %s (%u)\n"),
+                                   level != 0 ? sc_level_name(level) : "-", ranges[level].first,
+                                   ranges[level].last, ranges[level].count);
+    if (reprinted + corrected > 0)
+        g_string_append_printf(out, _("printed again: %u (%u of them corrected)\n"),
+                               reprinted + corrected, corrected);
+    if (numbers != NULL)
+        g_string_append_printf(out, _("who got which number: %s\n"), numbers);
+    return g_string_free(out, FALSE);
 }

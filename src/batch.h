@@ -38,6 +38,12 @@ typedef struct {
     guint jobs;                // split: draw with this many threads (0 or 1: one)
     const char *created;       // the PDF creation date (ISO 8601), or NULL for now
     gboolean force;            // replace read-only output files (never anything but a regular file)
+    GArray *rows;        // render only these rows (guint pairs: first, last), or NULL for all;
+                         // the whole file is numbered, so each gets the number it would get
+    gboolean second;     // the records are genuinely second certificates (--new)
+    gboolean correct;    // a changed 姓名 corrects the register (--correct)
+    const char *numbers; // the numbers file to write (who got which number), or NULL
+    const gint *cancel;  // when it becomes non-zero (a signal), stop: nothing issued, no file
 } sc_batch_output;
 
 // Load the template, the institution, the records and the fonts, and check every record into
@@ -69,11 +75,19 @@ gboolean sc_batch_check(sc_batch *batch, sc_problems *problems, GError **error);
 gboolean sc_batch_write(sc_batch *batch, const sc_batch_output *out, GPtrArray **written,
                         sc_problems *problems, GError **error);
 
-// The number the next certificate of LEVEL (any accepted form) issued in YEAR (0: this year) by
-// the institution of INSTITUTION_PATH would get from its register (REGISTER_PATH, or NULL for
-// the default), without allocating it.  NULL with *ERROR set.  Caller frees with g_free().
-char *sc_batch_next_number(const char *institution_path, const char *register_path,
-                           const char *level, int year, GError **error);
+// The register the batch numbers from, or NULL (no institution, or a source given).  Valid
+// until sc_batch_free().
+const char *sc_batch_get_register(const sc_batch *batch);
+
+// The rows of TEXT ("6,9-12": rows of the file, the header being row 1) as guint pairs (first,
+// last) for sc_batch_output's ROWS.  NULL with *ERROR set (SC_ERROR_USAGE).  Caller frees with
+// g_array_unref().
+GArray *sc_batch_parse_rows(const char *text, GError **error);
+
+// What a render did, as lines for the officer: the register, the numbers issued per level (first
+// – last, how many), how many were printed again, and where the numbers file is (NUMBERS, may
+// be NULL).  WRITTEN as sc_batch_write() returned it.  Caller frees with g_free().
+char *sc_batch_summary(const sc_batch *batch, GPtrArray *written, const char *numbers);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(sc_batch, sc_batch_free)
 

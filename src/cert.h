@@ -5,6 +5,7 @@
 #define SC_CERT_H
 
 #include "certno.h"
+#include "numbering.h"
 #include "photo.h"
 #include "record.h"
 #include <glib.h>
@@ -28,9 +29,11 @@ typedef struct {
     char *work_type;       // "——" when empty (SPEC §2)
     int level;             // 1–5 or 9; 0 when the certificate has no level or it is invalid
     int year, month, day;  // 发证日期
+    gboolean date_given;   // the record's own 发证日期 (else the batch's default)
     gboolean number_given; // the record carries its number, parsed into GIVEN
     sc_certno given;
     char *number;             // the 22 characters printed: given, predicted or issued; NULL before
+    sc_number_status status;  // new, reprint or corrected, once numbered
     char *photo;              // the photo file found, or NULL
     sc_photo_info photo_info; // its format and size, when PHOTO is set
     char *institution;        // the institution's name as filed, or ""

@@ -315,6 +315,7 @@ check_date(sc_cert *c, const batch_rules *b)
     if (!is_blank(date) && !sc_check_parse_date(date, &y, &m, &d))
         problem(b, c, SC_FIELD_ISSUE_DATE,
                 _("'%s' is not a date; write 2026-11-23 or 2026年11月23日"), date);
+    c->date_given = !is_blank(date);
     sc_cert_set_date(c, y, m, d);
 }
 

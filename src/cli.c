@@ -7,6 +7,7 @@
 #include "datadir.h"
 #include "error.h"
 #include "i18n.h"
+#include "stop.h"
 #include "level.h"
 
 #include <locale.h>
@@ -28,13 +29,17 @@ typedef struct {
     char *offset;
     gboolean fill_only;
     gboolean force;
+    gboolean second;
+    gboolean correct;
+    char *rows;
+    char *numbers;
     int row;
     double dpi;
     int jobs;
 } job_options;
 
-static int
-report(GError *error)
+int
+sc_cli_report(GError *error)
 {
     int status = sc_error_exit_status(error);
     fprintf(stderr, "skillcert: %s\n", error->message);
@@ -56,14 +61,25 @@ parse_offset(const char *text, double *x, double *y)
     return end != parts[1] && (!*end || strcmp(end, "mm") == 0) && fabs(*y) <= 50;
 }
 
-// The PDF creation date: $SOURCE_DATE_EPOCH when set (reproducible output), else now.
+// The PDF creation date: $SOURCE_DATE_EPOCH when set (reproducible output), else now.  NULL
+// with *ERROR set when it is set to something else than seconds since 1970.
 static char *
-creation_date(void)
+creation_date(GError **error)
 {
     const char *epoch = g_getenv("SOURCE_DATE_EPOCH");
     g_autoptr(GDateTime) t = NULL;
-    if (epoch != NULL && *epoch != '\0')
-        t = g_date_time_new_from_unix_utc(g_ascii_strtoll(epoch, NULL, 10));
+    if (epoch != NULL && *epoch != '\0') {
+        guint64 seconds = 0;
+        if (g_ascii_string_to_unsigned(epoch, 10, 0, G_MAXINT64, &seconds, NULL))
+            t = g_date_time_new_from_unix_utc((gint64)seconds);
+        if (t == NULL) {
+            g_set_error(error, SC_ERROR, SC_ERROR_USAGE,
+                        _("SOURCE_DATE_EPOCH=%s: write the seconds since 1970-01-01 UTC, or unset "
+                          "it"),
+                        epoch);
+            return NULL;
+        }
+    }
     if (t == NULL)
         t = g_date_time_new_now_utc();
     return g_date_time_format(t, "%Y-%m-%dT%H:%M:%S");
@@ -73,7 +89,7 @@ creation_date(void)
 typedef struct {
     sc_batch_options batch;
     sc_batch_output out;
-    char *template_path, *fonts_dir, *created;
+    char *template_path, *fonts_dir, *created, *numbers;
 } job;
 
 static void
@@ -82,6 +98,9 @@ job_clear(job *j)
     g_free(j->template_path);
     g_free(j->fonts_dir);
     g_free(j->created);
+    g_free(j->numbers);
+    if (j->out.rows != NULL)
+        g_array_unref(j->out.rows);
 }
 
 // Fill J from O for RECORDS_PATH.  FALSE with *ERROR set (SC_ERROR_USAGE) for a bad option.
@@ -124,9 +143,19 @@ job_init(job *j, const job_options *o, const char *records_path, GError **error)
     out->fill_only = o->fill_only;
     out->force = o->force;
     out->jobs = o->jobs > 0 ? (guint)o->jobs : 1;
-    j->created = creation_date();
+    out->second = o->second;
+    out->correct = o->correct;
+    if (o->rows != NULL && (out->rows = sc_batch_parse_rows(o->rows, error)) == NULL)
+        return FALSE;
+    // Who got which number: beside one PDF, unless said otherwise.
+    if (o->numbers != NULL)
+        j->numbers = g_strdup(o->numbers);
+    else if (!out->preview && o->output != NULL && o->split == NULL)
+        j->numbers = g_strconcat(o->output, ".numbers.csv", NULL);
+    out->numbers = j->numbers;
+    j->created = creation_date(error);
     out->created = j->created;
-    return TRUE;
+    return j->created != NULL;
 }
 
 // Set J up from O and load its batch of RECORDS_PATH, printing the notes about the records.
@@ -138,7 +167,7 @@ job_load(job *j, const job_options *o, const char *records_path, sc_problems *pr
     sc_batch *batch = NULL;
     if (!job_init(j, o, records_path, &error) ||
         (batch = sc_batch_load(&j->batch, problems, &error)) == NULL) {
-        *status = report(error);
+        *status = sc_cli_report(error);
         return NULL;
     }
     GPtrArray *notes = sc_batch_get_notes(batch);
@@ -154,7 +183,7 @@ report_problems(const sc_problems *problems, GError *error)
 {
     guint n = sc_problems_count(problems);
     if (n == 0)
-        return report(error);
+        return sc_cli_report(error);
     fprintf(stderr, "skillcert: ");
     for (guint i = 0; i < n; i++)
         fprintf(stderr, "%s\n", sc_problems_get(problems, i));
@@ -168,7 +197,7 @@ report_problems(const sc_problems *problems, GError *error)
 static int
 run_job(job_options *o, const char *records_path, gboolean preview)
 {
-    job j = {.out = {.preview = preview}};
+    job j = {.out = {.preview = preview, .cancel = sc_stop_watch()}};
     g_autoptr(sc_problems) problems = sc_problems_new();
     g_autoptr(GPtrArray) written = NULL;
     GError *error = NULL;
@@ -177,7 +206,14 @@ run_job(job_options *o, const char *records_path, gboolean preview)
     if (batch == NULL)
         goto out;
     if (!sc_batch_write(batch, &j.out, &written, problems, &error)) {
-        status = report_problems(problems, error);
+        if (g_error_matches(error, SC_ERROR, SC_ERROR_CANCELLED)) {
+            int signo = g_atomic_int_get(j.out.cancel);
+            fprintf(stderr, _("skillcert: %s (%s)\n"), error->message, g_strsignal(signo));
+            g_error_free(error);
+            status = 128 + signo;
+        } else {
+            status = report_problems(problems, error);
+        }
         goto out;
     }
     if (preview)
@@ -187,6 +223,10 @@ run_job(job_options *o, const char *records_path, gboolean preview)
         printf(g_dngettext(GETTEXT_PACKAGE, "%s: %u certificate → %s\n",
                            "%s: %u certificates → %s\n", written->len),
                records_path, written->len, o->split ? o->split : o->output);
+    if (!preview) {
+        g_autofree char *summary = sc_batch_summary(batch, written, j.out.numbers);
+        fprintf(stderr, "%s", summary);
+    }
 out:
     job_clear(&j);
     return status;
@@ -204,7 +244,7 @@ run_check(job_options *o, const char *records_path)
     if (batch == NULL)
         goto out;
     if (!sc_batch_check(batch, problems, &error)) {
-        status = report(error);
+        status = sc_cli_report(error);
         goto out;
     }
     guint n = sc_problems_count(problems), m = sc_batch_get_certs(batch)->len;
@@ -228,12 +268,9 @@ out:
     return status;
 }
 
-// Parse a subcommand's options; the remaining arguments stay in ARGV.  Returns 0, or the exit
-// status to stop with (2 for usage, 0 after --help).  USAGE, SUMMARY and the entries' texts are
-// untranslated (N_()): GOption translates them when it shows them.
-static int
-parse_options(const char *usage, const char *summary, GOptionEntry *entries, int *argc,
-              char ***argv, int want_args)
+int
+sc_cli_parse_options(const char *usage, const char *summary, GOptionEntry *entries, int *argc,
+                     char ***argv, int want_args)
 {
     g_autoptr(GOptionContext) ctx = g_option_context_new(usage);
     g_option_context_set_translation_domain(ctx, GETTEXT_PACKAGE);
@@ -293,6 +330,8 @@ job_options_clear(job_options *o)
     g_free(o->output);
     g_free(o->split);
     g_free(o->offset);
+    g_free(o->rows);
+    g_free(o->numbers);
 }
 
 static int
@@ -312,11 +351,19 @@ cmd_render(int argc, char **argv)
          N_("With --split, draw with N threads at once (default 1)"), "N"},
         {"force", 0, 0, G_OPTION_ARG_NONE, &o.force, N_("Replace output files that are read-only"),
          NULL},
+        {"rows", 0, 0, G_OPTION_ARG_STRING, &o.rows,
+         N_("Only these rows, e.g. 6,9-12; numbered as in the whole file"), N_("ROWS")},
+        {"new", 0, 0, G_OPTION_ARG_NONE, &o.second,
+         N_("The records are genuinely second certificates, not reprints"), NULL},
+        {"correct", 0, 0, G_OPTION_ARG_NONE, &o.correct,
+         N_("A changed 姓名 corrects the register (its history is kept)"), NULL},
+        {"numbers", 0, 0, G_OPTION_ARG_FILENAME, &o.numbers,
+         N_("Who got which number, as CSV (default: OUT.pdf.numbers.csv)"), N_("FILE")},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
     g_autofree GOptionEntry *entries = job_entries(&o, more);
-    int status = parse_options(N_("render RECORDS"), N_("Render certificates to PDF."), entries,
-                               &argc, &argv, 1);
+    int status = sc_cli_parse_options(N_("render RECORDS"), N_("Render certificates to PDF."),
+                                      entries, &argc, &argv, 1);
     if (status == 0 && (o.output == NULL) == (o.split == NULL)) {
         fprintf(stderr, _("skillcert: render needs one of -o OUT.pdf or --split DIR\n"));
         status = 2;
@@ -346,10 +393,11 @@ cmd_preview(int argc, char **argv)
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
     g_autofree GOptionEntry *entries = job_entries(&o, more);
-    int status = parse_options(N_("preview RECORDS"),
-                               N_("Render one certificate to PNG; numbers are shown as they would "
-                                  "be issued, none is issued."),
-                               entries, &argc, &argv, 1);
+    int status =
+        sc_cli_parse_options(N_("preview RECORDS"),
+                             N_("Render one certificate to PNG; numbers are shown as they would "
+                                "be issued, none is issued."),
+                             entries, &argc, &argv, 1);
     if (status == 0 && o.output == NULL) {
         fprintf(stderr, _("skillcert: preview needs -o OUT.png\n"));
         status = 2;
@@ -370,74 +418,14 @@ cmd_check(int argc, char **argv)
     job_options o = {0};
     const GOptionEntry none[] = {{NULL, 0, 0, 0, NULL, NULL, NULL}};
     g_autofree GOptionEntry *entries = job_entries(&o, none);
-    int status = parse_options(N_("check RECORDS"),
-                               N_("Report every problem of a records file; nothing is written or "
-                                  "issued."),
-                               entries, &argc, &argv, 1);
+    int status =
+        sc_cli_parse_options(N_("check RECORDS"),
+                             N_("Report every problem of a records file; nothing is written or "
+                                "issued."),
+                             entries, &argc, &argv, 1);
     if (status == 0)
         status = run_check(&o, argv[1]);
     job_options_clear(&o);
-    return status;
-}
-
-static int
-cmd_number(int argc, char **argv)
-{
-    char *profile_name = NULL, *inst_path = NULL, *level_text = NULL, *reg_path = NULL;
-    int year = 0;
-    GOptionEntry entries[] = {
-        {"profile", 0, 0, G_OPTION_ARG_STRING, &profile_name,
-         N_("national (default), guizhou, guangdong, liaoning, chongqing-ts"), "P"},
-        {"institution", 'i', 0, G_OPTION_ARG_FILENAME, &inst_path, N_("Institution file (next)"),
-         N_("INSTITUTION")},
-        {"level", 0, 0, G_OPTION_ARG_STRING, &level_text, N_("Level (next)"), "L"},
-        {"year", 0, 0, G_OPTION_ARG_INT, &year, N_("Year of issue (next; default this year)"), "Y"},
-        {"register", 0, 0, G_OPTION_ARG_FILENAME, &reg_path, N_("Register (next)"), N_("FILE")},
-        {NULL, 0, 0, 0, NULL, NULL, NULL},
-    };
-    GError *error = NULL;
-    int status = parse_options(N_("number explain NUMBER | number next -i INSTITUTION --level L"),
-                               N_("Explain a certificate number, or show the next one."), entries,
-                               &argc, &argv, -1);
-    if (status != 0)
-        goto out;
-
-    if (argc == 3 && strcmp(argv[1], "explain") == 0) {
-        sc_profile profile = SC_PROFILE_NATIONAL;
-        if (profile_name != NULL && !sc_certno_profile_from_name(profile_name, &profile)) {
-            fprintf(stderr, _("skillcert: --profile %s: not a profile\n"), profile_name);
-            status = 2;
-            goto out;
-        }
-        g_autofree char *text = sc_certno_explain(argv[2], profile, &error);
-        if (text == NULL) {
-            fprintf(stderr, _("skillcert: %s is not a valid certificate number:\n"), argv[2]);
-            status = report(error);
-            goto out;
-        }
-        printf("%s", text);
-    } else if (argc == 2 && strcmp(argv[1], "next") == 0) {
-        if (inst_path == NULL || level_text == NULL) {
-            fprintf(stderr, _("skillcert: number next needs -i INSTITUTION and --level L\n"));
-            status = 2;
-            goto out;
-        }
-        g_autofree char *next = sc_batch_next_number(inst_path, reg_path, level_text, year, &error);
-        if (next == NULL) {
-            status = report(error);
-            goto out;
-        }
-        printf("%s\n", next);
-    } else {
-        fprintf(stderr, _("usage: skillcert number explain NUMBER [--profile P]\n"
-                          "       skillcert number next -i INSTITUTION --level L [--year Y]\n"));
-        status = 2;
-    }
-out:
-    g_free(profile_name);
-    g_free(inst_path);
-    g_free(level_text);
-    g_free(reg_path);
     return status;
 }
 
@@ -449,7 +437,10 @@ static const struct {
     {"render", cmd_render, N_("records → one PDF, or one PDF per record (--split)")},
     {"preview", cmd_preview, N_("one record → PNG")},
     {"check", cmd_check, N_("every problem of a records file; nothing written")},
-    {"number", cmd_number, N_("explain a certificate number, or show the next one")},
+    {"number", sc_cli_number, N_("explain a certificate number, or show the next one")},
+    {"register", sc_cli_register, N_("create, back up, restore or check the register")},
+    {"void", sc_cli_void, N_("void a certificate: its number is never issued again")},
+    {"show", sc_cli_show, N_("what the register holds about a certificate or a holder")},
 };
 
 static void

@@ -22,6 +22,7 @@ static const struct {
     [SC_ERROR_IO] = {"SC_ERROR_IO", 3},
     [SC_ERROR_REGISTER] = {"SC_ERROR_REGISTER", 3},
     [SC_ERROR_RENDER] = {"SC_ERROR_RENDER", 3},
+    [SC_ERROR_CANCELLED] = {"SC_ERROR_CANCELLED", 130},
 };
 
 const char *

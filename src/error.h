@@ -21,6 +21,8 @@ typedef enum {
     SC_ERROR_IO,        // a file cannot be read or written (3)
     SC_ERROR_REGISTER,  // the register database failed (3)
     SC_ERROR_RENDER,    // cairo failed (3)
+    SC_ERROR_CANCELLED, // stopped by a signal (Ctrl-C, SIGTERM, SIGHUP): 130 (the CLI gives
+                        // 128 + the signal's number)
 } sc_error_code;
 
 GQuark sc_error_quark(void);

@@ -19,6 +19,7 @@ sc_institution_free(sc_institution *inst)
     g_free(inst->seal);
     g_free(inst->qr_data);
     g_free(inst->forbidden);
+    g_free(inst->register_path);
     g_free(inst);
 }
 
@@ -124,6 +125,14 @@ sc_institution_parse(const char *data, gsize len, const char *path, GError **err
         inst->seal = g_canonicalize_filename(seal, abs_dir); // absolute, relative to this file
         if (!g_file_test(inst->seal, G_FILE_TEST_IS_REGULAR))
             sc_problems_add(problems, path, 0, "seal", _("%s not found"), inst->seal);
+    }
+    // Where the register is when not in the per-user data folder (a shared folder): relative
+    // to this file.
+    g_autofree char *reg = get(kf, "register");
+    if (reg != NULL && *reg != '\0') {
+        g_autofree char *dir = g_path_get_dirname(path);
+        g_autofree char *abs_dir = g_canonicalize_filename(dir, NULL);
+        inst->register_path = g_canonicalize_filename(reg, abs_dir);
     }
     inst->qr_data = get(kf, "qr_data");
     if (inst->qr_data != NULL && *inst->qr_data == '\0')

@@ -15,6 +15,7 @@ typedef struct {
     char *seal;      // absolute path of the seal image, or NULL
     char *qr_data;   // the QR data pattern with {field} placeholders, or NULL for the template's
     char *forbidden; // extra words the certificate must not contain, comma-separated, or NULL
+    char *register_path; // absolute path of the register when the file names one, or NULL
 } sc_institution;
 
 // Load the institution file at PATH ([institution] name, category, route, province, site,

@@ -18,8 +18,11 @@ given_assign(sc_number_source *self, sc_number_item *items, guint n, gboolean dr
                           "add -i INSTITUTION, or fill in 证书编号"));
             return FALSE;
         }
-    for (guint i = 0; i < n; i++)
+    for (guint i = 0; i < n; i++) {
         items[i].assigned = g_strdup(items[i].number);
+        items[i].assigned_date = g_strdup(items[i].issue_date);
+        items[i].status = SC_NUMBER_NEW;
+    }
     return TRUE;
 }
 
@@ -36,6 +39,12 @@ sc_number_source_given_new(void)
     s->assign = given_assign;
     s->free = given_free;
     return s;
+}
+
+gboolean
+sc_number_source_finish(sc_number_source *source, gboolean keep, GError **error)
+{
+    return source->finish == NULL || source->finish(source, keep, error);
 }
 
 void

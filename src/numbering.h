@@ -8,18 +8,32 @@
 
 #include "error.h"
 
-// One certificate to number.  The strings are borrowed; ASSIGNED is the result.
+// What a certificate's number is to its holder.
+typedef enum {
+    SC_NUMBER_NEW,       // issued now
+    SC_NUMBER_REPRINT,   // issued before: the same number and date, printed again
+    SC_NUMBER_CORRECTED, // issued before, a printed field corrected (the register keeps both)
+} sc_number_status;
+
+// One certificate to number.  The strings are borrowed; ASSIGNED, ASSIGNED_DATE and STATUS are
+// the result.
 typedef struct {
     guint row; // the record's row in its file, for problems (0 = none)
     const char *name;
     const char *id_type;
     const char *id_number; // normalised
     const char *occupation;
-    const char *work_type;  // as printed ("——" when empty)
-    int level;              // 1–5, 9 (sc_level_is_code())
-    const char *issue_date; // YYYY-MM-DD; its year gives positions 14–15
-    const char *number;     // a pre-assigned number (already validated), or NULL to allocate
-    char *assigned;         // out: the certificate's number; caller frees with g_free()
+    const char *work_type;   // as printed ("——" when empty)
+    int level;               // 1–5, 9 (sc_level_is_code())
+    const char *issue_date;  // YYYY-MM-DD; its year gives positions 14–15
+    const char *number;      // a pre-assigned number (already validated), or NULL to allocate
+    gboolean date_given;     // ISSUE_DATE is the record's own, not the batch's default
+    gboolean second;         // a genuinely second certificate of the same kind (--new)
+    gboolean correct;        // a changed 姓名 corrects the register (--correct)
+    const char *output;      // where it is printed (a file, with its page), for the print log
+    char *assigned;          // out: the certificate's number; caller frees with g_free()
+    char *assigned_date;     // out: its 发证日期, YYYY-MM-DD (a reprint's original); g_free()
+    sc_number_status status; // out
 } sc_number_item;
 
 typedef struct sc_number_source sc_number_source;
@@ -33,12 +47,20 @@ struct sc_number_source {
     // freed.
     gboolean (*assign)(sc_number_source *self, sc_number_item *items, guint n, gboolean dry_run,
                        sc_problems *problems, GError **error);
+    // After a successful assign that was not a dry run: KEEP the numbers (the output is in
+    // place) or give them back (it is not).  Until then a source may hold its numbers
+    // provisionally (a register's open transaction).  NULL: nothing to do.  FALSE with *ERROR
+    // set when keeping failed: then nothing was kept.
+    gboolean (*finish)(sc_number_source *self, gboolean keep, GError **error);
     void (*free)(sc_number_source *self);
 };
 
 // Numbers as the records give them: every item must carry one.  Caller frees with
 // sc_number_source_free().
 sc_number_source *sc_number_source_given_new(void);
+
+// SOURCE's finish, if it has one (else TRUE).
+gboolean sc_number_source_finish(sc_number_source *source, gboolean keep, GError **error);
 
 // Calls SOURCE's free.  NULL is a no-op.
 void sc_number_source_free(sc_number_source *source);

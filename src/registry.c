@@ -1,6 +1,6 @@
 // registry.c - the register of issued certificates (台账) in SQLite: serial allocation per
-// (institution, year, level), idempotent re-issue, pre-assigned numbers (SPEC §3; seeds/004
-// 附件4 二(七), 001 五(四), 002 四(四)4).
+// (institution, year, level), reprints, corrections, voids, the print log (SPEC §3 and "What the
+// register means in an office"; seeds/004 附件4 二(七), 001 五(四), 002 四(四)4).
 #include "registry.h"
 
 #include "certno.h"
@@ -10,40 +10,50 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gstdio.h>
 #include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 // PRAGMA application_id: "SCRG", so a register is told from any other SQLite file.
 #define REGISTRY_APP_ID 0x53435247
 // PRAGMA user_version of the schema below.
-#define REGISTRY_SCHEMA_VERSION 1
+#define REGISTRY_SCHEMA_VERSION 2
 // Concurrent batches wait for each other rather than fail (milliseconds).
 #define REGISTRY_BUSY_TIMEOUT_MS 30000
 
-// The schema, version 1.  A certificate's number is unique, and so is its (institution, year,
-// level, serial); the idempotency key is the certificate itself: the same person, occupation,
-// work type, level and issue date under one institution.  Counters hold the last serial used
-// per (institution, year, level) and only ever increase, so a serial is never used twice even if
-// a certificate row were deleted (004 附件4 二(七): 依次顺序取值; SPEC §3: never reused).
+// The schema, version 2.  A certificate's number is unique, and so is its (institution, year,
+// level, serial).  A holder (证件类型 + 证件号码) holds one certificate of an occupation, work type
+// and level unless a second one was asked for (second = 1): a later print of it is a reprint.
+// A void certificate keeps its number forever unused.  Counters hold the last serial allocated
+// per (institution, year, level) and only ever increase; pre-assigned serials do not move them,
+// allocation skips them (004 附件4 二(七): 依次顺序取值; SPEC §3: never reused).
 static const char schema_sql[] =
+    "CREATE TABLE meta (key TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL);\n"
     "CREATE TABLE certificates (\n"
-    "    number     TEXT NOT NULL PRIMARY KEY CHECK (length(number) = 22),\n"
-    "    prefix     TEXT NOT NULL CHECK (length(prefix) = 13),\n"
-    "    year       INTEGER NOT NULL CHECK (year BETWEEN 0 AND 99),\n"
-    "    level      INTEGER NOT NULL CHECK (level BETWEEN 1 AND 5 OR level = 9),\n"
-    "    serial     INTEGER NOT NULL CHECK (serial BETWEEN 1 AND 999999),\n"
-    "    name       TEXT NOT NULL,\n"
-    "    id_type    TEXT NOT NULL,\n"
-    "    id_number  TEXT NOT NULL,\n"
-    "    occupation TEXT NOT NULL,\n"
-    "    work_type  TEXT NOT NULL,\n"
-    "    issue_date TEXT NOT NULL,\n"
-    "    batch      TEXT NOT NULL,\n"
-    "    issued_at  TEXT NOT NULL,\n"
-    "    UNIQUE (prefix, year, level, serial),\n"
-    "    UNIQUE (prefix, id_number, occupation, work_type, level, issue_date)\n"
+    "    number      TEXT NOT NULL PRIMARY KEY CHECK (length(number) = 22),\n"
+    "    prefix      TEXT NOT NULL CHECK (length(prefix) = 13),\n"
+    "    year        INTEGER NOT NULL CHECK (year BETWEEN 0 AND 99),\n"
+    "    level       INTEGER NOT NULL CHECK (level BETWEEN 1 AND 5 OR level = 9),\n"
+    "    serial      INTEGER NOT NULL CHECK (serial BETWEEN 1 AND 999999),\n"
+    "    name        TEXT NOT NULL,\n"
+    "    id_type     TEXT NOT NULL,\n"
+    "    id_number   TEXT NOT NULL,\n"
+    "    occupation  TEXT NOT NULL,\n"
+    "    work_type   TEXT NOT NULL,\n"
+    "    issue_date  TEXT NOT NULL,\n"
+    "    batch       TEXT NOT NULL,\n"
+    "    issued_at   TEXT NOT NULL,\n"
+    "    second      INTEGER NOT NULL DEFAULT 0,\n"
+    "    void_reason TEXT,\n"
+    "    voided_at   TEXT,\n"
+    "    UNIQUE (prefix, year, level, serial)\n"
     ");\n"
+    "CREATE INDEX certificates_holder ON certificates\n"
+    "    (prefix, id_number, id_type, occupation, work_type, level);\n"
     "CREATE TABLE counters (\n"
     "    prefix TEXT NOT NULL,\n"
     "    year   INTEGER NOT NULL,\n"
@@ -55,36 +65,121 @@ static const char schema_sql[] =
     "WHEN NEW.last < OLD.last\n"
     "BEGIN SELECT RAISE(ABORT, 'a serial counter never decreases'); END;\n"
     "CREATE TRIGGER counters_never_deleted BEFORE DELETE ON counters\n"
-    "BEGIN SELECT RAISE(ABORT, 'a serial counter is never deleted'); END;\n";
+    "BEGIN SELECT RAISE(ABORT, 'a serial counter is never deleted'); END;\n"
+    "CREATE TRIGGER certificates_never_deleted BEFORE DELETE ON certificates\n"
+    "BEGIN SELECT RAISE(ABORT, 'an issued certificate is never deleted: void it'); END;\n"
+    "CREATE TABLE corrections (\n"
+    "    number    TEXT NOT NULL REFERENCES certificates (number),\n"
+    "    field     TEXT NOT NULL,\n"
+    "    old_value TEXT NOT NULL,\n"
+    "    new_value TEXT NOT NULL,\n"
+    "    batch     TEXT NOT NULL,\n"
+    "    at        TEXT NOT NULL\n"
+    ");\n"
+    "CREATE TABLE prints (\n"
+    "    number TEXT NOT NULL REFERENCES certificates (number),\n"
+    "    batch  TEXT NOT NULL,\n"
+    "    output TEXT NOT NULL,\n"
+    "    at     TEXT NOT NULL\n"
+    ");\n"
+    "CREATE INDEX prints_number ON prints (number);\n";
+
+// Version 1 → 2: the holder's certificate is no longer unique per issue date (a reprint keeps
+// the original date), and the tables of voids, corrections and prints are added.  Every number
+// is kept.
+static const char migrate_1_2_sql[] =
+    "ALTER TABLE certificates RENAME TO certificates_v1;\n"
+    "DROP TRIGGER IF EXISTS certificates_never_deleted;\n"
+    "CREATE TABLE meta (key TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL);\n"
+    "CREATE TABLE certificates (\n"
+    "    number      TEXT NOT NULL PRIMARY KEY CHECK (length(number) = 22),\n"
+    "    prefix      TEXT NOT NULL CHECK (length(prefix) = 13),\n"
+    "    year        INTEGER NOT NULL CHECK (year BETWEEN 0 AND 99),\n"
+    "    level       INTEGER NOT NULL CHECK (level BETWEEN 1 AND 5 OR level = 9),\n"
+    "    serial      INTEGER NOT NULL CHECK (serial BETWEEN 1 AND 999999),\n"
+    "    name        TEXT NOT NULL,\n"
+    "    id_type     TEXT NOT NULL,\n"
+    "    id_number   TEXT NOT NULL,\n"
+    "    occupation  TEXT NOT NULL,\n"
+    "    work_type   TEXT NOT NULL,\n"
+    "    issue_date  TEXT NOT NULL,\n"
+    "    batch       TEXT NOT NULL,\n"
+    "    issued_at   TEXT NOT NULL,\n"
+    "    second      INTEGER NOT NULL DEFAULT 0,\n"
+    "    void_reason TEXT,\n"
+    "    voided_at   TEXT,\n"
+    "    UNIQUE (prefix, year, level, serial)\n"
+    ");\n"
+    "INSERT INTO certificates (number, prefix, year, level, serial, name, id_type, id_number,\n"
+    "    occupation, work_type, issue_date, batch, issued_at)\n"
+    "SELECT number, prefix, year, level, serial, name, id_type, id_number, occupation,\n"
+    "    work_type, issue_date, batch, issued_at FROM certificates_v1;\n"
+    "DROP TABLE certificates_v1;\n"
+    "CREATE INDEX certificates_holder ON certificates\n"
+    "    (prefix, id_number, id_type, occupation, work_type, level);\n"
+    "CREATE TRIGGER certificates_never_deleted BEFORE DELETE ON certificates\n"
+    "BEGIN SELECT RAISE(ABORT, 'an issued certificate is never deleted: void it'); END;\n"
+    "CREATE TABLE corrections (\n"
+    "    number    TEXT NOT NULL REFERENCES certificates (number),\n"
+    "    field     TEXT NOT NULL,\n"
+    "    old_value TEXT NOT NULL,\n"
+    "    new_value TEXT NOT NULL,\n"
+    "    batch     TEXT NOT NULL,\n"
+    "    at        TEXT NOT NULL\n"
+    ");\n"
+    "CREATE TABLE prints (\n"
+    "    number TEXT NOT NULL REFERENCES certificates (number),\n"
+    "    batch  TEXT NOT NULL,\n"
+    "    output TEXT NOT NULL,\n"
+    "    at     TEXT NOT NULL\n"
+    ");\n"
+    "CREATE INDEX prints_number ON prints (number);\n"
+    "INSERT INTO meta (key, value) SELECT 'prefix', prefix FROM certificates\n"
+    "    GROUP BY prefix HAVING (SELECT count(DISTINCT prefix) FROM certificates) = 1;\n";
 
 struct sc_registry {
     char *path;
+    char *prefix; // the institution it serves
     sqlite3 *db;
+    gboolean open; // an issue's transaction is open
     // Prepared once, reused for every item of every batch.
-    sqlite3_stmt *find_key;    // the number of a certificate by its idempotency key
-    sqlite3_stmt *find_number; // who holds a number
-    sqlite3_stmt *get_last;    // the last serial of (prefix, year, level)
+    sqlite3_stmt *find_holder; // the holder's certificate of a kind, not void, newest first
+    sqlite3_stmt *find_number; // a number's holder and state
+    sqlite3_stmt *find_serial; // whether a serial is taken
+    sqlite3_stmt *get_last;    // the counter of (prefix, year, level)
     sqlite3_stmt *put_last;    // raise it
     sqlite3_stmt *insert;      // record a certificate
+    sqlite3_stmt *correct;     // change a certificate's name
+    sqlite3_stmt *log_fix;     // record a correction
+    sqlite3_stmt *log_print;   // record a print
 };
 
-static const char find_key_sql[] =
-    "SELECT number FROM certificates WHERE prefix = ?1 AND id_number = ?2 AND occupation = ?3 "
-    "AND work_type = ?4 AND level = ?5 AND issue_date = ?6";
-static const char find_number_sql[] = "SELECT batch, issued_at FROM certificates WHERE number = ?1";
-// The counter, and the highest serial recorded as a second guard (rows written by hand).
+static const char find_holder_sql[] =
+    "SELECT number, name, issue_date FROM certificates WHERE prefix = ?1 AND id_number = ?2 "
+    "AND id_type = ?3 AND occupation = ?4 AND work_type = ?5 AND level = ?6 "
+    "AND void_reason IS NULL ORDER BY issued_at DESC, number DESC LIMIT 1";
+static const char find_number_sql[] =
+    "SELECT id_number, id_type, occupation, work_type, level, name, issue_date, void_reason, "
+    "batch, issued_at FROM certificates WHERE number = ?1";
+static const char find_serial_sql[] =
+    "SELECT 1 FROM certificates WHERE prefix = ?1 AND year = ?2 AND level = ?3 AND serial = ?4";
 static const char get_last_sql[] =
-    "SELECT max(coalesce((SELECT last FROM counters WHERE prefix = ?1 AND year = ?2 "
-    "AND level = ?3), 0), coalesce((SELECT max(serial) FROM certificates WHERE prefix = ?1 "
-    "AND year = ?2 AND level = ?3), 0))";
+    "SELECT coalesce((SELECT last FROM counters WHERE prefix = ?1 AND year = ?2 AND level = ?3), "
+    "0)";
 static const char put_last_sql[] =
     "INSERT INTO counters (prefix, year, level, last) VALUES (?1, ?2, ?3, ?4) "
     "ON CONFLICT (prefix, year, level) DO UPDATE SET last = excluded.last "
     "WHERE excluded.last > last";
 static const char insert_sql[] =
     "INSERT INTO certificates (number, prefix, year, level, serial, name, id_type, id_number, "
-    "occupation, work_type, issue_date, batch, issued_at) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+    "occupation, work_type, issue_date, batch, issued_at, second) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+static const char correct_sql[] = "UPDATE certificates SET name = ?2 WHERE number = ?1";
+static const char log_fix_sql[] =
+    "INSERT INTO corrections (number, field, old_value, new_value, batch, at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+static const char log_print_sql[] =
+    "INSERT INTO prints (number, batch, output, at) VALUES (?1, ?2, ?3, ?4)";
 
 // Set *ERROR (SC_ERROR_REGISTER) to "PATH: WHAT: sqlite's message".
 static void
@@ -130,58 +225,6 @@ out:
     return ok;
 }
 
-// Create the schema in a new register, or check an existing one is ours and not newer.
-static gboolean
-ensure_schema(sc_registry *r, GError **error)
-{
-    sqlite3_int64 version = 0, app = 0, objects = 0;
-    if (!query_int(r, "PRAGMA user_version", &version, error))
-        return FALSE;
-    if (version == 0) {
-        // Possibly new: create it under the write lock, so two processes opening a fresh file
-        // at once create it once.
-        if (!exec(r, "BEGIN IMMEDIATE", error))
-            return FALSE;
-        if (!query_int(r, "PRAGMA user_version", &version, error) ||
-            !query_int(r, "SELECT count(*) FROM sqlite_master", &objects, error))
-            goto rollback;
-        if (version == 0 && objects > 0) {
-            g_set_error(error, SC_ERROR, SC_ERROR_REGISTER,
-                        _("%s: not a skillcert register (a database with other tables)"), r->path);
-            goto rollback;
-        }
-        if (version == 0) {
-            char *pragmas = g_strdup_printf("PRAGMA user_version = %d; PRAGMA application_id = %d;",
-                                            REGISTRY_SCHEMA_VERSION, REGISTRY_APP_ID);
-            gboolean ok = exec(r, schema_sql, error) && exec(r, pragmas, error);
-            g_free(pragmas);
-            if (!ok)
-                goto rollback;
-            version = REGISTRY_SCHEMA_VERSION;
-        }
-        if (!exec(r, "COMMIT", error))
-            goto rollback;
-    }
-    if (!query_int(r, "PRAGMA application_id", &app, error))
-        return FALSE;
-    if (app != REGISTRY_APP_ID) {
-        g_set_error(error, SC_ERROR, SC_ERROR_REGISTER, _("%s: not a skillcert register"), r->path);
-        return FALSE;
-    }
-    if (version > REGISTRY_SCHEMA_VERSION) {
-        g_set_error(error, SC_ERROR, SC_ERROR_REGISTER,
-                    _("%s: register schema version %lld is newer than this program's (%d); use "
-                      "a newer skillcert"),
-                    r->path, (long long)version, REGISTRY_SCHEMA_VERSION);
-        return FALSE;
-    }
-    return TRUE;
-
-rollback:
-    sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
-    return FALSE;
-}
-
 // Put the register in WAL mode.  Switching a new file to WAL takes an exclusive lock without
 // calling the busy handler, so processes opening a new register at once retry here, within the
 // same busy timeout.
@@ -216,6 +259,163 @@ set_wal(sc_registry *r, GError **error)
     return TRUE;
 }
 
+// SQL made with SQLite's printf (%Q quotes a string).  Caller frees with g_free().
+static char *
+sql_printf(const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    char *made = sqlite3_vmprintf(format, args);
+    va_end(args);
+    char *sql = g_strdup(made);
+    sqlite3_free(made);
+    return sql;
+}
+
+// The text a one-row query gives, or NULL (no row).  Caller frees with g_free().  Sets *FAILED
+// and *ERROR when the database fails.
+static char *
+query_text(sc_registry *r, const char *sql, const char *arg, gboolean *failed, GError **error)
+{
+    sqlite3_stmt *stmt = NULL;
+    char *value = NULL;
+    if (sqlite3_prepare_v2(r->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+        set_db_error(r, error, sql);
+        *failed = TRUE;
+        return NULL;
+    }
+    if (arg != NULL)
+        sqlite3_bind_text(stmt, 1, arg, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW && sqlite3_column_text(stmt, 0) != NULL)
+        value = g_strdup((const char *)sqlite3_column_text(stmt, 0));
+    else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        set_db_error(r, error, sql);
+        *failed = TRUE;
+    }
+    sqlite3_finalize(stmt);
+    return value;
+}
+
+// Migrate an older schema forward, under the write lock.
+static gboolean
+migrate(sc_registry *r, sqlite3_int64 version, GError **error)
+{
+    if (!exec(r, "BEGIN IMMEDIATE", error))
+        return FALSE;
+    sqlite3_int64 now = 0;
+    if (!query_int(r, "PRAGMA user_version", &now, error))
+        goto rollback;
+    if (now == 1 && !exec(r, migrate_1_2_sql, error))
+        goto rollback;
+    char pragma[64];
+    g_snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", REGISTRY_SCHEMA_VERSION);
+    if (!exec(r, pragma, error) || !exec(r, "COMMIT", error))
+        goto rollback;
+    (void)version;
+    return TRUE;
+rollback:
+    sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+    return FALSE;
+}
+
+// Check the file is a register of ours and not newer; migrate an older one.
+static gboolean
+check_schema(sc_registry *r, GError **error)
+{
+    sqlite3_int64 version = 0, app = 0;
+    if (!query_int(r, "PRAGMA application_id", &app, error) ||
+        !query_int(r, "PRAGMA user_version", &version, error))
+        return FALSE;
+    if (app != REGISTRY_APP_ID || version == 0) {
+        g_set_error(error, SC_ERROR, SC_ERROR_REGISTER, _("%s: not a skillcert register"), r->path);
+        return FALSE;
+    }
+    if (version > REGISTRY_SCHEMA_VERSION) {
+        g_set_error(error, SC_ERROR, SC_ERROR_REGISTER,
+                    _("%s: register schema version %lld is newer than this program's (%d); use "
+                      "a newer skillcert"),
+                    r->path, (long long)version, REGISTRY_SCHEMA_VERSION);
+        return FALSE;
+    }
+    return version == REGISTRY_SCHEMA_VERSION || migrate(r, version, error);
+}
+
+// The institution the register serves: its meta prefix, set now from PREFIX when an older
+// register has none.  Another institution's register is refused.
+static gboolean
+check_prefix(sc_registry *r, const char *prefix, GError **error)
+{
+    gboolean failed = FALSE;
+    r->prefix = query_text(r, "SELECT value FROM meta WHERE key = 'prefix'", NULL, &failed, error);
+    if (failed)
+        return FALSE;
+    if (r->prefix == NULL && prefix != NULL) {
+        g_autofree char *sql =
+            sql_printf("INSERT INTO meta (key, value) SELECT 'prefix', %Q WHERE NOT EXISTS "
+                       "(SELECT 1 FROM certificates WHERE prefix <> %Q)",
+                       prefix, prefix);
+        if (!exec(r, sql, error))
+            return FALSE;
+        r->prefix =
+            query_text(r, "SELECT value FROM meta WHERE key = 'prefix'", NULL, &failed, error);
+        if (failed)
+            return FALSE;
+    }
+    if (r->prefix == NULL) {
+        g_set_error(error, SC_ERROR, SC_ERROR_REGISTER,
+                    _("%s: the register does not say which institution it serves"), r->path);
+        return FALSE;
+    }
+    if (prefix != NULL && strcmp(prefix, r->prefix) != 0) {
+        g_set_error(error, SC_ERROR, SC_ERROR_REGISTER,
+                    _("%s is the register of institution %s, not of %s: check -i and --register"),
+                    r->path, r->prefix, prefix);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+// What to do about a missing or empty register file at PATH: the backups beside it, or how to
+// make a new register.
+static char *
+restore_advice(const char *path)
+{
+    g_autofree char *dir = g_path_get_dirname(path);
+    g_autofree char *base = g_path_get_basename(path);
+    g_autofree char *pattern = g_strconcat(base, ".backup-", NULL);
+    g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func(g_free);
+    GDir *d = g_dir_open(dir, 0, NULL);
+    const char *name;
+    while (d != NULL && (name = g_dir_read_name(d)) != NULL)
+        if (g_str_has_prefix(name, pattern))
+            g_ptr_array_add(found, g_build_filename(dir, name, NULL));
+    if (d != NULL)
+        g_dir_close(d);
+    if (found->len == 0)
+        return g_strdup(_("if it was moved or deleted, put it back (from a backup copy); if this "
+                          "institution has never issued a certificate, create its register with "
+                          "skillcert register init -i INSTITUTION"));
+    g_ptr_array_sort(found, (GCompareFunc)g_strcmp0);
+    const char *newest = g_ptr_array_index(found, found->len - 1);
+    return g_strdup_printf(_("restore the newest backup with skillcert register restore %s -i "
+                             "INSTITUTION (%u backups are beside it)"),
+                           newest, found->len);
+}
+
+// Refuse a register file others may read: it holds identity numbers.
+static gboolean
+check_private(const char *path, const struct stat *st, GError **error)
+{
+    if ((st->st_mode & 077) == 0)
+        return TRUE;
+    g_set_error(error, SC_ERROR, SC_ERROR_REGISTER,
+                _("%s can be read by other users (mode %04o) and holds identity numbers: make it "
+                  "private with chmod 600 '%s' (and its -wal and -shm files)"),
+                path, (unsigned)(st->st_mode & 07777), path);
+    return FALSE;
+}
+
 static gboolean
 prepare(sc_registry *r, const char *sql, sqlite3_stmt **stmt, GError **error)
 {
@@ -226,22 +426,24 @@ prepare(sc_registry *r, const char *sql, sqlite3_stmt **stmt, GError **error)
     return TRUE;
 }
 
-sc_registry *
-sc_registry_open(const char *path, GError **error)
+static gboolean
+prepare_all(sc_registry *r, GError **error)
 {
-    g_return_val_if_fail(path != NULL, NULL);
+    return prepare(r, find_holder_sql, &r->find_holder, error) &&
+           prepare(r, find_number_sql, &r->find_number, error) &&
+           prepare(r, find_serial_sql, &r->find_serial, error) &&
+           prepare(r, get_last_sql, &r->get_last, error) &&
+           prepare(r, put_last_sql, &r->put_last, error) &&
+           prepare(r, insert_sql, &r->insert, error) &&
+           prepare(r, correct_sql, &r->correct, error) &&
+           prepare(r, log_fix_sql, &r->log_fix, error) &&
+           prepare(r, log_print_sql, &r->log_print, error);
+}
 
-    // Create the file ourselves so it is born 0600 whatever the umask (it holds identity
-    // numbers); SQLite gives its -wal and -shm files the database file's mode.
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        int saved = errno;
-        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("%s: cannot open the register: %s"), path,
-                    g_strerror(saved));
-        return NULL;
-    }
-    close(fd);
-
+// Open the SQLite file at PATH (which exists) as a register: WAL, synchronous, the busy timeout.
+static sc_registry *
+connect(const char *path, GError **error)
+{
     sc_registry *r = g_new0(sc_registry, 1);
     r->path = g_strdup(path);
     if (sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
@@ -251,27 +453,108 @@ sc_registry_open(const char *path, GError **error)
                         path);
         else
             set_db_error(r, error, _("cannot open"));
-        goto fail;
+        sc_registry_close(r);
+        return NULL;
     }
     sqlite3_busy_timeout(r->db, REGISTRY_BUSY_TIMEOUT_MS);
-
     // WAL: readers never block the writer.  synchronous=FULL: a committed batch survives a
     // power cut, or its numbers could be issued twice after the certificates were printed.
-    if (!set_wal(r, error) || !exec(r, "PRAGMA synchronous = FULL", error) ||
-        !ensure_schema(r, error))
-        goto fail;
+    if (!set_wal(r, error) || !exec(r, "PRAGMA synchronous = FULL", error)) {
+        sc_registry_close(r);
+        return NULL;
+    }
+    return r;
+}
 
-    if (!prepare(r, find_key_sql, &r->find_key, error) ||
-        !prepare(r, find_number_sql, &r->find_number, error) ||
-        !prepare(r, get_last_sql, &r->get_last, error) ||
-        !prepare(r, put_last_sql, &r->put_last, error) ||
-        !prepare(r, insert_sql, &r->insert, error))
+sc_registry *
+sc_registry_open(const char *path, const char *prefix, GError **error)
+{
+    g_return_val_if_fail(path != NULL, NULL);
+    struct stat st;
+    if (g_stat(path, &st) != 0 || (S_ISREG(st.st_mode) && st.st_size == 0)) {
+        int saved = errno;
+        g_autofree char *advice = restore_advice(path);
+        g_set_error(error, SC_ERROR, SC_ERROR_REGISTER, _("%s: no register there (%s): %s"), path,
+                    g_file_test(path, G_FILE_TEST_EXISTS) ? _("the file is empty")
+                                                          : g_strerror(saved),
+                    advice);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        g_set_error(error, SC_ERROR, SC_ERROR_REGISTER, _("%s: not a regular file"), path);
+        return NULL;
+    }
+    if (!check_private(path, &st, error))
+        return NULL;
+    sc_registry *r = connect(path, error);
+    if (r == NULL)
+        return NULL;
+    g_autofree char *verdict = NULL;
+    gboolean failed = FALSE;
+    if (!check_schema(r, error) || !check_prefix(r, prefix, error))
+        goto fail;
+    // A quick check before anything is written: a damaged register is restored, not used.
+    verdict = query_text(r, "PRAGMA quick_check", NULL, &failed, error);
+    if (failed)
+        goto fail;
+    if (g_strcmp0(verdict, "ok") != 0) {
+        g_autofree char *advice = restore_advice(path);
+        g_set_error(error, SC_ERROR, SC_ERROR_REGISTER, _("%s is damaged (%s): %s"), path, verdict,
+                    advice);
+        goto fail;
+    }
+    if (!prepare_all(r, error))
         goto fail;
     return r;
-
 fail:
     sc_registry_close(r);
     return NULL;
+}
+
+sc_registry *
+sc_registry_create(const char *path, const char *prefix, GError **error)
+{
+    g_return_val_if_fail(path != NULL && prefix != NULL, NULL);
+    GError *local = NULL;
+    if (!sc_certno_check_prefix(prefix, SC_PROFILE_NATIONAL, &local)) {
+        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("institution %s:\n%s"), prefix,
+                    local->message);
+        g_error_free(local);
+        return NULL;
+    }
+    // Created by us, so it is born 0600 whatever the umask (it holds identity numbers); SQLite
+    // gives its -wal and -shm files the database file's mode.  O_EXCL: never over a register.
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        int saved = errno;
+        g_set_error(error, SC_ERROR, saved == EEXIST ? SC_ERROR_REGISTER : SC_ERROR_IO,
+                    saved == EEXIST ? _("%s already exists: a register is never created over "
+                                        "another file")
+                                    : _("%s: cannot create the register: %s"),
+                    path, g_strerror(saved));
+        return NULL;
+    }
+    close(fd);
+    sc_registry *r = connect(path, error);
+    if (r == NULL) {
+        g_unlink(path);
+        return NULL;
+    }
+    g_autofree char *init =
+        sql_printf("BEGIN IMMEDIATE; %s INSERT INTO meta (key, value) VALUES ('prefix', %Q); "
+                   "PRAGMA user_version = %d; PRAGMA application_id = %d; COMMIT;",
+                   schema_sql, prefix, REGISTRY_SCHEMA_VERSION, REGISTRY_APP_ID);
+    if (!exec(r, init, error)) {
+        sc_registry_close(r);
+        g_unlink(path);
+        return NULL;
+    }
+    r->prefix = g_strdup(prefix);
+    if (!prepare_all(r, error)) {
+        sc_registry_close(r);
+        return NULL;
+    }
+    return r;
 }
 
 void
@@ -279,19 +562,139 @@ sc_registry_close(sc_registry *registry)
 {
     if (registry == NULL)
         return;
-    sqlite3_finalize(registry->find_key);
-    sqlite3_finalize(registry->find_number);
-    sqlite3_finalize(registry->get_last);
-    sqlite3_finalize(registry->put_last);
-    sqlite3_finalize(registry->insert);
+    if (registry->open)
+        sqlite3_exec(registry->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_stmt *stmts[] = {registry->find_holder, registry->find_number, registry->find_serial,
+                             registry->get_last,    registry->put_last,    registry->insert,
+                             registry->correct,     registry->log_fix,     registry->log_print};
+    for (guint i = 0; i < G_N_ELEMENTS(stmts); i++)
+        sqlite3_finalize(stmts[i]);
     sqlite3_close_v2(registry->db);
     g_free(registry->path);
+    g_free(registry->prefix);
     g_free(registry);
+}
+
+const char *
+sc_registry_get_prefix(const sc_registry *registry)
+{
+    return registry->prefix;
+}
+
+gboolean
+sc_registry_check(sc_registry *registry, GError **error)
+{
+    gboolean failed = FALSE;
+    g_autofree char *verdict = query_text(registry, "PRAGMA integrity_check", NULL, &failed, error);
+    if (failed)
+        return FALSE;
+    if (g_strcmp0(verdict, "ok") != 0) {
+        g_set_error(error, SC_ERROR, SC_ERROR_REGISTER, _("%s is damaged: %s"), registry->path,
+                    verdict);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean
+sc_registry_backup(sc_registry *registry, const char *dest, GError **error)
+{
+    g_autofree char *tmp = g_strdup_printf("%s.tmp-%d", dest, (int)getpid());
+    int fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        int saved = errno;
+        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("%s: cannot write a backup: %s"), dest,
+                    g_strerror(saved));
+        return FALSE;
+    }
+    close(fd);
+    sqlite3 *to = NULL;
+    gboolean ok = FALSE;
+    if (sqlite3_open_v2(tmp, &to, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK) {
+        sqlite3_backup *b = sqlite3_backup_init(to, "main", registry->db, "main");
+        if (b != NULL) {
+            int rc;
+            while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED)
+                g_usleep(/*microseconds*/ 10000);
+            sqlite3_backup_finish(b);
+            ok = rc == SQLITE_DONE;
+        }
+        // The copy is a rollback-journal database on its own, fully written.
+        ok = ok && sqlite3_exec(to, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL) == SQLITE_OK;
+    }
+    if (!ok)
+        g_set_error(error, SC_ERROR, SC_ERROR_REGISTER, _("%s: cannot write a backup: %s"), dest,
+                    to != NULL ? sqlite3_errmsg(to) : "out of memory");
+    sqlite3_close_v2(to);
+    if (ok && g_rename(tmp, dest) != 0) {
+        int saved = errno;
+        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("%s: cannot write a backup: %s"), dest,
+                    g_strerror(saved));
+        ok = FALSE;
+    }
+    if (!ok)
+        g_unlink(tmp);
+    return ok;
+}
+
+char *
+sc_registry_backup_rotate(sc_registry *registry, guint keep, GError **error)
+{
+    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autofree char *stamp = g_date_time_format(now, "%Y%m%d-%H%M%S");
+    char *dest = g_strdup_printf("%s.backup-%s", registry->path, stamp);
+    if (!sc_registry_backup(registry, dest, error)) {
+        g_free(dest);
+        return NULL;
+    }
+    // The KEEP newest stay: the names sort by time.
+    g_autofree char *dir = g_path_get_dirname(registry->path);
+    g_autofree char *base = g_path_get_basename(registry->path);
+    g_autofree char *pattern = g_strconcat(base, ".backup-", NULL);
+    g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func(g_free);
+    GDir *d = g_dir_open(dir, 0, NULL);
+    const char *name;
+    while (d != NULL && (name = g_dir_read_name(d)) != NULL)
+        if (g_str_has_prefix(name, pattern) && strstr(name, ".tmp-") == NULL)
+            g_ptr_array_add(found, g_build_filename(dir, name, NULL));
+    if (d != NULL)
+        g_dir_close(d);
+    g_ptr_array_sort(found, (GCompareFunc)g_strcmp0);
+    for (guint i = 0; i + keep < found->len; i++)
+        g_unlink(g_ptr_array_index(found, i));
+    return dest;
+}
+
+gboolean
+sc_registry_restore(const char *backup, const char *path, GError **error)
+{
+    g_autoptr(GError) local = NULL;
+    sc_registry *current = sc_registry_open(path, NULL, &local);
+    sc_registry *from = sc_registry_open(backup, current != NULL ? current->prefix : NULL, error);
+    gboolean ok = from != NULL && sc_registry_check(from, error);
+    if (ok && current != NULL) {
+        g_autoptr(GDateTime) now = g_date_time_new_now_local();
+        g_autofree char *stamp = g_date_time_format(now, "%Y%m%d-%H%M%S");
+        g_autofree char *kept = g_strdup_printf("%s.before-restore-%s", path, stamp);
+        ok = sc_registry_backup(current, kept, error);
+    }
+    sc_registry_close(current);
+    if (ok)
+        ok = sc_registry_backup(from, path, error);
+    sc_registry_close(from);
+    // The old register's WAL must not be replayed onto the restored file.
+    if (ok) {
+        g_autofree char *wal = g_strconcat(path, "-wal", NULL);
+        g_autofree char *shm = g_strconcat(path, "-shm", NULL);
+        g_unlink(wal);
+        g_unlink(shm);
+    }
+    return ok;
 }
 
 // --- Issuing --------------------------------------------------------------------------------
 
-// The last serial of one (year, level) of the batch's institution, as the batch moves it.
+// The last serial allocated in one (year, level), as the batch moves it.
 typedef struct {
     int year, level;
     int last;
@@ -299,17 +702,15 @@ typedef struct {
     gboolean exhausted; // already reported
 } counter;
 
-// One issue() call: the statements' shared state and the problems found.
+// One issue: the statements' shared state and the problems found.
 typedef struct {
     sc_registry *r;
-    const char *prefix;
     const char *batch;
     char *issued_at;
     GHashTable *counters;  // "year/level" -> counter *
     sc_problems *problems; // the caller's
     guint found;           // problems this call added
     int code;              // sc_error_code of the first
-    char **assigned;       // the number of each item, or NULL
 } issuing;
 
 // Add a problem of ITEM's FIELD, under the item's row.
@@ -333,8 +734,6 @@ bind_text(sqlite3_stmt *stmt, int i, const char *text)
     sqlite3_bind_text(stmt, i, text, -1, SQLITE_STATIC);
 }
 
-// The counter of (YEAR, LEVEL), read from the register on first use.  NULL with *ERROR set
-// when the database fails.
 // Run the write statement S once and reset it for the next use; FALSE with *ERROR set (saying
 // WHAT failed) unless it completed.
 static gboolean
@@ -349,6 +748,30 @@ step_done(sc_registry *r, sqlite3_stmt *s, const char *what, GError **error)
     return TRUE;
 }
 
+// Step the query S for one row: TRUE and the row ready (reset it after reading), FALSE with
+// *FOUND FALSE for none, or FALSE with *ERROR set (saying WHAT) when the database fails.
+static gboolean
+step_row(sc_registry *r, sqlite3_stmt *s, const char *what, gboolean *failed, GError **error)
+{
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        return TRUE;
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        set_db_error(r, error, what);
+        *failed = TRUE;
+    }
+    return FALSE;
+}
+
+static char *
+column(sqlite3_stmt *s, int i)
+{
+    return g_strdup((const char *)sqlite3_column_text(s, i));
+}
+
+// The counter of (YEAR, LEVEL), read from the register on first use.  NULL with *ERROR set
+// when the database fails.
 static counter *
 get_counter(issuing *is, int year, int level, GError **error)
 {
@@ -357,17 +780,13 @@ get_counter(issuing *is, int year, int level, GError **error)
     counter *c = g_hash_table_lookup(is->counters, key);
     if (c != NULL)
         return c;
-
     sqlite3_stmt *s = is->r->get_last;
-    bind_text(s, 1, is->prefix);
+    bind_text(s, 1, is->r->prefix);
     sqlite3_bind_int(s, 2, year);
     sqlite3_bind_int(s, 3, level);
-    int rc = sqlite3_step(s);
-    if (rc != SQLITE_ROW) {
-        set_db_error(is->r, error, _("reading a serial counter"));
-        sqlite3_reset(s);
+    gboolean failed = FALSE;
+    if (!step_row(is->r, s, _("reading a serial counter"), &failed, error))
         return NULL;
-    }
     c = g_new0(counter, 1);
     c->year = year;
     c->level = level;
@@ -377,113 +796,140 @@ get_counter(issuing *is, int year, int level, GError **error)
     return c;
 }
 
-// The number of the certificate with ITEM's idempotency key, or NULL.  Caller frees with
-// g_free().  Sets *FAILED and *ERROR when the database fails.
-static char *
-find_by_key(issuing *is, const sc_number_item *item, const char *work_type, gboolean *failed,
-            GError **error)
+// What the register holds about a certificate.
+typedef struct {
+    char *number, *name, *issue_date;
+    char *id_number, *id_type, *occupation, *work_type, *void_reason;
+    int level;
+} held;
+
+static void
+held_clear(held *h)
 {
-    sqlite3_stmt *s = is->r->find_key;
-    bind_text(s, 1, is->prefix);
-    bind_text(s, 2, item->id_number);
-    bind_text(s, 3, item->occupation);
-    bind_text(s, 4, work_type);
-    sqlite3_bind_int(s, 5, item->level);
-    bind_text(s, 6, item->issue_date);
-    int rc = sqlite3_step(s);
-    char *number = NULL;
-    if (rc == SQLITE_ROW)
-        number = g_strdup((const char *)sqlite3_column_text(s, 0));
-    else if (rc != SQLITE_DONE) {
-        set_db_error(is->r, error, _("looking up a certificate"));
-        *failed = TRUE;
-    }
-    sqlite3_reset(s);
-    return number;
+    g_free(h->number);
+    g_free(h->name);
+    g_free(h->issue_date);
+    g_free(h->id_number);
+    g_free(h->id_type);
+    g_free(h->occupation);
+    g_free(h->work_type);
+    g_free(h->void_reason);
+    memset(h, 0, sizeof *h);
 }
 
-// Whether NUMBER is recorded; if so *HOLDER describes its batch and time (caller frees).
-// Sets *FAILED and *ERROR when the database fails.
+// The certificate (not void) ITEM's holder holds of ITEM's kind, into *OUT: TRUE, or FALSE
+// (none, or the database failed: *FAILED and *ERROR set).
 static gboolean
-find_number(issuing *is, const char *number, char **holder, gboolean *failed, GError **error)
+find_holder(issuing *is, const sc_number_item *it, held *out, gboolean *failed, GError **error)
 {
-    sqlite3_stmt *s = is->r->find_number;
+    sqlite3_stmt *s = is->r->find_holder;
+    bind_text(s, 1, is->r->prefix);
+    bind_text(s, 2, it->id_number);
+    bind_text(s, 3, it->id_type);
+    bind_text(s, 4, it->occupation);
+    bind_text(s, 5, it->work_type);
+    sqlite3_bind_int(s, 6, it->level);
+    if (!step_row(is->r, s, _("looking up a certificate"), failed, error))
+        return FALSE;
+    *out = (held){.number = column(s, 0), .name = column(s, 1), .issue_date = column(s, 2)};
+    sqlite3_reset(s);
+    return TRUE;
+}
+
+// The certificate NUMBER, into *OUT: TRUE, or FALSE (none, or *FAILED and *ERROR set).
+static gboolean
+find_number(sc_registry *r, const char *number, held *out, gboolean *failed, GError **error)
+{
+    sqlite3_stmt *s = r->find_number;
     bind_text(s, 1, number);
-    int rc = sqlite3_step(s);
-    gboolean found = rc == SQLITE_ROW;
-    if (found)
-        *holder = g_strdup_printf(_("batch \"%s\", issued %s"), sqlite3_column_text(s, 0),
-                                  sqlite3_column_text(s, 1));
-    else if (rc != SQLITE_DONE) {
-        set_db_error(is->r, error, _("looking up a number"));
-        *failed = TRUE;
-    }
+    if (!step_row(r, s, _("looking up a number"), failed, error))
+        return FALSE;
+    *out = (held){.number = g_strdup(number),
+                  .id_number = column(s, 0),
+                  .id_type = column(s, 1),
+                  .occupation = column(s, 2),
+                  .work_type = column(s, 3),
+                  .level = sqlite3_column_int(s, 4),
+                  .name = column(s, 5),
+                  .issue_date = column(s, 6),
+                  .void_reason = column(s, 7)};
     sqlite3_reset(s);
-    return found;
+    return TRUE;
 }
 
-// Record ITEM under NUMBER (YEAR, SERIAL).  FALSE with *ERROR set when the database fails.
+// Whether SERIAL of (YEAR, LEVEL) is taken (a pre-assigned or void number).
 static gboolean
-insert(issuing *is, const sc_number_item *item, const char *work_type, const char *id_type,
-       const char *number, int year, int serial, GError **error)
+serial_taken(issuing *is, int year, int level, int serial, gboolean *failed, GError **error)
+{
+    sqlite3_stmt *s = is->r->find_serial;
+    bind_text(s, 1, is->r->prefix);
+    sqlite3_bind_int(s, 2, year);
+    sqlite3_bind_int(s, 3, level);
+    sqlite3_bind_int(s, 4, serial);
+    gboolean taken = step_row(is->r, s, _("looking up a number"), failed, error);
+    if (taken)
+        sqlite3_reset(s);
+    return taken;
+}
+
+// Record ITEM under NUMBER.  FALSE with *ERROR set when the database fails.
+static gboolean
+insert(issuing *is, const sc_number_item *it, const sc_certno *number, const char *text,
+       GError **error)
 {
     sqlite3_stmt *s = is->r->insert;
-    bind_text(s, 1, number);
-    bind_text(s, 2, is->prefix);
-    sqlite3_bind_int(s, 3, year);
-    sqlite3_bind_int(s, 4, item->level);
-    sqlite3_bind_int(s, 5, serial);
-    bind_text(s, 6, item->name);
-    bind_text(s, 7, id_type);
-    bind_text(s, 8, item->id_number);
-    bind_text(s, 9, item->occupation);
-    bind_text(s, 10, work_type);
-    bind_text(s, 11, item->issue_date);
+    bind_text(s, 1, text);
+    bind_text(s, 2, is->r->prefix);
+    sqlite3_bind_int(s, 3, number->year);
+    sqlite3_bind_int(s, 4, it->level);
+    sqlite3_bind_int(s, 5, number->serial);
+    bind_text(s, 6, it->name);
+    bind_text(s, 7, it->id_type);
+    bind_text(s, 8, it->id_number);
+    bind_text(s, 9, it->occupation);
+    bind_text(s, 10, it->work_type);
+    bind_text(s, 11, it->issue_date);
     bind_text(s, 12, is->batch);
     bind_text(s, 13, is->issued_at);
+    sqlite3_bind_int(s, 14, it->second ? 1 : 0);
     return step_done(is->r, s, _("recording a certificate"), error);
+}
+
+// Correct the name of certificate NUMBER from OLD to NEW, keeping the history.
+static gboolean
+correct_name(issuing *is, const char *number, const char *old, const char *new_name, GError **error)
+{
+    sqlite3_stmt *s = is->r->correct;
+    bind_text(s, 1, number);
+    bind_text(s, 2, new_name);
+    if (!step_done(is->r, s, _("correcting a certificate"), error))
+        return FALSE;
+    s = is->r->log_fix;
+    bind_text(s, 1, number);
+    bind_text(s, 2, SC_FIELD_NAME);
+    bind_text(s, 3, old);
+    bind_text(s, 4, new_name);
+    bind_text(s, 5, is->batch);
+    bind_text(s, 6, is->issued_at);
+    return step_done(is->r, s, _("recording a correction"), error);
 }
 
 // The year of ISSUE_DATE (YYYY-MM-DD, a real date), or -1.
 static int
 issue_year(const char *issue_date)
 {
-    if (issue_date == NULL || strlen(issue_date) != 10 || issue_date[4] != '-' ||
-        issue_date[7] != '-')
-        return -1;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && !g_ascii_isdigit(issue_date[i]))
-            return -1;
-    int y = (int)g_ascii_strtoll(issue_date, NULL, 10);
-    int m = (int)g_ascii_strtoll(issue_date + 5, NULL, 10);
-    int d = (int)g_ascii_strtoll(issue_date + 8, NULL, 10);
-    if (y < 1 || m < 1 || m > 12 || d < 1 ||
+    int y = 0, m = 0, d = 0;
+    if (issue_date == NULL || strlen(issue_date) != 10 ||
+        sscanf(issue_date, "%4d-%2d-%2d", &y, &m, &d) != 3 || y < 1 ||
         !g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
         return -1;
     return y;
-}
-
-static const char *
-or_default(const char *s, const char *fallback)
-{
-    return s != NULL && *s != '\0' ? s : fallback;
 }
 
 static gboolean
 is_empty(const char *s)
 {
     return s == NULL || *s == '\0';
-}
-
-// The number of SERIAL in (YEAR, LEVEL) of the institution PREFIX, whose every part the caller
-// checked (a programming error otherwise: NULL).  Caller frees with g_free().
-static char *
-make_number(const char *prefix, int year, int level, int serial)
-{
-    sc_certno n;
-    gboolean made = sc_certno_make(prefix, year, level, serial, &n);
-    g_return_val_if_fail(made, NULL);
-    return sc_certno_format(&n);
 }
 
 // An item and its issuing, for number_disagrees().
@@ -511,10 +957,10 @@ check_items(issuing *is, const sc_number_item *items, guint n)
         const sc_number_item *it = &items[i];
         if (is_empty(it->name))
             problem(is, SC_ERROR_INPUT, it, SC_FIELD_NAME, _("empty; every certificate needs it"));
-        if (is_empty(it->id_number))
+        if (is_empty(it->id_number) || is_empty(it->id_type))
             problem(is, SC_ERROR_INPUT, it, SC_FIELD_ID_NUMBER,
                     _("empty; every certificate needs it"));
-        if (is_empty(it->occupation))
+        if (is_empty(it->occupation) || is_empty(it->work_type))
             problem(is, SC_ERROR_INPUT, it, SC_FIELD_OCCUPATION,
                     _("empty; every certificate needs it"));
         // Which profile allows which level was checked by the caller.
@@ -527,7 +973,6 @@ check_items(issuing *is, const sc_number_item *items, guint n)
                     _("\"%s\" is not a date YYYY-MM-DD"), it->issue_date ? it->issue_date : "");
         if (it->number == NULL)
             continue;
-
         sc_certno number;
         if (!sc_certno_split(it->number, &number)) {
             problem(is, SC_ERROR_INPUT, it, SC_FIELD_NUMBER, _("%s is not a certificate number"),
@@ -535,117 +980,163 @@ check_items(issuing *is, const sc_number_item *items, guint n)
             continue;
         }
         item_at at = {is, it};
-        sc_certno_check_agrees(&number, is->prefix, year > 0 ? year : 0, it->level,
+        sc_certno_check_agrees(&number, is->r->prefix, year > 0 ? year : 0, it->level,
                                number_disagrees, &at);
         if (number.serial == 0)
             problem(is, SC_ERROR_INPUT, it, SC_FIELD_NUMBER, _("%s has serial 000000"), it->number);
     }
 }
 
-// Pass 1: record the pre-assigned numbers, so allocation moves past them.  FALSE with *ERROR
-// set only when the database fails; refusals are added as problems.
+// ITEM matches the certificate H its holder already holds: a reprint, the original date; a
+// correction when the name changed and CORRECT says so.  Sets the item's result.
 static gboolean
-record_given(issuing *is, const sc_number_item *items, guint n, GError **error)
+reissue(issuing *is, sc_number_item *it, const held *h, GError **error)
 {
-    gboolean failed = FALSE;
-    for (guint i = 0; i < n && !failed; i++) {
-        const sc_number_item *it = &items[i];
-        if (it->number == NULL)
-            continue;
-        const char *work_type = or_default(it->work_type, "——");
-        const char *id_type = or_default(it->id_type, "居民身份证");
-
-        // Already recorded (a re-run): it must be under the same number.
-        char *have = find_by_key(is, it, work_type, &failed, error);
-        if (failed)
-            break;
-        if (have != NULL) {
-            if (strcmp(have, it->number) == 0)
-                is->assigned[i] = have;
-            else {
-                problem(is, SC_ERROR_DUPLICATE, it, SC_FIELD_NUMBER,
-                        _("this certificate was already issued as %s, not %s"), have, it->number);
-                g_free(have);
-            }
-            continue;
-        }
-
-        // New to the register: the number must be free.
-        char *holder = NULL;
-        if (find_number(is, it->number, &holder, &failed, error)) {
-            problem(is, SC_ERROR_DUPLICATE, it, SC_FIELD_NUMBER,
-                    _("number %s is already issued to a different certificate (%s)"), it->number,
-                    holder);
-            g_free(holder);
-            continue;
-        }
-        if (failed)
-            break;
-
-        sc_certno given; // of the right shape: check_items()
-        sc_certno_split(it->number, &given);
-        counter *c = get_counter(is, given.year, it->level, error);
-        if (c == NULL ||
-            !insert(is, it, work_type, id_type, it->number, given.year, given.serial, error)) {
-            failed = TRUE;
-            break;
-        }
-        is->assigned[i] = g_strdup(it->number);
-        if (given.serial > c->last) {
-            c->last = given.serial;
-            c->dirty = TRUE;
-        }
+    if (it->date_given && g_strcmp0(it->issue_date, h->issue_date) != 0) {
+        problem(is, SC_ERROR_DUPLICATE, it, SC_FIELD_ISSUE_DATE,
+                _("%s was issued on %s; this record says %s: leave 发证日期 empty to print it "
+                  "again, or give --new for a second certificate"),
+                h->number, h->issue_date, it->issue_date);
+        return TRUE;
     }
-    return !failed;
+    it->status = SC_NUMBER_REPRINT;
+    if (g_strcmp0(it->name, h->name) != 0) {
+        if (!it->correct) {
+            problem(is, SC_ERROR_DUPLICATE, it, SC_FIELD_NAME,
+                    _("%s was issued to %s; this record says %s: give --correct to correct the "
+                      "register and print it with the same number"),
+                    h->number, h->name, it->name);
+            return TRUE;
+        }
+        if (!correct_name(is, h->number, h->name, it->name, error))
+            return FALSE;
+        it->status = SC_NUMBER_CORRECTED;
+    }
+    it->assigned = g_strdup(h->number);
+    it->assigned_date = g_strdup(h->issue_date);
+    return TRUE;
 }
 
-// Pass 2: number the others in the order given, each (year, level) consecutively.  FALSE
-// with *ERROR set only when the database fails.
+// A pre-assigned NUMBER: recorded (the counter does not move), or the same holder's reprint.
 static gboolean
-allocate(issuing *is, const sc_number_item *items, guint n, GError **error)
+record_given(issuing *is, sc_number_item *it, GError **error)
 {
     gboolean failed = FALSE;
-    for (guint i = 0; i < n && !failed; i++) {
-        const sc_number_item *it = &items[i];
-        if (it->number != NULL)
-            continue;
-        const char *work_type = or_default(it->work_type, "——");
-        const char *id_type = or_default(it->id_type, "居民身份证");
-
-        char *have = find_by_key(is, it, work_type, &failed, error);
-        if (failed)
-            break;
-        if (have != NULL) {
-            is->assigned[i] = have;
-            continue;
-        }
-
-        int year = issue_year(it->issue_date) % 100;
-        counter *c = get_counter(is, year, it->level, error);
-        if (c == NULL)
-            break;
-        // Running out is an error, never a wrap (SPEC §3; 004 附件4 二(七): 000001–999999).
-        if (c->last >= SC_CERTNO_SERIAL_MAX) {
-            if (!c->exhausted)
-                problem(is, SC_ERROR_EXHAUSTED, it, SC_FIELD_NUMBER,
-                        _("no serial left for institution %s, year %02d, level %d: %06d is "
-                          "already issued and serials are never reused"),
-                        is->prefix, year, it->level, SC_CERTNO_SERIAL_MAX);
-            c->exhausted = TRUE;
-            continue;
-        }
-        int serial = c->last + 1;
-        char *number = make_number(is->prefix, year, it->level, serial);
-        if (!insert(is, it, work_type, id_type, number, year, serial, error)) {
-            g_free(number);
-            failed = TRUE;
-            break;
-        }
-        c->last = serial;
-        c->dirty = TRUE;
-        is->assigned[i] = number;
+    held h = {0};
+    if (find_number(is->r, it->number, &h, &failed, error)) {
+        gboolean same = g_strcmp0(h.id_number, it->id_number) == 0 &&
+                        g_strcmp0(h.id_type, it->id_type) == 0 &&
+                        g_strcmp0(h.occupation, it->occupation) == 0 &&
+                        g_strcmp0(h.work_type, it->work_type) == 0 && h.level == it->level;
+        gboolean ok = TRUE;
+        if (h.void_reason != NULL)
+            problem(is, SC_ERROR_DUPLICATE, it, SC_FIELD_NUMBER,
+                    _("%s is void (%s) and is never issued again"), it->number, h.void_reason);
+        else if (!same)
+            problem(is, SC_ERROR_DUPLICATE, it, SC_FIELD_NUMBER,
+                    _("%s is already issued to a different certificate"), it->number);
+        else
+            ok = reissue(is, it, &h, error);
+        held_clear(&h);
+        return ok;
     }
-    return !failed;
+    if (failed)
+        return FALSE;
+    if (!it->second && find_holder(is, it, &h, &failed, error)) {
+        problem(is, SC_ERROR_DUPLICATE, it, SC_FIELD_NUMBER,
+                _("this certificate was already issued as %s, not %s"), h.number, it->number);
+        held_clear(&h);
+        return TRUE;
+    }
+    if (failed)
+        return FALSE;
+    sc_certno given;
+    sc_certno_split(it->number, &given); // of the right shape: check_items()
+    if (!insert(is, it, &given, it->number, error))
+        return FALSE;
+    it->assigned = g_strdup(it->number);
+    it->assigned_date = g_strdup(it->issue_date);
+    it->status = SC_NUMBER_NEW;
+    return TRUE;
+}
+
+// The next serial of C never issued (pre-assigned serials skipped), or 0 when none is left.
+static int
+next_serial(issuing *is, counter *c, gboolean *failed, GError **error)
+{
+    for (int serial = c->last + 1; serial <= SC_CERTNO_SERIAL_MAX; serial++)
+        if (!serial_taken(is, c->year, c->level, serial, failed, error) || *failed)
+            return *failed ? 0 : serial;
+    return 0;
+}
+
+// A new number for IT: the next serial of its (year, level).
+static gboolean
+allocate(issuing *is, sc_number_item *it, GError **error)
+{
+    gboolean failed = FALSE;
+    int year = issue_year(it->issue_date) % 100;
+    counter *c = get_counter(is, year, it->level, error);
+    if (c == NULL)
+        return FALSE;
+    int serial = c->exhausted ? 0 : next_serial(is, c, &failed, error);
+    if (failed)
+        return FALSE;
+    // Running out is an error, never a wrap (SPEC §3; 004 附件4 二(七): 000001–999999).
+    if (serial == 0) {
+        if (!c->exhausted)
+            problem(is, SC_ERROR_EXHAUSTED, it, SC_FIELD_NUMBER,
+                    _("no serial left for institution %s, year %02d, level %d: %06d is "
+                      "already issued and serials are never reused"),
+                    is->r->prefix, year, it->level, SC_CERTNO_SERIAL_MAX);
+        c->exhausted = TRUE;
+        return TRUE;
+    }
+    sc_certno number;
+    sc_certno_make(is->r->prefix, year + 2000, it->level, serial, &number);
+    char *text = sc_certno_format(&number);
+    if (!insert(is, it, &number, text, error)) {
+        g_free(text);
+        return FALSE;
+    }
+    c->last = serial;
+    c->dirty = TRUE;
+    it->assigned = text;
+    it->assigned_date = g_strdup(it->issue_date);
+    it->status = SC_NUMBER_NEW;
+    return TRUE;
+}
+
+// Number IT: its reprint, its given number, or a new one.
+static gboolean
+issue_item(issuing *is, sc_number_item *it, GError **error)
+{
+    if (it->number != NULL)
+        return record_given(is, it, error);
+    gboolean failed = FALSE;
+    held h = {0};
+    if (!it->second && find_holder(is, it, &h, &failed, error)) {
+        gboolean ok = reissue(is, it, &h, error);
+        held_clear(&h);
+        return ok;
+    }
+    return !failed && allocate(is, it, error);
+}
+
+// Log the print of every numbered item.
+static gboolean
+log_prints(issuing *is, sc_number_item *items, guint n, GError **error)
+{
+    for (guint i = 0; i < n; i++) {
+        sqlite3_stmt *s = is->r->log_print;
+        bind_text(s, 1, items[i].assigned);
+        bind_text(s, 2, is->batch);
+        bind_text(s, 3, items[i].output != NULL ? items[i].output : "");
+        bind_text(s, 4, is->issued_at);
+        if (!step_done(is->r, s, _("logging a print"), error))
+            return FALSE;
+    }
+    return TRUE;
 }
 
 // Write back the counters the batch moved.
@@ -660,7 +1151,7 @@ save_counters(issuing *is, GError **error)
         if (!c->dirty)
             continue;
         sqlite3_stmt *s = is->r->put_last;
-        bind_text(s, 1, is->prefix);
+        bind_text(s, 1, is->r->prefix);
         sqlite3_bind_int(s, 2, c->year);
         sqlite3_bind_int(s, 3, c->level);
         sqlite3_bind_int(s, 4, c->last);
@@ -670,111 +1161,120 @@ save_counters(issuing *is, GError **error)
     return TRUE;
 }
 
-// Issue ITEMS in one transaction; KEEP commits it, else it is rolled back after the numbers are
-// known (a preview).
-static gboolean
-issue_batch(sc_registry *registry, const char *prefix, const char *batch, sc_number_item *items,
-            guint n, gboolean keep, sc_problems *problems, GError **error)
+static void
+clear_results(sc_number_item *items, guint n)
 {
-    g_return_val_if_fail(registry != NULL && prefix != NULL && problems != NULL, FALSE);
-    g_return_val_if_fail(items != NULL || n == 0, FALSE);
-
-    // The prefix as any province profile would accept it (every profile's prefixes pass the
-    // national check; the caller checked its own profile).
-    GError *local = NULL;
-    if (!sc_certno_check_prefix(prefix, SC_PROFILE_NATIONAL, &local)) {
-        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("institution %s:\n%s"), prefix,
-                    local->message);
-        g_error_free(local);
-        return FALSE;
+    for (guint i = 0; i < n; i++) {
+        g_clear_pointer(&items[i].assigned, g_free);
+        g_clear_pointer(&items[i].assigned_date, g_free);
     }
+}
+
+// Issue ITEMS in one transaction, left open when KEEP (for sc_registry_end_issue()), else rolled
+// back once the numbers are known (a preview).
+static gboolean
+issue_batch(sc_registry *r, const char *batch, sc_number_item *items, guint n, gboolean keep,
+            sc_problems *problems, GError **error)
+{
+    g_return_val_if_fail(r != NULL && problems != NULL && !r->open, FALSE);
+    g_return_val_if_fail(items != NULL || n == 0, FALSE);
+    for (guint i = 0; i < n; i++)
+        items[i].assigned = items[i].assigned_date = NULL;
 
     GDateTime *now = g_date_time_new_now_local();
     issuing is = {
-        .r = registry,
-        .prefix = prefix,
+        .r = r,
         .batch = batch != NULL ? batch : "",
         .issued_at = g_date_time_format_iso8601(now),
         .counters = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
         .problems = problems,
-        .assigned = g_new0(char *, n),
     };
     g_date_time_unref(now);
-    gboolean ok = FALSE, begun = FALSE;
+    gboolean ok = FALSE;
 
     check_items(&is, items, n);
     if (is.found > 0)
         goto out;
-
     // One transaction for the whole batch, taking the write lock at once: a concurrent batch
     // waits (busy timeout) instead of failing half-way.
-    if (sqlite3_exec(registry->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-        set_db_error(registry, error, _("cannot lock the register"));
+    if (sqlite3_exec(r->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+        set_db_error(r, error, _("cannot lock the register"));
         goto out;
     }
-    begun = TRUE;
-    if (!record_given(&is, items, n, error) || !allocate(&is, items, n, error))
+    r->open = TRUE;
+    // Pre-assigned numbers first, so that allocation skips them.
+    for (guint pass = 0; pass < 2; pass++)
+        for (guint i = 0; i < n; i++)
+            if ((items[i].number != NULL) == (pass == 0) && !issue_item(&is, &items[i], error))
+                goto out;
+    if (is.found > 0 || !save_counters(&is, error) || !log_prints(&is, items, n, error))
         goto out;
-    if (is.found > 0)
-        goto out;
-    if (!save_counters(&is, error))
-        goto out;
-    if (!keep) {
-        sqlite3_exec(registry->db, "ROLLBACK", NULL, NULL, NULL);
-    } else if (sqlite3_exec(registry->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        set_db_error(registry, error, _("cannot commit the batch"));
-        goto out;
-    }
-    begun = FALSE;
-
-    for (guint i = 0; i < n; i++) {
-        items[i].assigned = is.assigned[i];
-        is.assigned[i] = NULL;
-    }
     ok = TRUE;
-
 out:
-    if (begun)
-        sqlite3_exec(registry->db, "ROLLBACK", NULL, NULL, NULL);
+    if (r->open && (!ok || !keep)) {
+        sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+        r->open = FALSE;
+    }
+    if (!ok)
+        clear_results(items, n);
     if (!ok && is.found > 0 && (error == NULL || *error == NULL))
         g_set_error(error, SC_ERROR, is.code,
                     g_dngettext(GETTEXT_PACKAGE, "%u problem found", "%u problems found", is.found),
                     is.found);
-    for (guint i = 0; i < n; i++) // not g_strfreev(): unset items leave holes
-        g_free(is.assigned[i]);
-    g_free(is.assigned);
     g_hash_table_unref(is.counters);
     g_free(is.issued_at);
     return ok;
 }
 
 gboolean
-sc_registry_issue(sc_registry *registry, const char *prefix, const char *batch,
-                  sc_number_item *items, guint n, sc_problems *problems, GError **error)
+sc_registry_begin_issue(sc_registry *registry, const char *batch, sc_number_item *items, guint n,
+                        sc_problems *problems, GError **error)
 {
-    return issue_batch(registry, prefix, batch, items, n, /*keep*/ TRUE, problems, error);
+    return issue_batch(registry, batch, items, n, /*keep*/ TRUE, problems, error);
 }
 
 gboolean
-sc_registry_preview(sc_registry *registry, const char *prefix, sc_number_item *items, guint n,
-                    sc_problems *problems, GError **error)
+sc_registry_end_issue(sc_registry *registry, gboolean keep, GError **error)
 {
-    return issue_batch(registry, prefix, "preview", items, n, /*keep*/ FALSE, problems, error);
+    g_return_val_if_fail(registry != NULL, FALSE);
+    if (!registry->open)
+        return TRUE;
+    registry->open = FALSE;
+    if (!keep) {
+        sqlite3_exec(registry->db, "ROLLBACK", NULL, NULL, NULL);
+        return TRUE;
+    }
+    if (sqlite3_exec(registry->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        set_db_error(registry, error, _("cannot commit the batch"));
+        sqlite3_exec(registry->db, "ROLLBACK", NULL, NULL, NULL);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean
+sc_registry_issue(sc_registry *registry, const char *batch, sc_number_item *items, guint n,
+                  sc_problems *problems, GError **error)
+{
+    if (!sc_registry_begin_issue(registry, batch, items, n, problems, error))
+        return FALSE;
+    if (sc_registry_end_issue(registry, TRUE, error))
+        return TRUE;
+    clear_results(items, n);
+    return FALSE;
+}
+
+gboolean
+sc_registry_preview(sc_registry *registry, sc_number_item *items, guint n, sc_problems *problems,
+                    GError **error)
+{
+    return issue_batch(registry, "preview", items, n, /*keep*/ FALSE, problems, error);
 }
 
 char *
-sc_registry_peek(sc_registry *registry, const char *prefix, int year, int level, GError **error)
+sc_registry_peek(sc_registry *registry, int year, int level, GError **error)
 {
     g_return_val_if_fail(registry != NULL, NULL);
-    g_return_val_if_fail(prefix != NULL, NULL);
-
-    GError *local = NULL;
-    if (!sc_certno_check_prefix(prefix, SC_PROFILE_NATIONAL, &local)) {
-        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("institution %s:\n%s"), prefix,
-                    local->message);
-        g_error_free(local);
-        return NULL;
-    }
     if (year < 1000 || year > 9999) {
         g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("year %d is not a four-digit year"), year);
         return NULL;
@@ -783,26 +1283,137 @@ sc_registry_peek(sc_registry *registry, const char *prefix, int year, int level,
         g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("level %d does not exist"), level);
         return NULL;
     }
-
-    sqlite3_stmt *s = registry->get_last;
-    bind_text(s, 1, prefix);
-    sqlite3_bind_int(s, 2, year % 100);
-    sqlite3_bind_int(s, 3, level);
-    int rc = sqlite3_step(s);
-    int last = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
-    sqlite3_reset(s);
-    if (rc != SQLITE_ROW) {
-        set_db_error(registry, error, _("reading a serial counter"));
-        return NULL;
-    }
-    if (last >= SC_CERTNO_SERIAL_MAX) {
+    // The numbers the next certificate would get: a dry run of one allocation.
+    issuing is = {
+        .r = registry,
+        .counters = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
+    };
+    gboolean failed = FALSE;
+    char *next = NULL;
+    counter *c = get_counter(&is, year % 100, level, error);
+    int serial = c != NULL ? next_serial(&is, c, &failed, error) : 0;
+    if (c != NULL && !failed && serial == 0)
         g_set_error(error, SC_ERROR, SC_ERROR_EXHAUSTED,
                     _("no serial left for institution %s, year %02d, level %d: %06d is "
                       "already issued and serials are never reused"),
-                    prefix, year % 100, level, SC_CERTNO_SERIAL_MAX);
+                    registry->prefix, year % 100, level, SC_CERTNO_SERIAL_MAX);
+    if (serial > 0) {
+        sc_certno number;
+        sc_certno_make(registry->prefix, year, level, serial, &number);
+        next = sc_certno_format(&number);
+    }
+    g_hash_table_unref(is.counters);
+    return next;
+}
+
+gboolean
+sc_registry_void(sc_registry *registry, const char *number, const char *reason, GError **error)
+{
+    g_return_val_if_fail(registry != NULL && number != NULL && reason != NULL, FALSE);
+    gboolean failed = FALSE;
+    held h = {0};
+    if (!find_number(registry, number, &h, &failed, error)) {
+        if (!failed)
+            g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("%s: not issued by this register (%s)"),
+                        number, registry->path);
+        return FALSE;
+    }
+    gboolean ok = FALSE;
+    if (h.void_reason != NULL) {
+        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("%s is already void (%s)"), number,
+                    h.void_reason);
+    } else {
+        g_autoptr(GDateTime) now = g_date_time_new_now_local();
+        g_autofree char *at = g_date_time_format_iso8601(now);
+        g_autofree char *sql =
+            sql_printf("UPDATE certificates SET void_reason = %Q, voided_at = %Q WHERE number = %Q",
+                       reason, at, number);
+        ok = exec(registry, sql, error);
+    }
+    held_clear(&h);
+    return ok;
+}
+
+// Append to OUT the corrections and prints of NUMBER.
+static gboolean
+show_history(sc_registry *r, const char *number, GString *out, GError **error)
+{
+    g_autofree char *sql = sql_printf(
+        "SELECT at, field, old_value, new_value FROM corrections WHERE number = %Q ORDER BY at;",
+        number);
+    g_autofree char *prints = sql_printf(
+        "SELECT at, output, batch FROM prints WHERE number = %Q ORDER BY at, rowid", number);
+    sqlite3_stmt *s = NULL;
+    for (int pass = 0; pass < 2; pass++) {
+        if (sqlite3_prepare_v2(r->db, pass == 0 ? sql : prints, -1, &s, NULL) != SQLITE_OK) {
+            set_db_error(r, error, _("reading the history"));
+            return FALSE;
+        }
+        int rc;
+        guint count = 0;
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+            const char *a = (const char *)sqlite3_column_text(s, 0);
+            const char *b = (const char *)sqlite3_column_text(s, 1);
+            const char *c = (const char *)sqlite3_column_text(s, 2);
+            if (pass == 0)
+                g_string_append_printf(out, _("  更正 %s：%s 由 %s 改为 %s\n"), a, b, c,
+                                       (const char *)sqlite3_column_text(s, 3));
+            else
+                g_string_append_printf(out, _("  打印 %s：%s（%s）\n"), a, *b ? b : "-", c);
+            count++;
+        }
+        sqlite3_finalize(s);
+        if (rc != SQLITE_DONE) {
+            set_db_error(r, error, _("reading the history"));
+            return FALSE;
+        }
+        if (pass == 1)
+            g_string_append_printf(out, _("  共打印 %u 次\n"), count);
+    }
+    return TRUE;
+}
+
+char *
+sc_registry_show(sc_registry *registry, const char *number, const char *id_number, GError **error)
+{
+    g_return_val_if_fail(registry != NULL && (number != NULL) != (id_number != NULL), NULL);
+    g_autofree char *sql = sql_printf(
+        "SELECT number, name, id_type, id_number, occupation, work_type, level, issue_date, "
+        "issued_at, batch, void_reason, voided_at, second FROM certificates WHERE %s = %Q "
+        "ORDER BY issued_at, number",
+        number != NULL ? "number" : "id_number", number != NULL ? number : id_number);
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(registry->db, sql, -1, &s, NULL) != SQLITE_OK) {
+        set_db_error(registry, error, _("reading the register"));
         return NULL;
     }
-    return make_number(prefix, year, level, last + 1);
+    GString *out = g_string_new(NULL);
+    int rc;
+    gboolean ok = TRUE;
+    while (ok && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *col[13];
+        for (int i = 0; i < 13; i++)
+            col[i] = (const char *)sqlite3_column_text(s, i);
+        g_string_append_printf(
+            out, _("%s  %s（%s %s）\n  %s / %s / %s\n  发证日期 %s，登记于 %s（%s）%s\n"), col[0],
+            col[1], col[2], col[3], col[4], col[5], sc_level_name(sqlite3_column_int(s, 6)), col[7],
+            col[8], col[9], sqlite3_column_int(s, 12) ? _("，另发的第二份证书") : "");
+        if (col[10] != NULL)
+            g_string_append_printf(out, _("  已作废（%s）：%s\n"), col[11], col[10]);
+        g_autofree char *num = g_strdup(col[0]);
+        ok = show_history(registry, num, out, error);
+    }
+    sqlite3_finalize(s);
+    if (ok && rc != SQLITE_DONE) {
+        set_db_error(registry, error, _("reading the register"));
+        ok = FALSE;
+    }
+    if (ok && out->len == 0) {
+        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("%s: not in the register %s"),
+                    number != NULL ? number : id_number, registry->path);
+        ok = FALSE;
+    }
+    return g_string_free(out, !ok);
 }
 
 // --- The number source ----------------------------------------------------------------------
@@ -811,7 +1422,6 @@ sc_registry_peek(sc_registry *registry, const char *prefix, int year, int level,
 typedef struct {
     sc_number_source base;
     sc_registry *registry;
-    char *prefix;
     char *batch;
 } registry_source;
 
@@ -821,8 +1431,17 @@ source_assign(sc_number_source *self, sc_number_item *items, guint n, gboolean d
 {
     registry_source *rs = (registry_source *)self;
     if (dry_run)
-        return sc_registry_preview(rs->registry, rs->prefix, items, n, problems, error);
-    return sc_registry_issue(rs->registry, rs->prefix, rs->batch, items, n, problems, error);
+        return sc_registry_preview(rs->registry, items, n, problems, error);
+    // A consistent copy first: a register damaged later is restored from it.
+    g_autofree char *backup = sc_registry_backup_rotate(rs->registry, SC_REGISTRY_BACKUPS, error);
+    return backup != NULL &&
+           sc_registry_begin_issue(rs->registry, rs->batch, items, n, problems, error);
+}
+
+static gboolean
+source_finish(sc_number_source *self, gboolean keep, GError **error)
+{
+    return sc_registry_end_issue(((registry_source *)self)->registry, keep, error);
 }
 
 static void
@@ -830,7 +1449,6 @@ source_free(sc_number_source *self)
 {
     registry_source *rs = (registry_source *)self;
     sc_registry_close(rs->registry);
-    g_free(rs->prefix);
     g_free(rs->batch);
     g_free(rs);
 }
@@ -839,14 +1457,14 @@ sc_number_source *
 sc_registry_source_new(const char *path, const char *prefix, const char *batch, GError **error)
 {
     g_return_val_if_fail(prefix != NULL, NULL);
-    sc_registry *registry = sc_registry_open(path, error);
+    sc_registry *registry = sc_registry_open(path, prefix, error);
     if (registry == NULL)
         return NULL;
     registry_source *rs = g_new0(registry_source, 1);
     rs->base.assign = source_assign;
+    rs->base.finish = source_finish;
     rs->base.free = source_free;
     rs->registry = registry;
-    rs->prefix = g_strdup(prefix);
     rs->batch = g_strdup(batch);
     return &rs->base;
 }

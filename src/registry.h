@@ -1,4 +1,7 @@
-// registry.h - the register of issued certificates (SPEC §3, 台账; SQLite, the embedded default).
+// registry.h - the register of issued certificates (SPEC §3 and "What the register means in an
+// office"; 台账, seeds/001 五(四), 002 四(四)4): SQLite, the embedded default.  A register
+// belongs to one institution (its number positions 1–13); it is created only on purpose
+// (sc_registry_create()), never because a file is missing or empty.
 #ifndef SC_REGISTRY_H
 #define SC_REGISTRY_H
 
@@ -8,46 +11,102 @@
 
 typedef struct sc_registry sc_registry; // opaque: sc_registry_open() / sc_registry_close()
 
-// Open the register at PATH, creating it (mode 0600: it holds identity numbers) if missing.
-// Returns NULL with *ERROR set (SC_ERROR_REGISTER, or SC_ERROR_IO) on failure.
-// Caller frees with sc_registry_close().  Copies PATH.
-sc_registry *sc_registry_open(const char *path, GError **error);
+// Open the existing register at PATH.  PREFIX, when not NULL, must be the institution it serves.
+// Refused (NULL with *ERROR set): a missing or empty file (SC_ERROR_REGISTER, saying how to
+// restore a backup or create a register), a file that is no register, a register of another
+// institution, a newer schema, a file others may read (group or other permissions: it holds
+// identity numbers; the message gives the chmod that fixes it), a register failing SQLite's
+// quick_check.  An older schema is migrated forward, keeping every number.  Caller frees with
+// sc_registry_close().  Copies PATH.
+sc_registry *sc_registry_open(const char *path, const char *prefix, GError **error);
+
+// Create a new register at PATH for the institution whose positions 1–13 are PREFIX (file mode
+// 0600).  Refused when PATH exists.  Caller frees with sc_registry_close().
+sc_registry *sc_registry_create(const char *path, const char *prefix, GError **error);
+
 void sc_registry_close(sc_registry *registry);
 
-// Number the N ITEMS of the institution whose positions 1–13 are PREFIX, in one transaction,
-// recording BATCH (a label) and the time.  A certificate already in the register (same prefix,
-// 证件号码, occupation, work type, level and issue date) gets its number back; others without
-// NUMBER get the next serials for (PREFIX, year, level), consecutive from 000001 and never
-// reused; a given NUMBER is recorded, or refused (SC_ERROR_DUPLICATE) if it was issued to a
-// different certificate.  Serial 999999 used up → SC_ERROR_EXHAUSTED.  Given numbers are
-// recorded before any allocation, so a serial above the counter moves it and allocation never
-// collides; a given NUMBER must agree with PREFIX (positions 1–13), the year of ISSUE_DATE
-// (14–15) and LEVEL (16) (sc_certno_check_agrees()), or the call fails with SC_ERROR_INPUT.
-// Every problem of the batch is added to PROBLEMS under its item's row and field, with no file
-// name, and the call returns FALSE with *ERROR set to the code of the first (SC_ERROR_INPUT,
-// SC_ERROR_DUPLICATE or SC_ERROR_EXHAUSTED) and a count ("3 problems found"); a PREFIX that is
-// no institution's returns FALSE with *ERROR set (SC_ERROR_INPUT) and no problem added, a
-// failure of the register FALSE with *ERROR set to it (SC_ERROR_REGISTER).  On any failure
-// nothing is recorded and no ASSIGNED is set; ASSIGNED is overwritten, not freed.  Safe against
-// concurrent processes and crashes.  Borrows everything.
-gboolean sc_registry_issue(sc_registry *registry, const char *prefix, const char *batch,
-                           sc_number_item *items, guint n, sc_problems *problems, GError **error);
+// The institution the register serves (positions 1–13).  Valid until sc_registry_close().
+const char *sc_registry_get_prefix(const sc_registry *registry);
 
-// As sc_registry_issue(), but nothing is kept: the numbers the items would get now (for a
-// preview).  BATCH is not needed.
-gboolean sc_registry_preview(sc_registry *registry, const char *prefix, sc_number_item *items,
-                             guint n, sc_problems *problems, GError **error);
+// Check the whole database (PRAGMA integrity_check).  FALSE with *ERROR set naming what is
+// wrong (SC_ERROR_REGISTER).
+gboolean sc_registry_check(sc_registry *registry, GError **error);
 
-// The register at PATH as a number source (numbering.h) for the institution whose positions
-// 1–13 are PREFIX, recording BATCH: its assign is sc_registry_issue(), or sc_registry_preview()
-// for a dry run.  Returns NULL with *ERROR set as sc_registry_open() does.  Copies PATH, PREFIX
-// and BATCH.  Caller frees with sc_number_source_free(), which closes the register.
+// A consistent copy of the register at DEST (SQLite's online backup; mode 0600), written to a
+// temporary name and renamed.  FALSE with *ERROR set.
+gboolean sc_registry_backup(sc_registry *registry, const char *dest, GError **error);
+
+// How many backups beside a register are kept.
+#define SC_REGISTRY_BACKUPS 10
+
+// A backup beside the register, "PATH.backup-YYYYMMDD-HHMMSS", keeping the KEEP newest ones.
+// Returns the backup's path, or NULL with *ERROR set.  Caller frees with g_free().
+char *sc_registry_backup_rotate(sc_registry *registry, guint keep, GError **error);
+
+// Replace the register at PATH by the backup BACKUP (checked first: a register, whole, of the
+// same institution when PATH is one).  The register being replaced is kept as
+// "PATH.before-restore-…".  FALSE with *ERROR set.
+gboolean sc_registry_restore(const char *backup, const char *path, GError **error);
+
+// Number the N ITEMS (SPEC §3) in one transaction, recording BATCH (a label) and the time, and
+// leave the transaction open until sc_registry_end_issue() (so the caller can put the output in
+// place first).  For each item, in order:
+// - a holder (证件类型 + 证件号码) who already holds a certificate (not void) for the same
+//   occupation, work type and level gets it back: the same number and its original 发证日期
+//   (ASSIGNED_DATE), status REPRINT; unless the item is SECOND (a genuinely second
+//   certificate).  An item whose own 发证日期 (DATE_GIVEN) differs from the issued one, or whose
+//   姓名 differs from the one issued (unless CORRECT: then the register keeps the history and
+//   the status is CORRECTED), is a problem;
+// - a given NUMBER is recorded (it never moves the counter) or refused: issued to someone else,
+//   void, or not agreeing with PREFIX, the year and the level;
+// - the others get the next serial of (year, level) never issued, pre-assigned serials skipped,
+//   from 000001; 999999 used up is a problem (SC_ERROR_EXHAUSTED), never a wrap.
+// Every item's print is logged with its OUTPUT.  Problems are added to PROBLEMS under the item's
+// row and field (no file name), and the call returns FALSE with *ERROR set to the first one's
+// code (SC_ERROR_INPUT, SC_ERROR_DUPLICATE or SC_ERROR_EXHAUSTED) and a count; a failure of the
+// register returns FALSE with *ERROR set (SC_ERROR_REGISTER).  On failure nothing is recorded,
+// no transaction is left open and no ASSIGNED is set.  ASSIGNED and ASSIGNED_DATE are
+// overwritten, not freed.  Safe against concurrent processes and crashes.  Borrows everything.
+gboolean sc_registry_begin_issue(sc_registry *registry, const char *batch, sc_number_item *items,
+                                 guint n, sc_problems *problems, GError **error);
+
+// End the issue begun last: KEEP commits it (the numbers are issued), else it is rolled back
+// (nothing issued).  FALSE with *ERROR set when the commit fails (then nothing is issued).
+gboolean sc_registry_end_issue(sc_registry *registry, gboolean keep, GError **error);
+
+// sc_registry_begin_issue() then sc_registry_end_issue(KEEP = TRUE).
+gboolean sc_registry_issue(sc_registry *registry, const char *batch, sc_number_item *items, guint n,
+                           sc_problems *problems, GError **error);
+
+// As sc_registry_issue(), but nothing is kept: the numbers and dates the items would get now
+// (a preview, a dry run).
+gboolean sc_registry_preview(sc_registry *registry, sc_number_item *items, guint n,
+                             sc_problems *problems, GError **error);
+
+// The number the next certificate of (YEAR (four digits), LEVEL) would get, without allocating
+// it.  Caller frees with g_free().  NULL with *ERROR set on failure.
+char *sc_registry_peek(sc_registry *registry, int year, int level, GError **error);
+
+// Mark NUMBER void, with REASON: it is never issued again, and a record carrying it is refused.
+// FALSE with *ERROR set: not issued by this register (SC_ERROR_INPUT), already void.
+gboolean sc_registry_void(sc_registry *registry, const char *number, const char *reason,
+                          GError **error);
+
+// What the register holds about the certificate NUMBER, or about every certificate of the holder
+// with ID_NUMBER (one of them NULL): holder, occupation, level, dates, status, prints and
+// corrections, as lines of text.  NULL with *ERROR set (SC_ERROR_INPUT when there is none).
+// Caller frees with g_free().
+char *sc_registry_show(sc_registry *registry, const char *number, const char *id_number,
+                       GError **error);
+
+// The register at PATH, which must exist, as a number source (numbering.h) for the institution
+// whose positions 1–13 are PREFIX, recording BATCH: its assign is sc_registry_begin_issue(), or
+// sc_registry_preview() for a dry run (a real one first takes a backup beside the register,
+// sc_registry_backup_rotate()); its finish is sc_registry_end_issue().  Returns NULL with
+// *ERROR set as sc_registry_open() does.  Copies PATH, PREFIX and BATCH.  Caller frees with
+// sc_number_source_free(), which rolls back an issue not finished and closes the register.
 sc_number_source *sc_registry_source_new(const char *path, const char *prefix, const char *batch,
                                          GError **error);
-
-// The number the next certificate of (PREFIX, YEAR (four digits), LEVEL) would get, without
-// allocating it.  Caller frees with g_free().  NULL with *ERROR set on failure.
-char *sc_registry_peek(sc_registry *registry, const char *prefix, int year, int level,
-                       GError **error);
 
 #endif

@@ -25,6 +25,12 @@ run_sc() {
     last_err=$p.err
 }
 
+# new_register FILE [INSTITUTION]: create a register (a register is never created implicitly).
+new_register() {
+    "$SKILLCERT" register init -i "${2:-examples/institution.ini}" --register "$1" >/dev/null ||
+        echo "# cannot create the register $1"
+}
+
 # expect_status DESCRIPTION WANT: $rc equals WANT.
 expect_status() {
     if [ "$rc" -eq "$2" ]; then ok "$1"; else not_ok "$1 (status $rc, want $2)"; sed 's/^/# /' "$last_err" | head -n 10; fi

@@ -47,6 +47,7 @@ for f in gbk bom idcard forbidden glyph photos duplicates quoting cells twenty; 
 done
 
 # GBK is read, not guessed at: the names come out right on the certificate.
+new_register "$T/reg.db" "$INST"
 run_sc "$T/g" render $D/gbk.csv -i $INST --photos "$P" --register "$T/reg.db" -o "$T/gbk.pdf"
 expect_status "render a GBK file" 0
 pdftotext "$T/gbk.pdf" - | tr -d ' ' >"$T/gbk.txt"
@@ -56,6 +57,7 @@ expect_status "--encoding utf-8 forced on a GBK file: refused" 1
 expect_grep "names the line with the invalid bytes" "$T/g2.out" "$D/gbk.csv:1: header cell 1: byte 0xD0 is not valid UTF-8"
 
 # render runs the same checks first and then writes nothing, issues nothing.
+new_register "$T/reg2.db" "$INST"
 run_sc "$T/r" render $D/twenty.csv -i $INST --photos "$P" --register "$T/reg2.db" -o "$T/twenty.pdf"
 expect_status "render of the twenty-problem file: status 1" 1
 [ "$(grep -c "^$D/twenty.csv:" "$T/r.err" | tr -d ' ')" -ge 1 ] && ok "render lists the problems" || not_ok "render lists the problems"

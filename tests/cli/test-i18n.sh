@@ -62,6 +62,7 @@ expect_status "zh_CN: an unknown command exits 2" 2
 expect_grep "zh_CN: … and says so in Chinese" "$T/zh-bad.err" "skillcert: “bogus”不是命令"
 
 # A render in Chinese (the fonts are found by their English names in any locale).
+new_register "$T/reg.db" "$INST"
 run_in $ZH "$T/zh-r" render examples/records.csv -i $INST --photos examples/photos \
     --register "$T/reg.db" -o "$T/zh.pdf"
 expect_status "zh_CN: render of the example exits 0" 0

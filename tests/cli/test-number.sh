@@ -35,6 +35,7 @@ run_sc "$T/d" number explain
 expect_status "explain without a number: usage" 2
 
 # next: without allocating.
+new_register "$T/reg.db" "$INST"
 run_sc "$T/n" number next -i $INST --register "$T/reg.db" --level 中级工 --year 2026
 expect_status "next on a new register" 0
 expect_grep "next is serial 1" "$T/n.out" "${PREFIX}264000001"
@@ -43,19 +44,38 @@ expect_grep "next allocated nothing" "$T/n.out" "${PREFIX}264000001"
 run_sc "$T/n" number next -i $INST --register "$T/reg.db" --level 预备技师
 expect_status "预备技师 is not a Guangdong level" 1
 
-# The limit, from both sides: serial 999999 is issued, the one after it refused.
+# A pre-assigned number never moves the counter (a mistyped 999999 would end the year's
+# numbering): allocation goes on from 000001, and skips the pre-assigned serials it reaches.
 rec() { # FILE NAME ID LEVEL NUMBER: one record with the example's first photo
     printf '姓名,证件号码,职业名称,职业技能等级,证书编号,发证日期,照片\n%s,%s,电工,%s,%s,2026-11-20,440104199003121232.jpg\n' "$2" "$3" "$4" "$5" >"$1"
 }
 rec "$T/last.csv" 张伟 440104199003121232 5 ${PREFIX}265999999
+new_register "$T/lim.db" "$INST"
 run_sc "$T/l" render "$T/last.csv" -i $INST --photos examples/photos --register "$T/lim.db" -o "$T/last.pdf"
 expect_status "serial 999999 is accepted" 0
+run_sc "$T/n" number next -i $INST --register "$T/lim.db" --level 5 --year 2026
+expect_grep "… and the counter did not move" "$T/n.out" "${PREFIX}265000001"
+rec "$T/two.csv" 李明 11010519491231002X 5 ${PREFIX}265000002
+run_sc "$T/l2" render "$T/two.csv" -i $INST --photos examples/photos --register "$T/lim.db" -o "$T/two.pdf"
+rec "$T/one.csv" 王芳 440106199511084565 5 ""
+run_sc "$T/l1" render "$T/one.csv" -i $INST --photos examples/photos --register "$T/lim.db" -o "$T/one.pdf"
+expect_grep "the next allocation is 000001" "$T/one.pdf.numbers.csv" "${PREFIX}265000001"
+run_sc "$T/n" number next -i $INST --register "$T/lim.db" --level 5 --year 2026
+expect_grep "… and then 000003: the pre-assigned 000002 is skipped" "$T/n.out" "${PREFIX}265000003"
+
+# The limit, from both sides: serial 999999 is issued, the one after it refused.
+new_register "$T/end.db" "$INST"
+python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"INSERT INTO counters VALUES ('$PREFIX', 26, 5, 999998)\"); c.commit()" "$T/end.db"
+rec "$T/last2.csv" 张伟 440104199003121232 5 ""
+run_sc "$T/e" render "$T/last2.csv" -i $INST --photos examples/photos --register "$T/end.db" -o "$T/last2.pdf"
+expect_status "serial 999999 is issued" 0
+expect_grep "… as 999999" "$T/last2.pdf.numbers.csv" "${PREFIX}265999999"
 rec "$T/over.csv" 王芳 11010519491231002X 5 ""
-run_sc "$T/o" render "$T/over.csv" -i $INST --photos examples/photos --register "$T/lim.db" -o "$T/over.pdf"
+run_sc "$T/o" render "$T/over.csv" -i $INST --photos examples/photos --register "$T/end.db" -o "$T/over.pdf"
 expect_status "the next one is refused, not wrapped" 1
 expect_grep "… saying the serials are used up" "$T/o.err" "999999"
 expect_absent "… and nothing is written" "$T/over.pdf"
-run_sc "$T/n" number next -i $INST --register "$T/lim.db" --level 5 --year 2026
+run_sc "$T/n" number next -i $INST --register "$T/end.db" --level 5 --year 2026
 expect_status "next after 999999: an error" 1
 
 # Two batches at once into one register: disjoint, each consecutive, together 1..400.
@@ -71,6 +91,7 @@ for b, start in (("a", 0), ("b", 200)):
         for i in range(start, start + 200):
             f.write(f"持证人{i},{idn(i)},电工,5,2026-11-20,440104199003121232.jpg\n")
 PY
+new_register "$T/con.db" "$INST"
 "$SKILLCERT" render "$T/a.csv" -i $INST --photos examples/photos --register "$T/con.db" -o "$T/a.pdf" >/dev/null 2>"$T/a.err" &
 pa=$!
 "$SKILLCERT" render "$T/b.csv" -i $INST --photos examples/photos --register "$T/con.db" -o "$T/b.pdf" >/dev/null 2>"$T/b.err" &
@@ -88,6 +109,7 @@ consecutive "$T/a.s" && consecutive "$T/b.s" && ok "each batch got 200 consecuti
 
 # A batch killed at random moments never leaves a gap or a duplicate: running it again to the
 # end gives serials 1..200 exactly, and no certificate file under its final name until done.
+new_register "$T/kill.db" "$INST"
 for delay in 0.05 0.15 0.3; do
     "$SKILLCERT" render "$T/a.csv" -i $INST --photos examples/photos --register "$T/kill.db" -o "$T/k.pdf" >/dev/null 2>&1 &
     pk=$!

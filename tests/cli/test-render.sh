@@ -9,6 +9,7 @@ PREFIX=S000044011001 # examples/institution.ini: S 0000 44 011001
 export SOURCE_DATE_EPOCH=1795392000
 
 # The example batch.
+new_register "$T/reg.db" "$INST"
 run_sc "$T/r" render $EX/records.csv -i $INST --photos $EX/photos --register "$T/reg.db" -o "$T/c.pdf"
 expect_status "render the example batch" 0
 pages=$(pdfinfo "$T/c.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
@@ -79,6 +80,7 @@ fi
 mutool trace "$T/fill.pdf" 1 | grep -q "stroke_path" && not_ok "fill-only draws no border" || ok "fill-only draws no border"
 
 # Preview: one record to PNG at the asked resolution, without issuing anything.
+new_register "$T/new.db" "$INST"
 run_sc "$T/p" preview $EX/records.csv -i $INST --photos $EX/photos --register "$T/new.db" --row 4 --dpi 100 -o "$T/p.png"
 expect_status "preview --row 4" 0
 dims=$(file "$T/p.png" | grep -o '[0-9]* x [0-9]*')
@@ -105,6 +107,7 @@ PY
 }
 check_bad() { # DESCRIPTION NAME EXPECTED...
     d=$1; name=$2; shift 2
+    new_register "$T/$name/reg.db" "$INST"
     run_sc "$T/$name/r" render "$T/$name/records.csv" -i $INST --photos "$T/$name/photos" --register "$T/$name/reg.db" -o "$T/$name/out.pdf"
     expect_status "$d: exit status 1" 1
     for want in "$@"; do expect_grep "$d: says '$want'" "$T/$name/r.err" "$want"; done
@@ -141,6 +144,7 @@ pdftotext "$T/col.pdf" - | tr -d ' \n' >"$T/col.txt"
 expect_grep "… printed in the body" "$T/col.txt" "本证书由东莞市某某职业技能培训中心颁发"
 
 # Preview shows one record: problems of other rows do not stop it; its own do.
+new_register "$T/pv.db" "$INST"
 run_sc "$T/pv" preview tests/data/check/idcard.csv -i $INST --photos $EX/photos --register "$T/pv.db" --row 5 -o "$T/pv.png"
 expect_status "preview of a good row beside bad ones" 0
 run_sc "$T/pb" preview tests/data/check/idcard.csv -i $INST --photos $EX/photos --register "$T/pv.db" --row 2 -o "$T/pb.png"

@@ -50,7 +50,8 @@ memory_free(sc_number_source *self)
 static memory_source
 memory_source_init(int next, int shift)
 {
-    return (memory_source){.base = {memory_assign, memory_free}, .next = next, .shift = shift};
+    return (memory_source){
+        .base = {.assign = memory_assign, .free = memory_free}, .next = next, .shift = shift};
 }
 
 static sc_batch_options

@@ -7,12 +7,12 @@ test_table_complete(void)
 {
     // Every code has a name and the name spells the code's group: a new code added without its
     // table entry shows up here as NULL.
-    for (int c = SC_ERROR_INPUT; c <= SC_ERROR_RENDER; c++) {
+    for (int c = SC_ERROR_INPUT; c <= SC_ERROR_CANCELLED; c++) {
         const char *name = sc_error_code_name(c);
         g_assert_nonnull(name);
         g_assert_true(g_str_has_prefix(name, "SC_ERROR_"));
     }
-    g_assert_null(sc_error_code_name(SC_ERROR_RENDER + 1));
+    g_assert_null(sc_error_code_name(SC_ERROR_CANCELLED + 1));
 }
 
 static void
@@ -34,6 +34,7 @@ test_exit_status(void)
         {SC_ERROR, SC_ERROR_IO, 3},
         {SC_ERROR, SC_ERROR_REGISTER, 3},
         {SC_ERROR, SC_ERROR_RENDER, 3},
+        {SC_ERROR, SC_ERROR_CANCELLED, 130},
         {G_FILE_ERROR, G_FILE_ERROR_NOENT, 3},
         {G_CONVERT_ERROR, G_CONVERT_ERROR_ILLEGAL_SEQUENCE, 1},
         {G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_PARSE, 1},
