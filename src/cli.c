@@ -8,6 +8,7 @@
 #include "error.h"
 #include "i18n.h"
 #include "level.h"
+#include "printer.h"
 
 #include <locale.h>
 #include <math.h>
@@ -26,6 +27,13 @@ typedef struct {
     char *output;
     char *split;
     char *offset;
+    char *scale;
+    char *stock;
+    char *leave_out;
+    char *printer;
+    char *print;
+    char *pages;
+    int copies;
     gboolean fill_only;
     gboolean force;
     int row;
@@ -40,20 +48,6 @@ report(GError *error)
     fprintf(stderr, "skillcert: %s\n", error->message);
     g_error_free(error);
     return status;
-}
-
-static gboolean
-parse_offset(const char *text, double *x, double *y)
-{
-    g_auto(GStrv) parts = g_strsplit(text, ",", 2);
-    if (g_strv_length(parts) != 2)
-        return FALSE;
-    char *end;
-    *x = g_ascii_strtod(parts[0], &end);
-    if (end == parts[0] || (*end && strcmp(end, "mm") != 0) || fabs(*x) > 50)
-        return FALSE;
-    *y = g_ascii_strtod(parts[1], &end);
-    return end != parts[1] && (!*end || strcmp(end, "mm") == 0) && fabs(*y) <= 50;
 }
 
 // The PDF creation date: $SOURCE_DATE_EPOCH when set (reproducible output), else now.
@@ -74,14 +68,56 @@ typedef struct {
     sc_batch_options batch;
     sc_batch_output out;
     char *template_path, *fonts_dir, *created;
+    sc_printer_profile *profile; // --printer's, or NULL
+    char *pages;                 // --pages as IPP page-ranges, or NULL
 } job;
 
 static void
 job_clear(job *j)
 {
+    sc_printer_profile_free(j->profile);
+    g_free(j->pages);
     g_free(j->template_path);
     g_free(j->fonts_dir);
     g_free(j->created);
+}
+
+// The printer's correction and paper of J from O: --printer's profile, overridden by --offset,
+// --scale and --stock (or --fill-only); and --pages checked.  FALSE with *ERROR set.
+static gboolean
+job_init_printing(job *j, const job_options *o, GError **error)
+{
+    sc_batch_output *out = &j->out;
+    if (o->printer != NULL) {
+        j->profile = sc_printer_profile_find(o->printer, o->institution_path, error);
+        if (j->profile == NULL)
+            return FALSE;
+        out->offset_x = j->profile->offset_x;
+        out->offset_y = j->profile->offset_y;
+        out->scale = j->profile->scale;
+        out->stock = j->profile->stock != NULL ? j->profile->stock : "";
+    }
+    if (o->offset != NULL && !sc_printer_parse_offset(o->offset, &out->offset_x, &out->offset_y)) {
+        g_set_error(error, SC_ERROR, SC_ERROR_USAGE,
+                    _("--offset %s: write X,Y in millimetres, each within ±50 (+X right, +Y "
+                      "down), e.g. 1.5,-0.8"),
+                    o->offset);
+        return FALSE;
+    }
+    if (o->scale != NULL && !sc_printer_parse_scale(o->scale, &out->scale)) {
+        g_set_error(error, SC_ERROR, SC_ERROR_USAGE,
+                    _("--scale %s: write a number from 0.95 to 1.05, e.g. 1.002"), o->scale);
+        return FALSE;
+    }
+    if (o->stock != NULL || o->fill_only)
+        out->stock = o->stock != NULL ? o->stock : "";
+    out->leave_out = o->leave_out;
+    if (o->pages != NULL && (j->pages = sc_printer_parse_pages(o->pages, 0)) == NULL) {
+        g_set_error(error, SC_ERROR, SC_ERROR_USAGE,
+                    _("--pages %s: write pages and ranges such as 3,5-7"), o->pages);
+        return FALSE;
+    }
+    return TRUE;
 }
 
 // Fill J from O for RECORDS_PATH.  FALSE with *ERROR set (SC_ERROR_USAGE) for a bad option.
@@ -110,13 +146,9 @@ job_init(job *j, const job_options *o, const char *records_path, GError **error)
         }
     }
 
-    sc_batch_output *out = &j->out;
-    if (o->offset != NULL && !parse_offset(o->offset, &out->offset_x, &out->offset_y)) {
-        g_set_error(error, SC_ERROR, SC_ERROR_USAGE,
-                    _("--offset %s: write X,Y in millimetres, each within ±50, e.g. 1.5,-0.8"),
-                    o->offset);
+    if (!job_init_printing(j, o, error))
         return FALSE;
-    }
+    sc_batch_output *out = &j->out;
     out->output = o->output;
     out->split = o->split;
     out->row = o->row > 0 ? (guint)o->row : 0;
@@ -164,6 +196,31 @@ report_problems(const sc_problems *problems, GError *error)
     return status;
 }
 
+// --print: send the PDF just written (PAGES pages) to the queue, at actual size, and say the job's
+// id.  The PDF stays whatever happens: it can be printed again.  Returns the exit status.
+static int
+print_output(const job *j, const job_options *o, guint pages)
+{
+    g_autofree char *range = NULL;
+    if (o->pages != NULL && (range = sc_printer_parse_pages(o->pages, pages)) == NULL) {
+        fprintf(stderr, _("skillcert: --pages %s: %s has pages 1 to %u; nothing printed\n"),
+                o->pages, o->output, pages);
+        return 2;
+    }
+    const sc_print_job pj = {.copies = o->copies,
+                             .pages = range,
+                             .options = j->profile ? j->profile->options : NULL,
+                             .title = o->output};
+    GError *error = NULL;
+    int id = sc_printer_submit(o->print, o->output, &pj, &error);
+    if (id == 0) {
+        fprintf(stderr, _("skillcert: %s is written; print it later\n"), o->output);
+        return report(error);
+    }
+    printf(_("%s: job %s-%d sent to %s\n"), o->output, o->print, id, o->print);
+    return 0;
+}
+
 // render and preview: load and check everything, number, draw, write atomically (batch.h).
 static int
 run_job(job_options *o, const char *records_path, gboolean preview)
@@ -187,6 +244,8 @@ run_job(job_options *o, const char *records_path, gboolean preview)
         printf(g_dngettext(GETTEXT_PACKAGE, "%s: %u certificate → %s\n",
                            "%s: %u certificates → %s\n", written->len),
                records_path, written->len, o->split ? o->split : o->output);
+    if (!preview && o->print != NULL)
+        status = print_output(&j, o, written->len);
 out:
     job_clear(&j);
     return status;
@@ -253,6 +312,38 @@ parse_options(const char *usage, const char *summary, GOptionEntry *entries, int
     return 0;
 }
 
+// The options of printing on stock that render, preview and calibrate share, for O.
+#define PRINTING_ENTRIES(o)                                                                        \
+    {"stock",                                                                                      \
+     0,                                                                                            \
+     0,                                                                                            \
+     G_OPTION_ARG_STRING,                                                                          \
+     &(o).stock,                                                                                   \
+     N_("The certificate stock printed on: what it carries is left out (blank: the full design)"), \
+     N_("NAME")},                                                                                  \
+        {"leave-out",                                                                              \
+         0,                                                                                        \
+         0,                                                                                        \
+         G_OPTION_ARG_STRING,                                                                      \
+         &(o).leave_out,                                                                           \
+         N_("Elements not to print either, e.g. seal,photo,body"),                                 \
+         N_("LIST")},                                                                              \
+        {"printer",                                                                                \
+         0,                                                                                        \
+         0,                                                                                        \
+         G_OPTION_ARG_STRING,                                                                      \
+         &(o).printer,                                                                             \
+         N_("Printer profile from printers.ini: offset, scale, stock"),                            \
+         N_("NAME")},                                                                              \
+        {"offset",    0,                                                                           \
+         0,           G_OPTION_ARG_STRING,                                                         \
+         &(o).offset, N_("Move what is printed by X,Y mm, +X right, +Y down (each within ±50)"),   \
+         "X,Y"},                                                                                   \
+    {                                                                                              \
+        "scale", 0, 0, G_OPTION_ARG_STRING, &(o).scale,                                            \
+            N_("Scale what is printed around the page's top-left corner (0.95 to 1.05)"), "S"      \
+    }
+
 // The options render, preview and check share, for O, followed by MORE (ending with a NULL
 // entry).  Caller frees with g_free().
 static GOptionEntry *
@@ -293,6 +384,12 @@ job_options_clear(job_options *o)
     g_free(o->output);
     g_free(o->split);
     g_free(o->offset);
+    g_free(o->scale);
+    g_free(o->stock);
+    g_free(o->leave_out);
+    g_free(o->printer);
+    g_free(o->print);
+    g_free(o->pages);
 }
 
 static int
@@ -305,9 +402,13 @@ cmd_render(int argc, char **argv)
         {"split", 0, 0, G_OPTION_ARG_FILENAME, &o.split,
          N_("A folder with one PDF per record, named by certificate number"), N_("DIR")},
         {"fill-only", 0, 0, G_OPTION_ARG_NONE, &o.fill_only,
-         N_("Only the record's data, for pre-printed certificate stock (套打)"), NULL},
-        {"offset", 0, 0, G_OPTION_ARG_STRING, &o.offset,
-         N_("Shift the data by X,Y mm to calibrate a printer"), "X,Y"},
+         N_("Print on the template's default certificate stock (套打): only what it lacks"), NULL},
+        PRINTING_ENTRIES(o),
+        {"print", 0, 0, G_OPTION_ARG_STRING, &o.print,
+         N_("Send the PDF to this CUPS printer queue at actual size"), N_("QUEUE")},
+        {"copies", 0, 0, G_OPTION_ARG_INT, &o.copies, N_("With --print, copies (default 1)"), "N"},
+        {"pages", 0, 0, G_OPTION_ARG_STRING, &o.pages,
+         N_("With --print, only these pages, for reprints (e.g. 3,5-7)"), N_("PAGES")},
         {"jobs", 0, 0, G_OPTION_ARG_INT, &o.jobs,
          N_("With --split, draw with N threads at once (default 1)"), "N"},
         {"force", 0, 0, G_OPTION_ARG_NONE, &o.force, N_("Replace output files that are read-only"),
@@ -319,6 +420,14 @@ cmd_render(int argc, char **argv)
                                &argc, &argv, 1);
     if (status == 0 && (o.output == NULL) == (o.split == NULL)) {
         fprintf(stderr, _("skillcert: render needs one of -o OUT.pdf or --split DIR\n"));
+        status = 2;
+    }
+    if (status == 0 && o.print != NULL && o.output == NULL) {
+        fprintf(stderr, _("skillcert: --print needs -o OUT.pdf\n"));
+        status = 2;
+    }
+    if (status == 0 && o.copies != 0 && (o.copies < 1 || o.copies > 999)) {
+        fprintf(stderr, _("skillcert: --copies must be between 1 and 999\n"));
         status = 2;
     }
     if (status == 0 && o.jobs != 0 && (o.jobs < 1 || o.jobs > 64)) {
@@ -341,8 +450,9 @@ cmd_preview(int argc, char **argv)
          "N"},
         {"output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, N_("The PNG to write"), "OUT.png"},
         {"dpi", 0, 0, G_OPTION_ARG_DOUBLE, &o.dpi, N_("Resolution (default 150)"), "D"},
-        {"fill-only", 0, 0, G_OPTION_ARG_NONE, &o.fill_only, N_("Only the record's data"), NULL},
-        {"offset", 0, 0, G_OPTION_ARG_STRING, &o.offset, N_("Shift the data by X,Y mm"), "X,Y"},
+        {"fill-only", 0, 0, G_OPTION_ARG_NONE, &o.fill_only,
+         N_("Print on the template's default certificate stock (套打)"), NULL},
+        PRINTING_ENTRIES(o),
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
     g_autofree GOptionEntry *entries = job_entries(&o, more);
@@ -441,6 +551,76 @@ out:
     return status;
 }
 
+// calibrate: the calibration page of a template's stock through a printer profile (printer.h).
+static int
+run_calibrate(job_options *o)
+{
+    job j = {0};
+    GError *error = NULL;
+    int status = 0;
+    g_autofree char *path =
+        o->template_path ? g_strdup(o->template_path) : sc_datadir_path("templates/national.ini");
+    g_autoptr(sc_template) tmpl = NULL;
+    g_autofree gboolean *omit = NULL;
+    g_autofree char *created = creation_date();
+    if (!job_init_printing(&j, o, &error) || (tmpl = sc_template_load(path, &error)) == NULL)
+        goto fail;
+    const char *stock = j.out.stock != NULL ? j.out.stock : "";
+    if ((omit = sc_template_stock_mask(tmpl, stock, &error)) == NULL ||
+        !sc_template_mask_names(tmpl, omit, o->leave_out, "--leave-out", &error))
+        goto fail;
+    const sc_calibration cal = {
+        .tmpl = tmpl,
+        .omit = omit,
+        .stock = *stock        ? stock
+                 : tmpl->stock ? tmpl->stock
+                               : "static layer",
+        .profile = o->printer,
+        .correct = {.offset_x = j.out.offset_x, .offset_y = j.out.offset_y, .scale = j.out.scale},
+        .created = created,
+    };
+    if (!sc_printer_calibrate(&cal, o->output, &error))
+        goto fail;
+    printf(_("calibration page → %s\n"), o->output);
+    if (o->print != NULL)
+        status = print_output(&j, o, 1);
+    job_clear(&j);
+    return status;
+fail:
+    job_clear(&j);
+    return report(error);
+}
+
+static int
+cmd_calibrate(int argc, char **argv)
+{
+    job_options o = {0};
+    GOptionEntry entries[] = {
+        {"template", 't', 0, G_OPTION_ARG_FILENAME, &o.template_path,
+         N_("Template file (default: the installed templates/national.ini)"), N_("TEMPLATE")},
+        {"institution", 'i', 0, G_OPTION_ARG_FILENAME, &o.institution_path,
+         N_("Institution file: printers.ini is looked up beside it"), N_("INSTITUTION")},
+        {"output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, N_("The PDF to write"), "SHEET.pdf"},
+        PRINTING_ENTRIES(o),
+        {"print", 0, 0, G_OPTION_ARG_STRING, &o.print,
+         N_("Send the page to this CUPS printer queue at actual size"), N_("QUEUE")},
+        {NULL, 0, 0, 0, NULL, NULL, NULL},
+    };
+    int status = parse_options(N_("calibrate -o SHEET.pdf"),
+                               N_("Write the calibration page of a template's stock: millimetre "
+                                  "rulers, a cross-hair at each corner of what is printed, and how "
+                                  "to read the printer's offset (+X right, +Y down) and scale."),
+                               entries, &argc, &argv, 0);
+    if (status == 0 && o.output == NULL) {
+        fprintf(stderr, _("skillcert: calibrate needs -o SHEET.pdf\n"));
+        status = 2;
+    }
+    if (status == 0)
+        status = run_calibrate(&o);
+    job_options_clear(&o);
+    return status;
+}
+
 static const struct {
     const char *name;
     int (*run)(int argc, char **argv);
@@ -450,6 +630,7 @@ static const struct {
     {"preview", cmd_preview, N_("one record → PNG")},
     {"check", cmd_check, N_("every problem of a records file; nothing written")},
     {"number", cmd_number, N_("explain a certificate number, or show the next one")},
+    {"calibrate", cmd_calibrate, N_("the calibration page of a printer on certificate stock")},
 };
 
 static void
@@ -457,7 +638,7 @@ usage(FILE *out)
 {
     fprintf(out, _("usage: skillcert COMMAND [OPTIONS] ...\n\n"));
     for (guint i = 0; i < G_N_ELEMENTS(commands); i++)
-        fprintf(out, "  %-8s %s\n", commands[i].name, _(commands[i].summary));
+        fprintf(out, "  %-9s %s\n", commands[i].name, _(commands[i].summary));
     fprintf(out, _("\nskillcert COMMAND --help shows a command's options.\n"
                    "Exit status: 0 done, 1 bad input, 2 usage, 3 environment.\n"));
 }
