@@ -4,13 +4,16 @@
 PKGS      := cairo pango pangocairo pangoft2 fontconfig glib-2.0 libqrencode libpng libjpeg sqlite3
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libcups2-dev ships no pkg-config file in Debian 12: cups-config gives its flags.
+CUPS_CFLAGS := $(shell cups-config --cflags 2>/dev/null)
+CUPS_LIBS   := $(shell cups-config --libs 2>/dev/null)
 
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 SAN      ?=
 SC_CFLAGS = -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L \
-            -DSC_DATADIR='"$(DATADIR)"' -DSC_LOCALEDIR='"$(LOCALEDIR)"' -Isrc $(PKG_CFLAGS) $(SAN)
-LDLIBS_SC = $(PKG_LIBS) -lcsv -lm
+            -DSC_DATADIR='"$(DATADIR)"' -DSC_LOCALEDIR='"$(LOCALEDIR)"' -Isrc $(PKG_CFLAGS) $(CUPS_CFLAGS) $(SAN)
+LDLIBS_SC = $(PKG_LIBS) $(CUPS_LIBS) -lcsv -lm
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -86,7 +89,7 @@ locale/%/LC_MESSAGES/skillcert.mo: po/%.po
 # The template of every message in src/, and the translations merged with it (then translate
 # what is new or fuzzy in po/LANG.po).
 pot:
-	$(Q)ls src/*.c >po/POTFILES
+	$(Q)ls src/*.c src/*.h >po/POTFILES
 	$(Q)$(XGETTEXT) -o po/skillcert.pot --files-from=po/POTFILES
 
 update-po: pot

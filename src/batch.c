@@ -34,6 +34,7 @@ struct sc_batch {
     sc_fonts *fonts;
     sc_renderer *renderer; // for the output being drawn (raster or not), made on demand
     gboolean raster;
+    gboolean *omit; // per element: not drawn on the output being drawn (stock, seal), or NULL
 };
 
 void
@@ -42,6 +43,7 @@ sc_batch_free(sc_batch *b)
     if (b == NULL)
         return;
     sc_renderer_free(b->renderer);
+    g_free(b->omit);
     sc_fonts_free(b->fonts);
     if (b->certs != NULL)
         g_ptr_array_unref(b->certs);
@@ -303,10 +305,11 @@ cancelled(const sc_batch_output *out, GError **error)
 // adds its problems to PROBLEMS; from then on pages are still laid out, to find every problem,
 // but no longer drawn.  FALSE with *ERROR set only when the output fails.
 static gboolean
-draw_pages(sc_renderer *r, const char *file, const sc_batch_output *out, GPtrArray *certs,
-           sc_sink *sink, sc_problems *problems, GError **error)
+draw_pages(sc_renderer *r, const char *file, const sc_batch_output *out, const gboolean *omit,
+           GPtrArray *certs, sc_sink *sink, sc_problems *problems, GError **error)
 {
-    sc_layer layers = out->fill_only ? SC_LAYER_FIELD : SC_LAYER_ALL;
+    const sc_draw_options opt = {
+        .omit = omit, .offset_x = out->offset_x, .offset_y = out->offset_y, .scale = out->scale};
     for (guint i = 0; i < certs->len; i++) {
         sc_cert *c = g_ptr_array_index(certs, i);
         if (cancelled(out, error))
@@ -321,7 +324,7 @@ draw_pages(sc_renderer *r, const char *file, const sc_batch_output *out, GPtrArr
             sc_page_free(page);
             return FALSE;
         }
-        sc_renderer_draw(r, page, cr, layers, out->offset_x, out->offset_y);
+        sc_renderer_draw_with(r, page, cr, &opt);
         sc_page_free(page);
         if (!sc_sink_end_page(sink, error))
             return FALSE;
@@ -366,8 +369,8 @@ worker_run(gpointer data)
     if (w->renderer != NULL)
         w->sink = open_sink(w->b, w->out, &w->error);
     if (w->sink != NULL)
-        draw_pages(w->renderer, w->b->records_path, w->out, w->certs, w->sink, w->problems,
-                   &w->error);
+        draw_pages(w->renderer, w->b->records_path, w->out, w->b->omit, w->certs, w->sink,
+                   w->problems, &w->error);
     return NULL;
 }
 
@@ -408,6 +411,36 @@ draw_parallel(const sc_batch *b, const sc_batch_output *out, GPtrArray *certs, g
     return ok;
 }
 
+// The seal's names as a template writes them (cert.h SC_FIELD_SEAL and its alias).
+static const char *const seal_fields[] = {SC_FIELD_SEAL, "seal", NULL};
+
+// What OUT leaves out of B's pages: what its stock carries (the template's stock sections, else
+// its static layer), the elements named in OUT->leave_out, and the seal where the institution
+// does not print it (SPEC §2: "the institution chooses where its seal image is printed";
+// electronic = split output, full = blank paper, stock = pre-printed stock).  NULL with *ERROR
+// set (SC_ERROR_USAGE) for an unknown stock or element.  Caller frees with g_free().
+static gboolean *
+leave_out(const sc_batch *b, const sc_batch_output *out, GError **error)
+{
+    gboolean on_stock = out->fill_only || out->stock != NULL;
+    const char *stock = out->fill_only && out->stock == NULL ? "" : out->stock;
+    if (!on_stock)
+        stock = SC_STOCK_BLANK;
+    gboolean *omit = sc_template_stock_mask(b->tmpl, stock, error);
+    if (omit == NULL)
+        return NULL;
+    on_stock = on_stock && strcmp(stock, SC_STOCK_BLANK) != 0;
+    guint where = out->split != NULL ? SC_SEAL_ELECTRONIC : on_stock ? SC_SEAL_STOCK : SC_SEAL_FULL;
+    guint seal_on = b->inst != NULL ? b->inst->seal_on : SC_SEAL_DEFAULT;
+    if (!sc_template_mask_names(b->tmpl, omit, out->leave_out, "--leave-out", error)) {
+        g_free(omit);
+        return NULL;
+    }
+    for (guint i = 0; !(seal_on & where) && i < b->tmpl->elements->len; i++)
+        omit[i] |= sc_template_element_names(g_ptr_array_index(b->tmpl->elements, i), seal_fields);
+    return omit;
+}
+
 // Draw CERTS into fresh sinks, added to SINKS: one, or one per worker for split output.
 static gboolean
 draw(sc_batch *b, const sc_batch_output *out, GPtrArray *certs, GPtrArray *sinks,
@@ -416,6 +449,10 @@ draw(sc_batch *b, const sc_batch_output *out, GPtrArray *certs, GPtrArray *sinks
     guint workers =
         !out->preview && out->split != NULL && out->jobs > 1 ? MIN(out->jobs, certs->len) : 1;
     gboolean ok;
+    g_free(b->omit);
+    b->omit = leave_out(b, out, error);
+    if (b->omit == NULL)
+        return FALSE;
     if (workers > 1) {
         ok = draw_parallel(b, out, certs, workers, sinks, problems, error);
     } else {
@@ -423,7 +460,7 @@ draw(sc_batch *b, const sc_batch_output *out, GPtrArray *certs, GPtrArray *sinks
         if (sink == NULL)
             return FALSE;
         g_ptr_array_add(sinks, sink);
-        ok = draw_pages(b->renderer, b->records_path, out, certs, sink, problems, error);
+        ok = draw_pages(b->renderer, b->records_path, out, b->omit, certs, sink, problems, error);
     }
     sc_problems_sort(problems);
     return ok;

@@ -33,8 +33,12 @@ typedef struct {
     gboolean preview;   // one certificate as PNG at DPI; numbers worked out, none issued
     guint row;          // preview: the record starting at this row of the file; 0 = the first
     double dpi;
-    gboolean fill_only;        // only the field layer, for pre-printed stock (套打)
-    double offset_x, offset_y; // mm, the field layer's shift (printer calibration)
+    gboolean fill_only;        // on the template's default stock (套打): as stock = ""
+    const char *stock;         // the stock printed on (template.h), "" its default; NULL with
+                               // fill_only unset: blank paper, the full design
+    const char *leave_out;     // element names (patterns) not to print either, comma-separated
+    double offset_x, offset_y; // mm, the printer's correction of everything drawn (+X right,
+    double scale;              // +Y down), and its scale around the top-left corner; 0 means 1
     guint jobs;                // split: draw with this many threads (0 or 1: one)
     const char *created;       // the PDF creation date (ISO 8601), or NULL for now
     gboolean force;            // replace read-only output files (never anything but a regular file)

@@ -1,4 +1,5 @@
-// cli.c - subcommands render, preview, check, number; the one place that prints and exits.
+// cli.c - the command table, option parsing and error reporting shared by every command; the
+// commands themselves are in cli_job.c, cli_print.c and cli_ledger.c.
 #include "cli.h"
 
 #include "batch.h"
@@ -9,6 +10,7 @@
 #include "i18n.h"
 #include "stop.h"
 #include "level.h"
+#include "printer.h"
 
 #include <locale.h>
 #include <math.h>
@@ -16,255 +18,12 @@
 #include <stdio.h>
 #include <string.h>
 
-// Options shared by render, preview and check.
-typedef struct {
-    char *template_path;
-    char *institution_path;
-    char *photos;
-    char *register_path;
-    char *encoding;
-    char *date;
-    char *output;
-    char *split;
-    char *offset;
-    gboolean fill_only;
-    gboolean force;
-    gboolean second;
-    gboolean correct;
-    char *rows;
-    char *numbers;
-    int row;
-    double dpi;
-    int jobs;
-} job_options;
-
 int
 sc_cli_report(GError *error)
 {
     int status = sc_error_exit_status(error);
     fprintf(stderr, "skillcert: %s\n", error->message);
     g_error_free(error);
-    return status;
-}
-
-static gboolean
-parse_offset(const char *text, double *x, double *y)
-{
-    g_auto(GStrv) parts = g_strsplit(text, ",", 2);
-    if (g_strv_length(parts) != 2)
-        return FALSE;
-    char *end;
-    *x = g_ascii_strtod(parts[0], &end);
-    if (end == parts[0] || (*end && strcmp(end, "mm") != 0) || fabs(*x) > 50)
-        return FALSE;
-    *y = g_ascii_strtod(parts[1], &end);
-    return end != parts[1] && (!*end || strcmp(end, "mm") == 0) && fabs(*y) <= 50;
-}
-
-// The PDF creation date: $SOURCE_DATE_EPOCH when set (reproducible output), else now.  NULL
-// with *ERROR set when it is set to something else than seconds since 1970.
-static char *
-creation_date(GError **error)
-{
-    const char *epoch = g_getenv("SOURCE_DATE_EPOCH");
-    g_autoptr(GDateTime) t = NULL;
-    if (epoch != NULL && *epoch != '\0') {
-        guint64 seconds = 0;
-        if (g_ascii_string_to_unsigned(epoch, 10, 0, G_MAXINT64, &seconds, NULL))
-            t = g_date_time_new_from_unix_utc((gint64)seconds);
-        if (t == NULL) {
-            g_set_error(error, SC_ERROR, SC_ERROR_USAGE,
-                        _("SOURCE_DATE_EPOCH=%s: write the seconds since 1970-01-01 UTC, or unset "
-                          "it"),
-                        epoch);
-            return NULL;
-        }
-    }
-    if (t == NULL)
-        t = g_date_time_new_now_utc();
-    return g_date_time_format(t, "%Y-%m-%dT%H:%M:%S");
-}
-
-// What a job's options say about its batch, and the strings made for it (freed with the job).
-typedef struct {
-    sc_batch_options batch;
-    sc_batch_output out;
-    char *template_path, *fonts_dir, *created, *numbers;
-} job;
-
-static void
-job_clear(job *j)
-{
-    g_free(j->template_path);
-    g_free(j->fonts_dir);
-    g_free(j->created);
-    g_free(j->numbers);
-    if (j->out.rows != NULL)
-        g_array_unref(j->out.rows);
-}
-
-// Fill J from O for RECORDS_PATH.  FALSE with *ERROR set (SC_ERROR_USAGE) for a bad option.
-static gboolean
-job_init(job *j, const job_options *o, const char *records_path, GError **error)
-{
-    sc_batch_options *b = &j->batch;
-    j->template_path =
-        o->template_path ? g_strdup(o->template_path) : sc_datadir_path("templates/national.ini");
-    j->fonts_dir = sc_datadir_path("fonts");
-    b->records_path = records_path;
-    b->template_path = j->template_path;
-    b->fonts_dir = j->fonts_dir;
-    b->institution_path = o->institution_path;
-    b->photo_dir = o->photos;
-    b->register_path = o->register_path;
-    if (!sc_encoding_from_name(o->encoding, &b->encoding, error))
-        return FALSE;
-
-    // The batch date: --date, else today (the batch's default).
-    if (o->date != NULL) {
-        if (!sc_check_parse_date(o->date, &b->year, &b->month, &b->day)) {
-            g_set_error(error, SC_ERROR, SC_ERROR_USAGE,
-                        _("--date %s: write a date such as 2026-11-23"), o->date);
-            return FALSE;
-        }
-    }
-
-    sc_batch_output *out = &j->out;
-    if (o->offset != NULL && !parse_offset(o->offset, &out->offset_x, &out->offset_y)) {
-        g_set_error(error, SC_ERROR, SC_ERROR_USAGE,
-                    _("--offset %s: write X,Y in millimetres, each within ±50, e.g. 1.5,-0.8"),
-                    o->offset);
-        return FALSE;
-    }
-    out->output = o->output;
-    out->split = o->split;
-    out->row = o->row > 0 ? (guint)o->row : 0;
-    out->dpi = o->dpi;
-    out->fill_only = o->fill_only;
-    out->force = o->force;
-    out->jobs = o->jobs > 0 ? (guint)o->jobs : 1;
-    out->second = o->second;
-    out->correct = o->correct;
-    if (o->rows != NULL && (out->rows = sc_batch_parse_rows(o->rows, error)) == NULL)
-        return FALSE;
-    // Who got which number: beside one PDF, unless said otherwise.
-    if (o->numbers != NULL)
-        j->numbers = g_strdup(o->numbers);
-    else if (!out->preview && o->output != NULL && o->split == NULL)
-        j->numbers = g_strconcat(o->output, ".numbers.csv", NULL);
-    out->numbers = j->numbers;
-    j->created = creation_date(error);
-    out->created = j->created;
-    return j->created != NULL;
-}
-
-// Set J up from O and load its batch of RECORDS_PATH, printing the notes about the records.
-// Problems of the records go to PROBLEMS.  NULL after reporting an error, *STATUS set.
-static sc_batch *
-job_load(job *j, const job_options *o, const char *records_path, sc_problems *problems, int *status)
-{
-    GError *error = NULL;
-    sc_batch *batch = NULL;
-    if (!job_init(j, o, records_path, &error) ||
-        (batch = sc_batch_load(&j->batch, problems, &error)) == NULL) {
-        *status = sc_cli_report(error);
-        return NULL;
-    }
-    GPtrArray *notes = sc_batch_get_notes(batch);
-    for (guint i = 0; i < notes->len; i++)
-        fprintf(stderr, _("skillcert: note: %s\n"), (const char *)g_ptr_array_index(notes, i));
-    return batch;
-}
-
-// ERROR, after the problems it counts, if any: the first line prefixed with "skillcert: ".
-// Returns the exit status.
-static int
-report_problems(const sc_problems *problems, GError *error)
-{
-    guint n = sc_problems_count(problems);
-    if (n == 0)
-        return sc_cli_report(error);
-    fprintf(stderr, "skillcert: ");
-    for (guint i = 0; i < n; i++)
-        fprintf(stderr, "%s\n", sc_problems_get(problems, i));
-    fprintf(stderr, "%s\n", error->message);
-    int status = sc_error_exit_status(error);
-    g_error_free(error);
-    return status;
-}
-
-// render and preview: load and check everything, number, draw, write atomically (batch.h).
-static int
-run_job(job_options *o, const char *records_path, gboolean preview)
-{
-    job j = {.out = {.preview = preview, .cancel = sc_stop_watch()}};
-    g_autoptr(sc_problems) problems = sc_problems_new();
-    g_autoptr(GPtrArray) written = NULL;
-    GError *error = NULL;
-    int status = 0;
-    g_autoptr(sc_batch) batch = job_load(&j, o, records_path, problems, &status);
-    if (batch == NULL)
-        goto out;
-    if (!sc_batch_write(batch, &j.out, &written, problems, &error)) {
-        if (g_error_matches(error, SC_ERROR, SC_ERROR_CANCELLED)) {
-            int signo = g_atomic_int_get(j.out.cancel);
-            fprintf(stderr, _("skillcert: %s (%s)\n"), error->message, g_strsignal(signo));
-            g_error_free(error);
-            status = 128 + signo;
-        } else {
-            status = report_problems(problems, error);
-        }
-        goto out;
-    }
-    if (preview)
-        printf(_("%s: row %u, %s → %s\n"), records_path, ((sc_cert *)written->pdata[0])->row,
-               ((sc_cert *)written->pdata[0])->number, o->output);
-    else
-        printf(g_dngettext(GETTEXT_PACKAGE, "%s: %u certificate → %s\n",
-                           "%s: %u certificates → %s\n", written->len),
-               records_path, written->len, o->split ? o->split : o->output);
-    if (!preview) {
-        g_autofree char *summary = sc_batch_summary(batch, written, j.out.numbers);
-        fprintf(stderr, "%s", summary);
-    }
-out:
-    job_clear(&j);
-    return status;
-}
-
-// check: every problem of the file, one line each, and a count; nothing written.
-static int
-run_check(job_options *o, const char *records_path)
-{
-    job j = {.out = {.preview = FALSE}};
-    g_autoptr(sc_problems) problems = sc_problems_new();
-    GError *error = NULL;
-    int status = 0;
-    g_autoptr(sc_batch) batch = job_load(&j, o, records_path, problems, &status);
-    if (batch == NULL)
-        goto out;
-    if (!sc_batch_check(batch, problems, &error)) {
-        status = sc_cli_report(error);
-        goto out;
-    }
-    guint n = sc_problems_count(problems), m = sc_batch_get_certs(batch)->len;
-    for (guint i = 0; i < n; i++)
-        printf("%s\n", sc_problems_get(problems, i));
-    if (n > 0) {
-        // Two counts, each with its own plural: the records part is made first.
-        g_autofree char *in =
-            g_strdup_printf(g_dngettext(GETTEXT_PACKAGE, "%u record", "%u records", m), m);
-        printf(g_dngettext(GETTEXT_PACKAGE, "%1$u problem found in %2$s\n",
-                           "%1$u problems found in %2$s\n", n),
-               n, in);
-        status = 1;
-    } else {
-        printf(g_dngettext(GETTEXT_PACKAGE, "%s: %u record, no problems\n",
-                           "%s: %u records, no problems\n", m),
-               records_path, m);
-    }
-out:
-    job_clear(&j);
     return status;
 }
 
@@ -290,157 +49,19 @@ sc_cli_parse_options(const char *usage, const char *summary, GOptionEntry *entri
     return 0;
 }
 
-// The options render, preview and check share, for O, followed by MORE (ending with a NULL
-// entry).  Caller frees with g_free().
-static GOptionEntry *
-job_entries(job_options *o, const GOptionEntry *more)
-{
-    const GOptionEntry common[] = {
-        {"template", 't', 0, G_OPTION_ARG_FILENAME, &o->template_path,
-         N_("Template file (default: the installed templates/national.ini)"), N_("TEMPLATE")},
-        {"institution", 'i', 0, G_OPTION_ARG_FILENAME, &o->institution_path,
-         N_("Institution file: name, number prefix, profile, seal"), N_("INSTITUTION")},
-        {"photos", 0, 0, G_OPTION_ARG_FILENAME, &o->photos,
-         N_("Photo folder (default: photos/ beside RECORDS, else RECORDS' folder)"), N_("DIR")},
-        {"register", 0, 0, G_OPTION_ARG_FILENAME, &o->register_path,
-         N_("The register of issued numbers (default: INSTITUTION.register.db)"), N_("FILE")},
-        {"encoding", 0, 0, G_OPTION_ARG_STRING, &o->encoding,
-         N_("Records encoding: auto (default), utf-8 or gbk"), N_("ENC")},
-        {"date", 0, 0, G_OPTION_ARG_STRING, &o->date,
-         N_("Issue date for records without 发证日期 (default: today)"), "YYYY-MM-DD"},
-    };
-    guint n = 0;
-    while (more[n].long_name != NULL)
-        n++;
-    GOptionEntry *all = g_new0(GOptionEntry, G_N_ELEMENTS(common) + n + 1);
-    memcpy(all, common, sizeof common);
-    memcpy(all + G_N_ELEMENTS(common), more, n * sizeof *more);
-    return all;
-}
-
-static void
-job_options_clear(job_options *o)
-{
-    g_free(o->template_path);
-    g_free(o->institution_path);
-    g_free(o->photos);
-    g_free(o->register_path);
-    g_free(o->encoding);
-    g_free(o->date);
-    g_free(o->output);
-    g_free(o->split);
-    g_free(o->offset);
-    g_free(o->rows);
-    g_free(o->numbers);
-}
-
-static int
-cmd_render(int argc, char **argv)
-{
-    job_options o = {0};
-    const GOptionEntry more[] = {
-        {"output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, N_("One PDF with a page per record"),
-         "OUT.pdf"},
-        {"split", 0, 0, G_OPTION_ARG_FILENAME, &o.split,
-         N_("A folder with one PDF per record, named by certificate number"), N_("DIR")},
-        {"fill-only", 0, 0, G_OPTION_ARG_NONE, &o.fill_only,
-         N_("Only the record's data, for pre-printed certificate stock (套打)"), NULL},
-        {"offset", 0, 0, G_OPTION_ARG_STRING, &o.offset,
-         N_("Shift the data by X,Y mm to calibrate a printer"), "X,Y"},
-        {"jobs", 0, 0, G_OPTION_ARG_INT, &o.jobs,
-         N_("With --split, draw with N threads at once (default 1)"), "N"},
-        {"force", 0, 0, G_OPTION_ARG_NONE, &o.force, N_("Replace output files that are read-only"),
-         NULL},
-        {"rows", 0, 0, G_OPTION_ARG_STRING, &o.rows,
-         N_("Only these rows, e.g. 6,9-12; numbered as in the whole file"), N_("ROWS")},
-        {"new", 0, 0, G_OPTION_ARG_NONE, &o.second,
-         N_("The records are genuinely second certificates, not reprints"), NULL},
-        {"correct", 0, 0, G_OPTION_ARG_NONE, &o.correct,
-         N_("A changed 姓名 corrects the register (its history is kept)"), NULL},
-        {"numbers", 0, 0, G_OPTION_ARG_FILENAME, &o.numbers,
-         N_("Who got which number, as CSV (default: OUT.pdf.numbers.csv)"), N_("FILE")},
-        {NULL, 0, 0, 0, NULL, NULL, NULL},
-    };
-    g_autofree GOptionEntry *entries = job_entries(&o, more);
-    int status = sc_cli_parse_options(N_("render RECORDS"), N_("Render certificates to PDF."),
-                                      entries, &argc, &argv, 1);
-    if (status == 0 && (o.output == NULL) == (o.split == NULL)) {
-        fprintf(stderr, _("skillcert: render needs one of -o OUT.pdf or --split DIR\n"));
-        status = 2;
-    }
-    if (status == 0 && o.jobs != 0 && (o.jobs < 1 || o.jobs > 64)) {
-        fprintf(stderr, _("skillcert: --jobs must be between 1 and 64\n"));
-        status = 2;
-    }
-    if (status == 0)
-        status = run_job(&o, argv[1], FALSE);
-    job_options_clear(&o);
-    return status;
-}
-
-static int
-cmd_preview(int argc, char **argv)
-{
-    job_options o = {.dpi = 150};
-    const GOptionEntry more[] = {
-        {"row", 0, 0, G_OPTION_ARG_INT, &o.row,
-         N_("The record starting at row N of the file (row 1 is the header; default: the first)"),
-         "N"},
-        {"output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, N_("The PNG to write"), "OUT.png"},
-        {"dpi", 0, 0, G_OPTION_ARG_DOUBLE, &o.dpi, N_("Resolution (default 150)"), "D"},
-        {"fill-only", 0, 0, G_OPTION_ARG_NONE, &o.fill_only, N_("Only the record's data"), NULL},
-        {"offset", 0, 0, G_OPTION_ARG_STRING, &o.offset, N_("Shift the data by X,Y mm"), "X,Y"},
-        {NULL, 0, 0, 0, NULL, NULL, NULL},
-    };
-    g_autofree GOptionEntry *entries = job_entries(&o, more);
-    int status =
-        sc_cli_parse_options(N_("preview RECORDS"),
-                             N_("Render one certificate to PNG; numbers are shown as they would "
-                                "be issued, none is issued."),
-                             entries, &argc, &argv, 1);
-    if (status == 0 && o.output == NULL) {
-        fprintf(stderr, _("skillcert: preview needs -o OUT.png\n"));
-        status = 2;
-    }
-    if (status == 0 && (o.dpi < 36 || o.dpi > 1200)) {
-        fprintf(stderr, _("skillcert: --dpi must be between 36 and 1200\n"));
-        status = 2;
-    }
-    if (status == 0)
-        status = run_job(&o, argv[1], TRUE);
-    job_options_clear(&o);
-    return status;
-}
-
-static int
-cmd_check(int argc, char **argv)
-{
-    job_options o = {0};
-    const GOptionEntry none[] = {{NULL, 0, 0, 0, NULL, NULL, NULL}};
-    g_autofree GOptionEntry *entries = job_entries(&o, none);
-    int status =
-        sc_cli_parse_options(N_("check RECORDS"),
-                             N_("Report every problem of a records file; nothing is written or "
-                                "issued."),
-                             entries, &argc, &argv, 1);
-    if (status == 0)
-        status = run_check(&o, argv[1]);
-    job_options_clear(&o);
-    return status;
-}
-
 static const struct {
     const char *name;
     int (*run)(int argc, char **argv);
     const char *summary; // untranslated: N_()
 } commands[] = {
-    {"render", cmd_render, N_("records → one PDF, or one PDF per record (--split)")},
-    {"preview", cmd_preview, N_("one record → PNG")},
-    {"check", cmd_check, N_("every problem of a records file; nothing written")},
+    {"render", sc_cli_render, N_("records → one PDF, or one PDF per record (--split)")},
+    {"preview", sc_cli_preview, N_("one record → PNG")},
+    {"check", sc_cli_check, N_("every problem of a records file; nothing written")},
     {"number", sc_cli_number, N_("explain a certificate number, or show the next one")},
     {"register", sc_cli_register, N_("create, back up, restore or check the register")},
     {"void", sc_cli_void, N_("void a certificate: its number is never issued again")},
     {"show", sc_cli_show, N_("what the register holds about a certificate or a holder")},
+    {"calibrate", sc_cli_calibrate, N_("the calibration page of a printer on certificate stock")},
 };
 
 static void
@@ -448,7 +69,7 @@ usage(FILE *out)
 {
     fprintf(out, _("usage: skillcert COMMAND [OPTIONS] ...\n\n"));
     for (guint i = 0; i < G_N_ELEMENTS(commands); i++)
-        fprintf(out, "  %-8s %s\n", commands[i].name, _(commands[i].summary));
+        fprintf(out, "  %-9s %s\n", commands[i].name, _(commands[i].summary));
     fprintf(out, _("\nskillcert COMMAND --help shows a command's options.\n"
                    "Exit status: 0 done, 1 bad input, 2 usage, 3 environment.\n"));
 }

@@ -20,7 +20,11 @@ int sc_cli_parse_options(const char *usage, const char *summary, GOptionEntry *e
 // Print ERROR ("skillcert: message") and free it; returns its exit status.
 int sc_cli_report(GError *error);
 
-// The subcommands of cli_ledger.c; each returns the exit status.
+// The subcommands (cli_job.c, cli_print.c, cli_ledger.c); each returns the exit status.
+int sc_cli_render(int argc, char **argv);
+int sc_cli_preview(int argc, char **argv);
+int sc_cli_check(int argc, char **argv);
+int sc_cli_calibrate(int argc, char **argv);
 int sc_cli_number(int argc, char **argv);
 int sc_cli_register(int argc, char **argv);
 int sc_cli_void(int argc, char **argv);

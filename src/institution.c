@@ -76,6 +76,39 @@ report_prefix_problem(int first, const char *message, gpointer data)
         sc_problems_add(r->problems, r->path, 0, key, "%s", message);
 }
 
+// seal_on: where the seal is printed (SPEC §2), a list of electronic, full, stock; or none.
+static guint
+get_seal_on(GKeyFile *kf, const char *path, sc_problems *problems)
+{
+    static const struct {
+        const char *name;
+        guint flag;
+    } names[] = {{"electronic", SC_SEAL_ELECTRONIC},
+                 {"full", SC_SEAL_FULL},
+                 {"stock", SC_SEAL_STOCK},
+                 {"none", 0}};
+    g_autofree char *v = get(kf, "seal_on");
+    if (v == NULL)
+        return SC_SEAL_DEFAULT;
+    GString *list = g_string_new(v);
+    g_string_replace(list, "，", ",", 0); // a full-width comma, as Chinese input methods type it
+    g_auto(GStrv) parts = g_strsplit(list->str, ",", -1);
+    g_string_free(list, TRUE);
+    guint flags = 0;
+    for (char **p = parts; *p != NULL; p++) {
+        g_strstrip(*p);
+        guint i = 0;
+        while (i < G_N_ELEMENTS(names) && g_ascii_strcasecmp(*p, names[i].name) != 0)
+            i++;
+        if (i < G_N_ELEMENTS(names))
+            flags |= names[i].flag;
+        else
+            sc_problems_add(problems, path, 0, "seal_on",
+                            _("'%s' is not one of electronic, full, stock, none"), *p);
+    }
+    return flags;
+}
+
 sc_institution *
 sc_institution_parse(const char *data, gsize len, const char *path, GError **error)
 {
@@ -138,6 +171,7 @@ sc_institution_parse(const char *data, gsize len, const char *path, GError **err
     if (inst->qr_data != NULL && *inst->qr_data == '\0')
         g_clear_pointer(&inst->qr_data, g_free);
     inst->forbidden = get(kf, "forbidden_words");
+    inst->seal_on = get_seal_on(kf, path, problems);
 
     if (!sc_problems_to_error(problems, SC_ERROR_INPUT, error)) {
         sc_institution_free(inst);

@@ -7,6 +7,16 @@
 #include "error.h"
 #include <glib.h>
 
+// Where the institution's seal image is printed (SPEC §2: "the institution chooses where its
+// seal image is printed"): a set of these, from the institution file's seal_on key.
+typedef enum {
+    SC_SEAL_ELECTRONIC = 1 << 0, // per-holder electronic certificates (--split)
+    SC_SEAL_FULL = 1 << 1,       // the full design on blank paper
+    SC_SEAL_STOCK = 1 << 2,      // printing on pre-printed certificate stock (套打)
+} sc_seal_on;
+// The default: electronic certificates and full prints; stock is stamped by hand.
+#define SC_SEAL_DEFAULT (SC_SEAL_ELECTRONIC | SC_SEAL_FULL)
+
 typedef struct {
     char *path;
     char *name;                            // 评价机构名称 exactly as filed (SPEC §2)
@@ -16,12 +26,14 @@ typedef struct {
     char *qr_data;   // the QR data pattern with {field} placeholders, or NULL for the template's
     char *forbidden; // extra words the certificate must not contain, comma-separated, or NULL
     char *register_path; // absolute path of the register when the file names one, or NULL
+    guint seal_on;       // sc_seal_on flags
 } sc_institution;
 
 // Load the institution file at PATH ([institution] name, category, route, province, site,
-// profile, and optional seal, qr_data, forbidden_words).  Positions 1–13 are validated against
-// the profile; every problem is reported at once as "PATH: KEY: message".  Only a regular file
-// of at most SC_KEYFILE_MAX_BYTES is read (sc_file_read()).  NULL with *ERROR set
+// profile, and optional seal, seal_on, qr_data, forbidden_words).  seal_on is a comma-separated
+// list of electronic, full, stock, or none (default: electronic, full).  Positions 1–13 are
+// validated against the profile; every problem is reported at once as "PATH: KEY: message".  Only a
+// regular file of at most SC_KEYFILE_MAX_BYTES is read (sc_file_read()).  NULL with *ERROR set
 // (SC_ERROR_INPUT or G_FILE_ERROR).  Caller frees with sc_institution_free().
 sc_institution *sc_institution_load(const char *path, GError **error);
 sc_institution *sc_institution_parse(const char *data, gsize len, const char *path, GError **error);

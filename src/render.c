@@ -324,13 +324,13 @@ draw_element(cairo_t *cr, const sc_element *e, const placed *p, double dx, doubl
 }
 
 // Draw the invariant static elements of R (the pre-printed design: border, title, labels,
-// addresses) in file order.
+// addresses) in file order, but those OMIT (may be NULL) leaves out.
 static void
-draw_design(const sc_renderer *r, cairo_t *cr)
+draw_design(const sc_renderer *r, cairo_t *cr, const gboolean *omit)
 {
     for (guint i = 0; i < r->tmpl->elements->len; i++) {
         const sc_element *e = g_ptr_array_index(r->tmpl->elements, i);
-        if (e->layer == SC_LAYER_STATIC && r->invariant[i])
+        if (e->layer == SC_LAYER_STATIC && r->invariant[i] && !(omit && omit[i]))
             draw_element(cr, e, &r->fixed[i], 0, 0);
     }
 }
@@ -344,7 +344,7 @@ record_background(sc_renderer *r, GError **error)
     cairo_rectangle_t page = {0, 0, PT(tmpl->page_width), PT(tmpl->page_height)};
     r->background = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &page);
     cairo_t *cr = cairo_create(r->background);
-    draw_design(r, cr);
+    draw_design(r, cr, NULL);
     cairo_status_t st = cairo_status(cr);
     cairo_destroy(cr);
     if (st == CAIRO_STATUS_SUCCESS)
@@ -482,26 +482,54 @@ sc_renderer_prepare(sc_renderer *renderer, const sc_fields *fields, const char *
     return page;
 }
 
+// How many of the invariant static elements (the recorded design) OMIT leaves out.
+static guint
+design_omitted(const sc_renderer *r, const gboolean *omit)
+{
+    guint n = 0;
+    for (guint i = 0; omit != NULL && i < r->tmpl->elements->len; i++) {
+        const sc_element *e = g_ptr_array_index(r->tmpl->elements, i);
+        n += e->layer == SC_LAYER_STATIC && r->invariant[i] && omit[i];
+    }
+    return n;
+}
+
+void
+sc_renderer_draw_with(const sc_renderer *renderer, const sc_page *page, cairo_t *cr,
+                      const sc_draw_options *opt)
+{
+    const sc_template *tmpl = renderer->tmpl;
+    const gboolean *omit = opt->omit;
+    // The printer's correction, around the page's top-left corner, for everything drawn.
+    cairo_save(cr);
+    cairo_translate(cr, PT(opt->offset_x), PT(opt->offset_y));
+    if (opt->scale > 0)
+        cairo_scale(cr, opt->scale, opt->scale);
+    // The design first: recorded once (PDF) when the paper carries none of it, else element by
+    // element, leaving out what the stock carries.
+    if (renderer->background != NULL && design_omitted(renderer, omit) == 0) {
+        cairo_set_source_surface(cr, renderer->background, 0, 0);
+        cairo_paint(cr);
+    } else {
+        draw_design(renderer, cr, omit);
+    }
+    for (guint i = 0; i < page->n; i++) {
+        const sc_element *e = g_ptr_array_index(tmpl->elements, i);
+        if ((omit && omit[i]) || (e->layer == SC_LAYER_STATIC && renderer->invariant[i]))
+            continue;
+        draw_element(cr, e, content_of(page, i), 0, 0);
+    }
+    cairo_restore(cr);
+}
+
 void
 sc_renderer_draw(const sc_renderer *renderer, const sc_page *page, cairo_t *cr, sc_layer layers,
                  double offset_x, double offset_y)
 {
-    const sc_template *tmpl = renderer->tmpl;
-    // The pre-printed design first, recorded once (PDF), then the rest in file order.
-    if ((layers & SC_LAYER_STATIC) && renderer->background != NULL) {
-        cairo_save(cr);
-        cairo_set_source_surface(cr, renderer->background, 0, 0);
-        cairo_paint(cr);
-        cairo_restore(cr);
-    } else if (layers & SC_LAYER_STATIC) {
-        draw_design(renderer, cr);
-    }
-    for (guint i = 0; i < page->n; i++) {
-        const sc_element *e = g_ptr_array_index(tmpl->elements, i);
-        if (!(e->layer & layers) || (e->layer == SC_LAYER_STATIC && renderer->invariant[i]))
-            continue;
-        gboolean shift = e->layer == SC_LAYER_FIELD;
-        draw_element(cr, e, content_of(page, i), shift ? PT(offset_x) : 0,
-                     shift ? PT(offset_y) : 0);
-    }
+    // LAYERS as a mask: the elements of the other layer are left out.
+    g_autofree gboolean *omit = g_new0(gboolean, page->n + 1);
+    for (guint i = 0; i < page->n; i++)
+        omit[i] = !(((const sc_element *)renderer->tmpl->elements->pdata[i])->layer & layers);
+    const sc_draw_options opt = {.omit = omit, .offset_x = offset_x, .offset_y = offset_y};
+    sc_renderer_draw_with(renderer, page, cr, &opt);
 }

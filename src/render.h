@@ -40,10 +40,24 @@ void sc_page_free(sc_page *page);
 // Valid until sc_page_free(PAGE) or sc_renderer_free() of its renderer, whichever comes first.
 const sc_placed_text *sc_page_get_text(const sc_page *page, const char *id);
 
-// Draw PAGE's elements of LAYERS on CR, whose user units are points with the page's top-left
-// corner at the origin: first the static elements that name no field (the pre-printed design),
-// then the others in the template's order.  OFFSET_X/Y (mm) shift the field layer only, for
-// printer calibration on pre-printed stock.
+// How a page is drawn on its paper (套打): which elements the paper already carries, and the
+// printer's correction.  Zero-initialised = every element, uncorrected.
+typedef struct {
+    const gboolean *omit; // parallel to the template's elements: TRUE = not drawn (pre-printed on
+                          // the stock, or left out); NULL = draw every element
+    double offset_x, offset_y; // mm; +X is right, +Y is down
+    double scale;              // around the page's top-left corner; 0 means 1
+} sc_draw_options;
+
+// Draw PAGE's elements but those OPT omits on CR, whose user units are points with the page's
+// top-left corner at the origin: first the static elements that name no field, then the others
+// in the template's order.  Every element drawn is corrected alike, so none moves relative to
+// another: a point (x, y) of the template is drawn at (x × scale + offset_x, y × scale +
+// offset_y).  Borrows OPT.
+void sc_renderer_draw_with(const sc_renderer *renderer, const sc_page *page, cairo_t *cr,
+                           const sc_draw_options *opt);
+
+// As sc_renderer_draw_with(), drawing the elements of LAYERS, every one shifted by OFFSET_X/Y mm.
 void sc_renderer_draw(const sc_renderer *renderer, const sc_page *page, cairo_t *cr,
                       sc_layer layers, double offset_x, double offset_y);
 

@@ -205,11 +205,24 @@ element_free(gpointer p)
     g_free(e);
 }
 
+static void
+stock_free(gpointer p)
+{
+    sc_stock *st = p;
+    g_free(st->name);
+    g_free(st->based_on);
+    g_strfreev(st->preprinted);
+    g_free(st);
+}
+
 void
 sc_template_free(sc_template *tmpl)
 {
     if (tmpl == NULL)
         return;
+    if (tmpl->stocks != NULL)
+        g_ptr_array_unref(tmpl->stocks);
+    g_free(tmpl->stock);
     g_free(tmpl->path);
     g_free(tmpl->dir);
     g_free(tmpl->name);
@@ -517,6 +530,168 @@ read_element(reader *r, const sc_template *tmpl)
     return e;
 }
 
+#define STOCK_PREFIX "stock "
+
+// A [stock NAME] section: its list of pre-printed elements and the stock it is based on.
+static sc_stock *
+read_stock(reader *r)
+{
+    sc_stock *st = g_new0(sc_stock, 1);
+    st->name = g_strstrip(g_strdup(r->group + strlen(STOCK_PREFIX)));
+    st->based_on = get_string(r, "based_on", NULL);
+    g_autofree char *list = get_string(r, "preprinted", "");
+    st->preprinted = g_strsplit(list, ",", -1);
+    for (char **p = st->preprinted; *p != NULL; p++)
+        g_strstrip(*p);
+    if (*st->name == '\0' || strcmp(st->name, SC_STOCK_BLANK) == 0)
+        bad_key(r, "name", _("a stock needs a name other than blank: [stock NAME]"));
+    return st;
+}
+
+static const sc_stock *
+find_stock(const sc_template *tmpl, const char *name)
+{
+    for (guint i = 0; name != NULL && i < tmpl->stocks->len; i++) {
+        const sc_stock *st = g_ptr_array_index(tmpl->stocks, i);
+        if (strcmp(st->name, name) == 0)
+            return st;
+    }
+    return NULL;
+}
+
+// Whether PATTERN names an element of TMPL (a typo would silently print what the stock carries).
+static gboolean
+names_an_element(const sc_template *tmpl, const char *pattern)
+{
+    for (guint i = 0; i < tmpl->elements->len; i++)
+        if (g_pattern_match_simple(pattern, ((sc_element *)tmpl->elements->pdata[i])->id))
+            return TRUE;
+    return FALSE;
+}
+
+// Every stock's list names elements, its based_on a stock, without a cycle; the default exists.
+static void
+check_stocks(const sc_template *tmpl, sc_problems *problems)
+{
+    for (guint i = 0; i < tmpl->stocks->len; i++) {
+        const sc_stock *st = g_ptr_array_index(tmpl->stocks, i);
+        for (char **p = st->preprinted; *p != NULL; p++)
+            if (**p != '\0' && !names_an_element(tmpl, *p))
+                sc_problems_add(problems, tmpl->path, 0, NULL,
+                                _("[stock %s] preprinted: '%s' is no element of the template"),
+                                st->name, *p);
+        const sc_stock *base = st;
+        guint depth = 0;
+        while (base != NULL && base->based_on != NULL && depth++ <= tmpl->stocks->len)
+            base = find_stock(tmpl, base->based_on);
+        if (st->based_on != NULL && find_stock(tmpl, st->based_on) == NULL)
+            sc_problems_add(problems, tmpl->path, 0, NULL,
+                            _("[stock %s] based_on: there is no [stock %s]"), st->name,
+                            st->based_on);
+        else if (depth > tmpl->stocks->len)
+            sc_problems_add(
+                problems, tmpl->path, 0, NULL,
+                _("[stock %s] based_on: the stocks are based on each other in a circle"), st->name);
+    }
+    if (tmpl->stock != NULL && find_stock(tmpl, tmpl->stock) == NULL)
+        sc_problems_add(problems, tmpl->path, 0, NULL,
+                        _("[template] stock: there is no [stock %s]"), tmpl->stock);
+}
+
+// Mark in MASK the elements stock ST carries, and those of the stocks it is based on.
+static void
+mark_stock(const sc_template *tmpl, const sc_stock *st, gboolean *mask, guint depth)
+{
+    if (st == NULL || depth > tmpl->stocks->len)
+        return;
+    for (guint i = 0; i < tmpl->elements->len; i++) {
+        const sc_element *e = g_ptr_array_index(tmpl->elements, i);
+        for (char **p = st->preprinted; *p != NULL && !mask[i]; p++)
+            mask[i] = **p != '\0' && g_pattern_match_simple(*p, e->id);
+    }
+    mark_stock(tmpl, find_stock(tmpl, st->based_on), mask, depth + 1);
+}
+
+gboolean *
+sc_template_stock_mask(const sc_template *tmpl, const char *name, GError **error)
+{
+    guint n = tmpl->elements->len;
+    gboolean *mask = g_new0(gboolean, n + 1);
+    if (name != NULL && strcmp(name, SC_STOCK_BLANK) == 0)
+        return mask;
+    if (name == NULL || *name == '\0')
+        name = tmpl->stock;
+    if (name == NULL) {
+        // No stock described: the static layer is what the paper carries (layer = static).
+        for (guint i = 0; i < n; i++)
+            mask[i] = ((sc_element *)tmpl->elements->pdata[i])->layer == SC_LAYER_STATIC;
+        return mask;
+    }
+    const sc_stock *st = find_stock(tmpl, name);
+    if (st == NULL) {
+        g_autofree char *names = sc_template_stock_names(tmpl);
+        g_set_error(error, SC_ERROR, SC_ERROR_USAGE, _("%s: no stock '%s' (the stocks are: %s)"),
+                    tmpl->path, name, names);
+        g_free(mask);
+        return NULL;
+    }
+    mark_stock(tmpl, st, mask, 0);
+    return mask;
+}
+
+gboolean
+sc_template_mask_names(const sc_template *tmpl, gboolean *mask, const char *list,
+                       const char *option, GError **error)
+{
+    g_auto(GStrv) names = g_strsplit(list != NULL ? list : "", ",", -1);
+    for (char **p = names; *p != NULL; p++) {
+        g_strstrip(*p);
+        gboolean found = **p == '\0';
+        for (guint i = 0; **p != '\0' && i < tmpl->elements->len; i++)
+            if (g_pattern_match_simple(*p, ((sc_element *)tmpl->elements->pdata[i])->id))
+                mask[i] = found = TRUE;
+        if (!found) {
+            g_set_error(error, SC_ERROR, SC_ERROR_USAGE, _("%s %s: no element [%s] in %s"), option,
+                        *p, *p, tmpl->path);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+char *
+sc_template_stock_names(const sc_template *tmpl)
+{
+    GString *s = g_string_new(SC_STOCK_BLANK);
+    for (guint i = 0; i < tmpl->stocks->len; i++)
+        g_string_append_printf(s, ", %s", ((sc_stock *)tmpl->stocks->pdata[i])->name);
+    return g_string_free(s, FALSE);
+}
+
+typedef struct {
+    const char *const *names;
+    gboolean found;
+} names_state;
+
+static void
+match_name(const char *name, gpointer data)
+{
+    names_state *st = data;
+    for (const char *const *n = st->names; *n != NULL; n++)
+        st->found |= strcmp(name, *n) == 0;
+}
+
+gboolean
+sc_template_element_names(const sc_element *e, const char *const *names)
+{
+    names_state st = {names, FALSE};
+    const char *texts[] = {e->text, e->source, e->data};
+    for (guint i = 0; i < G_N_ELEMENTS(texts); i++)
+        if (texts[i] != NULL)
+            sc_template_foreach_field(texts[i], match_name, &st);
+    return st.found;
+}
+
 sc_template *
 sc_template_parse(const char *data, gsize len, const char *path, GError **error)
 {
@@ -529,6 +704,7 @@ sc_template_parse(const char *data, gsize len, const char *path, GError **error)
     tmpl->path = g_strdup(path);
     tmpl->dir = g_path_get_dirname(path);
     tmpl->elements = g_ptr_array_new_with_free_func(element_free);
+    tmpl->stocks = g_ptr_array_new_with_free_func(stock_free);
 
     // [template]: the page and defaults.
     reader r = {kf, path, "template", problems};
@@ -544,6 +720,7 @@ sc_template_parse(const char *data, gsize len, const char *path, GError **error)
         tmpl->page_height = 210;
     tmpl->fonts = get_string(&r, "fonts", "LXGW WenKai");
     tmpl->has_level = get_bool(&r, "has_level", TRUE);
+    tmpl->stock = get_string(&r, "stock", NULL);
     if (tmpl->page_width <= 0 || tmpl->page_width > SC_LENGTH_MAX_MM) {
         bad_key(&r, "page_width", _("the page must be between 0 and 2000 mm on each side"));
         tmpl->page_width = 297;
@@ -560,10 +737,14 @@ sc_template_parse(const char *data, gsize len, const char *path, GError **error)
         if (strcmp(groups[i], "template") == 0)
             continue;
         r.group = groups[i];
-        g_ptr_array_add(tmpl->elements, read_element(&r, tmpl));
+        if (g_str_has_prefix(groups[i], STOCK_PREFIX))
+            g_ptr_array_add(tmpl->stocks, read_stock(&r));
+        else
+            g_ptr_array_add(tmpl->elements, read_element(&r, tmpl));
     }
     if (tmpl->elements->len == 0)
         sc_problems_add(problems, path, 0, NULL, _("no elements: add a section per element"));
+    check_stocks(tmpl, problems);
 
     if (!sc_problems_to_error(problems, SC_ERROR_INPUT, error)) {
         sc_template_free(tmpl);

@@ -54,6 +54,19 @@ typedef struct {
     char ec_level; // 'L', 'M', 'Q' or 'H'
 } sc_element;
 
+// A certificate stock (套打 paper): which of the template's elements are already printed on it.
+// Written in the template as a section [stock NAME] with `preprinted = ` a comma-separated list
+// of element section names (shell-style patterns such as label_* allowed) and optionally
+// `based_on = OTHER` (everything OTHER carries, plus this list).
+typedef struct {
+    char *name;
+    char *based_on;    // another stock's name, or NULL
+    char **preprinted; // NULL-terminated element names or patterns
+} sc_stock;
+
+// The stock name meaning blank paper: nothing pre-printed, the full design is printed.
+#define SC_STOCK_BLANK "blank"
+
 typedef struct {
     char *path;
     char *dir; // the folder holding the template: fixed image paths are relative to it
@@ -62,6 +75,8 @@ typedef struct {
     char *fonts;                    // default font family list, comma-separated, first present wins
     gboolean has_level; // FALSE for 专项职业能力 certificates, which have no level (seeds/003)
     GPtrArray *elements; // sc_element *, in drawing order
+    GPtrArray *stocks;   // sc_stock *, in file order
+    char *stock;         // [template] stock: the default stock's name, or NULL (the static layer)
 } sc_template;
 
 // Load and validate the template at PATH.  Every problem (unknown key values, bad lengths,
@@ -75,6 +90,26 @@ sc_template *sc_template_load(const char *path, GError **error);
 sc_template *sc_template_parse(const char *data, gsize len, const char *path, GError **error);
 
 void sc_template_free(sc_template *tmpl);
+
+// Which elements of TMPL the stock NAME carries pre-printed: an array parallel to
+// TMPL->elements, TRUE for each element not to be drawn.  NAME NULL or "": the template's default
+// stock ([template] stock), or without one the elements of layer = static (--fill-only).
+// SC_STOCK_BLANK: nothing pre-printed.  An unknown NAME: NULL with *ERROR set (SC_ERROR_USAGE,
+// naming the stocks there are).  Caller frees with g_free().
+gboolean *sc_template_stock_mask(const sc_template *tmpl, const char *name, GError **error);
+
+// Set MASK[i] (parallel to TMPL->elements) for each element named in LIST, comma-separated
+// section names or patterns (label_*).  A name matching no element: FALSE with *ERROR set
+// (SC_ERROR_USAGE, under the option OPTION).  Borrows everything.
+gboolean sc_template_mask_names(const sc_template *tmpl, gboolean *mask, const char *list,
+                                const char *option, GError **error);
+
+// The names of TMPL's stocks, comma-separated ("blank" first).  Caller frees with g_free().
+char *sc_template_stock_names(const sc_template *tmpl);
+
+// Whether element E names the field NAME (or one of the NULL-terminated ALIASES) in its text,
+// image source or code data.
+gboolean sc_template_element_names(const sc_element *e, const char *const *names);
 
 // Bounds of every template number, whatever unit it is written in (a 1e6 pt font size hung the
 // layout; a 0 mm box failed only when drawn).

@@ -97,9 +97,9 @@ n=$(entries --untranslated po/zh_CN.po)
 [ "$n" = 0 ] && ok "po/zh_CN.po has no untranslated entry" || not_ok "po/zh_CN.po: $n untranslated"
 n=$(entries --only-fuzzy --no-obsolete po/zh_CN.po)
 [ "$n" = 0 ] && ok "po/zh_CN.po has no fuzzy entry" || not_ok "po/zh_CN.po: $n fuzzy"
-ls src/*.c >"$T/POTFILES"
+ls src/*.c src/*.h >"$T/POTFILES"
 cmp -s "$T/POTFILES" po/POTFILES && ok "po/POTFILES lists the sources" ||
-    not_ok "po/POTFILES does not list src/*.c (make pot)"
+    not_ok "po/POTFILES does not list src/*.c and src/*.h (make pot)"
 
 # The template, made from the sources now as `make pot` makes it (keep in step with XGETTEXT
 # in the Makefile), so a message changed in the code shows here before anyone runs make pot.
