@@ -150,8 +150,9 @@ job_load(job *j, const job_options *o, const char *records_path, sc_problems *pr
 // ERROR, after the problems it counts, if any: the first line prefixed with "skillcert: ".
 // Returns the exit status.
 static int
-report_problems(const sc_problems *problems, GError *error)
+report_problems(sc_problems *problems, GError *error)
 {
+    sc_problems_compact(problems); // one line for a problem on every row
     guint n = sc_problems_count(problems);
     if (n == 0)
         return report(error);
@@ -207,6 +208,7 @@ run_check(job_options *o, const char *records_path)
         status = report(error);
         goto out;
     }
+    sc_problems_compact(problems); // one line for a problem on every row
     guint n = sc_problems_count(problems), m = sc_batch_get_certs(batch)->len;
     for (guint i = 0; i < n; i++)
         printf("%s\n", sc_problems_get(problems, i));

@@ -9,16 +9,17 @@
 
 // Canonical field names (SPEC §4).  Records key their fields by these; headers may also use
 // the ASCII aliases (sc_field_canonical()).
-#define SC_FIELD_NAME            "姓名"
-#define SC_FIELD_ID_TYPE         "证件类型"
-#define SC_FIELD_ID_NUMBER       "证件号码"
-#define SC_FIELD_OCCUPATION      "职业名称"
-#define SC_FIELD_OCCUPATION_CODE "职业编码"
-#define SC_FIELD_WORK_TYPE       "工种名称"
-#define SC_FIELD_LEVEL           "职业技能等级"
-#define SC_FIELD_NUMBER          "证书编号"
-#define SC_FIELD_ISSUE_DATE      "发证日期"
-#define SC_FIELD_PHOTO           "照片"
+#define SC_FIELD_NAME             "姓名"
+#define SC_FIELD_ID_TYPE          "证件类型"
+#define SC_FIELD_ID_NUMBER        "证件号码"
+#define SC_FIELD_OCCUPATION       "职业名称"
+#define SC_FIELD_OCCUPATION_CODE  "职业编码"
+#define SC_FIELD_WORK_TYPE        "工种名称"
+#define SC_FIELD_LEVEL            "职业技能等级"
+#define SC_FIELD_NUMBER           "证书编号"
+#define SC_FIELD_ISSUE_DATE       "发证日期"
+#define SC_FIELD_PHOTO            "照片"
+#define SC_FIELD_INSTITUTION_NAME "评价机构名称" // = SC_FIELD_INSTITUTION (cert.h): a known column
 
 typedef struct {
     guint row;          // line number in the file where the record starts (the header is line 1)
@@ -61,8 +62,15 @@ typedef enum {
 gboolean sc_encoding_from_name(const char *name, sc_encoding *encoding, GError **error);
 
 // The canonical name for a header NAME ("name" → "姓名", " 姓名 " → "姓名"), or NULL when NAME
-// is not a known field.  Returns a static string.
+// is not a known field.  Also the names offices use instead (身份证号码, 工种, 等级, 证书号,
+// 发证时间, 相片, …), with inner spaces, a leading '*' and a trailing colon ignored ("姓　　名：").
+// Returns a static string.
 const char *sc_field_canonical(const char *name);
+
+// The known field an unknown header NAME probably means ("工种名" → "工种名称", "职业资格等级" →
+// "职业技能等级"), by containment or a small edit distance; NULL when none is near.  Returns a
+// static string.
+const char *sc_field_suggest(const char *name);
 
 // Parse records from DATA (LEN bytes) named PATH in messages.  Every problem of the file
 // (invalid bytes, broken quoting, wrong cell count, missing required column) is added to
