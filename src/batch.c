@@ -116,8 +116,8 @@ sc_batch_load(const sc_batch_options *o, sc_problems *problems, GError **error)
     if (!load_design(b, o, error))
         goto fail;
     b->register_path = b->inst != NULL ? register_path(b->inst, o->register_path) : NULL;
-    b->records =
-        sc_records_load(o->records_path, o->encoding, SC_FORMAT_AUTO, problems, b->notes, error);
+    b->records = sc_records_load_sheet(o->records_path, o->sheet, o->encoding, SC_FORMAT_AUTO,
+                                       problems, b->notes, error);
     if (b->records == NULL)
         goto fail;
 

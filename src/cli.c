@@ -26,6 +26,7 @@ typedef struct {
     char *output;
     char *split;
     char *offset;
+    char *sheet;
     gboolean fill_only;
     gboolean force;
     int row;
@@ -98,6 +99,7 @@ job_init(job *j, const job_options *o, const char *records_path, GError **error)
     b->institution_path = o->institution_path;
     b->photo_dir = o->photos;
     b->register_path = o->register_path;
+    b->sheet = o->sheet;
     if (!sc_encoding_from_name(o->encoding, &b->encoding, error))
         return FALSE;
 
@@ -233,10 +235,49 @@ out:
 // Parse a subcommand's options; the remaining arguments stay in ARGV.  Returns 0, or the exit
 // status to stop with (2 for usage, 0 after --help).  USAGE, SUMMARY and the entries' texts are
 // untranslated (N_()): GOption translates them when it shows them.
+// S with full-width digits, comma, full stop, plus, minus and solidus (as a Chinese input method
+// types them: "２０２６－１１－２３", "１．５，－０．８") made ASCII, in place: each is shorter.
+static void
+ascii_in_place(char *s)
+{
+    char *to = s;
+    for (const char *p = s; *p != '\0';) {
+        gunichar c = g_utf8_get_char_validated(p, -1);
+        if (c >= 0xFF01 && c <= 0xFF5E && strchr("0123456789,.+-/", (int)(c - 0xFEE0)) != NULL) {
+            *to++ = (char)(c - 0xFEE0);
+            p += 3;
+        } else {
+            *to++ = *p++;
+        }
+    }
+    *to = '\0';
+}
+
+// Make the values of the numeric options in ARGV ASCII (ascii_in_place()), in both the
+// "--row ５" and "--row=５" forms; nothing after "--".
+static void
+ascii_option_values(int argc, char **argv)
+{
+    static const char *const numeric[] = {"--date", "--offset", "--row", "--level",
+                                          "--year", "--jobs",   "--dpi"};
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+        for (guint k = 0; k < G_N_ELEMENTS(numeric); k++) {
+            gsize n = strlen(numeric[k]);
+            if (strncmp(argv[i], numeric[k], n) != 0)
+                continue;
+            if (argv[i][n] == '=')
+                ascii_in_place(argv[i] + n + 1);
+            else if (argv[i][n] == '\0' && i + 1 < argc)
+                ascii_in_place(argv[i + 1]);
+        }
+    }
+}
+
 static int
 parse_options(const char *usage, const char *summary, GOptionEntry *entries, int *argc,
               char ***argv, int want_args)
 {
+    ascii_option_values(*argc, *argv);
     g_autoptr(GOptionContext) ctx = g_option_context_new(usage);
     g_option_context_set_translation_domain(ctx, GETTEXT_PACKAGE);
     g_option_context_set_summary(ctx, summary);
@@ -273,6 +314,8 @@ job_entries(job_options *o, const GOptionEntry *more)
          N_("Records encoding: auto (default), utf-8 or gbk"), N_("ENC")},
         {"date", 0, 0, G_OPTION_ARG_STRING, &o->date,
          N_("Issue date for records without 发证日期 (default: today)"), "YYYY-MM-DD"},
+        {"sheet", 0, 0, G_OPTION_ARG_STRING, &o->sheet,
+         N_("The sheet of an .xlsx workbook to read (default: the first)"), N_("NAME")},
     };
     guint n = 0;
     while (more[n].long_name != NULL)
@@ -295,6 +338,7 @@ job_options_clear(job_options *o)
     g_free(o->output);
     g_free(o->split);
     g_free(o->offset);
+    g_free(o->sheet);
 }
 
 static int

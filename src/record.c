@@ -4,6 +4,7 @@
 #include "record.h"
 
 #include "file.h"
+#include "xlsx.h"
 
 #include "i18n.h"
 
@@ -41,7 +42,6 @@ static const struct {
 #define BOM_GB18030 "\x84\x31\x95\x33"
 #define BOM_UTF16LE "\xFF\xFE"
 #define BOM_UTF16BE "\xFE\xFF"
-#define MAGIC_ZIP   "PK\x03\x04"
 #define MAGIC_OLE   "\xD0\xCF\x11\xE0"
 
 // How the encoding was chosen, for messages about bytes that do not fit it.
@@ -1009,11 +1009,12 @@ refuse_whole_file(const char *data, gsize len, const char *path, GError **error)
                     SC_RECORDS_MAX_BYTES >> 20);
         return TRUE;
     }
-    if (has_prefix(data, len, MAGIC_ZIP, 4) || has_prefix(data, len, MAGIC_OLE, 4)) {
+    if (has_prefix(data, len, MAGIC_OLE, 4)) {
         g_set_error(error, SC_ERROR, SC_ERROR_INPUT,
-                    _("%s: this is an Excel workbook (%s), not a CSV or TSV text file; in Excel "
-                      "choose 另存为 (Save As) → CSV UTF-8 (逗号分隔)"),
-                    path, data[0] == 'P' ? ".xlsx" : ".xls");
+                    _("%s: this is an old Excel 97–2003 workbook (.xls), which is not read; in "
+                      "Excel or WPS choose 另存为 (Save As) → Excel 工作簿 (.xlsx) or CSV UTF-8 "
+                      "(逗号分隔)"),
+                    path);
         return TRUE;
     }
     return FALSE;
@@ -1114,14 +1115,119 @@ read_rows(reader *r, const char *text, gsize text_len)
                           "职业名称,职业技能等级,…) and each line below it one certificate"));
 }
 
+// The cells of the sheet row ROW as the reader's values: trimmed, NFC, line breaks LF, padded
+// with empty cells to the header's width.  A cell over SC_RECORDS_MAX_CELL_BYTES is a problem
+// of its row (NULL in its place).  Returns the values (R->n_cells of them; caller frees each
+// and the array).
+static char **
+sheet_values(reader *r, const sc_xlsx_row *row)
+{
+    guint n = MAX(row->cells->len, r->have_header ? r->kinds->len : 0);
+    char **values = g_new0(char *, n + 1);
+    for (guint i = 0; i < n; i++) {
+        const char *s = i < row->cells->len ? g_ptr_array_index(row->cells, i) : "";
+        gsize len = strlen(s);
+        if (len > SC_RECORDS_MAX_CELL_BYTES) {
+            g_autofree char *label = column_label(r, i);
+            sc_problems_add(r->problems, r->path, row->row, label,
+                            _("the cell is %zu bytes long, over the limit of %u; is this the "
+                              "right file?"),
+                            (size_t)len, SC_RECORDS_MAX_CELL_BYTES);
+            values[i] = g_strdup("");
+            continue;
+        }
+        trim_span(&s, &len);
+        values[i] = finish_value(g_strndup(s, len));
+    }
+    r->n_cells = n;
+    return values;
+}
+
+// Cells of ROW's VALUES right of the header: a value there has no column (reported, the row
+// left out); empty ones are dropped.  Returns whether the row can be read.
+static gboolean
+fit_to_header(reader *r, char **values, guint row)
+{
+    for (guint i = r->kinds->len; i < r->n_cells; i++) {
+        if (values[i][0] != '\0') {
+            sc_problems_add(r->problems, r->path, row, NULL,
+                            _("cell %u has a value but its column has no header; name the "
+                              "column or empty the cell"),
+                            i + 1);
+            return FALSE;
+        }
+    }
+    r->n_cells = r->kinds->len;
+    return TRUE;
+}
+
+// Records from the rows of an .xlsx sheet (SPEC §4; issue 10): the same header, title line,
+// field and limit rules as a CSV file, each row named by the sheet's own row number.
+static sc_records *
+parse_workbook(const char *data, gsize len, const char *path, const char *sheet,
+               sc_problems *problems, GPtrArray *notes, GError **error)
+{
+    g_autoptr(GPtrArray) rows = sc_xlsx_read(data, len, path, sheet, error);
+    if (rows == NULL)
+        return NULL;
+    sc_records *out = records_new(path);
+    reader r = {
+        .path = path,
+        .problems = problems,
+        .notes = notes,
+        .out = out,
+        .kinds = g_array_new(FALSE, FALSE, sizeof(column_kind)),
+    };
+    for (guint i = 0; i < rows->len && !r.stop; i++) {
+        const sc_xlsx_row *row = g_ptr_array_index(rows, i);
+        r.row_start = row->row;
+        char **values = sheet_values(&r, row);
+        gboolean blank = TRUE;
+        for (guint k = 0; k < r.n_cells && blank; k++)
+            blank = values[k][0] == '\0';
+        guint n = r.n_cells;
+        if (blank)
+            ; // a row of spaces
+        else if (!r.have_header)
+            read_header(&r, values);
+        else if (fit_to_header(&r, values, row->row))
+            read_record(&r, values);
+        for (guint k = 0; k < n; k++)
+            g_free(values[k]);
+        g_free(values);
+    }
+    if (!r.have_header && !r.stop)
+        sc_problems_add(problems, path, 0, NULL,
+                        _("the sheet is empty; its first row must be the header (姓名,证件号码,"
+                          "职业名称,职业技能等级,…) and each row below it one certificate"));
+    g_array_unref(r.kinds);
+    return out;
+}
+
 sc_records *
 sc_records_parse(const char *data, gsize len, const char *path, sc_encoding encoding,
                  sc_format format, sc_problems *problems, GPtrArray *notes, GError **error)
+{
+    return sc_records_parse_sheet(data, len, path, NULL, encoding, format, problems, notes, error);
+}
+
+sc_records *
+sc_records_parse_sheet(const char *data, gsize len, const char *path, const char *sheet,
+                       sc_encoding encoding, sc_format format, sc_problems *problems,
+                       GPtrArray *notes, GError **error)
 {
     g_return_val_if_fail(data != NULL || len == 0, NULL);
     g_return_val_if_fail(path != NULL && problems != NULL, NULL);
     if (refuse_whole_file(data, len, path, error))
         return NULL;
+    if (sc_xlsx_is_zip(data, len))
+        return parse_workbook(data, len, path, sheet, problems, notes, error);
+    if (sheet != NULL) {
+        g_set_error(error, SC_ERROR, SC_ERROR_USAGE,
+                    _("%s: --sheet %s is for an .xlsx workbook, and this file is text"), path,
+                    sheet);
+        return NULL;
+    }
 
     decoded_text d;
     switch (decode_text(data, len, path, encoding, problems, &d, error)) {
@@ -1174,6 +1280,13 @@ sc_records *
 sc_records_load(const char *path, sc_encoding encoding, sc_format format, sc_problems *problems,
                 GPtrArray *notes, GError **error)
 {
+    return sc_records_load_sheet(path, NULL, encoding, format, problems, notes, error);
+}
+
+sc_records *
+sc_records_load_sheet(const char *path, const char *sheet, sc_encoding encoding, sc_format format,
+                      sc_problems *problems, GPtrArray *notes, GError **error)
+{
     g_return_val_if_fail(path != NULL && problems != NULL, NULL);
 
     // Only a regular file, and never more of it than the limit (a folder, /dev/zero or a pipe
@@ -1183,8 +1296,8 @@ sc_records_load(const char *path, sc_encoding encoding, sc_format format, sc_pro
     if (!sc_file_read(path, SC_RECORDS_MAX_BYTES, _("split the batch into smaller files"),
                       &contents, &len, error))
         return NULL;
-    sc_records *records =
-        sc_records_parse(contents, len, path, encoding, format, problems, notes, error);
+    sc_records *records = sc_records_parse_sheet(contents, len, path, sheet, encoding, format,
+                                                 problems, notes, error);
     g_free(contents);
     return records;
 }

@@ -1,4 +1,5 @@
-// record.h - read a records file into records (SPEC §4): CSV/TSV, UTF-8, UTF-8 with BOM, GB 18030.
+// record.h - read a records file into records (SPEC §4): CSV/TSV, UTF-8, UTF-8 with BOM, GB 18030,
+// and .xlsx workbooks (xlsx.h).
 // Names: sc_records_*() for a file of records, sc_record_*() for one, sc_field_canonical() and
 // sc_encoding_from_name() for the header names and encodings the reader knows.
 #ifndef SC_RECORD_H
@@ -78,12 +79,21 @@ const char *sc_field_suggest(const char *name);
 // are kept and mentioned once, in NOTES (may be NULL; it gets char * strings that its free
 // function must g_free()).  Returns the records (possibly with problems added), or NULL with
 // *ERROR set (SC_ERROR_INPUT) when the file as a whole cannot be read: over
-// SC_RECORDS_MAX_BYTES, an Excel workbook instead of text, a byte-order mark that contradicts
-// ENCODING.
+// SC_RECORDS_MAX_BYTES, an old .xls workbook, a byte-order mark that contradicts ENCODING.  An
+// .xlsx workbook is read (its first sheet), as by sc_records_parse_sheet().
 // Caller frees with sc_records_free().  Borrows DATA.
 sc_records *sc_records_parse(const char *data, gsize len, const char *path, sc_encoding encoding,
                              sc_format format, sc_problems *problems, GPtrArray *notes,
                              GError **error);
+
+// As sc_records_parse(), reading an .xlsx workbook (a zip file) too: sheet SHEET (its tab's
+// name; NULL = the first) is read with sc_xlsx_read(), its rows named by the sheet's row numbers
+// and checked as a CSV file's.  A workbook that cannot be read, or has no such sheet: NULL with
+// *ERROR set (SC_ERROR_INPUT); SHEET given for a text file: SC_ERROR_USAGE.  An old .xls
+// workbook is refused with how to save it.  Caller frees with sc_records_free().
+sc_records *sc_records_parse_sheet(const char *data, gsize len, const char *path, const char *sheet,
+                                   sc_encoding encoding, sc_format format, sc_problems *problems,
+                                   GPtrArray *notes, GError **error);
 
 // Read the file at PATH and parse it as sc_records_parse() does.  Missing or unreadable file:
 // NULL with *ERROR set (G_FILE_ERROR); not a regular file (a folder, a device, a pipe) or over
@@ -91,6 +101,11 @@ sc_records *sc_records_parse(const char *data, gsize len, const char *path, sc_e
 // sc_records_free().
 sc_records *sc_records_load(const char *path, sc_encoding encoding, sc_format format,
                             sc_problems *problems, GPtrArray *notes, GError **error);
+
+// As sc_records_load() with sc_records_parse_sheet()'s SHEET.
+sc_records *sc_records_load_sheet(const char *path, const char *sheet, sc_encoding encoding,
+                                  sc_format format, sc_problems *problems, GPtrArray *notes,
+                                  GError **error);
 
 void sc_records_free(sc_records *records);
 

@@ -92,6 +92,30 @@ expect_grep "Ⅳ级 printed canonically" "$T/ev.txt" "四级/中级工"
 expect_grep "2026-12-18 00:00:00 printed as the date" "$T/ev.txt" "2026年12月18日"
 expect_grep "序号: an unknown column is said" "$T/ev.err" "column 序号 is not a known field"
 
+# An .xlsx workbook made by a real writer (tests/data/records/make-xlsx.py) is read directly:
+# its title row skipped with a note, the sheet's row numbers in messages, the same checks as CSV.
+X=tests/data/records/workbook.xlsx
+run_sc "$T/x" check $X -i $INST --photos "$P"
+expect_status "check of the workbook: the number-typed ID refused" 1
+expect_grep "the sheet's row 5, the holder, the advice" "$T/x.out" "$X:5 (王芳): 证件号码: '4.40104E+17' is a number in scientific notation"
+expect_grep "format the column as text" "$T/x.out" "设置单元格格式 → 文本"
+expect_grep "one problem in four records" "$T/x.out" "1 problem found in 4 records"
+expect_grep "the title row is said once" "$T/x.err" "$X:1: '2026年11月"
+[ "$(grep -c 'title' "$T/x.err")" = 1 ] && ok "title note once" || not_ok "title note $(grep -c 'title' "$T/x.err") times"
+run_sc "$T/x2" check $X --sheet 第三批 -i $INST --photos "$P"
+expect_status "--sheet that is not there" 1
+expect_grep "the sheets there are" "$T/x2.err" "no sheet named 第三批; its sheets are: 名单, 第二批"
+cp "$P/440104199003121232.jpg" "$P/110105198001010016.jpg"
+run_sc "$T/x3" render $X --sheet 第二批 -i $INST --photos "$P" --register "$T/x3.db" -o "$T/x3.pdf" --date ２０２６－１１－２３
+expect_status "render --sheet 第二批 (full-width --date)" 0
+pdftotext "$T/x3.pdf" - | tr -d ' ' >"$T/x3.txt"
+expect_grep "the second sheet's holder printed" "$T/x3.txt" "陈明"
+expect_grep "its level printed canonically" "$T/x3.txt" "五级/初级工"
+expect_grep "the full-width --date used" "$T/x3.txt" "2026年11月23日"
+run_sc "$T/x4" preview $X --row ７ -i $INST --photos "$P" -o "$T/x4.png"
+expect_status "preview --row ７ (full-width digit) of the workbook" 0
+expect_grep "row 7 is the sheet's row 7" "$T/x4.out" "row 7"
+
 # GBK is read, not guessed at: the names come out right on the certificate.
 run_sc "$T/g" render $D/gbk.csv -i $INST --photos "$P" --register "$T/reg.db" -o "$T/gbk.pdf"
 expect_status "render a GBK file" 0
