@@ -116,6 +116,25 @@ run_sc "$T/x4" preview $X --row ７ -i $INST --photos "$P" -o "$T/x4.png"
 expect_status "preview --row ７ (full-width digit) of the workbook" 0
 expect_grep "row 7 is the sheet's row 7" "$T/x4.out" "row 7"
 
+# A missing glyph's advice works: a font copied into the fonts folder is used after the
+# template's fonts, and the message names that folder's real path.
+mkdir -p "$T/data/fonts"
+ln -s "$SC_TOP/templates" "$T/data/templates"
+printf '姓名,证件号码,职业名称,职业技能等级,照片\n阿ა,440104199003121013,电工,四级,440104199003121232.jpg\n' >"$T/ka.csv"
+env SKILLCERT_DATADIR="$T/data" "$SKILLCERT" check "$T/ka.csv" -i $INST --photos "$P" >"$T/ka.out" 2>"$T/ka.err"
+rc=$? last_err=$T/ka.err
+expect_status "a Georgian letter LXGW WenKai lacks: refused" 1
+expect_grep "the message names the fonts folder's real path" "$T/ka.out" "U+10D0) is in none of the fonts LXGW WenKai; copy a font that has it into $(cd "$T/data/fonts" && pwd -P) (its faces"
+cp /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf "$T/data/fonts/"
+env SKILLCERT_DATADIR="$T/data" "$SKILLCERT" check "$T/ka.csv" -i $INST --photos "$P" >"$T/ka2.out" 2>"$T/ka2.err"
+rc=$? last_err=$T/ka2.err
+expect_status "with DejaVu Sans in the fonts folder: accepted" 0
+env SKILLCERT_DATADIR="$T/data" "$SKILLCERT" render "$T/ka.csv" -i $INST --photos "$P" --register "$T/ka.db" -o "$T/ka.pdf" >/dev/null 2>&1
+pdffonts "$T/ka.pdf" >"$T/ka.fonts" 2>&1
+expect_grep "the letter printed from the folder's DejaVu Sans" "$T/ka.fonts" "DejaVuSans"
+pdftotext "$T/ka.pdf" - | tr -d ' ' >"$T/ka.txt"
+expect_grep "the name printed whole" "$T/ka.txt" "阿ა"
+
 # GBK is read, not guessed at: the names come out right on the certificate.
 run_sc "$T/g" render $D/gbk.csv -i $INST --photos "$P" --register "$T/reg.db" -o "$T/gbk.pdf"
 expect_status "render a GBK file" 0
