@@ -484,14 +484,17 @@ begin_cell(sheet *sh, const char **names, const char **values, GError **error)
 {
     const char *ref = attr(names, values, "r");
     int col = ref != NULL ? ref_column(ref) : (int)sh->cells->len;
-    if (col < 0 || (guint)col >= SC_XLSX_MAX_COLUMNS || ++sh->n_cells > SC_XLSX_MAX_CELLS) {
+    if (col < 0 || (guint)col >= SC_XLSX_MAX_COLUMNS) {
         g_set_error(error, SC_ERROR, SC_ERROR_INPUT,
-                    (guint)col >= SC_XLSX_MAX_COLUMNS && col >= 0
-                        ? _("%s:%u: the sheet has a cell in column %d, over the limit of %u "
-                            "columns; is this the right sheet?")
-                        : _("%s:%u: the sheet has more cells than the limit (or a cell without a "
-                            "column, %d); is this the right sheet?"),
+                    _("%s:%u: the sheet has a cell in column %d, over the limit of %u columns (or "
+                      "a cell without a column); is this the right sheet?"),
                     sh->pk->path, sh->row, col + 1, SC_XLSX_MAX_COLUMNS);
+        return FALSE;
+    }
+    if (++sh->n_cells > SC_XLSX_MAX_CELLS) {
+        g_set_error(error, SC_ERROR, SC_ERROR_INPUT,
+                    _("%s:%u: the sheet has more than %u cells; split it into smaller sheets"),
+                    sh->pk->path, sh->row, SC_XLSX_MAX_CELLS);
         return FALSE;
     }
     sh->column = (guint)col;
