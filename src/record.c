@@ -259,7 +259,7 @@ sc_field_canonical(const char *name)
 static guint
 edit_distance(const char *a, const char *b)
 {
-    gunichar x[32], y[32];
+    gunichar x[32] = {0}, y[32] = {0};
     guint n = 0, m = 0;
     for (const char *p = a; *p != '\0' && n < 32; p = g_utf8_next_char(p))
         x[n++] = g_unichar_tolower(g_utf8_get_char(p));
@@ -589,11 +589,12 @@ read_header(reader *r, char **values)
         g_free(start);
         if (!r->title_skipped) {
             // A report's title line above the header ("2026年11月…合格人员名单"): skipped once.
+            g_autofree char *shown = sc_problems_escape(first); // notes are printed as they are
             if (r->notes != NULL)
                 g_ptr_array_add(r->notes, g_strdup_printf(_("%s:%u: '%s' is taken as the sheet's "
                                                             "title and skipped; the header is "
                                                             "below it"),
-                                                          r->path, row, first));
+                                                          r->path, row, shown));
             r->title_skipped = TRUE;
         } else {
             sc_problems_add(r->problems, r->path, row, NULL,
