@@ -24,6 +24,7 @@ struct sc_batch {
     char *records_path;
     char *fonts_dir;
     char *register_path;
+    gboolean register_given; // named by the caller, not found from the institution
     char *label;
     sc_number_source *source; // borrowed, or NULL
     sc_template *tmpl;
@@ -118,8 +119,9 @@ sc_batch_load(const sc_batch_options *o, sc_problems *problems, GError **error)
     if (!load_design(b, o, error))
         goto fail;
     b->register_path = b->inst != NULL ? sc_ledger_register_path(b->inst, o->register_path) : NULL;
-    b->records =
-        sc_records_load(o->records_path, o->encoding, SC_FORMAT_AUTO, problems, b->notes, error);
+    b->register_given = o->register_path != NULL;
+    b->records = sc_records_load_sheet(o->records_path, o->sheet, o->encoding, SC_FORMAT_AUTO,
+                                       problems, b->notes, error);
     if (b->records == NULL)
         goto fail;
 
@@ -221,7 +223,7 @@ open_source(sc_batch *b, gboolean *owned, GError **error)
         return b->source;
     if (b->inst == NULL)
         return sc_number_source_given_new();
-    if (!sc_ledger_check_exists(b->inst, b->register_path, error))
+    if (!b->register_given && !sc_ledger_check_exists(b->inst, b->register_path, error))
         return NULL;
     return sc_registry_source_new(b->register_path, b->inst->prefix, b->label, error);
 }

@@ -20,6 +20,7 @@ typedef struct {
     const char *photo_dir;        // NULL: photos/ beside the records file, else its folder
     const char *register_path;    // NULL: INSTITUTION.register.db
     sc_encoding encoding;
+    const char *sheet;        // the sheet of an .xlsx records file, or NULL for the first
     int year, month, day;     // the default 发证日期
     const char *label;        // names the batch in the register (records file and time)
     sc_number_source *source; // NULL: the register (with an institution) or the records'

@@ -19,15 +19,39 @@
 static const char guangdong_words[] =
     "中华人民共和国,中国,中华,国家,全国,广东,广东省,职业资格,人员资格";
 
+// Whether TEXT from N on is nothing, or a time of day as Excel writes it after a date
+// ("2026-12-18 00:00:00", "2026/12/18 0:00").
+static gboolean
+time_or_end(const char *text, int n)
+{
+    int h = 0, min = 0, sec = 0, k = 0;
+    const char *t = text + n;
+    if (*t == '\0')
+        return TRUE;
+    if (sscanf(t, " %2d:%2d:%2d%n", &h, &min, &sec, &k) == 3 && t[k] == '\0')
+        return h < 24 && min < 60 && sec < 60;
+    k = 0;
+    return sscanf(t, " %2d:%2d%n", &h, &min, &k) == 2 && t[k] == '\0' && h < 24 && min < 60;
+}
+
 gboolean
 sc_check_parse_date(const char *text, int *year, int *month, int *day)
 {
     int y = 0, m = 0, d = 0, n = 0;
-    if (text == NULL)
+    if (text == NULL || *text == ' ' || *text == '\0')
         return FALSE;
-    gboolean ok = (sscanf(text, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 && text[n] == '\0') ||
-                  (sscanf(text, "%4d/%2d/%2d%n", &y, &m, &d, &n) == 3 && text[n] == '\0') ||
-                  (sscanf(text, "%4d年%2d月%2d日%n", &y, &m, &d, &n) == 3 && text[n] == '\0');
+    // The separators offices use: 2026-12-18, 2026/12/18, 2026.12.18, 2026年12月18日.
+    static const char *const forms[] = {"%4d-%2d-%2d%n", "%4d/%2d/%2d%n", "%4d.%2d.%2d%n",
+                                        "%4d年%2d月%2d日%n"};
+    gboolean ok = FALSE;
+    for (guint i = 0; i < G_N_ELEMENTS(forms) && !ok; i++) {
+        n = 0;
+        ok = sscanf(text, forms[i], &y, &m, &d, &n) == 3 && n > 0 && time_or_end(text, n);
+    }
+    // 20261218: eight digits and nothing else.
+    if (!ok && strlen(text) == 8 && strspn(text, "0123456789") == 8) {
+        ok = sscanf(text, "%4d%2d%2d", &y, &m, &d) == 3;
+    }
     if (!ok || y < 1900 || y > 2999 || !g_date_valid_dmy(d, m, y))
         return FALSE;
     *year = y;
@@ -120,9 +144,10 @@ typedef struct {
     sc_profile profile; // the institution's, else national
     const char *file;   // for problems
     sc_problems *problems;
-    GHashTable *printed;   // the fields the certificate prints (printed_fields())
-    char **words;          // forbidden words, trimmed, none empty (seeds/004 四(四); institution)
-    gboolean has_photo;    // the template shows 照片 ...
+    GHashTable *printed; // the fields the certificate prints (printed_fields())
+    char **words;        // forbidden words, trimmed, none empty (seeds/004 四(四); institution):
+                         // for the template's own text, never for what a record supplies
+    gboolean has_photo;  // the template shows 照片 ...
     double slot_w, slot_h; // ... in a box this size, mm
 } batch_rules;
 
@@ -159,7 +184,7 @@ batch_rules_clear(batch_rules *b)
     g_strfreev(b->words);
 }
 
-// One problem of CERT's FIELD.
+// One problem of CERT's FIELD, naming the holder as well as the row.
 static void G_GNUC_PRINTF(4, 5)
     problem(const batch_rules *b, const sc_cert *c, const char *field, const char *format, ...)
 {
@@ -167,15 +192,37 @@ static void G_GNUC_PRINTF(4, 5)
     va_start(args, format);
     g_autofree char *message = g_strdup_vprintf(format, args);
     va_end(args);
-    sc_problems_add_literal(b->problems, b->file, c->row, field, message);
+    sc_problems_add_who(b->problems, b->file, c->row, c->name, field, message);
 }
 
-// A field's text as the record gives it, "" when the column is missing or empty.
+// Whether C prints as nothing: a format character (Unicode Cf: zero-width spaces and joiners,
+// the soft hyphen, bidi controls, a BOM), a variation selector, or a space.
+static gboolean
+is_invisible(gunichar c)
+{
+    return g_unichar_type(c) == G_UNICODE_FORMAT || (c >= 0xFE00 && c <= 0xFE0F) ||
+           (c >= 0xE0100 && c <= 0xE01EF) || g_unichar_isspace(c) || c == 0x3000;
+}
+
+// Whether S is not empty but has nothing visible: a cell of only U+200B is empty.
+static gboolean
+only_invisible(const char *s)
+{
+    if (s == NULL || *s == '\0' || !g_utf8_validate(s, -1, NULL))
+        return FALSE;
+    for (const char *p = s; *p != '\0'; p = g_utf8_next_char(p))
+        if (!is_invisible(g_utf8_get_char(p)))
+            return FALSE;
+    return TRUE;
+}
+
+// A field's text as the record gives it, "" when the column is missing or empty, or when the
+// cell has only invisible characters (it prints as nothing: it is empty).
 static const char *
 cell(const sc_cert *c, const char *field)
 {
     const char *value = sc_record_get(c->record, field);
-    return value != NULL ? value : "";
+    return value != NULL && !only_invisible(value) ? value : "";
 }
 
 #define PHOTO_MIN_DPI         200.0
@@ -229,6 +276,20 @@ check_required(sc_cert *c, const batch_rules *b)
     c->occupation = g_strdup(cell(c, SC_FIELD_OCCUPATION));
 }
 
+// Whether S is a number as a spreadsheet shows a long one: "4.40307E+17", "4.4E17".
+static gboolean
+is_scientific(const char *s)
+{
+    const char *e = strpbrk(s, "eE");
+    if (e == NULL || e == s || !g_ascii_isdigit(s[0]))
+        return FALSE;
+    for (const char *p = s; p < e; p++)
+        if (!g_ascii_isdigit(*p) && *p != '.')
+            return FALSE;
+    const char *x = e[1] == '+' ? e + 2 : e + 1;
+    return *x != '\0' && strspn(x, "0123456789") == strlen(x);
+}
+
 // 证件类型 and 证件号码 (SPEC §4; GB 11643 for 居民身份证).
 static void
 check_id(sc_cert *c, const batch_rules *b)
@@ -244,6 +305,14 @@ check_id(sc_cert *c, const batch_rules *b)
 
     GError *error = NULL;
     glong length = g_utf8_strlen(id, -1);
+    if (is_scientific(id)) {
+        problem(b, c, SC_FIELD_ID_NUMBER,
+                _("'%s' is a number in scientific notation: the spreadsheet took the ID number "
+                  "for a number and kept only its first 15 digits.  Format the column as text "
+                  "(设置单元格格式 → 文本) and enter the numbers again"),
+                id);
+        return;
+    }
     if (strcmp(c->id_type, ID_TYPE_RESIDENT) == 0) {
         char *norm = sc_idcard_normalize(id, &error);
         if (norm != NULL) {
@@ -314,7 +383,9 @@ check_date(sc_cert *c, const batch_rules *b)
     const char *date = cell(c, SC_FIELD_ISSUE_DATE);
     if (!is_blank(date) && !sc_check_parse_date(date, &y, &m, &d))
         problem(b, c, SC_FIELD_ISSUE_DATE,
-                _("'%s' is not a date; write 2026-11-23 or 2026年11月23日"), date);
+                _("'%s' is not a date; write 2026-11-23, 2026年11月23日, 2026/11/23, "
+                  "2026.11.23 or 20261123"),
+                date);
     c->date_given = !is_blank(date);
     sc_cert_set_date(c, y, m, d);
 }
@@ -349,28 +420,117 @@ check_number(sc_cert *c, const batch_rules *b)
     sc_cert_set_number(c, number);
 }
 
-// Forbidden words (seeds/004 四(四) for Guangdong, plus the institution's own list) in every
-// field the certificate prints.
+// What kind of character C is, for a message refusing it; NULL if it may be printed.  Format
+// characters print as nothing or change the order of what follows: "\u202E明伟张" printed
+// 张伟明 while the register kept the reversed text.
+static const char *
+unprintable_kind(gunichar c)
+{
+    if ((c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0x200E ||
+        c == 0x200F || c == 0x061C)
+        return _("a direction control, which reorders the text around it");
+    if ((c >= 0xFE00 && c <= 0xFE0F) || (c >= 0xE0100 && c <= 0xE01EF))
+        return _("a variation selector, which no configured font is known to support");
+    if (g_unichar_type(c) == G_UNICODE_FORMAT)
+        return _("an invisible formatting character");
+    if (g_unichar_type(c) == G_UNICODE_CONTROL)
+        return _("a control character");
+    if (g_unichar_type(c) == G_UNICODE_LINE_SEPARATOR ||
+        g_unichar_type(c) == G_UNICODE_PARAGRAPH_SEPARATOR)
+        return _("a line separator");
+    return NULL;
+}
+
+// The printed field FIELD's text VALUE (from the record): no character that prints as
+// nothing or reorders the text, and no '?' where an ANSI (GBK) export lost a character.
 static void
-check_words(sc_cert *c, const batch_rules *b)
+check_text(sc_cert *c, const batch_rules *b, const char *field, const char *value)
+{
+    if (value == NULL || *value == '\0' || only_invisible(value))
+        return; // empty: reported (or defaulted) by the field's own check
+    for (const char *p = value; *p != '\0'; p = g_utf8_next_char(p)) {
+        gunichar u = g_utf8_get_char(p);
+        const char *kind = unprintable_kind(u);
+        if (kind != NULL) {
+            problem(b, c, field, _("contains U+%04X, %s; retype the cell without it"), u, kind);
+            break; // one per field is enough to act on
+        }
+    }
+    if (strchr(value, '?') != NULL || strstr(value, "？") != NULL)
+        problem(
+            b, c, field,
+            _("'%s' has a question mark where a character should be: the sheet was saved as "
+              "ANSI/GBK CSV (Excel's \"CSV (逗号分隔)\"), which replaces every character "
+              "outside GBK, such as 䶮 or 𬌗, by '?'.  Save it as \"CSV UTF-8 (逗号分隔)\", "
+              "or give the .xlsx workbook itself, and correct this cell"),
+            value);
+}
+
+// Every printed field that comes from the record (SPEC §2), through check_text().
+static void
+check_printed_text(sc_cert *c, const batch_rules *b)
 {
     GHashTableIter it;
     gpointer key;
     g_hash_table_iter_init(&it, b->printed);
     while (g_hash_table_iter_next(&it, &key, NULL)) {
-        const char *value = sc_cert_lookup(key, c);
-        for (int i = 0; value != NULL && b->words[i] != NULL; i++) {
-            const char *w = b->words[i];
-            if (strstr(value, w) == NULL)
+        if (b->opts->institution != NULL && strcmp(key, SC_FIELD_INSTITUTION) == 0)
+            continue; // the institution file's name, not the record's
+        check_text(c, b, key, sc_record_get(c->record, key));
+    }
+}
+
+// Every field reads as "\n" in the template's fixed text: a word never spans a placeholder.
+static const char *
+no_field(const char *name, gpointer data)
+{
+    (void)name;
+    (void)data;
+    return "\n";
+}
+
+// TEXT in NFC without format characters (a zero-width space cannot hide a word).  Caller
+// frees with g_free().
+static char *
+visible_text(const char *text)
+{
+    g_autofree char *nfc = g_utf8_normalize(text, -1, G_NORMALIZE_NFC);
+    GString *out = g_string_new(NULL);
+    for (const char *p = nfc != NULL ? nfc : ""; *p != '\0'; p = g_utf8_next_char(p))
+        if (!is_invisible(g_utf8_get_char(p)) || g_unichar_isspace(g_utf8_get_char(p)))
+            g_string_append_unichar(out, g_utf8_get_char(p));
+    return g_string_free(out, FALSE);
+}
+
+// Forbidden words (seeds/004 四(四)1 for Guangdong, plus the institution's own list) in the
+// certificate's own design and fixed wording: the literal text of the template's text
+// elements, outside {placeholders}.  The rule never applies to what a record or the filing
+// supplies (a holder named 王国家, an institution whose filed name has 广东, an official
+// occupation name; SPEC §2).  Reported once per batch, as a problem of the template.
+static void
+check_template_words(const batch_rules *b)
+{
+    const sc_template *tmpl = b->opts->tmpl;
+    for (guint i = 0; tmpl != NULL && b->words[0] != NULL && i < tmpl->elements->len; i++) {
+        const sc_element *e = g_ptr_array_index(tmpl->elements, i);
+        if (e->type != SC_ELEMENT_TEXT || e->text == NULL)
+            continue;
+        g_autofree char *literal = sc_template_expand(e->text, no_field, NULL, NULL);
+        g_autofree char *text = visible_text(literal != NULL ? literal : e->text);
+        g_autofree char *where = g_strdup_printf("[%s] text", e->id);
+        for (int w = 0; b->words[w] != NULL; w++) {
+            if (strstr(text, b->words[w]) == NULL)
                 continue;
             if (b->profile == SC_PROFILE_GUANGDONG)
-                problem(b, c, key, _("contains '%s', which Guangdong certificates must not carry"),
-                        w);
+                sc_problems_add(b->problems, tmpl->path, 0, where,
+                                _("contains '%s', which Guangdong certificates must not carry"),
+                                b->words[w]);
             else
-                problem(b, c, key,
-                        _("contains '%s', which this institution's certificates must not carry"),
-                        w);
-            break; // one word per field is enough to act on
+                sc_problems_add(b->problems, tmpl->path, 0, where,
+                                _("contains '%s', which this institution's certificates must not "
+                                  "carry"),
+                                b->words[w]);
+            break; // one word per element is enough to act on
         }
     }
 }
@@ -395,6 +555,27 @@ check_institution(const sc_cert *c, const batch_rules *b)
         problem(b, c, SC_FIELD_INSTITUTION, "%s",
                 _("the certificate prints the institution's name, but there is none: give the "
                   "institution file with -i, or a 评价机构名称 column"));
+}
+
+// One person, one name: the same 证件类型 and 证件号码 under two different names in one batch is
+// a typing error in one of them.  SEEN_ID maps the holder's key to its first certificate.
+static void
+check_same_person(const sc_cert *c, const batch_rules *b, GHashTable *seen_id)
+{
+    if (is_blank(c->id_number) || is_blank(c->name))
+        return;
+    char *key = g_strjoin("\x1f", c->id_type, c->id_number, NULL);
+    const sc_cert *first = g_hash_table_lookup(seen_id, key);
+    if (first == NULL) {
+        g_hash_table_insert(seen_id, key, (gpointer)c);
+        return;
+    }
+    g_free(key);
+    if (strcmp(first->name, c->name) != 0)
+        problem(b, c, SC_FIELD_ID_NUMBER,
+                _("the same %s as row %u, where the name is %s; one person has one name: correct "
+                  "the name or the number"),
+                SC_FIELD_ID_NUMBER, first->row, first->name);
 }
 
 // Duplicates inside the batch: the same certificate twice, or one number twice.
@@ -433,22 +614,27 @@ sc_check_records(const sc_records *records, const sc_check_options *opts, sc_pro
     g_autoptr(GHashTable) seen_cert = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_autoptr(GHashTable) seen_number =
         g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GHashTable) seen_id = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     GPtrArray *certs = g_ptr_array_new_with_free_func((GDestroyNotify)sc_cert_free);
+    check_template_words(&b);
 
     for (guint i = 0; i < records->records->len; i++) {
         sc_cert *c = sc_cert_new(g_ptr_array_index(records->records, i));
+        g_free(c->name);
+        c->name = g_strdup(cell(c, SC_FIELD_NAME)); // problems name the holder
         check_required(c, &b);
+        check_printed_text(c, &b);
         check_id(c, &b);
         check_occupation(c, &b);
         check_level(c, &b);
         check_date(c, &b);
         check_number(c, &b);
         fill_institution(c, &b);
-        check_words(c, &b);
         if (opts->photo_dir != NULL && b.has_photo)
             check_photo(c, &b);
         check_institution(c, &b);
         check_duplicates(c, &b, seen_cert, seen_number);
+        check_same_person(c, &b, seen_id);
         g_ptr_array_add(certs, c);
     }
     batch_rules_clear(&b);

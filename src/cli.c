@@ -27,10 +27,50 @@ sc_cli_report(GError *error)
     return status;
 }
 
+// S with full-width digits, comma, full stop, plus, minus and solidus (as a Chinese input method
+// types them: "２０２６－１１－２３", "１．５，－０．８") made ASCII, in place: each is shorter.
+static void
+ascii_in_place(char *s)
+{
+    char *to = s;
+    for (const char *p = s; *p != '\0';) {
+        gunichar c = g_utf8_get_char_validated(p, -1);
+        if (c >= 0xFF01 && c <= 0xFF5E && strchr("0123456789,.+-/", (int)(c - 0xFEE0)) != NULL) {
+            *to++ = (char)(c - 0xFEE0);
+            p += 3;
+        } else {
+            *to++ = *p++;
+        }
+    }
+    *to = '\0';
+}
+
+// Make the values of the numeric options in ARGV ASCII (ascii_in_place()), in both the
+// "--row ５" and "--row=５" forms; nothing after "--".
+static void
+ascii_option_values(int argc, char **argv)
+{
+    static const char *const numeric[] = {"--date",  "--offset", "--row",  "--level",
+                                          "--year",  "--jobs",   "--dpi",  "--rows",
+                                          "--scale", "--copies", "--pages"};
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+        for (guint k = 0; k < G_N_ELEMENTS(numeric); k++) {
+            gsize n = strlen(numeric[k]);
+            if (strncmp(argv[i], numeric[k], n) != 0)
+                continue;
+            if (argv[i][n] == '=')
+                ascii_in_place(argv[i] + n + 1);
+            else if (argv[i][n] == '\0' && i + 1 < argc)
+                ascii_in_place(argv[i + 1]);
+        }
+    }
+}
+
 int
 sc_cli_parse_options(const char *usage, const char *summary, GOptionEntry *entries, int *argc,
                      char ***argv, int want_args)
 {
+    ascii_option_values(*argc, *argv);
     g_autoptr(GOptionContext) ctx = g_option_context_new(usage);
     g_option_context_set_translation_domain(ctx, GETTEXT_PACKAGE);
     g_option_context_set_summary(ctx, summary);

@@ -64,6 +64,7 @@ job_init(job *j, const job_options *o, const char *records_path, GError **error)
     b->institution_path = o->institution_path;
     b->photo_dir = o->photos;
     b->register_path = o->register_path;
+    b->sheet = o->sheet;
     if (!sc_encoding_from_name(o->encoding, &b->encoding, error))
         return FALSE;
 
@@ -122,8 +123,9 @@ job_load(job *j, const job_options *o, const char *records_path, sc_problems *pr
 // ERROR, after the problems it counts, if any: the first line prefixed with "skillcert: ".
 // Returns the exit status.
 static int
-report_problems(const sc_problems *problems, GError *error)
+report_problems(sc_problems *problems, GError *error)
 {
+    sc_problems_compact(problems); // one line for a problem on every row
     guint n = sc_problems_count(problems);
     if (n == 0)
         return sc_cli_report(error);
@@ -192,6 +194,7 @@ run_check(job_options *o, const char *records_path)
         status = sc_cli_report(error);
         goto out;
     }
+    sc_problems_compact(problems); // one line for a problem on every row
     guint n = sc_problems_count(problems), m = sc_batch_get_certs(batch)->len;
     for (guint i = 0; i < n; i++)
         printf("%s\n", sc_problems_get(problems, i));
@@ -231,6 +234,8 @@ job_entries(job_options *o, const GOptionEntry *more)
          N_("Records encoding: auto (default), utf-8 or gbk"), N_("ENC")},
         {"date", 0, 0, G_OPTION_ARG_STRING, &o->date,
          N_("Issue date for records without 发证日期 (default: today)"), "YYYY-MM-DD"},
+        {"sheet", 0, 0, G_OPTION_ARG_STRING, &o->sheet,
+         N_("The sheet of an .xlsx workbook to read (default: the first)"), N_("NAME")},
     };
     guint n = 0;
     while (more[n].long_name != NULL)
@@ -253,6 +258,7 @@ sc_cli_job_options_clear(job_options *o)
     g_free(o->output);
     g_free(o->split);
     g_free(o->offset);
+    g_free(o->sheet);
     g_free(o->rows);
     g_free(o->numbers);
     g_free(o->scale);

@@ -17,6 +17,7 @@ typedef struct {
     char *output;
     char *split;
     char *offset;
+    char *sheet;
     char *scale;
     char *stock;
     char *leave_out;

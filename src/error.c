@@ -4,6 +4,7 @@
 #include "i18n.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 G_DEFINE_QUARK(sc - error - quark, sc_error)
 
@@ -63,6 +64,8 @@ problem_free(gpointer data)
     g_free(p->field);
     g_free(p->message);
     g_free(p->line);
+    g_free(p->who);
+    g_free(p->rows);
     g_free(p);
 }
 
@@ -83,26 +86,75 @@ sc_problems_free(sc_problems *problems)
     g_free(problems);
 }
 
-// The line a reader sees: "FILE:ROW: FIELD: message", each part left out when absent.
+char *
+sc_problems_escape(const char *text)
+{
+    if (text == NULL)
+        return NULL;
+    g_autofree char *valid = g_utf8_make_valid(text, -1);
+    GString *out = g_string_sized_new(strlen(valid));
+    for (const char *p = valid; *p != '\0'; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        GUnicodeType t = g_unichar_type(c);
+        if (c < 0x20 || c == 0x7F)
+            g_string_append_printf(out, "\\x%02x", c);
+        else if (t == G_UNICODE_CONTROL || t == G_UNICODE_FORMAT || t == G_UNICODE_LINE_SEPARATOR ||
+                 t == G_UNICODE_PARAGRAPH_SEPARATOR)
+            g_string_append_printf(out, "<U+%04X>", c);
+        else
+            g_string_append_len(out, p, g_utf8_next_char(p) - p);
+    }
+    return g_string_free(out, FALSE);
+}
+
+// WHO as a line shows it: at most 20 characters, escaped.  Caller frees with g_free().
+static char *
+short_who(const char *who)
+{
+    glong n = g_utf8_strlen(who, -1);
+    if (n <= 20)
+        return sc_problems_escape(who);
+    g_autofree char *start = g_utf8_substring(who, 0, 19);
+    g_autofree char *cut = g_strconcat(start, "…", NULL);
+    return sc_problems_escape(cut);
+}
+
+// The line a reader sees: "FILE:ROW (WHO): FIELD: message", each part left out when absent; a
+// folded problem "FILE: rows 2–9 (8 rows): FIELD: message".  Everything escaped
+// (sc_problems_escape()): a cell's text never reaches the terminal raw.
 static char *
 problem_line(const sc_problem *p)
 {
     GString *line = g_string_new(NULL);
-    if (p->file != NULL)
-        g_string_append(line, p->file);
-    if (p->row > 0)
+    if (p->file != NULL) {
+        g_autofree char *file = sc_problems_escape(p->file);
+        g_string_append(line, file);
+    }
+    if (p->rows != NULL)
+        g_string_append_printf(
+            line,
+            g_dngettext(GETTEXT_PACKAGE, ": rows %s (%u row)", ": rows %s (%u rows)", p->n_rows),
+            p->rows, p->n_rows);
+    else if (p->row > 0)
         g_string_append_printf(line, ":%u", p->row);
+    if (p->who != NULL && p->rows == NULL) {
+        g_autofree char *who = short_who(p->who);
+        g_string_append_printf(line, " (%s)", who);
+    }
     if (line->len > 0)
         g_string_append(line, ": ");
-    if (p->field != NULL)
-        g_string_append_printf(line, "%s: ", p->field);
-    g_string_append(line, p->message);
+    if (p->field != NULL) {
+        g_autofree char *field = sc_problems_escape(p->field);
+        g_string_append_printf(line, "%s: ", field);
+    }
+    g_autofree char *message = sc_problems_escape(p->message);
+    g_string_append(line, message);
     return g_string_free(line, FALSE);
 }
 
 void
-sc_problems_add_literal(sc_problems *problems, const char *file, guint row, const char *field,
-                        const char *message)
+sc_problems_add_who(sc_problems *problems, const char *file, guint row, const char *who,
+                    const char *field, const char *message)
 {
     g_return_if_fail(problems != NULL && message != NULL);
     sc_problem *p = g_new0(sc_problem, 1);
@@ -110,8 +162,17 @@ sc_problems_add_literal(sc_problems *problems, const char *file, guint row, cons
     p->row = row;
     p->field = field != NULL && *field != '\0' ? g_strdup(field) : NULL;
     p->message = g_strdup(message);
+    p->who = who != NULL && *who != '\0' ? g_strdup(who) : NULL;
+    p->n_rows = 1;
     p->line = problem_line(p);
     g_ptr_array_add(problems->items, p);
+}
+
+void
+sc_problems_add_literal(sc_problems *problems, const char *file, guint row, const char *field,
+                        const char *message)
+{
+    sc_problems_add_who(problems, file, row, NULL, field, message);
 }
 
 void
@@ -137,8 +198,8 @@ sc_problems_merge_in(sc_problems *problems, const sc_problems *from, const char 
 {
     for (guint i = 0; i < sc_problems_count(from); i++) {
         const sc_problem *p = sc_problems_item(from, i);
-        sc_problems_add_literal(problems, p->file != NULL ? p->file : file, p->row, p->field,
-                                p->message);
+        sc_problems_add_who(problems, p->file != NULL ? p->file : file, p->row, p->who, p->field,
+                            p->message);
     }
 }
 
@@ -229,4 +290,92 @@ sc_problems_to_error(const sc_problems *problems, sc_error_code code, GError **e
     g_set_error_literal(error, SC_ERROR, code, all->str);
     g_string_free(all, TRUE);
     return FALSE;
+}
+
+// The key that makes two problems "the same" for sc_problems_compact(): file, field, message.
+static char *
+same_key(const sc_problem *p)
+{
+    return g_strjoin("\x1f", p->file != NULL ? p->file : "", p->field != NULL ? p->field : "",
+                     p->message, NULL);
+}
+
+static gint
+compare_rows(gconstpointer a, gconstpointer b)
+{
+    guint x = *(const guint *)a, y = *(const guint *)b;
+    return x < y ? -1 : x > y;
+}
+
+// "2–5, 9, 12–20": ROWS (ascending) as ranges, at most 6 of them, then "…".  Caller frees.
+static char *
+rows_text(const GArray *rows)
+{
+    GString *out = g_string_new(NULL);
+    guint ranges = 0;
+    for (guint i = 0; i < rows->len;) {
+        guint first = g_array_index(rows, guint, i), last = first;
+        while (++i < rows->len && g_array_index(rows, guint, i) == last + 1)
+            last++;
+        if (++ranges > 6) {
+            g_string_append(out, ", …");
+            break;
+        }
+        g_string_append_printf(out, "%s%u", out->len > 0 ? ", " : "", first);
+        if (last != first)
+            g_string_append_printf(out, "–%u", last);
+    }
+    return g_string_free(out, FALSE);
+}
+
+void
+sc_problems_compact(sc_problems *problems)
+{
+    g_return_if_fail(problems != NULL);
+    // The rows of each key, in order; rows of a repeated problem within one row counted once.
+    g_autoptr(GHashTable) rows =
+        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_array_unref);
+    GPtrArray *items = problems->items;
+    for (guint i = 0; i < items->len; i++) {
+        const sc_problem *p = g_ptr_array_index(items, i);
+        if (p->row == 0 || p->rows != NULL)
+            continue;
+        char *key = same_key(p);
+        GArray *a = g_hash_table_lookup(rows, key);
+        if (a == NULL) {
+            a = g_array_new(FALSE, FALSE, sizeof(guint));
+            g_hash_table_insert(rows, key, a);
+        } else {
+            g_free(key);
+        }
+        if (a->len == 0 || g_array_index(a, guint, a->len - 1) != p->row)
+            g_array_append_val(a, p->row);
+    }
+    // Keep the first item of a folded key, with its rows; drop the others.
+    g_autoptr(GHashTable) done = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    GPtrArray *kept = g_ptr_array_new_with_free_func(problem_free);
+    for (guint i = 0; i < items->len; i++) {
+        sc_problem *p = g_ptr_array_index(items, i);
+        items->pdata[i] = NULL;
+        char *key = p->row != 0 && p->rows == NULL ? same_key(p) : NULL;
+        GArray *a = key != NULL ? g_hash_table_lookup(rows, key) : NULL;
+        if (a != NULL && g_hash_table_contains(done, key)) {
+            problem_free(p);
+            g_free(key);
+            continue;
+        }
+        if (a != NULL && a->len >= SC_PROBLEMS_COMPACT_MIN) {
+            g_array_sort(a, compare_rows);
+            p->rows = rows_text(a);
+            p->n_rows = a->len;
+            g_free(p->line);
+            p->line = problem_line(p);
+            g_hash_table_add(done, g_steal_pointer(&key));
+        }
+        g_free(key);
+        g_ptr_array_add(kept, p);
+    }
+    g_ptr_array_set_free_func(items, NULL);
+    g_ptr_array_unref(items);
+    problems->items = kept;
 }

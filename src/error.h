@@ -42,12 +42,18 @@ int sc_error_exit_status(const GError *error);
 typedef struct sc_problems sc_problems; // opaque: sc_problems_new() / sc_problems_free()
 
 // One problem.  FILE and FIELD may be NULL; ROW 0 is a problem of the file (or input) as a whole.
+// WHO names the person of the row ("刘洋"), or is NULL.  After sc_problems_compact(), one item may
+// stand for the same problem on N_ROWS rows (ROW is the first, ROWS says which).
 typedef struct {
     char *file;
     guint row;
     char *field;
     char *message; // the problem itself, without file, row or field
-    char *line;    // as shown: "FILE:ROW: FIELD: message"
+    char *line;    // as shown: "FILE:ROW (WHO): FIELD: message"; control and format characters
+                   // escaped (\x1b, <U+202E>), so no cell can drive the terminal
+    char *who;     // the holder's name, or NULL
+    guint n_rows;  // 1, or the rows this item stands for after sc_problems_compact()
+    char *rows;    // NULL, or "2–10001" after sc_problems_compact()
 } sc_problem;
 
 // Caller frees with sc_problems_free().
@@ -62,6 +68,23 @@ void sc_problems_add(sc_problems *problems, const char *file, guint row, const c
 // As sc_problems_add() with MESSAGE taken as it is (no format).  Copies everything.
 void sc_problems_add_literal(sc_problems *problems, const char *file, guint row, const char *field,
                              const char *message);
+
+// As sc_problems_add_literal(), naming the person of the row too: WHO (may be NULL or empty:
+// left out) is shown as "FILE:ROW (WHO): FIELD: message", cut to 20 characters.  Copies everything.
+void sc_problems_add_who(sc_problems *problems, const char *file, guint row, const char *who,
+                         const char *field, const char *message);
+
+// Fold each problem that is the same (file, field and message) on at least
+// SC_PROBLEMS_COMPACT_MIN rows into one item at its first place, shown as "FILE: rows 2–10001
+// (10000 rows): FIELD: message" (an institution-level fault on every row is read once).
+// The person is left out of a folded item.
+#define SC_PROBLEMS_COMPACT_MIN 4
+void sc_problems_compact(sc_problems *problems);
+
+// TEXT as a message may quote it: control characters shown as \xNN (C0, DEL) or <U+0085>, and
+// format characters (Unicode Cf: bidi controls, zero-width spaces, soft hyphen), line and
+// paragraph separators as <U+202E>; invalid UTF-8 as U+FFFD.  Caller frees with g_free().
+char *sc_problems_escape(const char *text);
 
 guint sc_problems_count(const sc_problems *problems);
 

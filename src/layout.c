@@ -16,7 +16,30 @@ struct sc_fonts {
     GHashTable *installed; // every lower-case name of every installed family -> TRUE
     GHashTable *faces;     // family name -> PangoFont * (at 12 pt, for coverage)
     GHashTable *spacing;   // family list -> spacing *: single spacing (see single_spacing())
+    char *folder;          // the application font folder's real path, or NULL
+    char *folder_families; // the families of its faces, comma-separated: a fallback after every
+                           // template's list (a font dropped there serves what the others lack)
 };
+
+// The families of the faces fontconfig read from the application font folder, comma-separated
+// in file order (each once, by its first name), or NULL when it has none.
+static char *
+folder_families(void)
+{
+    FcFontSet *set = FcConfigGetFonts(NULL, FcSetApplication);
+    GString *out = g_string_new(NULL);
+    for (int i = 0; set != NULL && i < set->nfont; i++) {
+        FcChar8 *name = NULL;
+        if (FcPatternGetString(set->fonts[i], FC_FAMILY, 0, &name) != FcResultMatch ||
+            strchr((const char *)name, ',') != NULL)
+            continue;
+        g_autofree char *with = g_strconcat(",", out->str, ",", NULL);
+        g_autofree char *item = g_strconcat(",", (const char *)name, ",", NULL);
+        if (strstr(with, item) == NULL)
+            g_string_append_printf(out, "%s%s", out->len > 0 ? "," : "", (const char *)name);
+    }
+    return g_string_free(out, out->len == 0);
+}
 
 sc_fonts *
 sc_fonts_new(const char *fonts_dir, GError **error)
@@ -32,6 +55,10 @@ sc_fonts_new(const char *fonts_dir, GError **error)
     }
 
     sc_fonts *f = g_new0(sc_fonts, 1);
+    if (fonts_dir != NULL && g_file_test(fonts_dir, G_FILE_TEST_IS_DIR)) {
+        f->folder = g_canonicalize_filename(fonts_dir, NULL);
+        f->folder_families = folder_families();
+    }
     f->map = pango_cairo_font_map_new();
     f->context = pango_font_map_create_context(f->map);
     pango_cairo_context_set_resolution(f->context, 72.0); // user units are points
@@ -74,6 +101,8 @@ sc_fonts_free(sc_fonts *fonts)
     g_hash_table_destroy(fonts->spacing);
     g_hash_table_destroy(fonts->faces);
     g_hash_table_destroy(fonts->installed);
+    g_free(fonts->folder);
+    g_free(fonts->folder_families);
     g_object_unref(fonts->context);
     g_object_unref(fonts->map);
     g_free(fonts);
@@ -100,6 +129,14 @@ sc_fonts_resolve(sc_fonts *fonts, const char *list, GError **error)
                     list);
         g_string_free(found, TRUE);
         return NULL;
+    }
+    // The font folder's faces serve, after the template's, the characters those lack.
+    g_auto(GStrv) extra = g_strsplit(fonts->folder_families ? fonts->folder_families : "", ",", -1);
+    for (int i = 0; extra[i] != NULL; i++) {
+        g_autofree char *with = g_strconcat(",", found->str, ",", NULL);
+        g_autofree char *item = g_strconcat(",", extra[i], ",", NULL);
+        if (*extra[i] != '\0' && strstr(with, item) == NULL)
+            g_string_append_printf(found, ",%s", extra[i]);
     }
     return g_string_free(found, FALSE);
 }
@@ -266,10 +303,17 @@ sc_layout_text(sc_fonts *fonts, const sc_element *e, const char *families, const
     if (missing != 0) {
         char utf8[8] = {0};
         g_unichar_to_utf8(missing, utf8);
-        g_set_error(error, SC_ERROR, SC_ERROR_GLYPH,
-                    _("character '%s' (U+%04X) is in none of the fonts %s; use another "
-                      "character or add a font that has it to fonts/"),
-                    utf8, missing, families);
+        if (fonts->folder != NULL)
+            g_set_error(error, SC_ERROR, SC_ERROR_GLYPH,
+                        _("character '%s' (U+%04X) is in none of the fonts %s; copy a font that "
+                          "has it into %s (its faces are used after the template's), or use "
+                          "another character"),
+                        utf8, missing, families, fonts->folder);
+        else
+            g_set_error(error, SC_ERROR, SC_ERROR_GLYPH,
+                        _("character '%s' (U+%04X) is in none of the fonts %s; install a font "
+                          "that has it, or use another character"),
+                        utf8, missing, families);
         return FALSE;
     }
 

@@ -52,7 +52,7 @@ open_at(const sc_ledger_place *at, GError **error)
 {
     g_autofree char *path = NULL;
     g_autoptr(sc_institution) inst = locate(at, &path, error);
-    if (inst == NULL || !sc_ledger_check_exists(inst, path, error))
+    if (inst == NULL || (at->register_path == NULL && !sc_ledger_check_exists(inst, path, error)))
         return NULL;
     return sc_registry_open(path, inst->prefix, error);
 }
@@ -158,7 +158,7 @@ sc_ledger_next_number(const sc_ledger_place *at, const char *level_text, int yea
         g_autoptr(GDateTime) now = g_date_time_new_now_local();
         year = g_date_time_get_year(now);
     }
-    if (!sc_ledger_check_exists(inst, path, error))
+    if (at->register_path == NULL && !sc_ledger_check_exists(inst, path, error))
         return NULL;
     sc_registry *reg = sc_registry_open(path, inst->prefix, error);
     char *next = reg != NULL ? sc_registry_peek(reg, year, level, error) : NULL;

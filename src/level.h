@@ -10,7 +10,9 @@
 #define SC_LEVEL_PREP 9
 
 // Parse TEXT in any accepted form: "四级/中级工", "四级", "中级工", "4" (also full-width digits
-// and surrounding spaces; "四级／中级工" with a full-width slash), "预备技师" or "9".  Returns the
+// and surrounding spaces; "四级／中级工" with a full-width slash), "预备技师" or "9"; as the
+// official summary table writes them, "三级（高级工）" and "高级工（三级）" (full-width or ASCII
+// parentheses); "4级"; Roman "Ⅳ级" or "IV级" (Ⅰ–Ⅴ, I–V, full-width Ｉ–Ｖ).  Returns the
 // code, or 0 with *ERROR set (SC_ERROR_INPUT) naming what is accepted.  Borrows TEXT.
 int sc_level_parse(const char *text, GError **error);
 

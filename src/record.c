@@ -4,6 +4,7 @@
 #include "record.h"
 
 #include "file.h"
+#include "xlsx.h"
 
 #include "i18n.h"
 
@@ -26,6 +27,7 @@ static const struct {
     {SC_FIELD_NUMBER, "number", FALSE},
     {SC_FIELD_ISSUE_DATE, "issue_date", FALSE},
     {SC_FIELD_PHOTO, "photo", FALSE},
+    {SC_FIELD_INSTITUTION_NAME, "institution", FALSE},
 };
 
 // libcsv is fed one line at a time, long lines in pieces of this size, so that every callback
@@ -40,7 +42,6 @@ static const struct {
 #define BOM_GB18030 "\x84\x31\x95\x33"
 #define BOM_UTF16LE "\xFF\xFE"
 #define BOM_UTF16BE "\xFE\xFF"
-#define MAGIC_ZIP   "PK\x03\x04"
 #define MAGIC_OLE   "\xD0\xCF\x11\xE0"
 
 // How the encoding was chosen, for messages about bytes that do not fit it.
@@ -84,9 +85,10 @@ typedef struct {
     gboolean unkept_has_text; // a cell not kept has a non-space byte
 
     gboolean have_header;
-    GArray *kinds;       // column_kind of each column
-    guint64 total_cells; // cells of the records kept so far
-    gboolean stop;       // a problem that makes the rest of the file unreadable was reported
+    gboolean title_skipped; // a title line above the header was skipped (said once in NOTES)
+    GArray *kinds;          // column_kind of each column
+    guint64 total_cells;    // cells of the records kept so far
+    gboolean stop;          // a problem that makes the rest of the file unreadable was reported
 } reader;
 
 // Whether the byte C is a space libcsv strips around unquoted CSV cells.  Also decides which
@@ -145,6 +147,82 @@ trim_span(const char **s, gsize *len)
         *len -= n;
 }
 
+// Header names offices use for the fields (Chinese HR spreadsheets, the platforms' upload
+// sheets), matched after the spaces, a leading required-marker '*' and a trailing colon are
+// taken out.  Not SPEC §4's names: what a user writes instead of them.
+static const struct {
+    const char *synonym;
+    const char *field;
+} synonym_table[] = {
+    {"姓　名", SC_FIELD_NAME},
+    {"考生姓名", SC_FIELD_NAME},
+    {"学员姓名", SC_FIELD_NAME},
+    {"人员姓名", SC_FIELD_NAME},
+    {"持证人", SC_FIELD_NAME},
+    {"持证人姓名", SC_FIELD_NAME},
+    {"证件种类", SC_FIELD_ID_TYPE},
+    {"身份证件类型", SC_FIELD_ID_TYPE},
+    {"身份证号码", SC_FIELD_ID_NUMBER},
+    {"身份证号", SC_FIELD_ID_NUMBER},
+    {"身份证", SC_FIELD_ID_NUMBER},
+    {"公民身份号码", SC_FIELD_ID_NUMBER},
+    {"证件号", SC_FIELD_ID_NUMBER},
+    {"身份证件号码", SC_FIELD_ID_NUMBER},
+    {"职业", SC_FIELD_OCCUPATION},
+    {"职业（工种）", SC_FIELD_OCCUPATION},
+    {"申报职业", SC_FIELD_OCCUPATION},
+    {"职业代码", SC_FIELD_OCCUPATION_CODE},
+    {"职业编号", SC_FIELD_OCCUPATION_CODE},
+    {"工种", SC_FIELD_WORK_TYPE},
+    {"工种（方向）", SC_FIELD_WORK_TYPE},
+    {"等级", SC_FIELD_LEVEL},
+    {"技能等级", SC_FIELD_LEVEL},
+    {"职业等级", SC_FIELD_LEVEL},
+    {"申报等级", SC_FIELD_LEVEL},
+    {"认定等级", SC_FIELD_LEVEL},
+    {"级别", SC_FIELD_LEVEL},
+    {"证书号", SC_FIELD_NUMBER},
+    {"证书编码", SC_FIELD_NUMBER},
+    {"证书号码", SC_FIELD_NUMBER},
+    {"发证时间", SC_FIELD_ISSUE_DATE},
+    {"颁证日期", SC_FIELD_ISSUE_DATE},
+    {"颁证时间", SC_FIELD_ISSUE_DATE},
+    {"发证日期（年月日）", SC_FIELD_ISSUE_DATE},
+    {"相片", SC_FIELD_PHOTO},
+    {"照片文件", SC_FIELD_PHOTO},
+    {"照片文件名", SC_FIELD_PHOTO},
+    {"机构名称", SC_FIELD_INSTITUTION_NAME},
+};
+
+// Whether C is left out of a header name before synonyms are compared: spaces of any width.
+static gboolean
+header_space(gunichar c)
+{
+    return g_unichar_isspace(c) || c == 0x3000 || c == 0xFEFF;
+}
+
+// NAME (LEN bytes) as synonyms are compared: no spaces, no leading '*' or '＊' (the required
+// marker of upload sheets), no trailing ':' or '：', ASCII parentheses made full-width.  NULL
+// when NAME is not UTF-8.  Caller frees with g_free().
+static char *
+header_key(const char *name, gsize len)
+{
+    if (!g_utf8_validate(name, (gssize)len, NULL))
+        return NULL;
+    GString *out = g_string_new(NULL);
+    for (const char *p = name; p < name + len; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (header_space(c) || ((c == '*' || c == 0xFF0A) && out->len == 0))
+            continue;
+        g_string_append_unichar(out, c == '(' ? 0xFF08 : c == ')' ? 0xFF09 : c);
+    }
+    while (out->len > 0 && out->str[out->len - 1] == ':')
+        g_string_truncate(out, out->len - 1);
+    if (g_str_has_suffix(out->str, "："))
+        g_string_truncate(out, out->len - strlen("："));
+    return g_string_free(out, FALSE);
+}
+
 const char *
 sc_field_canonical(const char *name)
 {
@@ -163,6 +241,74 @@ sc_field_canonical(const char *name)
         if (strlen(alias) == len && g_ascii_strncasecmp(alias, s, len) == 0)
             return canon;
     }
+    if (len == 0)
+        return NULL;
+
+    // The names offices write instead, with spaces and markers taken out ("姓　　名：").
+    g_autofree char *key = header_key(s, len);
+    for (guint i = 0; key != NULL && i < G_N_ELEMENTS(field_table); i++)
+        if (strcmp(key, field_table[i].name) == 0)
+            return field_table[i].name;
+    for (guint i = 0; key != NULL && i < G_N_ELEMENTS(synonym_table); i++)
+        if (strcmp(key, synonym_table[i].synonym) == 0)
+            return sc_field_canonical(synonym_table[i].field);
+    return NULL;
+}
+
+// The edit distance between A and B in characters (at most 32 of each are compared).
+static guint
+edit_distance(const char *a, const char *b)
+{
+    gunichar x[32] = {0}, y[32] = {0};
+    guint n = 0, m = 0;
+    for (const char *p = a; *p != '\0' && n < 32; p = g_utf8_next_char(p))
+        x[n++] = g_unichar_tolower(g_utf8_get_char(p));
+    for (const char *p = b; *p != '\0' && m < 32; p = g_utf8_next_char(p))
+        y[m++] = g_unichar_tolower(g_utf8_get_char(p));
+    guint d[33];
+    for (guint j = 0; j <= m; j++)
+        d[j] = j;
+    for (guint i = 1; i <= n; i++) {
+        guint diag = d[0];
+        d[0] = i;
+        for (guint j = 1; j <= m; j++) {
+            guint up = d[j];
+            guint best = MIN(d[j] + 1, d[j - 1] + 1);
+            d[j] = MIN(best, diag + (x[i - 1] == y[j - 1] ? 0 : 1));
+            diag = up;
+        }
+    }
+    return d[m];
+}
+
+// Whether header KEY looks like the known name NAME: one contains the other (both of at least
+// two characters), or they differ in one character (names of 3–4 characters) or two (longer).
+static gboolean
+looks_like(const char *key, const char *name)
+{
+    glong kn = g_utf8_strlen(key, -1), nn = g_utf8_strlen(name, -1);
+    if (kn >= 2 && nn >= 2 && (strstr(key, name) != NULL || strstr(name, key) != NULL))
+        return TRUE;
+    // Two-character names differ in one character from too many others (性别, 级别).
+    glong shorter = MIN(kn, nn);
+    guint allowed = shorter >= 5 ? 2 : shorter >= 3 ? 1 : 0;
+    return allowed > 0 && edit_distance(key, name) <= allowed;
+}
+
+const char *
+sc_field_suggest(const char *name)
+{
+    if (name == NULL || sc_field_canonical(name) != NULL)
+        return NULL;
+    g_autofree char *key = header_key(name, strlen(name));
+    if (key == NULL || *key == '\0')
+        return NULL;
+    for (guint i = 0; i < G_N_ELEMENTS(field_table); i++)
+        if (looks_like(key, field_table[i].name) || looks_like(key, field_table[i].alias))
+            return field_table[i].name;
+    for (guint i = 0; i < G_N_ELEMENTS(synonym_table); i++)
+        if (looks_like(key, synonym_table[i].synonym))
+            return sc_field_canonical(synonym_table[i].field);
     return NULL;
 }
 
@@ -256,6 +402,25 @@ normalize_breaks(char *value)
     return value;
 }
 
+// VALUE (valid UTF-8, owned) as records carry it: line breaks made LF, and in Unicode's
+// composed form NFC, so that the same name typed two ways is one text (seeds aside: a
+// decomposed 'é' or a Hangul sequence would not match its register entry).  Returns it.
+static char *
+finish_value(char *value)
+{
+    normalize_breaks(value);
+    for (const char *p = value; *p != '\0'; p++) {
+        if ((guchar)*p >= 0x80) {
+            char *nfc = g_utf8_normalize(value, -1, G_NORMALIZE_NFC);
+            if (nfc == NULL)
+                return value;
+            g_free(value);
+            return nfc;
+        }
+    }
+    return value;
+}
+
 // Decode the kept cell CELL to trimmed UTF-8.  Returns it (caller frees with g_free()), or NULL
 // with *BAD_LINE set to the line of the fault and *WHY to what is wrong (caller frees).
 static char *
@@ -284,7 +449,7 @@ decode_cell(reader *r, const raw_cell *cell, guint *bad_line, char **why)
         if (g_utf8_validate(bytes, (gssize)len, &end)) {
             const char *s = bytes;
             trim_span(&s, &len);
-            return normalize_breaks(g_strndup(s, len));
+            return finish_value(g_strndup(s, len));
         }
         bad = end - bytes;
         *why = bad_bytes_message(r, end, len - bad);
@@ -300,7 +465,7 @@ decode_cell(reader *r, const raw_cell *cell, guint *bad_line, char **why)
             trim_span(&s, &n);
             memmove(value, s, n);
             value[n] = '\0';
-            return normalize_breaks(value);
+            return finish_value(value);
         }
         g_clear_error(&e);
         g_iconv(r->conv, NULL, NULL, NULL, NULL); // back to the initial state
@@ -374,6 +539,34 @@ decode_row(reader *r, char **values, gboolean *blank)
     return ok;
 }
 
+// Whether the header VALUES (R->n_cells) name FIELD.
+static gboolean
+header_has(const reader *r, char **values, const char *field)
+{
+    for (guint i = 0; i < r->n_cells; i++)
+        if (values[i] != NULL && g_strcmp0(sc_field_canonical(values[i]), field) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+// The note about the unknown column KEY of the header VALUES: kept for templates, and which
+// known field it probably means when the header lacks that field (a 工种 column once went
+// unnoticed and every work type printed as ——).
+static void
+add_unknown_note(reader *r, const char *key, char **values)
+{
+    g_autofree char *shown = sc_problems_escape(key);
+    const char *near = sc_field_suggest(key);
+    if (near != NULL && !header_has(r, values, near))
+        g_ptr_array_add(r->notes, g_strdup_printf(_("%s: column %s is not a known field; kept "
+                                                    "for templates (did you mean %s?)"),
+                                                  r->path, shown, near));
+    else
+        g_ptr_array_add(r->notes,
+                        g_strdup_printf(_("%s: column %s is not a known field; kept for templates"),
+                                        r->path, shown));
+}
+
 // Take the first non-blank row as the header (SPEC §4): map its names to fields, report
 // duplicates, missing required columns and (in NOTES) unknown columns.
 static void
@@ -394,13 +587,25 @@ read_header(reader *r, char **values)
         char *start = g_utf8_substring(first_text, 0, MIN(n, 20));
         char *first = g_strconcat(start, n > 20 ? "…" : "", NULL);
         g_free(start);
-        sc_problems_add(r->problems, r->path, row, NULL,
-                        _("this line should be the header, but none of its cells is a field "
-                          "name (姓名, 证件号码, 职业名称, 职业技能等级, …; it starts with '%s'); "
-                          "make the header the first line and delete any title lines above it"),
-                        first);
+        if (!r->title_skipped) {
+            // A report's title line above the header ("2026年11月…合格人员名单"): skipped once.
+            g_autofree char *shown = sc_problems_escape(first); // notes are printed as they are
+            if (r->notes != NULL)
+                g_ptr_array_add(r->notes, g_strdup_printf(_("%s:%u: '%s' is taken as the sheet's "
+                                                            "title and skipped; the header is "
+                                                            "below it"),
+                                                          r->path, row, shown));
+            r->title_skipped = TRUE;
+        } else {
+            sc_problems_add(r->problems, r->path, row, NULL,
+                            _("this line should be the header, but none of its cells is a field "
+                              "name (姓名, 证件号码, 职业名称, 职业技能等级, …; it starts with "
+                              "'%s'); make the header the first line and delete any title lines "
+                              "above it"),
+                            first);
+            r->stop = TRUE;
+        }
         g_free(first);
-        r->stop = TRUE;
         return;
     }
 
@@ -419,10 +624,7 @@ read_header(reader *r, char **values)
                             _("column given twice (columns %u and %u); delete one of them"),
                             GPOINTER_TO_UINT(g_hash_table_lookup(seen, key)), i + 1);
         } else if (canon == NULL && r->notes != NULL && ++unknown <= MAX_UNKNOWN_NOTES) {
-            g_ptr_array_add(r->notes,
-                            g_strdup_printf(_("%s: column %s is not a known field; kept for "
-                                              "templates"),
-                                            r->path, key));
+            add_unknown_note(r, key, values);
         }
         g_ptr_array_add(r->out->columns, g_strdup(key));
         if (kind == COLUMN_FIELD)
@@ -808,11 +1010,12 @@ refuse_whole_file(const char *data, gsize len, const char *path, GError **error)
                     SC_RECORDS_MAX_BYTES >> 20);
         return TRUE;
     }
-    if (has_prefix(data, len, MAGIC_ZIP, 4) || has_prefix(data, len, MAGIC_OLE, 4)) {
+    if (has_prefix(data, len, MAGIC_OLE, 4)) {
         g_set_error(error, SC_ERROR, SC_ERROR_INPUT,
-                    _("%s: this is an Excel workbook (%s), not a CSV or TSV text file; in Excel "
-                      "choose 另存为 (Save As) → CSV UTF-8 (逗号分隔)"),
-                    path, data[0] == 'P' ? ".xlsx" : ".xls");
+                    _("%s: this is an old Excel 97–2003 workbook (.xls), which is not read; in "
+                      "Excel or WPS choose 另存为 (Save As) → Excel 工作簿 (.xlsx) or CSV UTF-8 "
+                      "(逗号分隔)"),
+                    path);
         return TRUE;
     }
     return FALSE;
@@ -913,14 +1116,119 @@ read_rows(reader *r, const char *text, gsize text_len)
                           "职业名称,职业技能等级,…) and each line below it one certificate"));
 }
 
+// The cells of the sheet row ROW as the reader's values: trimmed, NFC, line breaks LF, padded
+// with empty cells to the header's width.  A cell over SC_RECORDS_MAX_CELL_BYTES is a problem
+// of its row (NULL in its place).  Returns the values (R->n_cells of them; caller frees each
+// and the array).
+static char **
+sheet_values(reader *r, const sc_xlsx_row *row)
+{
+    guint n = MAX(row->cells->len, r->have_header ? r->kinds->len : 0);
+    char **values = g_new0(char *, n + 1);
+    for (guint i = 0; i < n; i++) {
+        const char *s = i < row->cells->len ? g_ptr_array_index(row->cells, i) : "";
+        gsize len = strlen(s);
+        if (len > SC_RECORDS_MAX_CELL_BYTES) {
+            g_autofree char *label = column_label(r, i);
+            sc_problems_add(r->problems, r->path, row->row, label,
+                            _("the cell is %zu bytes long, over the limit of %u; is this the "
+                              "right file?"),
+                            (size_t)len, SC_RECORDS_MAX_CELL_BYTES);
+            values[i] = g_strdup("");
+            continue;
+        }
+        trim_span(&s, &len);
+        values[i] = finish_value(g_strndup(s, len));
+    }
+    r->n_cells = n;
+    return values;
+}
+
+// Cells of ROW's VALUES right of the header: a value there has no column (reported, the row
+// left out); empty ones are dropped.  Returns whether the row can be read.
+static gboolean
+fit_to_header(reader *r, char **values, guint row)
+{
+    for (guint i = r->kinds->len; i < r->n_cells; i++) {
+        if (values[i][0] != '\0') {
+            sc_problems_add(r->problems, r->path, row, NULL,
+                            _("cell %u has a value but its column has no header; name the "
+                              "column or empty the cell"),
+                            i + 1);
+            return FALSE;
+        }
+    }
+    r->n_cells = r->kinds->len;
+    return TRUE;
+}
+
+// Records from the rows of an .xlsx sheet (SPEC §4; issue 10): the same header, title line,
+// field and limit rules as a CSV file, each row named by the sheet's own row number.
+static sc_records *
+parse_workbook(const char *data, gsize len, const char *path, const char *sheet,
+               sc_problems *problems, GPtrArray *notes, GError **error)
+{
+    g_autoptr(GPtrArray) rows = sc_xlsx_read(data, len, path, sheet, error);
+    if (rows == NULL)
+        return NULL;
+    sc_records *out = records_new(path);
+    reader r = {
+        .path = path,
+        .problems = problems,
+        .notes = notes,
+        .out = out,
+        .kinds = g_array_new(FALSE, FALSE, sizeof(column_kind)),
+    };
+    for (guint i = 0; i < rows->len && !r.stop; i++) {
+        const sc_xlsx_row *row = g_ptr_array_index(rows, i);
+        r.row_start = row->row;
+        char **values = sheet_values(&r, row);
+        gboolean blank = TRUE;
+        for (guint k = 0; k < r.n_cells && blank; k++)
+            blank = values[k][0] == '\0';
+        guint n = r.n_cells;
+        if (blank)
+            ; // a row of spaces
+        else if (!r.have_header)
+            read_header(&r, values);
+        else if (fit_to_header(&r, values, row->row))
+            read_record(&r, values);
+        for (guint k = 0; k < n; k++)
+            g_free(values[k]);
+        g_free(values);
+    }
+    if (!r.have_header && !r.stop)
+        sc_problems_add(problems, path, 0, NULL,
+                        _("the sheet is empty; its first row must be the header (姓名,证件号码,"
+                          "职业名称,职业技能等级,…) and each row below it one certificate"));
+    g_array_unref(r.kinds);
+    return out;
+}
+
 sc_records *
 sc_records_parse(const char *data, gsize len, const char *path, sc_encoding encoding,
                  sc_format format, sc_problems *problems, GPtrArray *notes, GError **error)
+{
+    return sc_records_parse_sheet(data, len, path, NULL, encoding, format, problems, notes, error);
+}
+
+sc_records *
+sc_records_parse_sheet(const char *data, gsize len, const char *path, const char *sheet,
+                       sc_encoding encoding, sc_format format, sc_problems *problems,
+                       GPtrArray *notes, GError **error)
 {
     g_return_val_if_fail(data != NULL || len == 0, NULL);
     g_return_val_if_fail(path != NULL && problems != NULL, NULL);
     if (refuse_whole_file(data, len, path, error))
         return NULL;
+    if (sc_xlsx_is_zip(data, len))
+        return parse_workbook(data, len, path, sheet, problems, notes, error);
+    if (sheet != NULL) {
+        g_set_error(error, SC_ERROR, SC_ERROR_USAGE,
+                    _("%s: --sheet %s is for an .xlsx workbook, and this file is text"), path,
+                    sheet);
+        return NULL;
+    }
 
     decoded_text d;
     switch (decode_text(data, len, path, encoding, problems, &d, error)) {
@@ -973,6 +1281,13 @@ sc_records *
 sc_records_load(const char *path, sc_encoding encoding, sc_format format, sc_problems *problems,
                 GPtrArray *notes, GError **error)
 {
+    return sc_records_load_sheet(path, NULL, encoding, format, problems, notes, error);
+}
+
+sc_records *
+sc_records_load_sheet(const char *path, const char *sheet, sc_encoding encoding, sc_format format,
+                      sc_problems *problems, GPtrArray *notes, GError **error)
+{
     g_return_val_if_fail(path != NULL && problems != NULL, NULL);
 
     // Only a regular file, and never more of it than the limit (a folder, /dev/zero or a pipe
@@ -982,8 +1297,8 @@ sc_records_load(const char *path, sc_encoding encoding, sc_format format, sc_pro
     if (!sc_file_read(path, SC_RECORDS_MAX_BYTES, _("split the batch into smaller files"),
                       &contents, &len, error))
         return NULL;
-    sc_records *records =
-        sc_records_parse(contents, len, path, encoding, format, problems, notes, error);
+    sc_records *records = sc_records_parse_sheet(contents, len, path, sheet, encoding, format,
+                                                 problems, notes, error);
     g_free(contents);
     return records;
 }

@@ -1,4 +1,5 @@
-// record.h - read a records file into records (SPEC §4): CSV/TSV, UTF-8, UTF-8 with BOM, GB 18030.
+// record.h - read a records file into records (SPEC §4): CSV/TSV, UTF-8, UTF-8 with BOM, GB 18030,
+// and .xlsx workbooks (xlsx.h).
 // Names: sc_records_*() for a file of records, sc_record_*() for one, sc_field_canonical() and
 // sc_encoding_from_name() for the header names and encodings the reader knows.
 #ifndef SC_RECORD_H
@@ -9,16 +10,17 @@
 
 // Canonical field names (SPEC §4).  Records key their fields by these; headers may also use
 // the ASCII aliases (sc_field_canonical()).
-#define SC_FIELD_NAME            "姓名"
-#define SC_FIELD_ID_TYPE         "证件类型"
-#define SC_FIELD_ID_NUMBER       "证件号码"
-#define SC_FIELD_OCCUPATION      "职业名称"
-#define SC_FIELD_OCCUPATION_CODE "职业编码"
-#define SC_FIELD_WORK_TYPE       "工种名称"
-#define SC_FIELD_LEVEL           "职业技能等级"
-#define SC_FIELD_NUMBER          "证书编号"
-#define SC_FIELD_ISSUE_DATE      "发证日期"
-#define SC_FIELD_PHOTO           "照片"
+#define SC_FIELD_NAME             "姓名"
+#define SC_FIELD_ID_TYPE          "证件类型"
+#define SC_FIELD_ID_NUMBER        "证件号码"
+#define SC_FIELD_OCCUPATION       "职业名称"
+#define SC_FIELD_OCCUPATION_CODE  "职业编码"
+#define SC_FIELD_WORK_TYPE        "工种名称"
+#define SC_FIELD_LEVEL            "职业技能等级"
+#define SC_FIELD_NUMBER           "证书编号"
+#define SC_FIELD_ISSUE_DATE       "发证日期"
+#define SC_FIELD_PHOTO            "照片"
+#define SC_FIELD_INSTITUTION_NAME "评价机构名称" // = SC_FIELD_INSTITUTION (cert.h): a known column
 
 typedef struct {
     guint row;          // line number in the file where the record starts (the header is line 1)
@@ -61,8 +63,15 @@ typedef enum {
 gboolean sc_encoding_from_name(const char *name, sc_encoding *encoding, GError **error);
 
 // The canonical name for a header NAME ("name" → "姓名", " 姓名 " → "姓名"), or NULL when NAME
-// is not a known field.  Returns a static string.
+// is not a known field.  Also the names offices use instead (身份证号码, 工种, 等级, 证书号,
+// 发证时间, 相片, …), with inner spaces, a leading '*' and a trailing colon ignored ("姓　　名：").
+// Returns a static string.
 const char *sc_field_canonical(const char *name);
+
+// The known field an unknown header NAME probably means ("工种名" → "工种名称", "职业资格等级" →
+// "职业技能等级"), by containment or a small edit distance; NULL when none is near.  Returns a
+// static string.
+const char *sc_field_suggest(const char *name);
 
 // Parse records from DATA (LEN bytes) named PATH in messages.  Every problem of the file
 // (invalid bytes, broken quoting, wrong cell count, missing required column) is added to
@@ -70,12 +79,21 @@ const char *sc_field_canonical(const char *name);
 // are kept and mentioned once, in NOTES (may be NULL; it gets char * strings that its free
 // function must g_free()).  Returns the records (possibly with problems added), or NULL with
 // *ERROR set (SC_ERROR_INPUT) when the file as a whole cannot be read: over
-// SC_RECORDS_MAX_BYTES, an Excel workbook instead of text, a byte-order mark that contradicts
-// ENCODING.
+// SC_RECORDS_MAX_BYTES, an old .xls workbook, a byte-order mark that contradicts ENCODING.  An
+// .xlsx workbook is read (its first sheet), as by sc_records_parse_sheet().
 // Caller frees with sc_records_free().  Borrows DATA.
 sc_records *sc_records_parse(const char *data, gsize len, const char *path, sc_encoding encoding,
                              sc_format format, sc_problems *problems, GPtrArray *notes,
                              GError **error);
+
+// As sc_records_parse(), reading an .xlsx workbook (a zip file) too: sheet SHEET (its tab's
+// name; NULL = the first) is read with sc_xlsx_read(), its rows named by the sheet's row numbers
+// and checked as a CSV file's.  A workbook that cannot be read, or has no such sheet: NULL with
+// *ERROR set (SC_ERROR_INPUT); SHEET given for a text file: SC_ERROR_USAGE.  An old .xls
+// workbook is refused with how to save it.  Caller frees with sc_records_free().
+sc_records *sc_records_parse_sheet(const char *data, gsize len, const char *path, const char *sheet,
+                                   sc_encoding encoding, sc_format format, sc_problems *problems,
+                                   GPtrArray *notes, GError **error);
 
 // Read the file at PATH and parse it as sc_records_parse() does.  Missing or unreadable file:
 // NULL with *ERROR set (G_FILE_ERROR); not a regular file (a folder, a device, a pipe) or over
@@ -83,6 +101,11 @@ sc_records *sc_records_parse(const char *data, gsize len, const char *path, sc_e
 // sc_records_free().
 sc_records *sc_records_load(const char *path, sc_encoding encoding, sc_format format,
                             sc_problems *problems, GPtrArray *notes, GError **error);
+
+// As sc_records_load() with sc_records_parse_sheet()'s SHEET.
+sc_records *sc_records_load_sheet(const char *path, const char *sheet, sc_encoding encoding,
+                                  sc_format format, sc_problems *problems, GPtrArray *notes,
+                                  GError **error);
 
 void sc_records_free(sc_records *records);
 

@@ -6,6 +6,8 @@ set -u
 cd "$SC_TOP" || exit 2
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
+# Never the user's own registers and printer profiles: the per-user folders are the test's.
+export XDG_DATA_HOME="$T/xdg-data" XDG_CONFIG_HOME="$T/xdg-config"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
 
 ok() { echo "ok - $*"; }

@@ -32,11 +32,11 @@ prefixes() {
 # --- Chinese --------------------------------------------------------------------------------
 run_in $ZH "$T/zh" check $D/twenty.csv -i $INST --photos examples/photos
 expect_status "zh_CN: check of the twenty-problem file exits 1" 1
-expect_grep "zh_CN: the check-digit line says 校验码" "$T/zh.out" "$D/twenty.csv:2: 证件号码: 校验码为 1"
-expect_grep "zh_CN: the birth-date line says 出生日期" "$T/zh.out" "$D/twenty.csv:3: 证件号码: 出生日期 20250230"
+expect_grep "zh_CN: the check-digit line says 校验码" "$T/zh.out" "$D/twenty.csv:2 (张一): 证件号码: 校验码为 1"
+expect_grep "zh_CN: the birth-date line says 出生日期" "$T/zh.out" "$D/twenty.csv:3 (张二): 证件号码: 出生日期 20250230"
 expect_grep "zh_CN: says what to do" "$T/zh.out" "请核对后重新填写"
-expect_grep "zh_CN: a level that is not one" "$T/zh.out" "$D/twenty.csv:5: 职业技能等级: “六级”不是职业技能等级"
-expect_grep "zh_CN: a number from another institution" "$T/zh.out" "$D/twenty.csv:16: 证书编号: 第 1–13 位为"
+expect_grep "zh_CN: a level that is not one" "$T/zh.out" "$D/twenty.csv:5 (张四): 职业技能等级: “六级”不是职业技能等级"
+expect_grep "zh_CN: a number from another institution" "$T/zh.out" "$D/twenty.csv:16 (张五甲): 证书编号: 第 1–13 位为"
 last=$(tail -n 1 "$T/zh.out")
 [ "$last" = "共检查 20 条记录，发现 20 个问题" ] && ok "zh_CN: the count line is Chinese" ||
     not_ok "zh_CN: the count line is '$last'"
@@ -71,7 +71,7 @@ expect_grep "zh_CN: … and reports in Chinese" "$T/zh-r.out" "张证书 → $T/
 # --- English, the same run --------------------------------------------------------------------
 run_in C.UTF-8 "$T/en" check $D/twenty.csv -i $INST --photos examples/photos
 expect_status "C.UTF-8: check of the twenty-problem file exits 1" 1
-expect_grep "C.UTF-8: the check-digit line is English" "$T/en.out" "$D/twenty.csv:2: 证件号码: check digit is 1, expected 3"
+expect_grep "C.UTF-8: the check-digit line is English" "$T/en.out" "$D/twenty.csv:2 (张一): 证件号码: check digit is 1, expected 3"
 last=$(tail -n 1 "$T/en.out")
 [ "$last" = "20 problems found in 20 records" ] && ok "C.UTF-8: the count line is English" ||
     not_ok "C.UTF-8: the count line is '$last'"

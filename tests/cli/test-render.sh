@@ -118,7 +118,7 @@ check_bad() { # DESCRIPTION NAME EXPECTED...
 }
 
 bad nophoto 照片 missing.jpg
-check_bad "missing photo" nophoto "records.csv:4: 照片:" "not found"
+check_bad "missing photo" nophoto "records.csv:4 (阿依古丽·买买提): 照片:" "not found"
 
 bad corrupt 照片 broken.png
 head -c 200 $EX/photos/440103198701251113.png >"$T/corrupt/photos/broken.png"
@@ -135,7 +135,7 @@ check_bad "text too long for its box" long "records.csv:4: 职业名称:" "does 
 printf '姓名,证件号码,职业名称,职业技能等级,证书编号,照片\n张伟,440104199003121232,电工,5,S000044011001265000042,440104199003121232.jpg\n' >"$T/noinst.csv"
 run_sc "$T/ni" render "$T/noinst.csv" --photos $EX/photos -o "$T/noinst.pdf"
 expect_status "no institution name anywhere: refused" 1
-expect_grep "… naming the field and what to do" "$T/ni.err" "noinst.csv:2: 评价机构名称: "
+expect_grep "… naming the holder, the field and what to do" "$T/ni.err" "noinst.csv:2 (张伟): 评价机构名称: "
 expect_absent "… and nothing written" "$T/noinst.pdf"
 printf '姓名,证件号码,职业名称,职业技能等级,证书编号,照片,评价机构名称\n张伟,440104199003121232,电工,5,S000044011001265000042,440104199003121232.jpg,东莞市某某职业技能培训中心\n' >"$T/col.csv"
 run_sc "$T/co" render "$T/col.csv" --photos $EX/photos -o "$T/col.pdf"
@@ -149,6 +149,6 @@ run_sc "$T/pv" preview tests/data/check/idcard.csv -i $INST --photos $EX/photos 
 expect_status "preview of a good row beside bad ones" 0
 run_sc "$T/pb" preview tests/data/check/idcard.csv -i $INST --photos $EX/photos --register "$T/pv.db" --row 2 -o "$T/pb.png"
 expect_status "preview of a bad row: refused" 1
-expect_grep "… with its own problem" "$T/pb.err" "idcard.csv:2: 证件号码:"
+expect_grep "… with its own problem" "$T/pb.err" "idcard.csv:2 (张伟): 证件号码:"
 grep -q "idcard.csv:3:" "$T/pb.err" && not_ok "… and not other rows' problems" || ok "… and not other rows' problems"
 expect_absent "… and no PNG" "$T/pb.png"

@@ -112,25 +112,26 @@ test_problems(void)
         HEADER
         "张伟,,110105194912310021,电工,,,四级,,\n"                       // 2: check digit
         "王芳,,440104199003121232,电工,4-1-02-01,,四级,,\n"              // 3: occupation code
-        "陈明,,440104199003121232,电工,,,六级,,\n"                       // 4: level
-        "赵敏,,440104199003121232,电工,,,三级,,2026-02-30\n"             // 5: date
-        "刘洋,,440104199003121232,国家电工,,,三级,,\n"                   // 6: Guangdong word
-        "黄丽,,440104199003121232,焊工,,,五级,S000044011001255000001,\n" // 7: year in number
-        "林芬,,440104199003121232,车工,,,五级,S000044021001265000001,\n" // 8: other institution
+        "陈明,,440104199003121013,电工,,,六级,,\n"                       // 4: level
+        "赵敏,,440104199003121021,电工,,,三级,,2026-02-30\n"             // 5: date
+        "刘?,,44010419900312103X,电工,,,三级,,\n"                        // 6: GBK export
+        "黄丽,,440104199003121048,焊工,,,五级,S000044011001255000001,\n" // 7: year in number
+        "林芬,,110105198001010016,车工,,,五级,S000044021001265000001,\n" // 8: other institution
         ",,,保育师,,,五级,,\n",                                          // 9: name, id empty
         problems);
     g_autoptr(sc_institution) inst = guangdong();
     sc_check_options o = options(inst);
     g_autoptr(GPtrArray) certs = sc_check_records(r, &o, problems);
 
+    // Each names the holder as well as the row (issue 10), when the row has a name.
     const char *want[] = {
-        "r.csv:2: 证件号码: ",
-        "r.csv:3: 职业编码: ",
-        "r.csv:4: 职业技能等级: ",
-        "r.csv:5: 发证日期: ",
-        "r.csv:6: 职业名称: contains '国家'",
-        "r.csv:7: 证书编号: positions 14–15",
-        "r.csv:8: 证书编号: positions 1–13",
+        "r.csv:2 (张伟): 证件号码: ",
+        "r.csv:3 (王芳): 职业编码: ",
+        "r.csv:4 (陈明): 职业技能等级: ",
+        "r.csv:5 (赵敏): 发证日期: ",
+        "r.csv:6 (刘?): 姓名: '刘?' has a question mark",
+        "r.csv:7 (黄丽): 证书编号: positions 14–15",
+        "r.csv:8 (林芬): 证书编号: positions 1–13",
         "r.csv:9: 姓名: empty",
         "r.csv:9: 证件号码: empty",
     };
@@ -155,15 +156,15 @@ test_duplicates(void)
         parse(HEADER "张伟,,440104199003121232,电工,,,四级,,\n"
                      "张伟,,440104199003121232,电工,,,中级工,,\n" // same certificate
                      "王芳,,11010519491231002X,电工,,,五级,S000044011001265000001,\n"
-                     "李明,,11010519491231002X,焊工,,,五级,S000044011001265000001,\n",
+                     "李明,,110105198001010016,焊工,,,五级,S000044011001265000001,\n",
               problems);
     g_autoptr(sc_institution) inst = guangdong();
     sc_check_options o = options(inst);
     g_autoptr(GPtrArray) certs = sc_check_records(r, &o, problems);
     g_assert_cmpuint(sc_problems_count(problems), ==, 2);
-    g_assert_true(g_str_has_prefix(sc_problems_get(problems, 0), "r.csv:3: 证件号码: "));
+    g_assert_true(g_str_has_prefix(sc_problems_get(problems, 0), "r.csv:3 (张伟): 证件号码: "));
     g_assert_nonnull(strstr(sc_problems_get(problems, 0), "row 2"));
-    g_assert_true(g_str_has_prefix(sc_problems_get(problems, 1), "r.csv:5: 证书编号: "));
+    g_assert_true(g_str_has_prefix(sc_problems_get(problems, 1), "r.csv:5 (李明): 证书编号: "));
     g_assert_nonnull(strstr(sc_problems_get(problems, 1), "row 4"));
 }
 
@@ -176,10 +177,207 @@ test_dates(void)
     g_assert_true(sc_check_parse_date("2024年2月29日", &y, &m, &d)); // leap year
     g_assert_cmpint(y * 10000 + m * 100 + d, ==, 20240229);
     g_assert_true(sc_check_parse_date("2026/1/5", &y, &m, &d));
-    const char *bad[] = {"2025-02-29", "2026-13-01", "2026-11-23x", "20261123",
-                         "",           "2026年11月", "1899-01-01"};
+    // As offices and Excel write them (issue 10).
+    static const char *const also[] = {"2026.12.18", "20261218", "2026-12-18 00:00:00",
+                                       "2026/12/18 0:00", "2026-12-18 00:00"};
+    for (guint i = 0; i < G_N_ELEMENTS(also); i++) {
+        y = m = d = 0;
+        g_assert_true(sc_check_parse_date(also[i], &y, &m, &d));
+        g_assert_cmpint(y * 10000 + m * 100 + d, ==, 20261218);
+    }
+    const char *bad[] = {"2025-02-29",
+                         "2026-13-01",
+                         "2026-11-23x",
+                         "2026113",
+                         "",
+                         "2026年11月",
+                         "1899-01-01",
+                         "20261318",
+                         "2026.12.18.",
+                         "202612180",
+                         "2026-12-18 25:00:00",
+                         "2026-12-18T00:00",
+                         " 20261218",
+                         "2026-12-18 00:00:00x"};
     for (guint i = 0; i < G_N_ELEMENTS(bad); i++)
         g_assert_false(sc_check_parse_date(bad[i], &y, &m, &d));
+}
+
+// The problem lines of PROBLEMS, one per line, for messages in assertions.
+static char *
+all_lines(const sc_problems *problems)
+{
+    GString *all = g_string_new(NULL);
+    for (guint i = 0; i < sc_problems_count(problems); i++)
+        g_string_append_printf(all, "%s\n", sc_problems_get(problems, i));
+    return g_string_free(all, FALSE);
+}
+
+// Whether some problem line starts with PREFIX and contains PHRASE.
+static gboolean
+has_problem(const sc_problems *problems, const char *prefix, const char *phrase)
+{
+    for (guint i = 0; i < sc_problems_count(problems); i++) {
+        const char *line = sc_problems_get(problems, i);
+        if (g_str_has_prefix(line, prefix) && strstr(line, phrase) != NULL)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+#define ASSERT_PROBLEM(problems, prefix, phrase)                                                   \
+    do {                                                                                           \
+        if (!has_problem(problems, prefix, phrase)) {                                              \
+            g_autofree char *all = all_lines(problems);                                            \
+            g_error("no problem '%s' … '%s' in:\n%s", prefix, phrase, all);                        \
+        }                                                                                          \
+    } while (0)
+
+// seeds/004 四(四)1 governs the certificate's own design and wording, never what a record or the
+// filing supplies (SPEC §2): holders named 刘中华, 王国家, 张全国, 陈广东, an occupation name with
+// 国家 and an institution whose filed name has 广东 are accepted under the Guangdong profile.
+static void
+test_words_in_names_accepted(void)
+{
+    g_autoptr(sc_problems) problems = sc_problems_new();
+    g_autoptr(sc_records) r =
+        parse(HEADER "刘中华,,440104199003121013,电工,,,四级,,\n"
+                     "王国家,,440104199003121021,国家职业资格电工,,中华料理,四级,,\n"
+                     "张全国,,44010419900312103X,电工,,,四级,,\n"
+                     "陈广东,,440104199003121048,广东菜烹调师,,,四级,,\n",
+              problems);
+    const char *ini = "[institution]\nname = 广东省中华职业技能评价中心\ncategory = S\n"
+                      "route = 0000\nprovince = 44\nsite = 011001\nprofile = guangdong\n";
+    g_autoptr(GError) error = NULL;
+    g_autoptr(sc_institution) inst = sc_institution_parse(ini, strlen(ini), "i.ini", &error);
+    g_assert_no_error(error);
+    sc_check_options o = options(inst);
+    g_autoptr(GPtrArray) certs = sc_check_records(r, &o, problems);
+    g_autofree char *all = all_lines(problems);
+    g_assert_cmpstr(all, ==, "");
+}
+
+// A template whose fixed text has a forbidden word is refused once, as a problem of the
+// template, however many records the batch has; words inside {placeholders} are not text.
+static void
+test_words_in_template_refused(void)
+{
+    const char *ini = "[template]\nname = t\npage_width = 297mm\npage_height = 210mm\n"
+                      "fonts = LXGW WenKai\n"
+                      "[title]\ntype = text\ntext = 中国职业技能等级证书\nsize = 30pt\nx = 26mm\n"
+                      "y = 20mm\nwidth = 110mm\nheight = 20mm\n"
+                      "[hidden]\ntype = text\ntext = 全\u200B国{姓名}通用\nsize = 16pt\nx = 26mm\n"
+                      "y = 50mm\nwidth = 110mm\nheight = 20mm\n"
+                      "[name]\ntype = text\ntext = {姓名}国{职业名称}家\nsize = 16pt\nx = 26mm\n"
+                      "y = 80mm\nwidth = 110mm\nheight = 20mm\n";
+    g_autoptr(GError) error = NULL;
+    g_autoptr(sc_template) tmpl = sc_template_parse(ini, strlen(ini), "t.ini", &error);
+    g_assert_no_error(error);
+    g_autoptr(sc_problems) problems = sc_problems_new();
+    g_autoptr(sc_records) r = parse(HEADER "刘中华,,440104199003121013,电工,,,四级,,\n"
+                                           "王国家,,440104199003121021,电工,,,四级,,\n",
+                                    problems);
+    g_autoptr(sc_institution) inst = guangdong();
+    sc_check_options o = options(inst);
+    o.tmpl = tmpl;
+    g_autoptr(GPtrArray) certs = sc_check_records(r, &o, problems);
+    g_autofree char *all = all_lines(problems);
+    g_assert_cmpstr(all, ==,
+                    "t.ini: [title] text: contains '中国', which Guangdong certificates must not "
+                    "carry\n"
+                    "t.ini: [hidden] text: contains '全国', which Guangdong certificates must not "
+                    "carry\n");
+
+    // The institution's own list applies to the same text, under any profile.
+    const char *own = "[institution]\nname = 某某培训学校\ncategory = S\nroute = 0000\n"
+                      "province = 11\nsite = 011001\nforbidden_words = 证书, 通用\n";
+    g_autoptr(sc_institution) other = sc_institution_parse(own, strlen(own), "o.ini", &error);
+    g_assert_no_error(error);
+    g_autoptr(sc_problems) found = sc_problems_new();
+    o.institution = other;
+    g_autoptr(GPtrArray) certs2 = sc_check_records(r, &o, found);
+    g_autofree char *lines = all_lines(found);
+    g_assert_cmpstr(lines, ==,
+                    "t.ini: [title] text: contains '证书', which this institution's certificates "
+                    "must not carry\n"
+                    "t.ini: [hidden] text: contains '通用', which this institution's "
+                    "certificates must not carry\n");
+}
+
+// Invisible and direction-changing characters in printed fields are refused with their code;
+// a cell of only invisible characters is empty; a terminal escape is never echoed raw.
+static void
+test_invisible(void)
+{
+    g_autoptr(sc_problems) problems = sc_problems_new();
+    g_autoptr(sc_records) r =
+        parse(HEADER "\u200B,,440104199003121013,电工,,,四级,,\n"         // 2: empty name
+                     "国\u200B家,,440104199003121021,电工,,,四级,,\n"     // 3: ZWSP
+                     "\u202E明伟张,,44010419900312103X,电工,,,四级,,\n"   // 4: RLO
+                     "张伟,,440104199003121048,\x1b[2J电工,,,四级,,\n"    // 5: ESC
+                     "李明,,110105198001010016,电工,,\u00AD,四级,,\n"     // 6: only soft hyphen
+                     "王芳,,110105198001010024,电工,,焊\uFE0F工,四级,,\n" // 7: variation selector
+                     "赵敏,,440104199003121232,电工,,\u2066焊工\u2069,四级,,\n", // 8: isolates
+              problems);
+    g_autoptr(sc_institution) inst = guangdong();
+    sc_check_options o = options(inst);
+    g_autoptr(GPtrArray) certs = sc_check_records(r, &o, problems);
+    ASSERT_PROBLEM(problems, "r.csv:2: 姓名: ", "empty");
+    ASSERT_PROBLEM(problems, "r.csv:3 (国<U+200B>家): 姓名: ", "U+200B");
+    ASSERT_PROBLEM(problems, "r.csv:4 (<U+202E>明伟张): 姓名: ", "U+202E, a direction control");
+    ASSERT_PROBLEM(problems, "r.csv:5 (张伟): 职业名称: ", "U+001B, a control character");
+    ASSERT_PROBLEM(problems, "r.csv:7 (王芳): 工种名称: ", "U+FE0F, a variation selector");
+    ASSERT_PROBLEM(problems, "r.csv:8 (赵敏): 工种名称: ", "U+2066");
+    for (guint i = 0; i < sc_problems_count(problems); i++) {
+        const char *line = sc_problems_get(problems, i);
+        g_assert_null(strchr(line, '\x1b'));
+        g_assert_null(strstr(line, "\u202E"));
+        g_assert_false(g_str_has_prefix(line, "r.csv:6"));
+    }
+    g_assert_cmpstr(((sc_cert *)g_ptr_array_index(certs, 4))->work_type, ==, "——");
+    g_assert_cmpuint(sc_problems_count(problems), ==, 6);
+}
+
+// One person, one name: the same 证件号码 under two names is a problem; an ID number that a
+// spreadsheet turned into scientific notation says how to keep it as text.
+static void
+test_same_person_and_excel_numbers(void)
+{
+    g_autoptr(sc_problems) problems = sc_problems_new();
+    g_autoptr(sc_records) r = parse(HEADER "张伟,,440104199003121013,电工,,,四级,,\n"
+                                           "张伟,,440104199003121013,焊工,,,四级,,\n"
+                                           "张玮,,440104199003121013,车工,,,四级,,\n"
+                                           "李明,,4.40104E+17,电工,,,四级,,\n",
+                                    problems);
+    g_autoptr(sc_institution) inst = guangdong();
+    sc_check_options o = options(inst);
+    g_autoptr(GPtrArray) certs = sc_check_records(r, &o, problems);
+    ASSERT_PROBLEM(problems, "r.csv:4 (张玮): 证件号码: ", "row 2, where the name is 张伟");
+    ASSERT_PROBLEM(problems, "r.csv:5 (李明): 证件号码: ", "设置单元格格式 → 文本");
+    g_assert_cmpuint(sc_problems_count(problems), ==, 2);
+}
+
+// Forms offices write: levels from the summary table, dates as Excel exports them.
+static void
+test_everyday_forms(void)
+{
+    g_autoptr(sc_problems) problems = sc_problems_new();
+    g_autoptr(sc_records) r =
+        parse("身份证号码,姓 名,职业,工种,技能等级,发证时间\n"
+              "440104199003121013,张伟,电工,电力电缆安装工,三级（高级工）,2026-12-18 00:00:00\n"
+              "440104199003121021,王芳,电工,,Ⅳ级,2026.12.18\n",
+              problems);
+    g_autoptr(sc_institution) inst = guangdong();
+    sc_check_options o = options(inst);
+    g_autoptr(GPtrArray) certs = sc_check_records(r, &o, problems);
+    g_autofree char *all = all_lines(problems);
+    g_assert_cmpstr(all, ==, "");
+    sc_cert *a = g_ptr_array_index(certs, 0), *b = g_ptr_array_index(certs, 1);
+    g_assert_cmpstr(a->work_type, ==, "电力电缆安装工");
+    g_assert_cmpint(a->level, ==, 3);
+    g_assert_cmpstr(a->issue_date, ==, "2026-12-18");
+    g_assert_cmpint(b->level, ==, 4);
+    g_assert_cmpstr(b->issue_date, ==, "2026-12-18");
 }
 
 int
@@ -191,5 +389,10 @@ main(int argc, char **argv)
     g_test_add_func("/check/problems", test_problems);
     g_test_add_func("/check/duplicates", test_duplicates);
     g_test_add_func("/check/dates", test_dates);
+    g_test_add_func("/check/words-in-names-accepted", test_words_in_names_accepted);
+    g_test_add_func("/check/words-in-template-refused", test_words_in_template_refused);
+    g_test_add_func("/check/invisible", test_invisible);
+    g_test_add_func("/check/same-person-excel-numbers", test_same_person_and_excel_numbers);
+    g_test_add_func("/check/everyday-forms", test_everyday_forms);
     return g_test_run();
 }

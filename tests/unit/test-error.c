@@ -97,6 +97,68 @@ test_problems(void)
     g_clear_error(&error);
 }
 
+// A problem names the person as well as the row; without one the line is as before.
+static void
+test_who(void)
+{
+    g_autoptr(sc_problems) p = sc_problems_new();
+    sc_problems_add_who(p, "records.csv", 31, "刘洋", "证件号码", "check digit is 7, expected X");
+    sc_problems_add_who(p, "records.csv", 32, "", "证件号码", "m");
+    sc_problems_add_who(p, "records.csv", 33, "阿依古丽·买买提·艾尔肯江·阿不都热依木·托合提", NULL,
+                        "m"); // 24 characters: cut to 19 and "…"
+    g_assert_cmpstr(sc_problems_get(p, 0), ==,
+                    "records.csv:31 (刘洋): 证件号码: check digit is 7, expected X");
+    g_assert_cmpstr(sc_problems_get(p, 1), ==, "records.csv:32: 证件号码: m");
+    g_assert_cmpstr(sc_problems_get(p, 2), ==,
+                    "records.csv:33 (阿依古丽·买买提·艾尔肯江·阿不都热依…): m");
+    g_autoptr(sc_problems) q = sc_problems_new();
+    sc_problems_merge(q, p);
+    g_assert_cmpstr(sc_problems_item(q, 0)->who, ==, "刘洋");
+}
+
+// No cell drives the terminal: control and format characters are shown by their code.
+static void
+test_escape(void)
+{
+    g_autofree char *a = sc_problems_escape("\x1b[2J张\u202E伟\u200B\t\x7f");
+    g_assert_cmpstr(a, ==, "\\x1b[2J张<U+202E>伟<U+200B>\\x09\\x7f");
+    g_autofree char *b = sc_problems_escape("\xff张");
+    g_assert_true(g_utf8_validate(b, -1, NULL));
+    g_autoptr(sc_problems) p = sc_problems_new();
+    sc_problems_add_who(p, "r.csv", 2, "\x1b]0;x\x07", "备\x1b注", "'\x1b[31m' is bad");
+    g_assert_cmpstr(sc_problems_get(p, 0), ==,
+                    "r.csv:2 (\\x1b]0;x\\x07): 备\\x1b注: '\\x1b[31m' is bad");
+}
+
+// The same problem on many rows is read once, with its rows and their count; a problem on
+// fewer rows than SC_PROBLEMS_COMPACT_MIN, and problems of the file as a whole, stay as they are.
+static void
+test_compact(void)
+{
+    g_autoptr(sc_problems) p = sc_problems_new();
+    sc_problems_add(p, "r.csv", 0, "姓名", "required column is missing");
+    for (guint row = 2; row <= 10001; row++) {
+        g_autofree char *who = g_strdup_printf("人%u", row);
+        sc_problems_add_who(p, "r.csv", row, who, "评价机构名称", "there is none");
+        if (row == 7 || row == 9)
+            sc_problems_add_who(p, "r.csv", row, who, "证件号码", "check digit");
+    }
+    for (guint row = 3; row <= 30; row += row < 6 ? 1 : 10)
+        sc_problems_add(p, "r.csv", row, "照片", "missing");
+    sc_problems_sort(p);
+    sc_problems_compact(p);
+    g_assert_cmpuint(sc_problems_count(p), ==, 5);
+    g_assert_cmpstr(sc_problems_get(p, 0), ==, "r.csv: 姓名: required column is missing");
+    g_assert_cmpstr(sc_problems_get(p, 1), ==,
+                    "r.csv: rows 2–10001 (10000 rows): 评价机构名称: there is none");
+    g_assert_cmpuint(sc_problems_item(p, 1)->n_rows, ==, 10000);
+    g_assert_cmpstr(sc_problems_get(p, 2), ==, "r.csv: rows 3–6, 16, 26 (6 rows): 照片: missing");
+    g_assert_cmpstr(sc_problems_get(p, 3), ==, "r.csv:7 (人7): 证件号码: check digit");
+    g_assert_cmpstr(sc_problems_get(p, 4), ==, "r.csv:9 (人9): 证件号码: check digit");
+    sc_problems_compact(p); // again: nothing changes
+    g_assert_cmpuint(sc_problems_count(p), ==, 5);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -104,5 +166,8 @@ main(int argc, char **argv)
     g_test_add_func("/error/table-complete", test_table_complete);
     g_test_add_func("/error/exit-status", test_exit_status);
     g_test_add_func("/error/problems", test_problems);
+    g_test_add_func("/error/who", test_who);
+    g_test_add_func("/error/escape", test_escape);
+    g_test_add_func("/error/compact", test_compact);
     return g_test_run();
 }
