@@ -376,27 +376,46 @@ check_prefix(sc_registry *r, const char *prefix, GError **error)
     return TRUE;
 }
 
+// For g_ptr_array_sort(), which hands pointers to the elements: two paths in byte order.
+static gint
+compare_paths(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+// The backups beside the register at PATH ("PATH.backup-YYYYMMDD-HHMMSS", not a temporary nor
+// SQLite's files beside an open one),
+// oldest first: the names sort by time.  Caller frees with g_ptr_array_unref().
+static GPtrArray *
+list_backups(const char *path)
+{
+    g_autofree char *dir = g_path_get_dirname(path);
+    g_autofree char *base = g_path_get_basename(path);
+    g_autofree char *pattern = g_strconcat(base, ".backup-", NULL);
+    GPtrArray *found = g_ptr_array_new_with_free_func(g_free);
+    GDir *d = g_dir_open(dir, 0, NULL);
+    const char *name;
+    while (d != NULL && (name = g_dir_read_name(d)) != NULL)
+        if (g_str_has_prefix(name, pattern) && strstr(name, ".tmp-") == NULL &&
+            !g_str_has_suffix(name, "-wal") && !g_str_has_suffix(name, "-shm") &&
+            !g_str_has_suffix(name, "-journal"))
+            g_ptr_array_add(found, g_build_filename(dir, name, NULL));
+    if (d != NULL)
+        g_dir_close(d);
+    g_ptr_array_sort(found, compare_paths);
+    return found;
+}
+
 // What to do about a missing or empty register file at PATH: the backups beside it, or how to
 // make a new register.
 static char *
 restore_advice(const char *path)
 {
-    g_autofree char *dir = g_path_get_dirname(path);
-    g_autofree char *base = g_path_get_basename(path);
-    g_autofree char *pattern = g_strconcat(base, ".backup-", NULL);
-    g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func(g_free);
-    GDir *d = g_dir_open(dir, 0, NULL);
-    const char *name;
-    while (d != NULL && (name = g_dir_read_name(d)) != NULL)
-        if (g_str_has_prefix(name, pattern))
-            g_ptr_array_add(found, g_build_filename(dir, name, NULL));
-    if (d != NULL)
-        g_dir_close(d);
+    g_autoptr(GPtrArray) found = list_backups(path);
     if (found->len == 0)
         return g_strdup(_("if it was moved or deleted, put it back (from a backup copy); if this "
                           "institution has never issued a certificate, create its register with "
                           "skillcert register init -i INSTITUTION"));
-    g_ptr_array_sort(found, (GCompareFunc)g_strcmp0);
     const char *newest = g_ptr_array_index(found, found->len - 1);
     return g_strdup_printf(_("restore the newest backup with skillcert register restore %s -i "
                              "INSTITUTION (%u backups are beside it)"),
@@ -647,22 +666,26 @@ sc_registry_backup_rotate(sc_registry *registry, guint keep, GError **error)
         g_free(dest);
         return NULL;
     }
-    // The KEEP newest stay: the names sort by time.
-    g_autofree char *dir = g_path_get_dirname(registry->path);
-    g_autofree char *base = g_path_get_basename(registry->path);
-    g_autofree char *pattern = g_strconcat(base, ".backup-", NULL);
-    g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func(g_free);
-    GDir *d = g_dir_open(dir, 0, NULL);
-    const char *name;
-    while (d != NULL && (name = g_dir_read_name(d)) != NULL)
-        if (g_str_has_prefix(name, pattern) && strstr(name, ".tmp-") == NULL)
-            g_ptr_array_add(found, g_build_filename(dir, name, NULL));
-    if (d != NULL)
-        g_dir_close(d);
-    g_ptr_array_sort(found, (GCompareFunc)g_strcmp0);
+    // The KEEP newest stay.
+    g_autoptr(GPtrArray) found = list_backups(registry->path);
     for (guint i = 0; i + keep < found->len; i++)
         g_unlink(g_ptr_array_index(found, i));
     return dest;
+}
+
+// A name for keeping the register at PATH before a restore: "PATH.before-restore-STAMP", with
+// "-N" added when a restore in the same second already took it.  Caller frees with g_free().
+static char *
+before_restore_name(const char *path)
+{
+    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autofree char *stamp = g_date_time_format(now, "%Y%m%d-%H%M%S");
+    char *kept = g_strdup_printf("%s.before-restore-%s", path, stamp);
+    for (guint i = 2; g_file_test(kept, G_FILE_TEST_EXISTS); i++) {
+        g_free(kept);
+        kept = g_strdup_printf("%s.before-restore-%s-%u", path, stamp, i);
+    }
+    return kept;
 }
 
 gboolean
@@ -672,11 +695,23 @@ sc_registry_restore(const char *backup, const char *path, GError **error)
     sc_registry *current = sc_registry_open(path, NULL, &local);
     sc_registry *from = sc_registry_open(backup, current != NULL ? current->prefix : NULL, error);
     gboolean ok = from != NULL && sc_registry_check(from, error);
+    g_autofree char *kept = ok ? before_restore_name(path) : NULL;
+    struct stat st;
     if (ok && current != NULL) {
-        g_autoptr(GDateTime) now = g_date_time_new_now_local();
-        g_autofree char *stamp = g_date_time_format(now, "%Y%m%d-%H%M%S");
-        g_autofree char *kept = g_strdup_printf("%s.before-restore-%s", path, stamp);
         ok = sc_registry_backup(current, kept, error);
+    } else if (ok && g_lstat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+        // A register that cannot be opened (damaged, not private, …) is kept as it is: another
+        // name for the same file, which the restored one then replaces.
+        if (link(path, kept) != 0) {
+            int saved = errno;
+            g_set_error(error, SC_ERROR, SC_ERROR_IO, _("%s: cannot keep it as %s: %s"), path, kept,
+                        g_strerror(saved));
+            ok = FALSE;
+        }
+        g_autofree char *wal = g_strconcat(path, "-wal", NULL);
+        g_autofree char *kept_wal = g_strconcat(kept, "-wal", NULL);
+        if (ok && g_file_test(wal, G_FILE_TEST_IS_REGULAR))
+            (void)link(wal, kept_wal); // what it holds beyond the file, if anything
     }
     sc_registry_close(current);
     if (ok)
@@ -817,6 +852,14 @@ held_clear(held *h)
     memset(h, 0, sizeof *h);
 }
 
+// ITEM's work type as printed: "——" when it has none (SPEC §2), so an empty one and "——" are
+// the same certificate.
+static const char *
+work_type_of(const sc_number_item *it)
+{
+    return it->work_type != NULL && *it->work_type != '\0' ? it->work_type : "——";
+}
+
 // The certificate (not void) ITEM's holder holds of ITEM's kind, into *OUT: TRUE, or FALSE
 // (none, or the database failed: *FAILED and *ERROR set).
 static gboolean
@@ -827,7 +870,7 @@ find_holder(issuing *is, const sc_number_item *it, held *out, gboolean *failed, 
     bind_text(s, 2, it->id_number);
     bind_text(s, 3, it->id_type);
     bind_text(s, 4, it->occupation);
-    bind_text(s, 5, it->work_type);
+    bind_text(s, 5, work_type_of(it));
     sqlite3_bind_int(s, 6, it->level);
     if (!step_row(is->r, s, _("looking up a certificate"), failed, error))
         return FALSE;
@@ -887,7 +930,7 @@ insert(issuing *is, const sc_number_item *it, const sc_certno *number, const cha
     bind_text(s, 7, it->id_type);
     bind_text(s, 8, it->id_number);
     bind_text(s, 9, it->occupation);
-    bind_text(s, 10, it->work_type);
+    bind_text(s, 10, work_type_of(it));
     bind_text(s, 11, it->issue_date);
     bind_text(s, 12, is->batch);
     bind_text(s, 13, is->issued_at);
@@ -960,7 +1003,7 @@ check_items(issuing *is, const sc_number_item *items, guint n)
         if (is_empty(it->id_number) || is_empty(it->id_type))
             problem(is, SC_ERROR_INPUT, it, SC_FIELD_ID_NUMBER,
                     _("empty; every certificate needs it"));
-        if (is_empty(it->occupation) || is_empty(it->work_type))
+        if (is_empty(it->occupation))
             problem(is, SC_ERROR_INPUT, it, SC_FIELD_OCCUPATION,
                     _("empty; every certificate needs it"));
         // Which profile allows which level was checked by the caller.
@@ -1027,7 +1070,7 @@ record_given(issuing *is, sc_number_item *it, GError **error)
         gboolean same = g_strcmp0(h.id_number, it->id_number) == 0 &&
                         g_strcmp0(h.id_type, it->id_type) == 0 &&
                         g_strcmp0(h.occupation, it->occupation) == 0 &&
-                        g_strcmp0(h.work_type, it->work_type) == 0 && h.level == it->level;
+                        g_strcmp0(h.work_type, work_type_of(it)) == 0 && h.level == it->level;
         gboolean ok = TRUE;
         if (h.void_reason != NULL)
             problem(is, SC_ERROR_DUPLICATE, it, SC_FIELD_NUMBER,
