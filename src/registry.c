@@ -319,14 +319,15 @@ rollback:
     return FALSE;
 }
 
-// Check the file is a register of ours and not newer; migrate an older one.
+// Check the file is a register of ours and not newer; its schema version in *VERSION.
 static gboolean
-check_schema(sc_registry *r, GError **error)
+check_schema(sc_registry *r, sqlite3_int64 *version_out, GError **error)
 {
     sqlite3_int64 version = 0, app = 0;
     if (!query_int(r, "PRAGMA application_id", &app, error) ||
         !query_int(r, "PRAGMA user_version", &version, error))
         return FALSE;
+    *version_out = version;
     if (app != REGISTRY_APP_ID || version == 0) {
         g_set_error(error, SC_ERROR, SC_ERROR_REGISTER, _("%s: not a skillcert register"), r->path);
         return FALSE;
@@ -338,7 +339,7 @@ check_schema(sc_registry *r, GError **error)
                     r->path, (long long)version, REGISTRY_SCHEMA_VERSION);
         return FALSE;
     }
-    return version == REGISTRY_SCHEMA_VERSION || migrate(r, version, error);
+    return TRUE;
 }
 
 // The institution the register serves: its meta prefix, set now from PREFIX when an older
@@ -510,9 +511,11 @@ sc_registry_open(const char *path, const char *prefix, GError **error)
         return NULL;
     g_autofree char *verdict = NULL;
     gboolean failed = FALSE;
-    if (!check_schema(r, error) || !check_prefix(r, prefix, error))
+    sqlite3_int64 version = 0;
+    if (!check_schema(r, &version, error))
         goto fail;
-    // A quick check before anything is written: a damaged register is restored, not used.
+    // A quick check before anything is written (a migration, the institution recorded): a
+    // damaged register is restored, not used.
     verdict = query_text(r, "PRAGMA quick_check", NULL, &failed, error);
     if (failed)
         goto fail;
@@ -522,6 +525,9 @@ sc_registry_open(const char *path, const char *prefix, GError **error)
                     advice);
         goto fail;
     }
+    if ((version < REGISTRY_SCHEMA_VERSION && !migrate(r, version, error)) ||
+        !check_prefix(r, prefix, error))
+        goto fail;
     if (!prepare_all(r, error))
         goto fail;
     return r;

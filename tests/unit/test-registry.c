@@ -1691,6 +1691,33 @@ test_migrate_v1(fixture *f, gconstpointer data)
     g_assert_cmpstr(still, ==, v1_numbers);
 }
 
+// Issue 8: the integrity check comes before anything is written: a damaged version-1 register
+// is refused as it is, not migrated (its file left byte for byte).
+static void
+test_migrate_damaged(fixture *f, gconstpointer data)
+{
+    (void)data;
+    make_v1(f->path);
+    // The last page of the file is a b-tree page (the file has no free pages): a page header
+    // that is none of SQLite's.
+    sqlite3_int64 page = path_int(f->path, "PRAGMA page_size");
+    sqlite3_int64 pages = path_int(f->path, "PRAGMA page_count");
+    g_assert_cmpint(path_int(f->path, "PRAGMA freelist_count"), ==, 0);
+    int fd = open(f->path, O_WRONLY);
+    g_assert_cmpint(fd, >=, 0);
+    char junk[16];
+    memset(junk, 0xee, sizeof junk);
+    g_assert_cmpint(pwrite(fd, junk, sizeof junk, (pages - 1) * page), ==, sizeof junk);
+    close(fd);
+    gsize before_len = 0, after_len = 0;
+    g_autofree char *before = sc_test_slurp(f->path, &before_len);
+
+    assert_open_refused(f->path, GUIZHOU, SC_ERROR_REGISTER, "damaged");
+    g_autofree char *after = sc_test_slurp(f->path, &after_len);
+    g_assert_cmpmem(before, before_len, after, after_len);
+    g_assert_cmpint(path_int(f->path, "PRAGMA user_version"), ==, 1);
+}
+
 // --- Processes ------------------------------------------------------------------------------
 
 // For every (institution, year, level): serials 1…max with no gap and no duplicate, and the
@@ -1728,9 +1755,10 @@ assert_no_gap(const fixture *f)
     return total;
 }
 
-// A child's loop: issue small batches for ever (until killed).  Never returns.
+// A child's loop: issue small batches for ever (until killed), saying on STARTED when the
+// first is issued.  Never returns.
 static void G_GNUC_NORETURN
-child_allocate_forever(const char *path, guint seed)
+child_allocate_forever(const char *path, guint seed, int started)
 {
     GError *error = NULL;
     sc_registry *r = sc_registry_open(path, GUIZHOU, &error);
@@ -1749,6 +1777,9 @@ child_allocate_forever(const char *path, guint seed)
         if (!issue(r, "killed", b, &error))
             _exit(3);
         batch_free(b);
+        char c = 's';
+        if (round == 0 && (write(started, &c, 1) != 1 || close(started) != 0))
+            _exit(4);
     }
 }
 
@@ -1762,14 +1793,25 @@ test_killed(fixture *f, gconstpointer data)
     GRand *rand = g_rand_new_with_seed(g_test_rand_int());
     for (int round = 0; round < 10; round++) {
         pid_t kids[3];
+        int started[2];
+        g_assert_cmpint(pipe(started), ==, 0);
         for (guint k = 0; k < G_N_ELEMENTS(kids); k++) {
             guint seed = g_rand_int(rand);
             kids[k] = fork();
             g_assert_cmpint(kids[k], >=, 0);
-            if (kids[k] == 0)
-                child_allocate_forever(f->path, seed);
+            if (kids[k] == 0) {
+                close(started[0]);
+                child_allocate_forever(f->path, seed, started[1]);
+            }
         }
-        g_usleep(g_rand_int_range(rand, 20, 150) * 1000);
+        // Killed some time after each has issued its first batch, however slow the machine (a
+        // child failing closes its end: the read then ends, and the test fails, not hangs).
+        close(started[1]);
+        char c;
+        for (guint k = 0; k < G_N_ELEMENTS(kids); k++)
+            g_assert_cmpint(read(started[0], &c, 1), ==, 1);
+        close(started[0]);
+        g_usleep(g_rand_int_range(rand, 0, 150) * 1000);
         for (guint k = 0; k < G_N_ELEMENTS(kids); k++) {
             if (g_rand_boolean(rand))
                 g_usleep(g_rand_int_range(rand, 0, 10) * 1000);
@@ -2105,6 +2147,7 @@ main(int argc, char **argv)
     ADD("/registry/open/refusals", test_open_refusals);
     ADD("/registry/open/damaged", test_open_damaged);
     ADD("/registry/migrate/v1", test_migrate_v1);
+    ADD("/registry/migrate/damaged", test_migrate_damaged);
     ADD("/registry/allocate/consecutive", test_consecutive);
     ADD("/registry/allocate/idempotent", test_idempotent);
     ADD("/registry/allocate/preassigned", test_preassigned);
