@@ -667,7 +667,13 @@ sc_registry_backup_rotate(sc_registry *registry, guint keep, GError **error)
 {
     g_autoptr(GDateTime) now = g_date_time_new_now_local();
     g_autofree char *stamp = g_date_time_format(now, "%Y%m%d-%H%M%S");
+    // A second backup within the same second is "…-HHMMSS-02", and so on: it sorts after the
+    // first and before the next second's, and overwrites no other.
     char *dest = g_strdup_printf("%s.backup-%s", registry->path, stamp);
+    for (guint i = 2; i < 100 && g_file_test(dest, G_FILE_TEST_EXISTS); i++) {
+        g_free(dest);
+        dest = g_strdup_printf("%s.backup-%s-%02u", registry->path, stamp, i);
+    }
     if (!sc_registry_backup(registry, dest, error)) {
         g_free(dest);
         return NULL;
@@ -1374,10 +1380,16 @@ sc_registry_void(sc_registry *registry, const char *number, const char *reason, 
     } else {
         g_autoptr(GDateTime) now = g_date_time_new_now_local();
         g_autofree char *at = g_date_time_format_iso8601(now);
+        // Only if still not void: a void made meanwhile by another process is not overwritten.
         g_autofree char *sql =
-            sql_printf("UPDATE certificates SET void_reason = %Q, voided_at = %Q WHERE number = %Q",
+            sql_printf("UPDATE certificates SET void_reason = %Q, voided_at = %Q WHERE number = %Q "
+                       "AND void_reason IS NULL",
                        reason, at, number);
         ok = exec(registry, sql, error);
+        if (ok && sqlite3_changes(registry->db) == 0) {
+            g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("%s is already void"), number);
+            ok = FALSE;
+        }
     }
     held_clear(&h);
     return ok;

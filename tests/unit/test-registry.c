@@ -1448,6 +1448,19 @@ test_backup_rotate(fixture *f, gconstpointer data)
     sc_registry_close(copy);
     g_assert_cmpint(path_int(made, "SELECT count(*) FROM certificates"), ==, 2);
 
+    // Two more at once (within one second, most likely): neither overwrites the other.
+    g_autofree char *second = sc_registry_backup_rotate(r, SC_REGISTRY_BACKUPS, &error);
+    g_assert_no_error(error);
+    g_autofree char *third = sc_registry_backup_rotate(r, SC_REGISTRY_BACKUPS, &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(second, !=, third);
+    g_assert_true(g_file_test(second, G_FILE_TEST_IS_REGULAR));
+    g_assert_true(g_file_test(third, G_FILE_TEST_IS_REGULAR));
+    g_autoptr(GPtrArray) newest = files_starting(f->dir, "register.db.backup-");
+    g_assert_cmpuint(newest->len, ==, SC_REGISTRY_BACKUPS);
+    g_autofree char *third_base = g_path_get_basename(third);
+    g_assert_cmpstr(newest->pdata[newest->len - 1], ==, third_base); // in order of time
+
     // Keeping fewer.
     g_autofree char *again = sc_registry_backup_rotate(r, 3, &error);
     g_assert_no_error(error);
