@@ -319,14 +319,15 @@ rollback:
     return FALSE;
 }
 
-// Check the file is a register of ours and not newer; migrate an older one.
+// Check the file is a register of ours and not newer; its schema version in *VERSION.
 static gboolean
-check_schema(sc_registry *r, GError **error)
+check_schema(sc_registry *r, sqlite3_int64 *version_out, GError **error)
 {
     sqlite3_int64 version = 0, app = 0;
     if (!query_int(r, "PRAGMA application_id", &app, error) ||
         !query_int(r, "PRAGMA user_version", &version, error))
         return FALSE;
+    *version_out = version;
     if (app != REGISTRY_APP_ID || version == 0) {
         g_set_error(error, SC_ERROR, SC_ERROR_REGISTER, _("%s: not a skillcert register"), r->path);
         return FALSE;
@@ -338,7 +339,7 @@ check_schema(sc_registry *r, GError **error)
                     r->path, (long long)version, REGISTRY_SCHEMA_VERSION);
         return FALSE;
     }
-    return version == REGISTRY_SCHEMA_VERSION || migrate(r, version, error);
+    return TRUE;
 }
 
 // The institution the register serves: its meta prefix, set now from PREFIX when an older
@@ -376,27 +377,46 @@ check_prefix(sc_registry *r, const char *prefix, GError **error)
     return TRUE;
 }
 
+// For g_ptr_array_sort(), which hands pointers to the elements: two paths in byte order.
+static gint
+compare_paths(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+// The backups beside the register at PATH ("PATH.backup-YYYYMMDD-HHMMSS", not a temporary nor
+// SQLite's files beside an open one),
+// oldest first: the names sort by time.  Caller frees with g_ptr_array_unref().
+static GPtrArray *
+list_backups(const char *path)
+{
+    g_autofree char *dir = g_path_get_dirname(path);
+    g_autofree char *base = g_path_get_basename(path);
+    g_autofree char *pattern = g_strconcat(base, ".backup-", NULL);
+    GPtrArray *found = g_ptr_array_new_with_free_func(g_free);
+    GDir *d = g_dir_open(dir, 0, NULL);
+    const char *name;
+    while (d != NULL && (name = g_dir_read_name(d)) != NULL)
+        if (g_str_has_prefix(name, pattern) && strstr(name, ".tmp-") == NULL &&
+            !g_str_has_suffix(name, "-wal") && !g_str_has_suffix(name, "-shm") &&
+            !g_str_has_suffix(name, "-journal"))
+            g_ptr_array_add(found, g_build_filename(dir, name, NULL));
+    if (d != NULL)
+        g_dir_close(d);
+    g_ptr_array_sort(found, compare_paths);
+    return found;
+}
+
 // What to do about a missing or empty register file at PATH: the backups beside it, or how to
 // make a new register.
 static char *
 restore_advice(const char *path)
 {
-    g_autofree char *dir = g_path_get_dirname(path);
-    g_autofree char *base = g_path_get_basename(path);
-    g_autofree char *pattern = g_strconcat(base, ".backup-", NULL);
-    g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func(g_free);
-    GDir *d = g_dir_open(dir, 0, NULL);
-    const char *name;
-    while (d != NULL && (name = g_dir_read_name(d)) != NULL)
-        if (g_str_has_prefix(name, pattern))
-            g_ptr_array_add(found, g_build_filename(dir, name, NULL));
-    if (d != NULL)
-        g_dir_close(d);
+    g_autoptr(GPtrArray) found = list_backups(path);
     if (found->len == 0)
         return g_strdup(_("if it was moved or deleted, put it back (from a backup copy); if this "
                           "institution has never issued a certificate, create its register with "
                           "skillcert register init -i INSTITUTION"));
-    g_ptr_array_sort(found, (GCompareFunc)g_strcmp0);
     const char *newest = g_ptr_array_index(found, found->len - 1);
     return g_strdup_printf(_("restore the newest backup with skillcert register restore %s -i "
                              "INSTITUTION (%u backups are beside it)"),
@@ -491,9 +511,11 @@ sc_registry_open(const char *path, const char *prefix, GError **error)
         return NULL;
     g_autofree char *verdict = NULL;
     gboolean failed = FALSE;
-    if (!check_schema(r, error) || !check_prefix(r, prefix, error))
+    sqlite3_int64 version = 0;
+    if (!check_schema(r, &version, error))
         goto fail;
-    // A quick check before anything is written: a damaged register is restored, not used.
+    // A quick check before anything is written (a migration, the institution recorded): a
+    // damaged register is restored, not used.
     verdict = query_text(r, "PRAGMA quick_check", NULL, &failed, error);
     if (failed)
         goto fail;
@@ -503,6 +525,9 @@ sc_registry_open(const char *path, const char *prefix, GError **error)
                     advice);
         goto fail;
     }
+    if ((version < REGISTRY_SCHEMA_VERSION && !migrate(r, version, error)) ||
+        !check_prefix(r, prefix, error))
+        goto fail;
     if (!prepare_all(r, error))
         goto fail;
     return r;
@@ -642,27 +667,37 @@ sc_registry_backup_rotate(sc_registry *registry, guint keep, GError **error)
 {
     g_autoptr(GDateTime) now = g_date_time_new_now_local();
     g_autofree char *stamp = g_date_time_format(now, "%Y%m%d-%H%M%S");
+    // A second backup within the same second is "…-HHMMSS-02", and so on: it sorts after the
+    // first and before the next second's, and overwrites no other.
     char *dest = g_strdup_printf("%s.backup-%s", registry->path, stamp);
+    for (guint i = 2; i < 100 && g_file_test(dest, G_FILE_TEST_EXISTS); i++) {
+        g_free(dest);
+        dest = g_strdup_printf("%s.backup-%s-%02u", registry->path, stamp, i);
+    }
     if (!sc_registry_backup(registry, dest, error)) {
         g_free(dest);
         return NULL;
     }
-    // The KEEP newest stay: the names sort by time.
-    g_autofree char *dir = g_path_get_dirname(registry->path);
-    g_autofree char *base = g_path_get_basename(registry->path);
-    g_autofree char *pattern = g_strconcat(base, ".backup-", NULL);
-    g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func(g_free);
-    GDir *d = g_dir_open(dir, 0, NULL);
-    const char *name;
-    while (d != NULL && (name = g_dir_read_name(d)) != NULL)
-        if (g_str_has_prefix(name, pattern) && strstr(name, ".tmp-") == NULL)
-            g_ptr_array_add(found, g_build_filename(dir, name, NULL));
-    if (d != NULL)
-        g_dir_close(d);
-    g_ptr_array_sort(found, (GCompareFunc)g_strcmp0);
+    // The KEEP newest stay.
+    g_autoptr(GPtrArray) found = list_backups(registry->path);
     for (guint i = 0; i + keep < found->len; i++)
         g_unlink(g_ptr_array_index(found, i));
     return dest;
+}
+
+// A name for keeping the register at PATH before a restore: "PATH.before-restore-STAMP", with
+// "-N" added when a restore in the same second already took it.  Caller frees with g_free().
+static char *
+before_restore_name(const char *path)
+{
+    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autofree char *stamp = g_date_time_format(now, "%Y%m%d-%H%M%S");
+    char *kept = g_strdup_printf("%s.before-restore-%s", path, stamp);
+    for (guint i = 2; g_file_test(kept, G_FILE_TEST_EXISTS); i++) {
+        g_free(kept);
+        kept = g_strdup_printf("%s.before-restore-%s-%u", path, stamp, i);
+    }
+    return kept;
 }
 
 gboolean
@@ -672,11 +707,23 @@ sc_registry_restore(const char *backup, const char *path, GError **error)
     sc_registry *current = sc_registry_open(path, NULL, &local);
     sc_registry *from = sc_registry_open(backup, current != NULL ? current->prefix : NULL, error);
     gboolean ok = from != NULL && sc_registry_check(from, error);
+    g_autofree char *kept = ok ? before_restore_name(path) : NULL;
+    struct stat st;
     if (ok && current != NULL) {
-        g_autoptr(GDateTime) now = g_date_time_new_now_local();
-        g_autofree char *stamp = g_date_time_format(now, "%Y%m%d-%H%M%S");
-        g_autofree char *kept = g_strdup_printf("%s.before-restore-%s", path, stamp);
         ok = sc_registry_backup(current, kept, error);
+    } else if (ok && g_lstat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+        // A register that cannot be opened (damaged, not private, …) is kept as it is: another
+        // name for the same file, which the restored one then replaces.
+        if (link(path, kept) != 0) {
+            int saved = errno;
+            g_set_error(error, SC_ERROR, SC_ERROR_IO, _("%s: cannot keep it as %s: %s"), path, kept,
+                        g_strerror(saved));
+            ok = FALSE;
+        }
+        g_autofree char *wal = g_strconcat(path, "-wal", NULL);
+        g_autofree char *kept_wal = g_strconcat(kept, "-wal", NULL);
+        if (ok && g_file_test(wal, G_FILE_TEST_IS_REGULAR))
+            (void)link(wal, kept_wal); // what it holds beyond the file, if anything
     }
     sc_registry_close(current);
     if (ok)
@@ -817,6 +864,14 @@ held_clear(held *h)
     memset(h, 0, sizeof *h);
 }
 
+// ITEM's work type as printed: "——" when it has none (SPEC §2), so an empty one and "——" are
+// the same certificate.
+static const char *
+work_type_of(const sc_number_item *it)
+{
+    return it->work_type != NULL && *it->work_type != '\0' ? it->work_type : "——";
+}
+
 // The certificate (not void) ITEM's holder holds of ITEM's kind, into *OUT: TRUE, or FALSE
 // (none, or the database failed: *FAILED and *ERROR set).
 static gboolean
@@ -827,7 +882,7 @@ find_holder(issuing *is, const sc_number_item *it, held *out, gboolean *failed, 
     bind_text(s, 2, it->id_number);
     bind_text(s, 3, it->id_type);
     bind_text(s, 4, it->occupation);
-    bind_text(s, 5, it->work_type);
+    bind_text(s, 5, work_type_of(it));
     sqlite3_bind_int(s, 6, it->level);
     if (!step_row(is->r, s, _("looking up a certificate"), failed, error))
         return FALSE;
@@ -887,7 +942,7 @@ insert(issuing *is, const sc_number_item *it, const sc_certno *number, const cha
     bind_text(s, 7, it->id_type);
     bind_text(s, 8, it->id_number);
     bind_text(s, 9, it->occupation);
-    bind_text(s, 10, it->work_type);
+    bind_text(s, 10, work_type_of(it));
     bind_text(s, 11, it->issue_date);
     bind_text(s, 12, is->batch);
     bind_text(s, 13, is->issued_at);
@@ -960,7 +1015,7 @@ check_items(issuing *is, const sc_number_item *items, guint n)
         if (is_empty(it->id_number) || is_empty(it->id_type))
             problem(is, SC_ERROR_INPUT, it, SC_FIELD_ID_NUMBER,
                     _("empty; every certificate needs it"));
-        if (is_empty(it->occupation) || is_empty(it->work_type))
+        if (is_empty(it->occupation))
             problem(is, SC_ERROR_INPUT, it, SC_FIELD_OCCUPATION,
                     _("empty; every certificate needs it"));
         // Which profile allows which level was checked by the caller.
@@ -1027,7 +1082,7 @@ record_given(issuing *is, sc_number_item *it, GError **error)
         gboolean same = g_strcmp0(h.id_number, it->id_number) == 0 &&
                         g_strcmp0(h.id_type, it->id_type) == 0 &&
                         g_strcmp0(h.occupation, it->occupation) == 0 &&
-                        g_strcmp0(h.work_type, it->work_type) == 0 && h.level == it->level;
+                        g_strcmp0(h.work_type, work_type_of(it)) == 0 && h.level == it->level;
         gboolean ok = TRUE;
         if (h.void_reason != NULL)
             problem(is, SC_ERROR_DUPLICATE, it, SC_FIELD_NUMBER,
@@ -1325,10 +1380,16 @@ sc_registry_void(sc_registry *registry, const char *number, const char *reason, 
     } else {
         g_autoptr(GDateTime) now = g_date_time_new_now_local();
         g_autofree char *at = g_date_time_format_iso8601(now);
+        // Only if still not void: a void made meanwhile by another process is not overwritten.
         g_autofree char *sql =
-            sql_printf("UPDATE certificates SET void_reason = %Q, voided_at = %Q WHERE number = %Q",
+            sql_printf("UPDATE certificates SET void_reason = %Q, voided_at = %Q WHERE number = %Q "
+                       "AND void_reason IS NULL",
                        reason, at, number);
         ok = exec(registry, sql, error);
+        if (ok && sqlite3_changes(registry->db) == 0) {
+            g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("%s is already void"), number);
+            ok = FALSE;
+        }
     }
     held_clear(&h);
     return ok;

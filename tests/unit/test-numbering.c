@@ -25,8 +25,10 @@ item(guint row, const char *id, int level, const char *number)
 static void
 clear(sc_number_item *items, guint n)
 {
-    for (guint i = 0; i < n; i++)
+    for (guint i = 0; i < n; i++) {
         g_clear_pointer(&items[i].assigned, g_free);
+        g_clear_pointer(&items[i].assigned_date, g_free);
+    }
 }
 
 static void
@@ -41,6 +43,14 @@ test_given(void)
     g_assert_no_error(error);
     g_assert_cmpstr(items[0].assigned, ==, PREFIX "264000007");
     g_assert_cmpstr(items[1].assigned, ==, PREFIX "264000009");
+    // The date is the record's, and a given number is the certificate's first issue.
+    for (guint i = 0; i < 2; i++) {
+        g_assert_cmpstr(items[i].assigned_date, ==, "2026-11-20");
+        g_assert_cmpint(items[i].status, ==, SC_NUMBER_NEW);
+    }
+    // No finish step: finishing keeps (nothing to keep).
+    g_assert_true(sc_number_source_finish(s, /*keep*/ TRUE, &error));
+    g_assert_no_error(error);
     clear(items, 2);
 
     // A record without a number and no register to number it: refused as a usage error of the
