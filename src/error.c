@@ -54,7 +54,29 @@ sc_error_exit_status(const GError *error)
 
 struct sc_problems {
     GPtrArray *items; // sc_problem *
+    GHashTable *rows; // row -> how many items have it (sc_problems_has_row() in constant time)
 };
+
+// Count ROW once more (BY = 1) or once less (BY = -1) in the index of rows.
+static void
+index_row(sc_problems *problems, guint row, int by)
+{
+    gpointer key = GUINT_TO_POINTER(row);
+    guint n = GPOINTER_TO_UINT(g_hash_table_lookup(problems->rows, key));
+    if (by < 0 && n <= 1)
+        g_hash_table_remove(problems->rows, key);
+    else
+        g_hash_table_insert(problems->rows, key, GUINT_TO_POINTER(by < 0 ? n - 1 : n + 1));
+}
+
+// Index the rows of every item anew (after items were folded or dropped).
+static void
+reindex_rows(sc_problems *problems)
+{
+    g_hash_table_remove_all(problems->rows);
+    for (guint i = 0; i < problems->items->len; i++)
+        index_row(problems, ((const sc_problem *)g_ptr_array_index(problems->items, i))->row, 1);
+}
 
 static void
 problem_free(gpointer data)
@@ -74,6 +96,7 @@ sc_problems_new(void)
 {
     sc_problems *p = g_new0(sc_problems, 1);
     p->items = g_ptr_array_new_with_free_func(problem_free);
+    p->rows = g_hash_table_new(g_direct_hash, g_direct_equal);
     return p;
 }
 
@@ -83,6 +106,7 @@ sc_problems_free(sc_problems *problems)
     if (problems == NULL)
         return;
     g_ptr_array_unref(problems->items);
+    g_hash_table_unref(problems->rows);
     g_free(problems);
 }
 
@@ -166,6 +190,7 @@ sc_problems_add_who(sc_problems *problems, const char *file, guint row, const ch
     p->n_rows = 1;
     p->line = problem_line(p);
     g_ptr_array_add(problems->items, p);
+    index_row(problems, p->row, 1);
 }
 
 void
@@ -206,12 +231,19 @@ sc_problems_merge_in(sc_problems *problems, const sc_problems *from, const char 
 void
 sc_problems_keep_row(sc_problems *problems, guint row)
 {
-    // Walk backwards so that removing keeps the indices still to visit.
-    for (guint i = problems->items->len; i-- > 0;) {
-        const sc_problem *p = g_ptr_array_index(problems->items, i);
-        if (p->row != row && p->row != 0)
-            g_ptr_array_remove_index(problems->items, i);
+    guint kept = 0;
+    for (guint i = 0; i < problems->items->len; i++) {
+        sc_problem *p = g_ptr_array_index(problems->items, i);
+        if (p->row == row || p->row == 0)
+            problems->items->pdata[kept++] = p;
+        else
+            problem_free(p);
     }
+    // The items past KEPT were moved or freed: drop them without freeing again.
+    g_ptr_array_set_free_func(problems->items, NULL);
+    g_ptr_array_set_size(problems->items, kept);
+    g_ptr_array_set_free_func(problems->items, problem_free);
+    reindex_rows(problems);
 }
 
 guint
@@ -269,10 +301,7 @@ sc_problems_sort(sc_problems *problems)
 gboolean
 sc_problems_has_row(const sc_problems *problems, guint row)
 {
-    for (guint i = 0; i < problems->items->len; i++)
-        if (((const sc_problem *)g_ptr_array_index(problems->items, i))->row == row)
-            return TRUE;
-    return FALSE;
+    return g_hash_table_contains(problems->rows, GUINT_TO_POINTER(row));
 }
 
 gboolean
@@ -378,4 +407,5 @@ sc_problems_compact(sc_problems *problems)
     g_ptr_array_set_free_func(items, NULL);
     g_ptr_array_unref(items);
     problems->items = kept;
+    reindex_rows(problems);
 }
