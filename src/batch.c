@@ -137,6 +137,10 @@ sc_batch_load(const sc_batch_options *o, sc_problems *problems, GError **error)
         copt.batch_month = g_date_time_get_month(now);
         copt.batch_day = g_date_time_get_day_of_month(now);
     }
+    // A file not read to its end (over a limit) is refused as read: checking its records would
+    // only take time.
+    if (b->records->incomplete)
+        g_ptr_array_set_size(b->records->records, 0);
     b->certs = sc_check_records(b->records, &copt, problems);
 
     b->fonts = sc_fonts_new(b->fonts_dir, error);

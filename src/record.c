@@ -1263,10 +1263,12 @@ sc_records_parse_sheet(const char *data, gsize len, const char *path, const char
                           "converter"),
                         path);
     }
-    if (d.encoding != SC_ENCODING_GB18030 || r.conv != (GIConv)-1)
+    if (d.encoding != SC_ENCODING_GB18030 || r.conv != (GIConv)-1) {
         read_rows(&r, d.text, d.len);
-    else
+        out->incomplete = r.stop;
+    } else {
         g_clear_pointer(&out, sc_records_free);
+    }
 
     if (r.conv != (GIConv)-1)
         g_iconv_close(r.conv);

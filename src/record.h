@@ -29,9 +29,10 @@ typedef struct {
 } sc_record;
 
 typedef struct {
-    char *path;         // as given, for messages
-    GPtrArray *columns; // char *: the field name of each column, in file order
-    GPtrArray *records; // sc_record *, in file order; blank lines skipped
+    char *path;          // as given, for messages
+    GPtrArray *columns;  // char *: the field name of each column, in file order
+    GPtrArray *records;  // sc_record *, in file order; blank lines skipped
+    gboolean incomplete; // reading stopped at a problem that makes the rest unusable (a limit)
 } sc_records;
 
 // Limits of sc_records_parse(), far above any real batch; each is reported in plain words.  A
