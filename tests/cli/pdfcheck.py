@@ -139,6 +139,10 @@ def geometry(pdf, page):
                        ("证书信息查询网址", 14), ("机构信息查询网址", 14), ("发证日期", 16)]:
         got = size_of(text)
         good &= ok(got is not None and abs(got - want) < 0.01, f"'{text}' at {got} pt = {want} pt")
+    # The certificate number itself (a value, not its label): 16 pt, never shrunk (SPEC §2).
+    import re
+    nums = [s for s, t in sizes if re.fullmatch(r"[YS][0-9]{21}", t)]
+    good &= ok(len(nums) == 1 and abs(nums[0] - 16) < 0.01, f"the certificate number at {nums} pt = 16 pt")
     return good
 
 
