@@ -5,6 +5,7 @@ Usage: pdfcheck.py geometry PDF PAGE   TAP lines: border, photo, QR, font sizes 
        pdfcheck.py fields PDF RECORDS  TAP lines: page i shows every field of record i (SPEC §4)
        pdfcheck.py numbers PDF PREFIX  print each page's certificate number, checking its shape
        pdfcheck.py sizes PDF PAGE      the font size of each text run, one per line
+       pdfcheck.py under-seal WITH.pdf WITHOUT.pdf PAGE   TAP lines: no text lost under the seal
 Expected values are SPEC §2's, written here from the table, never taken from the program.
 Measures come from a 300 dpi raster (pdftoppm) and from `mutool trace` (drawing operations).
 """
@@ -146,6 +147,41 @@ def geometry(pdf, page):
     return good
 
 
+def under_seal(with_seal, without_seal, page, box):
+    """TAP lines: inside BOX (x, y, w, h mm) of PAGE at 300 dpi, every text pixel of WITHOUT_SEAL
+    (grey < 100) is still as dark with the seal drawn over it (SPEC §2: the seal is ink on paper,
+    multiplied, so it never hides the name and date), and the seal shows (red pixels)."""
+    dpi = 300
+    w, h, plain = raster(without_seal, page, dpi)
+    w2, h2, sealed = raster(with_seal, page, dpi)
+    px = dpi / 25.4
+    x0, y0 = int(box[0] * px), int(box[1] * px)
+    x1, y1 = int((box[0] + box[2]) * px), int((box[1] + box[3]) * px)
+    text = lost = 0
+    for y in range(y0, y1):
+        for x in range(x0, x1):
+            i = y * w + x
+            if plain[i] < 100:
+                text += 1
+                lost += sealed[i] >= 100
+    good = ok(w == w2 and h == h2 and text > 2000, f"{text} text pixels under the seal's box")
+    good &= ok(lost == 0, f"no text pixel under the seal is lost at 300 dpi ({lost} of {text})")
+    with tempfile.TemporaryDirectory() as d:
+        subprocess.run(["pdftoppm", "-r", "50", "-f", str(page), "-l", str(page), with_seal,
+                        d + "/p"], check=True)
+        import glob
+        data = open(glob.glob(d + "/p*.ppm")[0], "rb").read()
+    parts = data.split(b"\n", 3)
+    cw, ch = map(int, parts[1].split())
+    rgb = parts[3]
+    q = 50 / 25.4
+    red = sum(1 for y in range(int(box[1] * q), int((box[1] + box[3]) * q))
+              for x in range(int(box[0] * q), int((box[0] + box[2]) * q))
+              if rgb[3 * (y * cw + x)] > rgb[3 * (y * cw + x) + 1] + 80)
+    good &= ok(red > 100, f"the seal is printed ({red} red pixels at 50 dpi)")
+    return good
+
+
 def span_sizes(root):
     """(size in pt, text) of each text span: the size is the text matrix's scale."""
     out = []
@@ -207,6 +243,9 @@ if __name__ == "__main__":
         sys.exit(0 if numbers(sys.argv[2], sys.argv[3]) else 1)
     if len(sys.argv) == 4 and sys.argv[1] == "geometry":
         sys.exit(0 if geometry(sys.argv[2], int(sys.argv[3])) else 1)
+    if len(sys.argv) == 5 and sys.argv[1] == "under-seal":
+        # The seal's box in templates/national.ini: x 96–136, y 100–140 mm.
+        sys.exit(0 if under_seal(sys.argv[2], sys.argv[3], int(sys.argv[4]), (96, 100, 40, 40)) else 1)
     if len(sys.argv) == 4 and sys.argv[1] == "sizes":
         for s, t in span_sizes(trace(sys.argv[2], int(sys.argv[3]))):
             print(s, t)

@@ -148,3 +148,22 @@ expect_status "preview of a bad row: refused" 1
 expect_grep "… with its own problem" "$T/pb.err" "idcard.csv:2: 证件号码:"
 grep -q "idcard.csv:3:" "$T/pb.err" && not_ok "… and not other rows' problems" || ok "… and not other rows' problems"
 expect_absent "… and no PNG" "$T/pb.png"
+
+# A scanned JPEG seal (no transparency, off-white paper, red ink; tests/data/image/make-seals.sh)
+# is printed as ink on paper (SPEC §2, issue 10): measured at 300 dpi against the same page
+# without a seal, no text pixel of the name and date under it is lost.
+head -n 2 $EX/records.csv >"$T/one.csv"
+sed "s|^seal = .*|seal = $SC_TOP/tests/data/image/scanned-seal.jpg|" $INST >"$T/inst-scan.ini"
+sed "s|^seal = .*|seal = $SC_TOP/tests/data/image/dark-seal.jpg|" $INST >"$T/inst-dark.ini"
+grep -v '^seal' $INST >"$T/inst-none.ini"
+run_sc "$T/sc" render "$T/one.csv" -i "$T/inst-scan.ini" --photos $EX/photos --register "$T/seal.db" -o "$T/seal.pdf"
+expect_status "render with a scanned JPEG seal" 0
+run_sc "$T/sn" render "$T/one.csv" -i "$T/inst-none.ini" --photos $EX/photos --register "$T/seal.db" -o "$T/noseal.pdf"
+expect_status "the same without a seal" 0
+python3 tests/cli/pdfcheck.py under-seal "$T/seal.pdf" "$T/noseal.pdf" 1
+pdfimages -list "$T/seal.pdf" | awk '$4 == 600 && $9 == "jpeg"' | grep -q . && ok "the scanned seal passes through as JPEG" || not_ok "scanned seal passthrough"
+# A seal that would hide the text even as ink (a dark disc) is refused, saying why.
+run_sc "$T/sd" render "$T/one.csv" -i "$T/inst-dark.ini" --photos $EX/photos --register "$T/seal.db" -o "$T/dark.pdf"
+expect_status "a dark seal over the name and date: refused" 1
+expect_grep "… saying it would hide the text" "$T/sd.err" "too dark for the text under it"
+expect_absent "… and nothing written" "$T/dark.pdf"
