@@ -6,6 +6,7 @@ Usage: pdfcheck.py geometry PDF PAGE   TAP lines: border, photo, QR, font sizes 
        pdfcheck.py numbers PDF PREFIX  print each page's certificate number, checking its shape
        pdfcheck.py sizes PDF PAGE      the font size of each text run, one per line
        pdfcheck.py under-seal WITH.pdf WITHOUT.pdf PAGE   TAP lines: no text lost under the seal
+       pdfcheck.py photo-upright PDF PAGE   TAP line: the marker photo shows upright
 Expected values are SPEC §2's, written here from the table, never taken from the program.
 Measures come from a 300 dpi raster (pdftoppm) and from `mutool trace` (drawing operations).
 """
@@ -182,6 +183,38 @@ def under_seal(with_seal, without_seal, page, box):
     return good
 
 
+def photo_upright(pdf, page):
+    """TAP lines: the photo slot (x 163–198, y 28–77 mm, SPEC §2) of PAGE shows the fixture of
+    tests/data/photo/make-exif.sh upright: red block top-left, blue block top-right, white below."""
+    dpi = 100
+    with tempfile.TemporaryDirectory() as d:
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), pdf,
+                        d + "/p"], check=True)
+        import glob
+        data = open(glob.glob(d + "/p*.ppm")[0], "rb").read()
+    parts = data.split(b"\n", 3)
+    w, _ = map(int, parts[1].split())
+    rgb = parts[3]
+
+    def colour(x_mm, y_mm):
+        x, y = int(x_mm * dpi / 25.4), int(y_mm * dpi / 25.4)
+        i = 3 * (y * w + x)
+        r, g, b = rgb[i], rgb[i + 1], rgb[i + 2]
+        if r > 150 and g < 80 and b < 80:
+            return "red"
+        if b > 150 and r < 80 and g < 80:
+            return "blue"
+        if min(r, g, b) > 200:
+            return "white"
+        return f"rgb({r},{g},{b})"
+    # The blocks are 70 of 280 pixels: 8.75 mm; sampled at their centres.
+    want = [((167.4, 32.4), "red"), ((193.6, 32.4), "blue"), ((167.4, 72.5), "white"),
+            ((193.6, 72.5), "white")]
+    got = [colour(x, y) for (x, y), _ in want]
+    return ok(got == [c for _, c in want], f"page {page}: photo upright (top-left, top-right, "
+              f"bottom-left, bottom-right: {', '.join(got)})")
+
+
 def span_sizes(root):
     """(size in pt, text) of each text span: the size is the text matrix's scale."""
     out = []
@@ -246,6 +279,8 @@ if __name__ == "__main__":
     if len(sys.argv) == 5 and sys.argv[1] == "under-seal":
         # The seal's box in templates/national.ini: x 96–136, y 100–140 mm.
         sys.exit(0 if under_seal(sys.argv[2], sys.argv[3], int(sys.argv[4]), (96, 100, 40, 40)) else 1)
+    if len(sys.argv) == 4 and sys.argv[1] == "photo-upright":
+        sys.exit(0 if photo_upright(sys.argv[2], int(sys.argv[3])) else 1)
     if len(sys.argv) == 4 and sys.argv[1] == "sizes":
         for s, t in span_sizes(trace(sys.argv[2], int(sys.argv[3]))):
             print(s, t)
