@@ -34,6 +34,7 @@ struct sc_renderer {
 
 struct sc_page {
     placed *items; // parallel to the template's elements; invariant ones stay empty
+    double *dy;    // parallel too: mm an element of a flow moves down on this page (flow_page())
     guint n;
     const sc_renderer *renderer;
 };
@@ -382,7 +383,7 @@ draw_design(const sc_renderer *r, cairo_t *cr)
 {
     for (guint i = 0; i < r->tmpl->elements->len; i++) {
         const sc_element *e = g_ptr_array_index(r->tmpl->elements, i);
-        if (e->layer == SC_LAYER_STATIC && r->invariant[i])
+        if (e->layer == SC_LAYER_STATIC && r->invariant[i] && e->flow == NULL)
             draw_element(cr, e, &r->fixed[i], 0, 0);
     }
 }
@@ -498,6 +499,7 @@ sc_page_free(sc_page *page)
     for (guint i = 0; i < page->n; i++)
         placed_clear(&page->items[i]);
     g_free(page->items);
+    g_free(page->dy);
     g_free(page);
 }
 
@@ -519,6 +521,53 @@ sc_page_get_text(const sc_page *page, const char *id)
     return NULL;
 }
 
+// The distance in mm from the first line's baseline of T to its last line's: what a wrapped
+// text adds below its first line.
+static double
+wrapped_extra(const sc_placed_text *t)
+{
+    if (t->layout == NULL || t->lines < 2)
+        return 0;
+    PangoLayoutIter *iter = pango_layout_get_iter(t->layout);
+    int first = pango_layout_iter_get_baseline(iter), last = first;
+    while (pango_layout_iter_next_line(iter))
+        last = pango_layout_iter_get_baseline(iter);
+    pango_layout_iter_free(iter);
+    return (double)(last - first) / PANGO_SCALE * SC_MM_PER_PT;
+}
+
+// Lay out the flows of PAGE (sc_element.flow; the basic information of SPEC §2): each text that
+// wrapped onto more lines moves every element of its flow whose baseline lies below its own down
+// by its extra lines, so official names are never shortened (issue 10) and the lines below keep
+// their pitch.  An element moved off the page is a problem of the wrapped field.
+static void
+flow_page(sc_page *page, const sc_fields *fields, const char *file, guint row,
+          sc_problems *problems)
+{
+    const sc_template *tmpl = page->renderer->tmpl;
+    for (guint i = 0; i < page->n; i++) {
+        const sc_element *e = g_ptr_array_index(tmpl->elements, i);
+        double extra = e->type == SC_ELEMENT_TEXT && e->flow != NULL
+                           ? wrapped_extra(&content_of(page, i)->text)
+                           : 0;
+        for (guint j = 0; j < page->n && extra > 0; j++) {
+            const sc_element *below = g_ptr_array_index(tmpl->elements, j);
+            if (below->flow == NULL || strcmp(below->flow, e->flow) != 0 ||
+                below->baseline <= e->baseline + 0.01)
+                continue;
+            page->dy[j] += extra;
+            if (below->y + page->dy[j] + below->height > tmpl->page_height) {
+                g_autofree char *field = element_field(e, fields);
+                sc_problems_add(problems, file, row, field,
+                                _("the lines below this text no longer fit on the page once it "
+                                  "takes %d lines"),
+                                content_of(page, i)->text.lines);
+                return;
+            }
+        }
+    }
+}
+
 sc_page *
 sc_renderer_prepare(sc_renderer *renderer, const sc_fields *fields, const char *file, guint row,
                     sc_problems *problems)
@@ -528,6 +577,7 @@ sc_renderer_prepare(sc_renderer *renderer, const sc_fields *fields, const char *
     page->renderer = renderer;
     page->n = tmpl->elements->len;
     page->items = g_new0(placed, page->n);
+    page->dy = g_new0(double, page->n);
     guint before = sc_problems_count(problems);
 
     for (guint i = 0; i < page->n; i++) {
@@ -547,6 +597,8 @@ sc_renderer_prepare(sc_renderer *renderer, const sc_fields *fields, const char *
         }
     }
 
+    if (sc_problems_count(problems) == before)
+        flow_page(page, fields, file, row, problems);
     if (sc_problems_count(problems) > before) {
         sc_page_free(page);
         return NULL;
@@ -570,10 +622,11 @@ sc_renderer_draw(const sc_renderer *renderer, const sc_page *page, cairo_t *cr, 
     }
     for (guint i = 0; i < page->n; i++) {
         const sc_element *e = g_ptr_array_index(tmpl->elements, i);
-        if (!(e->layer & layers) || (e->layer == SC_LAYER_STATIC && renderer->invariant[i]))
+        if (!(e->layer & layers) ||
+            (e->layer == SC_LAYER_STATIC && renderer->invariant[i] && e->flow == NULL))
             continue;
         gboolean shift = e->layer == SC_LAYER_FIELD;
         draw_element(cr, e, content_of(page, i), shift ? PT(offset_x) : 0,
-                     shift ? PT(offset_y) : 0);
+                     (shift ? PT(offset_y) : 0) + PT(page->dy[i]));
     }
 }
