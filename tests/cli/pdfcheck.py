@@ -7,6 +7,7 @@ Usage: pdfcheck.py geometry PDF PAGE   TAP lines: border, photo, QR, font sizes 
        pdfcheck.py sizes PDF PAGE      the font size of each text run, one per line
        pdfcheck.py under-seal WITH.pdf WITHOUT.pdf PAGE   TAP lines: no text lost under the seal
        pdfcheck.py photo-upright PDF PAGE   TAP line: the marker photo shows upright
+       pdfcheck.py long-names PDF NAMES     TAP lines: official long names whole, ≥ 12 pt, in place
 Expected values are SPEC §2's, written here from the table, never taken from the program.
 Measures come from a 300 dpi raster (pdftoppm) and from `mutool trace` (drawing operations).
 """
@@ -215,6 +216,40 @@ def photo_upright(pdf, page):
               f"bottom-left, bottom-right: {', '.join(got)})")
 
 
+def long_names(pdf, names_file):
+    """TAP lines: page i shows name i of NAMES_FILE (as 职业名称 and 工种名称) whole, never below
+    12 pt, inside the value column (x 202.51–280 mm, SPEC §2 right page) and above the border's
+    bottom (199 mm); the lines of the basic information do not collide and every label sits on a
+    line of its value (issue 10)."""
+    names = [l.strip() for l in open(names_file, encoding="utf-8") if l.strip() and not l.startswith("#")]
+    good = True
+    for page, name in enumerate(names, 1):
+        glyphs = []  # (y pt, x pt, size pt, advance pt, char)
+        for span in trace(pdf, page).iter("span"):
+            a, b, _, _ = map(float, span.get("trm").split())
+            size = (a * a + b * b) ** 0.5
+            for g in span.iter("g"):
+                glyphs.append((float(g.get("y")), float(g.get("x")), size,
+                               float(g.get("adv")) * size, g.get("unicode")))
+        col = 202.51 / MM
+        values = sorted(g for g in glyphs if g[1] >= col - 0.5 and g[0] > 100 / MM)
+        labels = sorted(g for g in glyphs if 163 / MM - 0.5 <= g[1] < col - 0.5 and g[0] > 100 / MM)
+        text = "".join(g[4] for g in values)
+        whole = text.count(name) >= 2
+        small = [g[2] for g in values if g[2] < 12 - 0.01]
+        outside = [g for g in values if g[1] + g[3] > 280 / MM + 0.2 / MM or g[0] > 197 / MM]
+        base = sorted({round(g[0], 2) for g in values})
+        tight = [(p, q) for p, q in zip(base, base[1:]) if q - p < 12 * 1.2]
+        orphan = sorted({round(g[0], 2) for g in labels} - set(base))
+        sizes = sorted({round(g[2], 2) for g in values})
+        good &= ok(whole and not small and not outside and not tight and not orphan,
+                   f"page {page}: {name} whole twice at {sizes} pt (≥ 12), inside 202.5–280 mm "
+                   f"and above 197 mm, lines apart, labels on their lines"
+                   + ("" if whole else f" [text: {text}]") + (f" [outside {outside[:2]}]" if outside else "")
+                   + (f" [tight {tight}]" if tight else "") + (f" [orphan labels {orphan}]" if orphan else ""))
+    return good
+
+
 def span_sizes(root):
     """(size in pt, text) of each text span: the size is the text matrix's scale."""
     out = []
@@ -281,6 +316,8 @@ if __name__ == "__main__":
         sys.exit(0 if under_seal(sys.argv[2], sys.argv[3], int(sys.argv[4]), (96, 100, 40, 40)) else 1)
     if len(sys.argv) == 4 and sys.argv[1] == "photo-upright":
         sys.exit(0 if photo_upright(sys.argv[2], int(sys.argv[3])) else 1)
+    if len(sys.argv) == 4 and sys.argv[1] == "long-names":
+        sys.exit(0 if long_names(sys.argv[2], sys.argv[3]) else 1)
     if len(sys.argv) == 4 and sys.argv[1] == "sizes":
         for s, t in span_sizes(trace(sys.argv[2], int(sys.argv[3]))):
             print(s, t)

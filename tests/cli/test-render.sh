@@ -206,3 +206,21 @@ for f in truncated.jpg:truncated half-transparent.png:"partly transparent"; do
     cat "$T/bp.out" "$T/bp.err" >"$T/bp.all"
     expect_grep "… saying why" "$T/bp.all" "${f#*:}"
 done
+
+# Official long names (issue 10, SPEC §2): each of tests/data/layout/long-names.txt as both
+# 职业名称 and 工种名称 of one record (valid 证件号码 made here, GB 11643 check digit), printed
+# whole, never below 12 pt, inside the value column, the lines below moved down, not colliding.
+python3 - "$T/names.csv" <<'PY'
+import sys
+names = [l.strip() for l in open("tests/data/layout/long-names.txt", encoding="utf-8") if l.strip() and not l.startswith("#")]
+w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+with open(sys.argv[1], "w", encoding="utf-8") as f:
+    f.write("姓名,证件号码,职业名称,工种名称,职业技能等级,发证日期,照片\n")
+    for i, n in enumerate(names):
+        body = "44010419900101%03d" % (100 + i)
+        check = "10X98765432"[sum(int(c) * k for c, k in zip(body, w)) % 11]
+        f.write(f"张伟{i},{body}{check},{n},{n},4,2026-11-20,orient-1.jpg\n")
+PY
+run_sc "$T/ln" render "$T/names.csv" -i $INST --photos tests/data/photo --register "$T/names.db" -o "$T/names.pdf"
+expect_status "render the longest official names" 0
+python3 tests/cli/pdfcheck.py long-names "$T/names.pdf" tests/data/layout/long-names.txt
