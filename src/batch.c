@@ -177,6 +177,17 @@ ensure_renderer(sc_batch *b, gboolean raster, GError **error)
     return b->renderer != NULL;
 }
 
+// Add every problem of FOUND to PROBLEMS, naming FILE and the holder WHO where it names none.
+static void
+add_for(sc_problems *problems, const sc_problems *found, const char *file, const char *who)
+{
+    for (guint i = 0; i < sc_problems_count(found); i++) {
+        const sc_problem *p = sc_problems_item(found, i);
+        sc_problems_add_who(problems, p->file != NULL ? p->file : file, p->row,
+                            p->who != NULL ? p->who : who, p->field, p->message);
+    }
+}
+
 // Lay out C's page with the renderer R.  A certificate still without a number is laid out with
 // a stand-in: the institution's, its year and level, with the widest serial, so that fit and
 // glyph checks see what will be printed.  The page, or NULL with problems added.
@@ -185,14 +196,18 @@ lay_out(sc_renderer *r, const char *file, sc_cert *c, const sc_institution *inst
         sc_problems *problems)
 {
     const sc_fields fields = {sc_cert_lookup, sc_cert_field_name, c};
-    if (c->number != NULL)
-        return sc_renderer_prepare(r, &fields, file, c->row, problems);
-    sc_certno standin;
-    sc_certno_make(inst != NULL ? inst->prefix : "S000000000000", c->year,
-                   c->level != 0 ? c->level : 5, SC_CERTNO_SERIAL_MAX, &standin);
-    c->number = sc_certno_format(&standin);
-    sc_page *page = sc_renderer_prepare(r, &fields, file, c->row, problems);
-    g_clear_pointer(&c->number, g_free);
+    gboolean standin = c->number == NULL;
+    if (standin) {
+        sc_certno n;
+        sc_certno_make(inst != NULL ? inst->prefix : "S000000000000", c->year,
+                       c->level != 0 ? c->level : 5, SC_CERTNO_SERIAL_MAX, &n);
+        c->number = sc_certno_format(&n);
+    }
+    g_autoptr(sc_problems) found = sc_problems_new();
+    sc_page *page = sc_renderer_prepare(r, &fields, file, c->row, found);
+    if (standin)
+        g_clear_pointer(&c->number, g_free);
+    add_for(problems, found, file, c->name);
     return page;
 }
 
@@ -275,7 +290,16 @@ number(sc_batch *b, const sc_batch_output *out, sc_number_source *source, GPtrAr
     }
     g_autoptr(sc_problems) found = sc_problems_new();
     gboolean ok = source->assign(source, items, n, dry_run, found, error);
-    sc_problems_merge_in(problems, found, b->records_path);
+    // The source names rows: each problem is said of its holder too.
+    for (guint k = 0; k < sc_problems_count(found); k++) {
+        const sc_problem *p = sc_problems_item(found, k);
+        const char *who = NULL;
+        for (guint i = 0; i < n && who == NULL; i++)
+            if (items[i].row == p->row)
+                who = items[i].name;
+        sc_problems_add_who(problems, p->file != NULL ? p->file : b->records_path, p->row, who,
+                            p->field, p->message);
+    }
     for (guint i = 0; i < n; i++) {
         sc_cert *c = g_ptr_array_index(certs, i);
         int y, m, d;

@@ -7,6 +7,7 @@
 #include "i18n.h"
 
 #include <glib/gstdio.h>
+#include <libexif/exif-data.h>
 #include <png.h>
 #include <setjmp.h>
 #include <stdio.h>
@@ -121,12 +122,127 @@ is_jpeg(const char *data, gsize len)
            (guint8)data[2] == 0xFF;
 }
 
+// --- JPEG ------------------------------------------------------------------------------------
+
+// The EXIF orientation (1–8) in the payload of an APP1 segment, or 0 when it is not Exif or
+// has none (libexif reads the TIFF structure).
+static int
+exif_orientation(const guint8 *payload, gsize n)
+{
+    if (n < 6 || memcmp(payload, "Exif\0\0", 6) != 0 || n > G_MAXUINT)
+        return 0;
+    ExifData *ed = exif_data_new_from_data(payload, (unsigned int)n);
+    if (ed == NULL)
+        return 0;
+    int o = 0;
+    ExifEntry *entry = exif_content_get_entry(ed->ifd[EXIF_IFD_0], EXIF_TAG_ORIENTATION);
+    if (entry != NULL && entry->format == EXIF_FORMAT_SHORT && entry->components >= 1 &&
+        entry->size >= 2)
+        o = exif_get_short(entry->data, exif_data_get_byte_order(ed));
+    exif_data_unref(ed);
+    return o >= 1 && o <= 8 ? o : 0;
+}
+
+// Whether a metadata segment (APPn, COM) is one a certificate keeps: APP0 JFIF (the pixel
+// aspect), APP2 ICC_PROFILE (the colours), APP14 Adobe (the colour transform).  The others
+// carry the camera, the time and place (Exif, GPS), XMP, IPTC, comments (SPEC §5).
+static gboolean
+keep_segment(guint8 marker, const guint8 *payload, gsize n)
+{
+    if (marker == 0xE0)
+        return n >= 5 && memcmp(payload, "JFIF\0", 5) == 0;
+    if (marker == 0xE2)
+        return n >= 12 && memcmp(payload, "ICC_PROFILE\0", 12) == 0;
+    if (marker == 0xEE)
+        return n >= 5 && memcmp(payload, "Adobe", 5) == 0;
+    return FALSE;
+}
+
+// The end of the entropy-coded data that starts at POS: the next marker other than a restart
+// (RSTn) or a stuffed 0xFF 0x00.  G_MAXSIZE when the data ends first.
+static gsize
+scan_end(const guint8 *d, gsize len, gsize pos)
+{
+    while (pos < len) {
+        const guint8 *ff = memchr(d + pos, 0xFF, len - pos);
+        if (ff == NULL || (gsize)(ff - d) + 1 >= len)
+            return G_MAXSIZE;
+        pos = (gsize)(ff - d);
+        guint8 next = d[pos + 1];
+        if (next == 0x00 || (next >= 0xD0 && next <= 0xD7))
+            pos += 2;
+        else if (next == 0xFF)
+            pos += 1; // fill bytes before a marker
+        else
+            return pos;
+    }
+    return G_MAXSIZE;
+}
+
+// Walk a JPEG's segments from SOI to EOI: the proof that the file is whole (a truncated one
+// ends before EOI), its EXIF orientation into *ORIENTATION (1 when none), and, when KEPT is not
+// NULL, the file without its metadata appended to KEPT (see keep_segment(); nothing after EOI).
+static gboolean
+jpeg_walk(const char *path, const guint8 *d, gsize len, GByteArray *kept, int *orientation,
+          GError **error)
+{
+    gboolean scanned = FALSE;
+    gsize pos = 2; // after SOI
+    *orientation = 1;
+    if (kept != NULL)
+        g_byte_array_append(kept, d, 2);
+    while (pos < len) {
+        if (d[pos] != 0xFF)
+            break;
+        while (pos < len && d[pos] == 0xFF)
+            pos++;
+        if (pos >= len)
+            break;
+        guint8 m = d[pos++];
+        gsize start = pos - 2, seg = 2;
+        if (m == 0xD9 && scanned) { // EOI
+            if (kept != NULL)
+                g_byte_array_append(kept, d + start, 2);
+            return TRUE;
+        }
+        if (m != 0x01 && (m < 0xD0 || m > 0xD7)) { // a segment with a length
+            if (pos + 2 > len)
+                break;
+            seg = 2 + ((gsize)d[pos] << 8 | d[pos + 1]);
+            if (seg < 4 || start + seg > len)
+                break;
+        }
+        const guint8 *payload = d + start + 4;
+        gsize n = seg - MIN(seg, 4);
+        gboolean meta = (m >= 0xE0 && m <= 0xEF) || m == 0xFE;
+        if (m == 0xE1 && *orientation == 1 && exif_orientation(payload, n) != 0)
+            *orientation = exif_orientation(payload, n);
+        gsize end = start + seg;
+        if (m == 0xDA) { // SOS: its header, then the entropy-coded data to the next marker
+            end = scan_end(d, len, end);
+            if (end == G_MAXSIZE)
+                break;
+            scanned = TRUE;
+        }
+        if (kept != NULL && (!meta || keep_segment(m, payload, n)))
+            g_byte_array_append(kept, d + start, (guint)(end - start));
+        pos = end;
+    }
+    g_set_error(error, SC_ERROR, SC_ERROR_PHOTO,
+                _("%s: the JPEG ends before its end marker (EOI): the file is truncated or "
+                  "damaged; copy the photo again from its source"),
+                path);
+    return FALSE;
+}
+
 // libjpeg reports errors by calling error_exit; ours jumps back to the one function below
 // that set the jump point, with the message kept (STYLE.md: setjmp confined to one function).
+// Warnings (premature end of data, corrupt data) are counted, the first one's text kept.
 typedef struct {
     struct jpeg_error_mgr mgr;
     jmp_buf jump;
     char message[JMSG_LENGTH_MAX];
+    char warning[JMSG_LENGTH_MAX];
 } jpeg_error;
 
 static void
@@ -138,15 +254,45 @@ jpeg_error_exit(j_common_ptr cinfo)
 }
 
 static void
-jpeg_silence(j_common_ptr cinfo, int level)
+jpeg_emit(j_common_ptr cinfo, int level)
 {
-    (void)cinfo;
-    (void)level;
+    jpeg_error *err = (jpeg_error *)cinfo->err;
+    if (level < 0) {
+        if (err->mgr.num_warnings++ == 0)
+            err->mgr.format_message(cinfo, err->warning);
+    }
 }
 
-// Read a JPEG's header and, when SURFACE is not NULL, decode it into a new RGB24 surface.
+// How much of a JPEG jpeg_read() decodes.
+typedef enum {
+    JPEG_HEADER, // the header only
+    JPEG_CHECK,  // every scan, at 1/8 scale, pixels thrown away: proves the data whole
+    JPEG_PIXELS, // every pixel, into a new RGB24 surface
+} jpeg_mode;
+
+// Decode the started CINFO's rows; into IMG's pixels when IMG is not NULL.
+static void
+jpeg_rows(struct jpeg_decompress_struct *cinfo, JSAMPLE *row, cairo_surface_t *img)
+{
+    unsigned char *pixels = img != NULL ? cairo_image_surface_get_data(img) : NULL;
+    int stride = img != NULL ? cairo_image_surface_get_stride(img) : 0;
+    while (cinfo->output_scanline < cinfo->output_height) {
+        JSAMPROW rows[1] = {row};
+        int y = (int)cinfo->output_scanline;
+        jpeg_read_scanlines(cinfo, rows, 1);
+        if (pixels == NULL)
+            continue;
+        guint32 *dst = (guint32 *)(pixels + (gsize)y * stride);
+        for (guint x = 0; x < cinfo->output_width; x++)
+            dst[x] = 0xff000000u | (guint32)row[3 * x] << 16 | (guint32)row[3 * x + 1] << 8 |
+                     row[3 * x + 2];
+    }
+}
+
+// Read a JPEG's header (stored size into *W, *H) and decode as MODE says; JPEG_PIXELS sets
+// *SURFACE.
 static gboolean
-jpeg_read(const char *path, const char *data, gsize len, sc_photo_info *info,
+jpeg_read(const char *path, const char *data, gsize len, jpeg_mode mode, int *w, int *h,
           cairo_surface_t **surface, GError **error)
 {
     struct jpeg_decompress_struct cinfo;
@@ -156,7 +302,7 @@ jpeg_read(const char *path, const char *data, gsize len, sc_photo_info *info,
 
     cinfo.err = jpeg_std_error(&err.mgr);
     err.mgr.error_exit = jpeg_error_exit;
-    err.mgr.emit_message = jpeg_silence;
+    err.mgr.emit_message = jpeg_emit;
     if (setjmp(err.jump)) {
         g_set_error(error, SC_ERROR, SC_ERROR_PHOTO, _("%s: corrupt JPEG (%s)"), path, err.message);
         jpeg_destroy_decompress(&cinfo);
@@ -168,54 +314,91 @@ jpeg_read(const char *path, const char *data, gsize len, sc_photo_info *info,
     jpeg_create_decompress(&cinfo);
     jpeg_mem_src(&cinfo, (const unsigned char *)data, (unsigned long)len);
     jpeg_read_header(&cinfo, TRUE);
-    info->format = SC_PHOTO_JPEG;
-    info->width = (int)cinfo.image_width;
-    info->height = (int)cinfo.image_height;
-    if (!size_ok(path, info->width, info->height, error)) {
-        jpeg_destroy_decompress(&cinfo);
-        return FALSE;
-    }
-    if (cinfo.num_components != 1 && cinfo.num_components != 3) {
+    *w = (int)cinfo.image_width;
+    *h = (int)cinfo.image_height;
+    gboolean ok = size_ok(path, *w, *h, error);
+    if (ok && cinfo.num_components != 1 && cinfo.num_components != 3) {
         g_set_error(
             error, SC_ERROR, SC_ERROR_PHOTO,
             _("%s: a JPEG with %d colour components (CMYK?) is not supported; save it as RGB"),
             path, cinfo.num_components);
-        jpeg_destroy_decompress(&cinfo);
-        return FALSE;
+        ok = FALSE;
     }
-    if (surface == NULL) {
-        jpeg_destroy_decompress(&cinfo);
-        return TRUE;
+    if (ok && mode != JPEG_HEADER) {
+        cinfo.out_color_space = JCS_RGB;
+        if (mode == JPEG_CHECK) {
+            cinfo.scale_num = 1;
+            cinfo.scale_denom = 8;
+        }
+        jpeg_start_decompress(&cinfo);
+        if (mode == JPEG_PIXELS)
+            img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, *w, *h);
+        row = g_malloc((gsize)cinfo.output_width * 3);
+        jpeg_rows(&cinfo, row, img);
+        jpeg_finish_decompress(&cinfo);
+        if (err.mgr.num_warnings > 0) {
+            g_set_error(error, SC_ERROR, SC_ERROR_PHOTO,
+                        _("%s: the JPEG's image data is damaged (%s); copy the photo again from "
+                          "its source"),
+                        path, err.warning);
+            ok = FALSE;
+        }
     }
-
-    cinfo.out_color_space = JCS_RGB;
-    jpeg_start_decompress(&cinfo);
-    img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, info->width, info->height);
-    unsigned char *pixels = cairo_image_surface_get_data(img);
-    int stride = cairo_image_surface_get_stride(img);
-    row = g_malloc((gsize)info->width * 3);
-    while (cinfo.output_scanline < cinfo.output_height) {
-        JSAMPROW rows[1] = {row};
-        int y = (int)cinfo.output_scanline;
-        jpeg_read_scanlines(&cinfo, rows, 1);
-        guint32 *dst = (guint32 *)(pixels + (gsize)y * stride);
-        for (int x = 0; x < info->width; x++)
-            dst[x] = 0xff000000u | (guint32)row[3 * x] << 16 | (guint32)row[3 * x + 1] << 8 |
-                     row[3 * x + 2];
-    }
-    jpeg_finish_decompress(&cinfo);
     jpeg_destroy_decompress(&cinfo);
     g_free(row);
-    cairo_surface_mark_dirty(img);
-    *surface = img;
-    return TRUE;
+    if (img != NULL && ok) {
+        cairo_surface_mark_dirty(img);
+        *surface = img;
+    } else if (img != NULL) {
+        cairo_surface_destroy(img);
+    }
+    return ok;
 }
 
-// Read a PNG's header and, when SURFACE is not NULL, decode it into a new ARGB32 surface
-// (premultiplied, as cairo wants).
+// --- PNG -------------------------------------------------------------------------------------
+
+#define PNG_OPAQUE_MIN      230  // alpha (of 255) below which a pixel lets the paper through
+#define PNG_CLEAR_SHARE_MAX 0.05 // of the middle's pixels
+
+// Whether a photo's middle (the middle half each way, where the face is) is partly transparent:
+// more than 5 % of its pixels below 90 % opacity.  Transparent corners of a cut-out are fine.
 static gboolean
-png_read(const char *path, const char *data, gsize len, sc_photo_info *info,
-         cairo_surface_t **surface, GError **error)
+png_washed_out(const guint8 *rgba, int w, int h)
+{
+    gint64 clear = 0, all = 0;
+    for (int y = h / 4; y < h - h / 4; y++)
+        for (int x = w / 4; x < w - w / 4; x++, all++)
+            clear += rgba[((gsize)y * w + x) * 4 + 3] < PNG_OPAQUE_MIN;
+    return all > 0 && clear > PNG_CLEAR_SHARE_MAX * all;
+}
+
+// The RGBA pixels into a new ARGB32 surface (premultiplied, as cairo wants).
+static cairo_surface_t *
+png_surface(const guint8 *rgba, int w, int h)
+{
+    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+    unsigned char *pixels = cairo_image_surface_get_data(img);
+    int cstride = cairo_image_surface_get_stride(img);
+    for (int y = 0; y < h; y++) {
+        const guint8 *src = rgba + (gsize)y * w * 4;
+        guint32 *dst = (guint32 *)(pixels + (gsize)y * cstride);
+        for (int x = 0; x < w; x++, src += 4) {
+            guint32 a = src[3];
+            guint32 r = (src[0] * a + 127) / 255, g = (src[1] * a + 127) / 255,
+                    b = (src[2] * a + 127) / 255;
+            dst[x] = a << 24 | r << 16 | g << 8 | b;
+        }
+    }
+    cairo_surface_mark_dirty(img);
+    return img;
+}
+
+// Read a PNG's header and decode it through IEND (libpng fails on a truncated IDAT stream);
+// CHECK also refuses a washed-out photo (png_washed_out()); SURFACE, when not NULL, gets the
+// pixels as a new ARGB32 surface.  HEADER_ONLY stops after the header.
+static gboolean
+png_read(const char *path, const char *data, gsize len, gboolean header_only, gboolean check,
+         int *w, int *h, cairo_surface_t **surface, GError **error)
 {
     png_image image;
     memset(&image, 0, sizeof image);
@@ -226,58 +409,85 @@ png_read(const char *path, const char *data, gsize len, sc_photo_info *info,
         png_image_free(&image);
         return FALSE;
     }
-    info->format = SC_PHOTO_PNG;
-    info->width = (int)image.width;
-    info->height = (int)image.height;
-    if (!size_ok(path, info->width, info->height, error)) {
+    *w = (int)image.width;
+    *h = (int)image.height;
+    if (!size_ok(path, *w, *h, error)) {
         png_image_free(&image);
         return FALSE;
     }
-    if (surface == NULL) {
+    if (header_only) {
         png_image_free(&image);
         return TRUE;
     }
 
     image.format = PNG_FORMAT_RGBA;
-    gsize stride = (gsize)image.width * 4;
-    guint8 *rgba = g_malloc(stride * image.height);
-    if (!png_image_finish_read(&image, NULL, rgba, (png_int_32)stride, NULL)) {
-        g_set_error(error, SC_ERROR, SC_ERROR_PHOTO, _("%s: corrupt PNG (%s)"), path,
-                    image.message);
-        png_image_free(&image);
-        g_free(rgba);
-        return FALSE;
+    guint8 *rgba = g_malloc((gsize)*w * 4 * *h);
+    gboolean ok = png_image_finish_read(&image, NULL, rgba, (png_int_32)(*w * 4), NULL);
+    if (!ok)
+        g_set_error(error, SC_ERROR, SC_ERROR_PHOTO,
+                    _("%s: corrupt PNG: its image data is truncated or damaged (%s); copy the "
+                      "photo again from its source"),
+                    path, image.message);
+    else if (check && png_washed_out(rgba, *w, *h)) {
+        g_set_error(error, SC_ERROR, SC_ERROR_PHOTO,
+                    _("%s: the photo is partly transparent and would print washed out: save it "
+                      "without transparency"),
+                    path);
+        ok = FALSE;
     }
-    cairo_surface_t *img =
-        cairo_image_surface_create(CAIRO_FORMAT_ARGB32, info->width, info->height);
-    unsigned char *pixels = cairo_image_surface_get_data(img);
-    int cstride = cairo_image_surface_get_stride(img);
-    for (int y = 0; y < info->height; y++) {
-        const guint8 *src = rgba + (gsize)y * stride;
-        guint32 *dst = (guint32 *)(pixels + (gsize)y * cstride);
-        for (int x = 0; x < info->width; x++, src += 4) {
-            guint32 a = src[3];
-            guint32 r = (src[0] * a + 127) / 255, g = (src[1] * a + 127) / 255,
-                    b = (src[2] * a + 127) / 255;
-            dst[x] = a << 24 | r << 16 | g << 8 | b;
-        }
-    }
+    if (ok && surface != NULL)
+        *surface = png_surface(rgba, *w, *h);
+    png_image_free(&image);
     g_free(rgba);
-    cairo_surface_mark_dirty(img);
-    *surface = img;
-    return TRUE;
+    return ok;
 }
 
+// --- Both ------------------------------------------------------------------------------------
+
+// How a file is read: probed (the whole file proved, nothing kept), or loaded (for drawing).
+typedef enum {
+    READ_PROBE,  // prove it whole (JPEG: segments and a 1/8 decode; PNG: decode), no pixels
+    READ_CARRY,  // the JPEG's data and header only (PDF passthrough); PNG decoded
+    READ_PIXELS, // every pixel
+} read_mode;
+
+// Read the image in DATA: fills *INFO (the shown size, the orientation); in READ_CARRY and
+// READ_PIXELS sets *SURFACE (for a JPEG in READ_CARRY an empty A8 one of its stored size) and,
+// for a JPEG, KEPT gets the data without metadata (jpeg_walk()).
 static gboolean
-probe_data(const char *path, const char *data, gsize len, sc_photo_info *info,
-           cairo_surface_t **surface, GError **error)
+read_image(const char *path, const char *data, gsize len, read_mode mode, sc_photo_info *info,
+           cairo_surface_t **surface, GByteArray *kept, GError **error)
 {
-    if (is_png(data, len))
-        return png_read(path, data, len, info, surface, error);
-    if (is_jpeg(data, len))
-        return jpeg_read(path, data, len, info, surface, error);
-    g_set_error(error, SC_ERROR, SC_ERROR_PHOTO, _("%s is not a PNG or JPEG image"), path);
-    return FALSE;
+    int w = 0, h = 0;
+    info->orientation = 1;
+    if (is_png(data, len)) {
+        info->format = SC_PHOTO_PNG;
+        if (!png_read(path, data, len, FALSE, mode == READ_PROBE, &w, &h,
+                      mode == READ_PROBE ? NULL : surface, error))
+            return FALSE;
+    } else if (is_jpeg(data, len)) {
+        info->format = SC_PHOTO_JPEG;
+        if (!jpeg_walk(path, (const guint8 *)data, len, kept, &info->orientation, error))
+            return FALSE;
+        jpeg_mode jm = mode == READ_PROBE   ? JPEG_CHECK
+                       : mode == READ_CARRY ? JPEG_HEADER
+                                            : JPEG_PIXELS;
+        if (!jpeg_read(path, data, len, jm, &w, &h, surface, error))
+            return FALSE;
+        // The carrier is an empty A8 surface, not RGB24: cairo 1.16 copies a source surface's
+        // pixels when it is destroyed after being drawn into a PDF (snapshot copy-on-write),
+        // 4 ms for a 413 × 579 RGB24 photo, mostly page faults; at a quarter of the size,
+        // 1,000 records without a seal went from 5.4 to 2.6 s split, 3.8 to 1.4 s in one PDF.
+        if (mode == READ_CARRY)
+            *surface = cairo_image_surface_create(CAIRO_FORMAT_A8, w, h);
+    } else {
+        g_set_error(error, SC_ERROR, SC_ERROR_PHOTO, _("%s is not a PNG or JPEG image"), path);
+        return FALSE;
+    }
+    // EXIF orientations 5–8 turn the picture a quarter: it is shown H × W.
+    info->width = info->orientation >= 5 ? h : w;
+    info->height = info->orientation >= 5 ? w : h;
+    return TRUE;
 }
 
 gboolean
@@ -287,47 +497,45 @@ sc_photo_probe(const char *path, sc_photo_info *info, GError **error)
     gsize len = 0;
     if (!read_file(path, &data, &len, error))
         return FALSE;
-    return probe_data(path, data, len, info, NULL, error);
+    return read_image(path, data, len, READ_PROBE, info, NULL, NULL, error);
 }
+
+// The key of a loaded image's orientation (cairo user data: a constant, no state).
+static const cairo_user_data_key_t orientation_key;
 
 cairo_surface_t *
 sc_photo_load(const char *path, gboolean decode_jpeg, const char *unique_id, GError **error)
 {
-    char *data = NULL;
+    g_autofree char *data = NULL;
     gsize len = 0;
     if (!read_file(path, &data, &len, error))
         return NULL;
 
+    // Only the header of a JPEG for PDF output: its data, without metadata, goes into the PDF
+    // as it is (its own pixels and size).
     sc_photo_info info;
     cairo_surface_t *surface = NULL;
-    if (is_jpeg(data, len) && !decode_jpeg) {
-        // Only the header: the pixels stay in the JPEG, which the PDF embeds as it is (its own
-        // pixels and size).  The carrier is an empty A8 surface, not RGB24: cairo 1.16 copies a
-        // source surface's pixels when it is destroyed after being drawn into a PDF (snapshot
-        // copy-on-write), 4 ms for a 413 × 579 RGB24 photo, mostly page faults; at a quarter of
-        // the size, 1,000 records without a seal went from 5.4 to 2.6 s split, 3.8 to 1.4 s in
-        // one PDF.  The PDF is byte for byte the same.
-        if (!probe_data(path, data, len, &info, NULL, error)) {
-            g_free(data);
-            return NULL;
-        }
-        surface = cairo_image_surface_create(CAIRO_FORMAT_A8, info.width, info.height);
-    } else if (!probe_data(path, data, len, &info, &surface, error)) {
-        g_free(data);
+    GByteArray *kept = g_byte_array_new();
+    if (!read_image(path, data, len, decode_jpeg ? READ_PIXELS : READ_CARRY, &info, &surface, kept,
+                    error)) {
+        g_byte_array_unref(kept);
         return NULL;
     }
-
     if (info.format == SC_PHOTO_JPEG) {
-        cairo_surface_set_mime_data(surface, CAIRO_MIME_TYPE_JPEG, (unsigned char *)data, len,
-                                    g_free, data);
-        data = NULL;
+        guint kept_len = kept->len;
+        guint8 *bytes = g_byte_array_free(g_steal_pointer(&kept), FALSE);
+        cairo_surface_set_mime_data(surface, CAIRO_MIME_TYPE_JPEG, bytes, kept_len, g_free, bytes);
+    } else {
+        g_byte_array_unref(kept);
     }
+    if (info.orientation != 1)
+        cairo_surface_set_user_data(surface, &orientation_key, GINT_TO_POINTER(info.orientation),
+                                    NULL);
     if (unique_id != NULL) {
         char *id = g_strdup(unique_id);
         cairo_surface_set_mime_data(surface, CAIRO_MIME_TYPE_UNIQUE_ID, (unsigned char *)id,
                                     strlen(id), g_free, id);
     }
-    g_free(data);
     if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
         g_set_error(error, SC_ERROR, SC_ERROR_PHOTO, "%s: %s", path,
                     cairo_status_to_string(cairo_surface_status(surface)));
@@ -335,6 +543,59 @@ sc_photo_load(const char *path, gboolean decode_jpeg, const char *unique_id, GEr
         return NULL;
     }
     return surface;
+}
+
+int
+sc_photo_get_orientation(cairo_surface_t *image)
+{
+    int o = GPOINTER_TO_INT(cairo_surface_get_user_data(image, &orientation_key));
+    return o >= 1 && o <= 8 ? o : 1;
+}
+
+void
+sc_photo_orientation_matrix(int orientation, double w, double h, cairo_matrix_t *matrix)
+{
+    // Stored pixel (x, y) → shown (x', y'), as EXIF 2.3 defines the Orientation tag (0x0112);
+    // cairo_matrix_init(xx, yx, xy, yy, x0, y0): x' = xx·x + xy·y + x0, y' = yx·x + yy·y + y0.
+    switch (orientation) {
+    case 2: cairo_matrix_init(matrix, -1, 0, 0, 1, w, 0); break;  // mirrored left–right
+    case 3: cairo_matrix_init(matrix, -1, 0, 0, -1, w, h); break; // turned 180°
+    case 4: cairo_matrix_init(matrix, 1, 0, 0, -1, 0, h); break;  // mirrored top–bottom
+    case 5: cairo_matrix_init(matrix, 0, 1, 1, 0, 0, 0); break;   // transposed
+    case 6: cairo_matrix_init(matrix, 0, 1, -1, 0, h, 0); break;  // turned 90° clockwise
+    case 7: cairo_matrix_init(matrix, 0, -1, -1, 0, h, w); break; // transversed
+    case 8: cairo_matrix_init(matrix, 0, -1, 1, 0, 0, w); break;  // turned 90° anticlockwise
+    default: cairo_matrix_init_identity(matrix); break;
+    }
+}
+
+double
+sc_photo_dark_share(cairo_surface_t *image)
+{
+    if (cairo_surface_get_type(image) != CAIRO_SURFACE_TYPE_IMAGE)
+        return 0;
+    cairo_format_t format = cairo_image_surface_get_format(image);
+    if (format != CAIRO_FORMAT_ARGB32 && format != CAIRO_FORMAT_RGB24)
+        return 0;
+    int w = cairo_image_surface_get_width(image), h = cairo_image_surface_get_height(image);
+    int stride = cairo_image_surface_get_stride(image);
+    const unsigned char *data = cairo_image_surface_get_data(image);
+    if (w <= 0 || h <= 0 || data == NULL)
+        return 0;
+    // Over white paper a premultiplied pixel shows P + (255 − A) in each channel.
+    const int dark_max = (int)(SC_PHOTO_DARK_MAX * 255);
+    gint64 dark = 0;
+    for (int y = 0; y < h; y++) {
+        const guint32 *row = (const guint32 *)(data + (gsize)y * stride);
+        for (int x = 0; x < w; x++) {
+            guint32 px = row[x];
+            int paper = format == CAIRO_FORMAT_ARGB32 ? 255 - (int)(px >> 24) : 0;
+            int r = ((px >> 16) & 0xff) + paper, g = ((px >> 8) & 0xff) + paper,
+                b = (px & 0xff) + paper;
+            dark += MAX(r, MAX(g, b)) < dark_max;
+        }
+    }
+    return (double)dark / ((double)w * h);
 }
 
 // The interval of 8-bit colour values C that premultiply by alpha A (1–255) to P the way

@@ -16,7 +16,8 @@ typedef enum { SC_PHOTO_PNG, SC_PHOTO_JPEG } sc_photo_format;
 
 typedef struct {
     sc_photo_format format;
-    int width, height; // pixels
+    int width, height; // pixels as every viewer shows the image: after its EXIF orientation
+    int orientation;   // EXIF orientation 1–8 (1: shown as stored; 5–8 swap the sides)
 } sc_photo_info;
 
 // The photo file for a record: VALUE (the 照片 cell, a path relative to DIR) when not empty,
@@ -25,19 +26,43 @@ typedef struct {
 // *ERROR set (SC_ERROR_PHOTO) saying what was looked for.  Caller frees with g_free().
 char *sc_photo_find(const char *dir, const char *value, const char *id_number, GError **error);
 
-// Read the format and size of the image at PATH from its content (not its name), without
-// decoding pixels.  FALSE with *ERROR set (SC_ERROR_PHOTO) when it is not a PNG or JPEG, is
-// corrupt, or exceeds the limits above.
+// Read the format, shown size and orientation of the image at PATH from its content (not its
+// name), reading the file once, and prove it whole without keeping its pixels: a JPEG's segments
+// are walked to its end marker (EOI) and it is decoded at 1/8 scale with every libjpeg warning
+// (premature end, corrupt data) an error; a PNG is decoded through its last IDAT to IEND.  FALSE
+// with *ERROR set (SC_ERROR_PHOTO) when it is not a PNG or JPEG, is truncated or corrupt,
+// exceeds the limits above, or is a PNG whose middle (the face) is partly transparent, which
+// prints washed out (issue 10).
 gboolean sc_photo_probe(const char *path, sc_photo_info *info, GError **error);
 
 // Load the image at PATH as a cairo surface.  A JPEG carries its file as CAIRO_MIME_TYPE_JPEG
 // (so PDF output embeds it as-is) and, when UNIQUE_ID is set, CAIRO_MIME_TYPE_UNIQUE_ID (so an
 // image used on many pages is embedded once); its pixels are decoded (RGB24) only when
 // DECODE_JPEG (raster output), else the surface is an empty A8 one of the JPEG's size that only
-// carries it.  A PNG is ARGB32.  NULL with *ERROR set (SC_ERROR_PHOTO).
-// Caller frees with cairo_surface_destroy().
+// carries it.  The JPEG data is the file without its metadata (SPEC §5: no EXIF, GPS or XMP in a
+// certificate): APP1 (Exif, XMP), APP13 (Photoshop, IPTC), COM and every other APPn segment but
+// APP0 JFIF, APP2 ICC_PROFILE and APP14 Adobe are left out, and whatever follows EOI; every
+// other byte (tables, frame, scans) is the file's.  The surface holds the pixels as stored: draw
+// it through sc_photo_get_orientation().  A PNG is ARGB32.  NULL with *ERROR set
+// (SC_ERROR_PHOTO).  Caller frees with cairo_surface_destroy().
 cairo_surface_t *sc_photo_load(const char *path, gboolean decode_jpeg, const char *unique_id,
                                GError **error);
+
+// The EXIF orientation (1–8) of IMAGE from sc_photo_load(): how its stored pixels are turned to
+// be shown.  1 for any other surface.  Borrows IMAGE.
+int sc_photo_get_orientation(cairo_surface_t *image);
+
+// The matrix that maps the stored pixels of a W × H image (user space, pixel units) to the image
+// as shown under ORIENTATION (1–8): shown W × H for 1–4, H × W for 5–8.
+void sc_photo_orientation_matrix(int orientation, double w, double h, cairo_matrix_t *matrix);
+
+// The share (0–1) of IMAGE's pixels that, printed as ink on white paper (multiplied), are too
+// dark for black text under them to be read: their brightest channel, composited over white, is
+// below SC_PHOTO_DARK_MAX.  A red or blue seal has none; a black blob or a dark scan many.
+// IMAGE is an RGB24 or ARGB32 surface from sc_photo_load() (decoded); read without flushing it.
+// Borrows IMAGE.
+#define SC_PHOTO_DARK_MAX 0.35
+double sc_photo_dark_share(cairo_surface_t *image);
 
 // An ARGB32 IMAGE (from sc_photo_load()) whose visible pixels all have one colour and differ
 // only in alpha, as a seal or a signature usually does: its alpha as a new A8 surface, and the

@@ -15,6 +15,7 @@ typedef struct {
     cairo_surface_t *image; // a photo or fixed image, its A8 mask (FORM set), or the QR code
                             // as an A1 mask of WIDTH × WIDTH modules
     cairo_surface_t *form;  // a masked image drawn once in its colour, IMAGE's size, or NULL
+    gboolean over_text;     // an image printed over text: drawn as ink (multiplied)
 } placed;
 
 struct sc_renderer {
@@ -28,10 +29,12 @@ struct sc_renderer {
     cairo_surface_t *background; // the invariant static elements recorded once, or NULL
     placed *last;                // per image element: the image loaded last, and its path, so
     char **last_path;            // an image every record names (a seal) is loaded once
+    gboolean *over_text;         // per image element: its box overlaps a text's (a seal)
 };
 
 struct sc_page {
     placed *items; // parallel to the template's elements; invariant ones stay empty
+    double *dy;    // parallel too: mm an element of a flow moves down on this page (flow_page())
     guint n;
     const sc_renderer *renderer;
 };
@@ -137,17 +140,54 @@ matrix_to_mask(const sc_code_matrix *m)
     return s;
 }
 
+// The share of dark pixels above which an image over text hides it: a scanned seal's specks
+// stay far below; a black or dark-grey blob is far above.
+#define DARK_SHARE_MAX 0.02
+
+// Whether the image at PATH, printed as ink over text (multiplied), would still hide the text
+// under it: more than DARK_SHARE_MAX of its pixels too dark to read black text through
+// (sc_photo_dark_share()).  IMG is the loaded image; a JPEG carried for PDF is decoded here.
+static gboolean
+hides_text(const char *path, cairo_surface_t *img, GError **error)
+{
+    const unsigned char *jpeg = NULL;
+    unsigned long jpeg_len = 0;
+    cairo_surface_get_mime_data(img, CAIRO_MIME_TYPE_JPEG, &jpeg, &jpeg_len);
+    cairo_surface_t *pixels = img;
+    if (jpeg != NULL && cairo_image_surface_get_format(img) == CAIRO_FORMAT_A8) {
+        pixels = sc_photo_load(path, TRUE, NULL, error);
+        if (pixels == NULL)
+            return TRUE;
+    }
+    double share = sc_photo_dark_share(pixels);
+    if (pixels != img)
+        cairo_surface_destroy(pixels);
+    if (share <= DARK_SHARE_MAX)
+        return FALSE;
+    g_set_error(error, SC_ERROR, SC_ERROR_PHOTO,
+                _("%s lies over text and %.0f %% of it is too dark for the text under it to be "
+                  "read; use a scan of the seal in its ink colour on white"),
+                path, share * 100);
+    return TRUE;
+}
+
 // Load the image at PATH into *OUT, with a unique ID so PDF output embeds it once however many
 // pages show it.  For PDF output a single-colour image (a seal) becomes its colour through its
 // alpha mask (sc_photo_to_mask()), recorded once as a form of the image's size: cairo's PDF then
 // emits the mask's soft-mask group once per document, not on every page.  Raster output keeps
-// the image, so a preview shows its exact pixels.
+// the image, so a preview shows its exact pixels.  OVER_TEXT: the image is printed over text
+// (as ink, multiplied) and refused when it would still hide it (hides_text()).
 static gboolean
-load_into(const sc_renderer *r, const char *path, const char *id, placed *out, GError **error)
+load_into(const sc_renderer *r, const char *path, const char *id, gboolean over_text, placed *out,
+          GError **error)
 {
     cairo_surface_t *img = sc_photo_load(path, r->raster, id, error);
     if (img == NULL)
         return FALSE;
+    if (over_text && hides_text(path, img, error)) {
+        cairo_surface_destroy(img);
+        return FALSE;
+    }
     double colour[3];
     cairo_surface_t *mask = r->raster ? NULL : sc_photo_to_mask(img, colour);
     if (mask != NULL) {
@@ -173,6 +213,7 @@ load_into(const sc_renderer *r, const char *path, const char *id, placed *out, G
         }
     }
     out->image = img;
+    out->over_text = over_text;
     return TRUE;
 }
 
@@ -195,7 +236,7 @@ prepare_element(sc_renderer *r, guint i, const sc_element *e, const char *value,
         if (r->last_path[i] == NULL || strcmp(r->last_path[i], value) != 0) {
             g_autofree char *id = g_strdup_printf("skillcert-image:%s", value);
             placed img = {0};
-            if (!load_into(r, value, id, &img, error))
+            if (!load_into(r, value, id, r->over_text[i], &img, error))
                 return FALSE;
             placed_clear(&r->last[i]);
             g_free(r->last_path[i]);
@@ -237,7 +278,7 @@ prepare_fixed(sc_renderer *r, guint i, const sc_element *e, GError **error)
                                     ? g_strdup(value)
                                     : g_build_filename(r->tmpl->dir, value, NULL);
         g_autofree char *id = g_strdup_printf("skillcert-fixed-%s", path);
-        ok = load_into(r, path, id, &r->fixed[i], error);
+        ok = load_into(r, path, id, r->over_text[i], &r->fixed[i], error);
     } else if (ok && !(e->type == SC_ELEMENT_IMAGE && e->optional)) {
         ok = prepare_element(r, i, e, value, &r->fixed[i], error);
     }
@@ -246,19 +287,31 @@ prepare_fixed(sc_renderer *r, guint i, const sc_element *e, GError **error)
     return ok;
 }
 
+// Draw image element E's content P: turned as its EXIF orientation says
+// (sc_photo_get_orientation()), scaled to its slot as E->fit says, and, over text (P->over_text),
+// as ink on paper: multiplied, so its white is no ink and the text under it stays (SPEC §2; issue
+// 10: a scanned seal blanked the institution's name).  In PDF the multiply is /BM /Multiply; the
+// JPEG data is still passed through, the turn being only the image's matrix.
 static void
 draw_image(cairo_t *cr, const sc_element *e, const placed *p)
 {
     double iw = cairo_image_surface_get_width(p->image);
     double ih = cairo_image_surface_get_height(p->image);
+    int orientation = sc_photo_get_orientation(p->image);
+    double sw = orientation >= 5 ? ih : iw, sh = orientation >= 5 ? iw : ih; // as shown
     double bw = PT(e->width), bh = PT(e->height);
     // Cover fills the slot and crops centrally; contain fits inside it.  Never stretched.
-    double s = e->fit == SC_FIT_COVER ? fmax(bw / iw, bh / ih) : fmin(bw / iw, bh / ih);
+    double s = e->fit == SC_FIT_COVER ? fmax(bw / sw, bh / sh) : fmin(bw / sw, bh / sh);
     cairo_save(cr);
     cairo_rectangle(cr, PT(e->x), PT(e->y), bw, bh);
     cairo_clip(cr);
-    cairo_translate(cr, PT(e->x) + (bw - iw * s) / 2, PT(e->y) + (bh - ih * s) / 2);
+    cairo_translate(cr, PT(e->x) + (bw - sw * s) / 2, PT(e->y) + (bh - sh * s) / 2);
     cairo_scale(cr, s, s);
+    cairo_matrix_t turn;
+    sc_photo_orientation_matrix(orientation, iw, ih, &turn);
+    cairo_transform(cr, &turn);
+    if (p->over_text)
+        cairo_set_operator(cr, CAIRO_OPERATOR_MULTIPLY);
     // A single-colour image is its recorded form, in image pixels like the image.
     cairo_pattern_t *pattern = cairo_pattern_create_for_surface(p->form ? p->form : p->image);
     cairo_pattern_set_filter(pattern, CAIRO_FILTER_GOOD);
@@ -330,7 +383,7 @@ draw_design(const sc_renderer *r, cairo_t *cr, const gboolean *omit)
 {
     for (guint i = 0; i < r->tmpl->elements->len; i++) {
         const sc_element *e = g_ptr_array_index(r->tmpl->elements, i);
-        if (e->layer == SC_LAYER_STATIC && r->invariant[i] && !(omit && omit[i]))
+        if (e->layer == SC_LAYER_STATIC && r->invariant[i] && e->flow == NULL && !(omit && omit[i]))
             draw_element(cr, e, &r->fixed[i], 0, 0);
     }
 }
@@ -357,6 +410,22 @@ record_background(sc_renderer *r, GError **error)
     return TRUE;
 }
 
+// Whether image element E's box overlaps the box of a text element of TMPL (the seal over the
+// institution's name and the date): then it is printed as ink over text.
+static gboolean
+overlaps_text(const sc_template *tmpl, const sc_element *e)
+{
+    if (e->type != SC_ELEMENT_IMAGE)
+        return FALSE;
+    for (guint i = 0; i < tmpl->elements->len; i++) {
+        const sc_element *t = g_ptr_array_index(tmpl->elements, i);
+        if (t->type == SC_ELEMENT_TEXT && t->x < e->x + e->width && e->x < t->x + t->width &&
+            t->y < e->y + e->height && e->y < t->y + t->height)
+            return TRUE;
+    }
+    return FALSE;
+}
+
 sc_renderer *
 sc_renderer_new(const sc_template *tmpl, sc_fonts *fonts, const sc_code_encoder *encoder,
                 gboolean raster, GError **error)
@@ -372,6 +441,9 @@ sc_renderer_new(const sc_template *tmpl, sc_fonts *fonts, const sc_code_encoder 
     r->fixed = g_new0(placed, n);
     r->last = g_new0(placed, n);
     r->last_path = g_new0(char *, n);
+    r->over_text = g_new0(gboolean, n);
+    for (guint i = 0; i < n; i++)
+        r->over_text[i] = overlaps_text(tmpl, g_ptr_array_index(tmpl->elements, i));
 
     for (guint i = 0; i < n; i++) {
         const sc_element *e = g_ptr_array_index(tmpl->elements, i);
@@ -415,6 +487,7 @@ sc_renderer_free(sc_renderer *renderer)
     g_free(renderer->fixed);
     g_free(renderer->last);
     g_free(renderer->last_path);
+    g_free(renderer->over_text);
     g_free(renderer);
 }
 
@@ -426,6 +499,7 @@ sc_page_free(sc_page *page)
     for (guint i = 0; i < page->n; i++)
         placed_clear(&page->items[i]);
     g_free(page->items);
+    g_free(page->dy);
     g_free(page);
 }
 
@@ -447,6 +521,53 @@ sc_page_get_text(const sc_page *page, const char *id)
     return NULL;
 }
 
+// The distance in mm from the first line's baseline of T to its last line's: what a wrapped
+// text adds below its first line.
+static double
+wrapped_extra(const sc_placed_text *t)
+{
+    if (t->layout == NULL || t->lines < 2)
+        return 0;
+    PangoLayoutIter *iter = pango_layout_get_iter(t->layout);
+    int first = pango_layout_iter_get_baseline(iter), last = first;
+    while (pango_layout_iter_next_line(iter))
+        last = pango_layout_iter_get_baseline(iter);
+    pango_layout_iter_free(iter);
+    return (double)(last - first) / PANGO_SCALE * SC_MM_PER_PT;
+}
+
+// Lay out the flows of PAGE (sc_element.flow; the basic information of SPEC §2): each text that
+// wrapped onto more lines moves every element of its flow whose baseline lies below its own down
+// by its extra lines, so official names are never shortened (issue 10) and the lines below keep
+// their pitch.  An element moved off the page is a problem of the wrapped field.
+static void
+flow_page(sc_page *page, const sc_fields *fields, const char *file, guint row,
+          sc_problems *problems)
+{
+    const sc_template *tmpl = page->renderer->tmpl;
+    for (guint i = 0; i < page->n; i++) {
+        const sc_element *e = g_ptr_array_index(tmpl->elements, i);
+        double extra = e->type == SC_ELEMENT_TEXT && e->flow != NULL
+                           ? wrapped_extra(&content_of(page, i)->text)
+                           : 0;
+        for (guint j = 0; j < page->n && extra > 0; j++) {
+            const sc_element *below = g_ptr_array_index(tmpl->elements, j);
+            if (below->flow == NULL || strcmp(below->flow, e->flow) != 0 ||
+                below->baseline <= e->baseline + 0.01)
+                continue;
+            page->dy[j] += extra;
+            if (below->y + page->dy[j] + below->height > tmpl->page_height) {
+                g_autofree char *field = element_field(e, fields);
+                sc_problems_add(problems, file, row, field,
+                                _("the lines below this text no longer fit on the page once it "
+                                  "takes %d lines"),
+                                content_of(page, i)->text.lines);
+                return;
+            }
+        }
+    }
+}
+
 sc_page *
 sc_renderer_prepare(sc_renderer *renderer, const sc_fields *fields, const char *file, guint row,
                     sc_problems *problems)
@@ -456,6 +577,7 @@ sc_renderer_prepare(sc_renderer *renderer, const sc_fields *fields, const char *
     page->renderer = renderer;
     page->n = tmpl->elements->len;
     page->items = g_new0(placed, page->n);
+    page->dy = g_new0(double, page->n);
     guint before = sc_problems_count(problems);
 
     for (guint i = 0; i < page->n; i++) {
@@ -475,6 +597,8 @@ sc_renderer_prepare(sc_renderer *renderer, const sc_fields *fields, const char *
         }
     }
 
+    if (sc_problems_count(problems) == before)
+        flow_page(page, fields, file, row, problems);
     if (sc_problems_count(problems) > before) {
         sc_page_free(page);
         return NULL;
@@ -515,9 +639,11 @@ sc_renderer_draw_with(const sc_renderer *renderer, const sc_page *page, cairo_t 
     }
     for (guint i = 0; i < page->n; i++) {
         const sc_element *e = g_ptr_array_index(tmpl->elements, i);
-        if ((omit && omit[i]) || (e->layer == SC_LAYER_STATIC && renderer->invariant[i]))
+        // A static element in a flow (a label) moves with the lines above it: drawn per page.
+        if ((omit && omit[i]) ||
+            (e->layer == SC_LAYER_STATIC && renderer->invariant[i] && e->flow == NULL))
             continue;
-        draw_element(cr, e, content_of(page, i), 0, 0);
+        draw_element(cr, e, content_of(page, i), 0, PT(page->dy[i]));
     }
     cairo_restore(cr);
 }

@@ -200,6 +200,7 @@ element_free(gpointer p)
     g_free(e->id);
     g_free(e->text);
     g_free(e->fonts);
+    g_free(e->flow);
     g_free(e->source);
     g_free(e->data);
     g_free(e);
@@ -432,6 +433,9 @@ read_text(reader *r, const sc_template *tmpl, sc_element *e)
     e->indent = get_length(r, "indent", e->size, 0, FALSE);
     e->line_spacing = get_number(r, "line_spacing", 1.0, 0.5, 5.0);
     e->max_lines = (int)get_number(r, "max_lines", 0, 0, 1000);
+    e->flow = get_string(r, "flow", NULL);
+    if (e->flow != NULL && e->baseline < 0)
+        bad_key(r, "flow", _("needs a baseline: a flow orders its lines by their baselines"));
     if (e->baseline < 0 && e->height <= 0 && !g_key_file_has_key(r->kf, r->group, "height", NULL))
         bad_key(r, "height", _("missing (or give a baseline)"));
     if (g_key_file_has_key(r->kf, r->group, "baseline", NULL) &&

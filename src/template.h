@@ -45,6 +45,10 @@ typedef struct {
     double indent;       // first-line indent, mm
     double line_spacing; // factor of the font's own line height (1 = single spacing)
     int max_lines;       // 0 = as many as fit in the box
+    // A column of lines (the basic information, SPEC §2): the text elements that name the same
+    // flow move down together by what a wrapped value above them adds (its lines after the
+    // first, at its line spacing); NULL = placed where the template says.
+    char *flow;
     // image
     char *source; // path or {field}
     sc_image_fit fit;

@@ -5,6 +5,9 @@ Usage: pdfcheck.py geometry PDF PAGE   TAP lines: border, photo, QR, font sizes 
        pdfcheck.py fields PDF RECORDS  TAP lines: page i shows every field of record i (SPEC §4)
        pdfcheck.py numbers PDF PREFIX  print each page's certificate number, checking its shape
        pdfcheck.py sizes PDF PAGE      the font size of each text run, one per line
+       pdfcheck.py under-seal WITH.pdf WITHOUT.pdf PAGE   TAP lines: no text lost under the seal
+       pdfcheck.py photo-upright PDF PAGE   TAP line: the marker photo shows upright
+       pdfcheck.py long-names PDF NAMES     TAP lines: official long names whole, ≥ 12 pt, in place
 Expected values are SPEC §2's, written here from the table, never taken from the program.
 Measures come from a 300 dpi raster (pdftoppm) and from `mutool trace` (drawing operations).
 """
@@ -139,6 +142,111 @@ def geometry(pdf, page):
                        ("证书信息查询网址", 14), ("机构信息查询网址", 14), ("发证日期", 16)]:
         got = size_of(text)
         good &= ok(got is not None and abs(got - want) < 0.01, f"'{text}' at {got} pt = {want} pt")
+    # The certificate number itself (a value, not its label): 16 pt, never shrunk (SPEC §2).
+    import re
+    nums = [s for s, t in sizes if re.fullmatch(r"[YS][0-9]{21}", t)]
+    good &= ok(len(nums) == 1 and abs(nums[0] - 16) < 0.01, f"the certificate number at {nums} pt = 16 pt")
+    return good
+
+
+def under_seal(with_seal, without_seal, page, box):
+    """TAP lines: inside BOX (x, y, w, h mm) of PAGE at 300 dpi, every text pixel of WITHOUT_SEAL
+    (grey < 100) is still as dark with the seal drawn over it (SPEC §2: the seal is ink on paper,
+    multiplied, so it never hides the name and date), and the seal shows (red pixels)."""
+    dpi = 300
+    w, h, plain = raster(without_seal, page, dpi)
+    w2, h2, sealed = raster(with_seal, page, dpi)
+    px = dpi / 25.4
+    x0, y0 = int(box[0] * px), int(box[1] * px)
+    x1, y1 = int((box[0] + box[2]) * px), int((box[1] + box[3]) * px)
+    text = lost = 0
+    for y in range(y0, y1):
+        for x in range(x0, x1):
+            i = y * w + x
+            if plain[i] < 100:
+                text += 1
+                lost += sealed[i] >= 100
+    good = ok(w == w2 and h == h2 and text > 2000, f"{text} text pixels under the seal's box")
+    good &= ok(lost == 0, f"no text pixel under the seal is lost at 300 dpi ({lost} of {text})")
+    with tempfile.TemporaryDirectory() as d:
+        subprocess.run(["pdftoppm", "-r", "50", "-f", str(page), "-l", str(page), with_seal,
+                        d + "/p"], check=True)
+        import glob
+        data = open(glob.glob(d + "/p*.ppm")[0], "rb").read()
+    parts = data.split(b"\n", 3)
+    cw, ch = map(int, parts[1].split())
+    rgb = parts[3]
+    q = 50 / 25.4
+    red = sum(1 for y in range(int(box[1] * q), int((box[1] + box[3]) * q))
+              for x in range(int(box[0] * q), int((box[0] + box[2]) * q))
+              if rgb[3 * (y * cw + x)] > rgb[3 * (y * cw + x) + 1] + 80)
+    good &= ok(red > 100, f"the seal is printed ({red} red pixels at 50 dpi)")
+    return good
+
+
+def photo_upright(pdf, page):
+    """TAP lines: the photo slot (x 163–198, y 28–77 mm, SPEC §2) of PAGE shows the fixture of
+    tests/data/photo/make-exif.sh upright: red block top-left, blue block top-right, white below."""
+    dpi = 100
+    with tempfile.TemporaryDirectory() as d:
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), pdf,
+                        d + "/p"], check=True)
+        import glob
+        data = open(glob.glob(d + "/p*.ppm")[0], "rb").read()
+    parts = data.split(b"\n", 3)
+    w, _ = map(int, parts[1].split())
+    rgb = parts[3]
+
+    def colour(x_mm, y_mm):
+        x, y = int(x_mm * dpi / 25.4), int(y_mm * dpi / 25.4)
+        i = 3 * (y * w + x)
+        r, g, b = rgb[i], rgb[i + 1], rgb[i + 2]
+        if r > 150 and g < 80 and b < 80:
+            return "red"
+        if b > 150 and r < 80 and g < 80:
+            return "blue"
+        if min(r, g, b) > 200:
+            return "white"
+        return f"rgb({r},{g},{b})"
+    # The blocks are 70 of 280 pixels: 8.75 mm; sampled at their centres.
+    want = [((167.4, 32.4), "red"), ((193.6, 32.4), "blue"), ((167.4, 72.5), "white"),
+            ((193.6, 72.5), "white")]
+    got = [colour(x, y) for (x, y), _ in want]
+    return ok(got == [c for _, c in want], f"page {page}: photo upright (top-left, top-right, "
+              f"bottom-left, bottom-right: {', '.join(got)})")
+
+
+def long_names(pdf, names_file):
+    """TAP lines: page i shows name i of NAMES_FILE (as 职业名称 and 工种名称) whole, never below
+    12 pt, inside the value column (x 202.51–280 mm, SPEC §2 right page) and above the border's
+    bottom (199 mm); the lines of the basic information do not collide and every label sits on a
+    line of its value (issue 10)."""
+    names = [l.strip() for l in open(names_file, encoding="utf-8") if l.strip() and not l.startswith("#")]
+    good = True
+    for page, name in enumerate(names, 1):
+        glyphs = []  # (y pt, x pt, size pt, advance pt, char)
+        for span in trace(pdf, page).iter("span"):
+            a, b, _, _ = map(float, span.get("trm").split())
+            size = (a * a + b * b) ** 0.5
+            for g in span.iter("g"):
+                glyphs.append((float(g.get("y")), float(g.get("x")), size,
+                               float(g.get("adv")) * size, g.get("unicode")))
+        col = 202.51 / MM
+        values = sorted(g for g in glyphs if g[1] >= col - 0.5 and g[0] > 100 / MM)
+        labels = sorted(g for g in glyphs if 163 / MM - 0.5 <= g[1] < col - 0.5 and g[0] > 100 / MM)
+        text = "".join(g[4] for g in values)
+        whole = text.count(name) >= 2
+        small = [g[2] for g in values if g[2] < 12 - 0.01]
+        outside = [g for g in values if g[1] + g[3] > 280 / MM + 0.2 / MM or g[0] > 197 / MM]
+        base = sorted({round(g[0], 2) for g in values})
+        tight = [(p, q) for p, q in zip(base, base[1:]) if q - p < 12 * 1.2]
+        orphan = sorted({round(g[0], 2) for g in labels} - set(base))
+        sizes = sorted({round(g[2], 2) for g in values})
+        good &= ok(whole and not small and not outside and not tight and not orphan,
+                   f"page {page}: {name} whole twice at {sizes} pt (≥ 12), inside 202.5–280 mm "
+                   f"and above 197 mm, lines apart, labels on their lines"
+                   + ("" if whole else f" [text: {text}]") + (f" [outside {outside[:2]}]" if outside else "")
+                   + (f" [tight {tight}]" if tight else "") + (f" [orphan labels {orphan}]" if orphan else ""))
     return good
 
 
@@ -203,6 +311,13 @@ if __name__ == "__main__":
         sys.exit(0 if numbers(sys.argv[2], sys.argv[3]) else 1)
     if len(sys.argv) == 4 and sys.argv[1] == "geometry":
         sys.exit(0 if geometry(sys.argv[2], int(sys.argv[3])) else 1)
+    if len(sys.argv) == 5 and sys.argv[1] == "under-seal":
+        # The seal's box in templates/national.ini: x 96–136, y 100–140 mm.
+        sys.exit(0 if under_seal(sys.argv[2], sys.argv[3], int(sys.argv[4]), (96, 100, 40, 40)) else 1)
+    if len(sys.argv) == 4 and sys.argv[1] == "photo-upright":
+        sys.exit(0 if photo_upright(sys.argv[2], int(sys.argv[3])) else 1)
+    if len(sys.argv) == 4 and sys.argv[1] == "long-names":
+        sys.exit(0 if long_names(sys.argv[2], sys.argv[3]) else 1)
     if len(sys.argv) == 4 and sys.argv[1] == "sizes":
         for s, t in span_sizes(trace(sys.argv[2], int(sys.argv[3]))):
             print(s, t)

@@ -122,13 +122,13 @@ check_bad "missing photo" nophoto "records.csv:4 (阿依古丽·买买提): 照�
 
 bad corrupt 照片 broken.png
 head -c 200 $EX/photos/440103198701251113.png >"$T/corrupt/photos/broken.png"
-check_bad "corrupt PNG" corrupt "records.csv:4: 照片:" "corrupt PNG"
+check_bad "corrupt PNG" corrupt "records.csv:4 (阿依古丽·买买提): 照片:" "corrupt PNG"
 
 bad glyph 姓名 "王"$(printf '\360\240\200\200') # U+20000, CJK Extension B: in no configured face
-check_bad "character no font has" glyph "records.csv:4: 姓名:" "U+20000"
+check_bad "character no font has" glyph "records.csv:4 (" "U+20000"
 
 bad long 职业名称 "$(printf '职业%.0s' $(seq 1 40))"
-check_bad "text too long for its box" long "records.csv:4: 职业名称:" "does not fit"
+check_bad "text too long for its box" long "records.csv:4 (阿依古丽·买买提): 职业名称:" "does not fit"
 
 # The institution's name is printed twice: without an institution file it must come from a
 # 评价机构名称 column, never be left blank.
@@ -152,3 +152,83 @@ expect_status "preview of a bad row: refused" 1
 expect_grep "… with its own problem" "$T/pb.err" "idcard.csv:2 (张伟): 证件号码:"
 grep -q "idcard.csv:3:" "$T/pb.err" && not_ok "… and not other rows' problems" || ok "… and not other rows' problems"
 expect_absent "… and no PNG" "$T/pb.png"
+
+# A scanned JPEG seal (no transparency, off-white paper, red ink; tests/data/image/make-seals.sh)
+# is printed as ink on paper (SPEC §2, issue 10): measured at 300 dpi against the same page
+# without a seal, no text pixel of the name and date under it is lost.
+head -n 2 $EX/records.csv >"$T/one.csv"
+sed "s|^seal = .*|seal = $SC_TOP/tests/data/image/scanned-seal.jpg|" $INST >"$T/inst-scan.ini"
+sed "s|^seal = .*|seal = $SC_TOP/tests/data/image/dark-seal.jpg|" $INST >"$T/inst-dark.ini"
+grep -v '^seal' $INST >"$T/inst-none.ini"
+new_register "$T/seal.db" "$INST"
+run_sc "$T/sc" render "$T/one.csv" -i "$T/inst-scan.ini" --photos $EX/photos --register "$T/seal.db" -o "$T/seal.pdf"
+expect_status "render with a scanned JPEG seal" 0
+run_sc "$T/sn" render "$T/one.csv" -i "$T/inst-none.ini" --photos $EX/photos --register "$T/seal.db" -o "$T/noseal.pdf"
+expect_status "the same without a seal" 0
+python3 tests/cli/pdfcheck.py under-seal "$T/seal.pdf" "$T/noseal.pdf" 1
+pdfimages -list "$T/seal.pdf" | awk '$4 == 600 && $9 == "jpeg"' | grep -q . && ok "the scanned seal passes through as JPEG" || not_ok "scanned seal passthrough"
+# A seal that would hide the text even as ink (a dark disc) is refused, saying why.
+run_sc "$T/sd" render "$T/one.csv" -i "$T/inst-dark.ini" --photos $EX/photos --register "$T/seal.db" -o "$T/dark.pdf"
+expect_status "a dark seal over the name and date: refused" 1
+expect_grep "… saying it would hide the text" "$T/sd.err" "too dark for the text under it"
+expect_absent "… and nothing written" "$T/dark.pdf"
+
+# Phone photos (issue 10; SPEC §5 "photos are shown the way their EXIF orientation says"): the
+# same upright picture stored and tagged with each EXIF orientation 1–8
+# (tests/data/photo/make-exif.sh).  Orientations 5–8 store landscape pixels: judged by the shown
+# 5:7 shape, they are accepted; each page shows the picture upright, measured on the page.
+awk -F, 'BEGIN { OFS = "," } NR == 1 { print; next } NR <= 9 { $NF = "orient-" (NR - 1) ".jpg"; print }' \
+    $EX/records.csv >"$T/orient.csv"
+new_register "$T/orient.db" "$INST"
+run_sc "$T/or" render "$T/orient.csv" -i $INST --photos tests/data/photo --register "$T/orient.db" -o "$T/orient.pdf"
+expect_status "photos tagged with EXIF orientations 1–8 accepted" 0
+for p in 1 2 3 4 5 6 7 8; do
+    python3 tests/cli/pdfcheck.py photo-upright "$T/orient.pdf" $p | sed "s/page $p:/orientation $p:/"
+done
+[ "$(pdfimages -list "$T/orient.pdf" | awk '$4 >= 280 && $9 == "jpeg"' | wc -l)" = 8 ] && ok "… each photo still passed through as JPEG" || not_ok "oriented photos as JPEG"
+
+# A photo with GPS, camera, XMP, IPTC and a comment: none of it in the PDF, and the image data
+# (from the first SOS marker to the end) byte for byte the file's.
+awk -F, 'BEGIN { OFS = "," } NR == 1 { print; next } NR == 2 { $NF = "gps.jpg"; print }' $EX/records.csv >"$T/gps.csv"
+new_register "$T/gps.db" "$INST"
+run_sc "$T/gp" render "$T/gps.csv" -i $INST --photos tests/data/photo --register "$T/gps.db" -o "$T/gps.pdf"
+expect_status "render a photo carrying GPS" 0
+mkdir -p "$T/gpsimg" && pdfimages -all "$T/gps.pdf" "$T/gpsimg/i"
+photo=$(for f in "$T"/gpsimg/*.jpg; do [ "$(identify -format %w "$f")" = 392 ] && echo "$f"; done)
+if [ -n "$photo" ]; then
+    tags=$(exiftool -a -G1 -s "$photo" | grep -E '^\[(GPS|IFD0|ExifIFD|XMP|IPTC|Photoshop)' | wc -l)
+    [ "$tags" = 0 ] && ok "no Exif, GPS, XMP or IPTC in the embedded photo (exiftool)" || { not_ok "metadata left ($tags tags)"; exiftool -a -G1 -s "$photo" | sed 's/^/# /' | head; }
+    strings "$photo" | grep -qE 'Exif|GPS|PhoneMaker|phone comment|Guangzhou' && not_ok "strings: metadata left" || ok "strings: no Exif, GPS, camera or comment text"
+    python3 -c 'import sys; a=open(sys.argv[1],"rb").read(); b=open(sys.argv[2],"rb").read(); sys.exit(0 if a[a.index(b"\xff\xda"):] == b[b.index(b"\xff\xda"):] else 1)' \
+        tests/data/photo/gps.jpg "$photo" && ok "image data byte-identical from SOS to EOI" || not_ok "image data changed"
+else
+    not_ok "the photo is embedded as a JPEG"
+fi
+
+# Photos that printed wrong before (issue 10): a truncated JPEG, a half-transparent PNG.
+for f in truncated.jpg:truncated half-transparent.png:"partly transparent"; do
+    awk -F, -v p="${f%%:*}" 'BEGIN { OFS = "," } NR == 1 { print; next } NR == 2 { $NF = p; print }' $EX/records.csv >"$T/bad.csv"
+    run_sc "$T/bp" check "$T/bad.csv" -i $INST --photos tests/data/photo
+    expect_status "check: ${f%%:*} refused" 1
+    cat "$T/bp.out" "$T/bp.err" >"$T/bp.all"
+    expect_grep "… saying why" "$T/bp.all" "${f#*:}"
+done
+
+# Official long names (issue 10, SPEC §2): each of tests/data/layout/long-names.txt as both
+# 职业名称 and 工种名称 of one record (valid 证件号码 made here, GB 11643 check digit), printed
+# whole, never below 12 pt, inside the value column, the lines below moved down, not colliding.
+python3 - "$T/names.csv" <<'PY'
+import sys
+names = [l.strip() for l in open("tests/data/layout/long-names.txt", encoding="utf-8") if l.strip() and not l.startswith("#")]
+w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+with open(sys.argv[1], "w", encoding="utf-8") as f:
+    f.write("姓名,证件号码,职业名称,工种名称,职业技能等级,发证日期,照片\n")
+    for i, n in enumerate(names):
+        body = "44010419900101%03d" % (100 + i)
+        check = "10X98765432"[sum(int(c) * k for c, k in zip(body, w)) % 11]
+        f.write(f"张伟{i},{body}{check},{n},{n},4,2026-11-20,orient-1.jpg\n")
+PY
+new_register "$T/names.db" "$INST"
+run_sc "$T/ln" render "$T/names.csv" -i $INST --photos tests/data/photo --register "$T/names.db" -o "$T/names.pdf"
+expect_status "render the longest official names" 0
+python3 tests/cli/pdfcheck.py long-names "$T/names.pdf" tests/data/layout/long-names.txt

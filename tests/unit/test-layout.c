@@ -177,6 +177,47 @@ test_kinsoku(void)
     sc_placed_text_clear(&p);
 }
 
+// The element ID of the reference template (templates/national.ini).  Free with the template.
+static const sc_element *
+national_element(sc_template *tmpl, const char *id)
+{
+    for (guint i = 0; i < tmpl->elements->len; i++) {
+        const sc_element *e = g_ptr_array_index(tmpl->elements, i);
+        if (strcmp(e->id, id) == 0)
+            return e;
+    }
+    g_assert_not_reached();
+}
+
+// SPEC §2: every field of the basic information prints at 16 pt for every valid value; a
+// 22-character number (SPEC §3: Y or S, then 21 digits) never shrinks.  The widest numbers are
+// made of the widest digit: each letter with each digit repeated 21 times.
+static void
+test_national_number_size(void)
+{
+    GError *error = NULL;
+    g_autoptr(sc_template) tmpl = sc_template_load("templates/national.ini", &error);
+    g_assert_no_error(error);
+    const sc_element *e = national_element(tmpl, "value_number");
+    g_autofree char *families = sc_fonts_resolve(fonts, tmpl->fonts, &error);
+    g_assert_no_error(error);
+    for (const char *letter = "YS"; *letter != '\0'; letter++)
+        for (char d = '0'; d <= '9'; d++) {
+            char number[23];
+            number[0] = *letter;
+            memset(number + 1, d, 21);
+            number[22] = '\0';
+            sc_placed_text p;
+            g_assert_true(sc_layout_text(fonts, e, families, number, &p, &error));
+            g_assert_no_error(error);
+            g_assert_cmpfloat(p.size, ==, 16.0);
+            g_assert_cmpint(p.lines, ==, 1);
+            // Inside the right page, clear of the border's inner edge (283 mm − 2.25 pt / 2).
+            g_assert_cmpfloat(p.x + p.width, <=, 283.0 - 2.25 * PT_TO_MM / 2);
+            sc_placed_text_clear(&p);
+        }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -193,6 +234,7 @@ main(int argc, char **argv)
     g_test_add_func("/layout/shrink", test_shrink);
     g_test_add_func("/layout/wrap-and-spacing", test_wrap_and_spacing);
     g_test_add_func("/layout/kinsoku", test_kinsoku);
+    g_test_add_func("/layout/national/number-size", test_national_number_size);
     int status = g_test_run();
     g_free(kaiti);
     sc_fonts_free(fonts);

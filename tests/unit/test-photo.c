@@ -281,7 +281,7 @@ put_libpng(const char *dir, const char *name, guint32 format, int w, int h, cons
 static void
 assert_probe(const char *path, sc_photo_format format, int w, int h)
 {
-    sc_photo_info info = {-1, -1, -1};
+    sc_photo_info info = {-1, -1, -1, -1};
     GError *error = NULL;
     g_assert_true(sc_photo_probe(path, &info, &error));
     g_assert_no_error(error);
@@ -299,6 +299,19 @@ assert_probe_fails(const char *path, const char *want)
     g_assert_error(error, SC_ERROR, SC_ERROR_PHOTO);
     if (strstr(error->message, want) == NULL)
         g_error("%s: message \"%s\" lacks \"%s\"", path, error->message, want);
+    g_error_free(error);
+}
+
+// As assert_probe_fails(), and the message does not contain NOT (refused for another reason).
+static void
+assert_probe_fails_not(const char *path, const char *want, const char * not )
+{
+    sc_photo_info info;
+    GError *error = NULL;
+    g_assert_false(sc_photo_probe(path, &info, &error));
+    g_assert_error(error, SC_ERROR, SC_ERROR_PHOTO);
+    if (strstr(error->message, want) == NULL || strstr(error->message, not ) != NULL)
+        g_error("%s: message \"%s\" lacks \"%s\" or has \"%s\"", path, error->message, want, not );
     g_error_free(error);
 }
 
@@ -369,7 +382,9 @@ test_truncated_png(fixture *f, gconstpointer data)
     g_assert_cmpuint(len, >, 8000);
     char *cut = put(f->dir, "cut.png", bytes, len / 2);
 
-    assert_probe(cut, SC_PHOTO_PNG, w, h); // the header alone is intact
+    // The header alone is intact, but the IDAT stream ends early (issue 10: a truncated photo
+    // printed half a face).
+    assert_probe_fails(cut, "truncated");
     assert_load_fails(cut, TRUE, "cut.png");
     assert_load_fails(cut, FALSE, "PNG");
 
@@ -396,7 +411,8 @@ test_size_limits(fixture *f, gconstpointer data)
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
         char *path = put_png_header(f->dir, "bomb.png", cases[i].w, cases[i].h);
         if (cases[i].ok) {
-            assert_probe(path, SC_PHOTO_PNG, (int)cases[i].w, (int)cases[i].h);
+            // Not refused for its size; only because a header is no whole image.
+            assert_probe_fails_not(path, "truncated", "pixels");
         } else {
             char *size = g_strdup_printf("%u × %u", cases[i].w, cases[i].h);
             assert_probe_fails(path, size);
@@ -443,7 +459,7 @@ test_load_too_many_bytes(fixture *f, gconstpointer data)
     (void)data;
     char *path = put_png_header(f->dir, "big.png", 10, 10);
     g_assert_cmpint(truncate(path, SC_PHOTO_MAX_BYTES), ==, 0);
-    assert_probe(path, SC_PHOTO_PNG, 10, 10);
+    assert_probe_fails_not(path, "PNG", "MB"); // read, then found no whole image
     g_assert_cmpint(truncate(path, SC_PHOTO_MAX_BYTES + 1), ==, 0);
     assert_load_fails(path, TRUE, "MB");
     assert_load_fails(path, FALSE, "MB");
@@ -638,6 +654,174 @@ test_load_png_gray(fixture *f, gconstpointer data)
     g_free(path);
 }
 
+// --- issue 10: phone photos, broken copies, transparency, seals ---------------------------------
+
+// EXIF orientation: a portrait photo stored as landscape pixels and tagged 6 or 8 is judged by
+// its shown shape (tests/data/photo/make-exif.sh: the shown picture is 280 × 392 for every tag).
+static void
+test_probe_orientation(void)
+{
+    for (int o = 1; o <= 8; o++) {
+        g_autofree char *name = g_strdup_printf(SC_TEST_DATA("photo/orient-%d.jpg"), o);
+        sc_photo_info info = {-1, -1, -1, -1};
+        GError *error = NULL;
+        g_assert_true(sc_photo_probe(name, &info, &error));
+        g_assert_no_error(error);
+        g_assert_cmpint(info.orientation, ==, o);
+        g_assert_cmpint(info.width, ==, 280);
+        g_assert_cmpint(info.height, ==, 392);
+        cairo_surface_t *s = sc_photo_load(name, FALSE, NULL, &error);
+        g_assert_no_error(error);
+        g_assert_cmpint(sc_photo_get_orientation(s), ==, o);
+        // The surface keeps the stored pixels: 5–8 are stored landscape.
+        g_assert_cmpint(cairo_image_surface_get_width(s), ==, o >= 5 ? 392 : 280);
+        cairo_surface_destroy(s);
+    }
+}
+
+// The matrix maps the stored picture's corners where EXIF 2.3 says: the stored top-left pixel
+// of orientation 6 (turned 90° clockwise to be shown) is shown at the top-right.
+static void
+test_orientation_matrix(void)
+{
+    const struct {
+        int o;
+        double x, y; // where the stored (0, 0) of a 4 × 3 image is shown
+    } cases[] = {{1, 0, 0}, {2, 4, 0}, {3, 4, 3}, {4, 0, 3},
+                 {5, 0, 0}, {6, 3, 0}, {7, 3, 4}, {8, 0, 4}};
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        cairo_matrix_t m;
+        sc_photo_orientation_matrix(cases[i].o, 4, 3, &m);
+        double x = 0, y = 0;
+        cairo_matrix_transform_point(&m, &x, &y);
+        g_assert_cmpfloat(x, ==, cases[i].x);
+        g_assert_cmpfloat(y, ==, cases[i].y);
+        // The stored far corner lands on the opposite corner of the shown picture.
+        double fx = 4, fy = 3;
+        cairo_matrix_transform_point(&m, &fx, &fy);
+        double sw = cases[i].o >= 5 ? 3 : 4, sh = cases[i].o >= 5 ? 4 : 3;
+        g_assert_cmpfloat(fx, ==, sw - cases[i].x);
+        g_assert_cmpfloat(fy, ==, sh - cases[i].y);
+    }
+}
+
+// The first occurrence of the N bytes WHAT in DATA, or NULL.
+static const guint8 *
+find_bytes(const void *data, gsize len, const void *what, gsize n)
+{
+    for (gsize i = 0; i + n <= len; i++)
+        if (memcmp((const guint8 *)data + i, what, n) == 0)
+            return (const guint8 *)data + i;
+    return NULL;
+}
+
+static gboolean
+has_bytes(const unsigned char *data, gsize len, const char *what)
+{
+    return find_bytes(data, len, what, strlen(what)) != NULL;
+}
+
+// SPEC §5: no EXIF or GPS in a certificate.  The JPEG carried into the PDF has no Exif, XMP,
+// IPTC or comment, and from its first SOS marker on it is the file byte for byte.
+static void
+test_load_strips_metadata(void)
+{
+    const char *path = SC_TEST_DATA("photo/gps.jpg");
+    gsize len;
+    g_autofree char *file = sc_test_slurp(path, &len);
+    g_assert_true(has_bytes((guint8 *)file, len, "Exif"));
+    g_assert_true(has_bytes((guint8 *)file, len, "phone comment"));
+    GError *error = NULL;
+    cairo_surface_t *s = sc_photo_load(path, FALSE, NULL, &error);
+    g_assert_no_error(error);
+    const unsigned char *mime;
+    unsigned long mime_len;
+    cairo_surface_get_mime_data(s, CAIRO_MIME_TYPE_JPEG, &mime, &mime_len);
+    for (const char *const *w =
+             (const char *const[]){"Exif", "GPS", "PhoneMaker", "http://ns.adobe.com",
+                                   "Photoshop 3.0", "phone comment", NULL};
+         *w != NULL; w++)
+        if (has_bytes(mime, mime_len, *w))
+            g_error("'%s' left in the embedded JPEG", *w);
+    const guint8 sos[] = {0xff, 0xda};
+    const guint8 *a = find_bytes(file, len, sos, 2), *b = find_bytes(mime, mime_len, sos, 2);
+    g_assert_nonnull(a);
+    g_assert_nonnull(b);
+    g_assert_cmpmem(b, mime_len - (b - mime), a, len - (a - (guint8 *)file));
+    g_assert_cmpint(sc_photo_get_orientation(s), ==, 6);
+    cairo_surface_destroy(s);
+}
+
+// APP2 ICC_PROFILE (the colours) stays; an APP2 that is not ICC (FlashPix, MPF) goes.
+static void
+test_load_keeps_icc(fixture *f, gconstpointer data)
+{
+    (void)data;
+    gsize len;
+    g_autofree char *jpeg = sc_test_slurp(SC_TEST_DATA("photo/rgb-8x6.jpg"), &len);
+    static const guint8 icc[] = {0xff, 0xe2, 0x00, 0x14, 'I', 'C', 'C', '_', 'P', 'R', 'O',
+                                 'F',  'I',  'L',  'E',  0,   1,   1,   'p', 'r', 'o', 'f'};
+    static const guint8 mpf[] = {0xff, 0xe2, 0x00, 0x08, 'M', 'P', 'F', 0, 'x', 'y'};
+    GByteArray *b = g_byte_array_new();
+    g_byte_array_append(b, (guint8 *)jpeg, 2);
+    g_byte_array_append(b, icc, sizeof icc);
+    g_byte_array_append(b, mpf, sizeof mpf);
+    g_byte_array_append(b, (guint8 *)jpeg + 2, (guint)len - 2);
+    g_autofree char *path = put(f->dir, "icc.jpg", b->data, b->len);
+    GError *error = NULL;
+    cairo_surface_t *s = sc_photo_load(path, FALSE, NULL, &error);
+    g_assert_no_error(error);
+    const unsigned char *mime;
+    unsigned long mime_len;
+    cairo_surface_get_mime_data(s, CAIRO_MIME_TYPE_JPEG, &mime, &mime_len);
+    g_assert_cmpuint(mime_len, ==, len + sizeof icc);
+    g_assert_cmpmem(mime + 2, sizeof icc, icc, sizeof icc);
+    g_assert_false(has_bytes(mime, mime_len, "MPF"));
+    cairo_surface_destroy(s);
+    g_byte_array_unref(b);
+}
+
+// A truncated JPEG (issue 10: printed half a face) and a half-transparent PNG (printed washed
+// out) are refused by the probe check uses.
+static void
+test_probe_broken_photos(fixture *f, gconstpointer data)
+{
+    (void)data;
+    assert_probe_fails(SC_TEST_DATA("photo/truncated.jpg"), "truncated");
+    assert_load_fails(SC_TEST_DATA("photo/truncated.jpg"), FALSE, "truncated");
+    assert_probe_fails(SC_TEST_DATA("photo/half-transparent.png"), "partly transparent");
+    // A cut JPEG with an end marker appended still has its scan cut short: libjpeg's warning.
+    gsize len;
+    g_autofree char *whole = sc_test_slurp(SC_TEST_DATA("photo/truncated.jpg"), &len);
+    whole[len - 2] = (char)0xff;
+    whole[len - 1] = (char)0xd9;
+    g_autofree char *patched = put(f->dir, "patched.jpg", whole, len);
+    assert_probe_fails(patched, "damaged");
+    // The same pictures whole are accepted.
+    assert_probe(SC_TEST_DATA("photo/orient-1.jpg"), SC_PHOTO_JPEG, 280, 392);
+}
+
+// sc_photo_dark_share(): ink too dark to read black text through, over white paper.
+static void
+test_dark_share(void)
+{
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 10, 10);
+    cairo_t *cr = cairo_create(s);
+    cairo_set_source_rgb(cr, 0.8, 0.1, 0.15); // seal red: readable through
+    cairo_paint(cr);
+    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1); // near black: the left half
+    cairo_rectangle(cr, 0, 0, 5, 10);
+    cairo_fill(cr);
+    cairo_set_source_rgba(cr, 0, 0, 0, 0.3); // faint black: over white it is light grey
+    cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
+    cairo_rectangle(cr, 5, 0, 5, 2);
+    cairo_fill(cr);
+    cairo_destroy(cr);
+    cairo_surface_flush(s);
+    g_assert_cmpfloat_with_epsilon(sc_photo_dark_share(s), 0.5, 1e-9);
+    cairo_surface_destroy(s);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -658,6 +842,12 @@ main(int argc, char **argv)
     g_test_add_func("/photo/probe/cmyk-refused", test_cmyk_refused);
     g_test_add_func("/photo/probe/not-regular", test_not_regular);
     g_test_add_func("/photo/load/jpeg-passthrough", test_load_jpeg_passthrough);
+    g_test_add_func("/photo/probe/orientation", test_probe_orientation);
+    g_test_add_func("/photo/orientation-matrix", test_orientation_matrix);
+    g_test_add_func("/photo/load/strips-metadata", test_load_strips_metadata);
+    ADD("/photo/load/keeps-icc", test_load_keeps_icc);
+    ADD("/photo/probe/broken-photos", test_probe_broken_photos);
+    g_test_add_func("/photo/dark-share", test_dark_share);
     g_test_add_func("/photo/load/jpeg-decoded", test_load_jpeg_decoded);
     ADD("/photo/load/png-pixels", test_load_png_pixels);
     ADD("/photo/load/png-gray", test_load_png_gray);
