@@ -5,7 +5,7 @@ set -eu
 
 PKGS="build-essential pkg-config clang libclang-rt-14-dev gettext
 libcairo2-dev libpango1.0-dev libglib2.0-dev libfontconfig-dev
-libqrencode-dev libpng-dev libjpeg-dev libsqlite3-dev libcsv-dev
+libqrencode-dev libpng-dev libjpeg-dev libsqlite3-dev libcsv-dev libqpdf-dev qpdf
 fonts-lxgw-wenkai
 poppler-utils zbar-tools mupdf-tools imagemagick locales valgrind time python3 cppcheck clang-format"
 

@@ -233,7 +233,7 @@ test_pdf_commit(fixture *f, gconstpointer data)
         g_assert_cmpstr(title, ==, "职业技能等级证书");
         g_free(title);
         char *creator = pdfinfo(path, "Creator");
-        g_assert_cmpstr(creator, ==, "skillcert");
+        g_assert_cmpstr(creator, ==, "skillcert " SC_VERSION);
         g_free(creator);
     }
     g_free(path);
