@@ -5,11 +5,14 @@ PKGS      := cairo pango pangocairo pangoft2 fontconfig glib-2.0 libqrencode lib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
+# The version skillcert --version prints and every PDF names as its creator.
+VERSION  := 0.9.0
+
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 SAN      ?=
 SC_CFLAGS = -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L \
-            -DSC_DATADIR='"$(DATADIR)"' -DSC_LOCALEDIR='"$(LOCALEDIR)"' -Isrc $(PKG_CFLAGS) $(SAN)
+            -DSC_DATADIR='"$(DATADIR)"' -DSC_VERSION='"$(VERSION)"' -DSC_LOCALEDIR='"$(LOCALEDIR)"' -Isrc $(PKG_CFLAGS) $(SAN)
 LDLIBS_SC = $(PKG_LIBS) -lcsv -lm
 
 PREFIX  ?= /usr/local
@@ -56,7 +59,7 @@ $(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) $(BUILD)/paths | $(BUILD)/obj
 # The install paths compiled into the program: rewritten only when they change (make install
 # PREFIX=/opt/x after a plain make), so that the objects are rebuilt for them.
 $(BUILD)/paths: FORCE | $(BUILD)/obj
-	$(Q)echo "$(DATADIR) $(LOCALEDIR)" >$@.new; \
+	$(Q)echo "$(DATADIR) $(LOCALEDIR) $(VERSION)" >$@.new; \
 	if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
 
 FORCE:

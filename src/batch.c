@@ -3,6 +3,7 @@
 #include "batch.h"
 
 #include "check.h"
+#include "deliver.h"
 #include "i18n.h"
 #include "institution.h"
 #include "layout.h"
@@ -27,6 +28,12 @@ struct sc_batch {
     sc_fonts *fonts;
     sc_renderer *renderer; // for the output being drawn (raster or not), made on demand
     gboolean raster;
+    GHashTable *names; // split: sc_cert * → its file name, for the drawing under way
+    sc_batch_progress progress;
+    gpointer progress_data;
+    GMutex progress_lock; // one progress call at a time, from any thread
+    gint done;            // atomic: certificates laid out or drawn so far
+    guint total;
 };
 
 void
@@ -36,6 +43,9 @@ sc_batch_free(sc_batch *b)
         return;
     sc_renderer_free(b->renderer);
     sc_fonts_free(b->fonts);
+    if (b->names != NULL)
+        g_hash_table_unref(b->names);
+    g_mutex_clear(&b->progress_lock);
     if (b->certs != NULL)
         g_ptr_array_unref(b->certs);
     g_ptr_array_unref(b->notes);
@@ -108,6 +118,7 @@ sc_batch_load(const sc_batch_options *o, sc_problems *problems, GError **error)
     g_return_val_if_fail(o != NULL && o->records_path != NULL && o->template_path != NULL, NULL);
     g_autofree char *photos = photo_folder(o);
     sc_batch *b = g_new0(sc_batch, 1);
+    g_mutex_init(&b->progress_lock);
     b->records_path = g_strdup(o->records_path);
     b->fonts_dir = g_strdup(o->fonts_dir);
     b->label = o->label != NULL ? g_strdup(o->label) : default_label(o->records_path);
@@ -157,6 +168,34 @@ sc_batch_get_certs(const sc_batch *b)
     return b->certs;
 }
 
+void
+sc_batch_set_progress(sc_batch *b, sc_batch_progress func, gpointer data)
+{
+    b->progress = func;
+    b->progress_data = data;
+}
+
+// Progress starts again: TOTAL certificates to lay out or draw.
+static void
+progress_start(sc_batch *b, guint total)
+{
+    g_atomic_int_set(&b->done, 0);
+    b->total = total;
+}
+
+// One more certificate done (any thread).
+static void
+progress_tick(const sc_batch *b)
+{
+    sc_batch *m = (sc_batch *)b; // the counter and its lock only
+    guint done = (guint)g_atomic_int_add(&m->done, 1) + 1;
+    if (b->progress == NULL)
+        return;
+    g_mutex_lock(&m->progress_lock);
+    b->progress(done, b->total, b->progress_data);
+    g_mutex_unlock(&m->progress_lock);
+}
+
 // The renderer for raster (PNG) or vector (PDF) output, made once.
 static gboolean
 ensure_renderer(sc_batch *b, gboolean raster, GError **error)
@@ -192,10 +231,12 @@ lay_out(sc_renderer *r, const char *file, sc_cert *c, const sc_institution *inst
 static void
 lay_out_all(sc_batch *b, GPtrArray *certs, sc_problems *problems)
 {
+    progress_start(b, certs->len);
     for (guint i = 0; i < certs->len; i++) {
         sc_cert *c = g_ptr_array_index(certs, i);
         if (!sc_problems_has_row(problems, c->row))
             sc_page_free(lay_out(b->renderer, b->records_path, c, b->inst, problems));
+        progress_tick(b);
     }
 }
 
@@ -256,44 +297,161 @@ number(sc_batch *b, sc_number_source *source, GPtrArray *certs, gboolean dry_run
     return ok;
 }
 
-// Lay out each of CERTS (numbered) with R and draw it into SINK.  A page that cannot be laid out
-// adds its problems to PROBLEMS; from then on pages are still laid out, to find every problem,
-// but no longer drawn.  FALSE with *ERROR set only when the output fails.
+// A link to URI over the rectangle X, Y, W × H (points) of the page on CR.
+static void
+add_link(cairo_t *cr, const char *uri, double x, double y, double w, double h)
+{
+    g_autofree char *escaped = g_strescape(uri, NULL);
+    char attrs[1024];
+    char xs[G_ASCII_DTOSTR_BUF_SIZE], ys[G_ASCII_DTOSTR_BUF_SIZE];
+    char ws[G_ASCII_DTOSTR_BUF_SIZE], hs[G_ASCII_DTOSTR_BUF_SIZE];
+    if (strchr(uri, '\'') != NULL || strlen(uri) > 900)
+        return; // cairo's attribute syntax has no quote escape: no link rather than a wrong one
+    g_snprintf(attrs, sizeof attrs, "rect=[%s %s %s %s] uri='%s'",
+               g_ascii_formatd(xs, sizeof xs, "%.2f", x), g_ascii_formatd(ys, sizeof ys, "%.2f", y),
+               g_ascii_formatd(ws, sizeof ws, "%.2f", w), g_ascii_formatd(hs, sizeof hs, "%.2f", h),
+               escaped);
+    cairo_tag_begin(cr, CAIRO_TAG_LINK, attrs);
+    cairo_tag_end(cr, CAIRO_TAG_LINK);
+}
+
+// A link over the web address in text element E as laid out on PAGE (issue 11: the query
+// addresses of SPEC §2 are links), shifted by DX, DY points.
+static void
+link_text(cairo_t *cr, const sc_page *page, const sc_element *e, double dx, double dy)
+{
+    const sc_placed_text *t = sc_page_get_text(page, e->id);
+    if (t == NULL || t->layout == NULL)
+        return;
+    const char *text = pango_layout_get_text(t->layout);
+    const char *start = strstr(text, "http://");
+    if (start == NULL)
+        start = strstr(text, "https://");
+    if (start == NULL)
+        return;
+    gsize len = 0;
+    while (start[len] > ' ' && (guchar)start[len] < 0x7f)
+        len++; // an address is printable ASCII, ended by a space or the first other character
+    g_autofree char *uri = g_strndup(start, len);
+    PangoRectangle a, z;
+    pango_layout_index_to_pos(t->layout, (int)(start - text), &a);
+    pango_layout_index_to_pos(t->layout, (int)(start - text + len) - 1, &z);
+    double x0 = t->x * SC_PT_PER_MM + a.x / (double)PANGO_SCALE + dx;
+    double x1 = t->x * SC_PT_PER_MM + (z.x + z.width) / (double)PANGO_SCALE + dx;
+    double y0 = t->y * SC_PT_PER_MM + a.y / (double)PANGO_SCALE + dy;
+    add_link(cr, uri, x0, y0, x1 - x0, a.height / (double)PANGO_SCALE);
+}
+
+// The links of C's page: each web address of a text element drawn, and the code's address over
+// the code when its data is a URL (issue 11).
+static void
+draw_links(const sc_template *t, const sc_page *page, sc_cert *c, cairo_t *cr, sc_layer layers,
+           const sc_batch_output *out)
+{
+    for (guint i = 0; i < t->elements->len; i++) {
+        const sc_element *e = g_ptr_array_index(t->elements, i);
+        if (!(e->layer & layers))
+            continue;
+        double dx = e->layer == SC_LAYER_FIELD ? out->offset_x * SC_PT_PER_MM : 0;
+        double dy = e->layer == SC_LAYER_FIELD ? out->offset_y * SC_PT_PER_MM : 0;
+        if (e->type == SC_ELEMENT_TEXT) {
+            link_text(cr, page, e, dx, dy);
+        } else if (e->type == SC_ELEMENT_QRCODE) {
+            g_autofree char *data = sc_template_expand(e->data, sc_cert_lookup, c, NULL);
+            if (data != NULL &&
+                (g_str_has_prefix(data, "http://") || g_str_has_prefix(data, "https://")))
+                add_link(cr, data, e->x * SC_PT_PER_MM + dx, e->y * SC_PT_PER_MM + dy,
+                         e->width * SC_PT_PER_MM, e->height * SC_PT_PER_MM);
+        }
+    }
+}
+
+// What the PDF of C alone says about itself (SPEC §5): the holder, the institution, the
+// occupation and level, the number, the issue date in China's time zone.
+typedef struct {
+    char *title, *subject, *created;
+    sc_finish_info info;
+} cert_info;
+
+static void
+cert_info_init(cert_info *ci, const sc_template *t, const sc_cert *c)
+{
+    ci->title = g_strdup_printf("%s — %s", t->name, c->name);
+    ci->subject = c->level != 0 ? g_strdup_printf("%s %s", c->occupation, sc_level_name(c->level))
+                                : g_strdup(c->occupation);
+    ci->created = g_strdup_printf("%sT00:00:00+08:00", c->issue_date);
+    ci->info = (sc_finish_info){.title = ci->title,
+                                .author = c->institution,
+                                .subject = ci->subject,
+                                .keywords = c->number,
+                                .created = ci->created};
+}
+
+static void
+cert_info_clear(cert_info *ci)
+{
+    g_free(ci->title);
+    g_free(ci->subject);
+    g_free(ci->created);
+}
+
+// Draw PAGE of C into SINK (with R), its links, what it says about itself.
 static gboolean
-draw_pages(sc_renderer *r, const char *file, const sc_batch_output *out, GPtrArray *certs,
-           sc_sink *sink, sc_problems *problems, GError **error)
+draw_into(const sc_batch *b, sc_renderer *r, const sc_batch_output *out, const sc_page *page,
+          sc_cert *c, sc_sink *sink, gboolean split, GError **error)
 {
     sc_layer layers = out->fill_only ? SC_LAYER_FIELD : SC_LAYER_ALL;
+    cert_info ci;
+    cert_info_init(&ci, b->tmpl, c);
+    g_autofree char *bookmark = g_strdup_printf("%s %s", c->number, c->name);
+    const sc_sink_page about = {.bookmark = split ? NULL : bookmark,
+                                .label = split ? NULL : c->number,
+                                .info = split ? &ci.info : NULL};
+    const char *name = split && b->names != NULL ? g_hash_table_lookup(b->names, c) : c->number;
+    cairo_t *cr = sc_sink_begin_page_full(sink, name, &about, error);
+    cert_info_clear(&ci);
+    if (cr == NULL)
+        return FALSE;
+    sc_renderer_draw(r, page, cr, layers, out->offset_x, out->offset_y);
+    if (!out->preview)
+        draw_links(b->tmpl, page, c, cr, layers, out);
+    return sc_sink_end_page(sink, error);
+}
+
+// Lay out each of CERTS (numbered) with R and draw it into PDF and SPLIT (either may be NULL).
+// A page that cannot be laid out adds its problems to PROBLEMS; from then on pages are still
+// laid out, to find every problem, but no longer drawn.  FALSE with *ERROR set only when the
+// output fails.
+static gboolean
+draw_pages(const sc_batch *b, sc_renderer *r, const sc_batch_output *out, GPtrArray *certs,
+           sc_sink *pdf, sc_sink *split, sc_problems *problems, GError **error)
+{
     for (guint i = 0; i < certs->len; i++) {
         sc_cert *c = g_ptr_array_index(certs, i);
-        sc_page *page = lay_out(r, file, c, NULL, problems);
-        if (page == NULL || sc_problems_count(problems) > 0) {
-            sc_page_free(page);
-            continue;
+        sc_page *page = lay_out(r, b->records_path, c, NULL, problems);
+        gboolean ok = TRUE;
+        if (page != NULL && sc_problems_count(problems) == 0) {
+            ok = (pdf == NULL || draw_into(b, r, out, page, c, pdf, FALSE, error)) &&
+                 (split == NULL || draw_into(b, r, out, page, c, split, TRUE, error));
         }
-        cairo_t *cr = sc_sink_begin_page(sink, c->number, error);
-        if (cr == NULL) {
-            sc_page_free(page);
-            return FALSE;
-        }
-        sc_renderer_draw(r, page, cr, layers, out->offset_x, out->offset_y);
         sc_page_free(page);
-        if (!sc_sink_end_page(sink, error))
+        if (!ok)
             return FALSE;
+        progress_tick(b);
     }
     return TRUE;
 }
 
+// A sink for OUT of KIND: the preview's PNG, the one PDF or the split folder.
 static sc_sink *
-open_sink(const sc_batch *b, const sc_batch_output *out, GError **error)
+open_sink(const sc_batch *b, const sc_batch_output *out, sc_sink_kind kind, GError **error)
 {
     const sc_template *t = b->tmpl;
     const sc_sink_options so = {.force = out->force};
-    if (out->preview)
+    if (kind == SC_SINK_PNG)
         return sc_sink_new_full(SC_SINK_PNG, out->output, t->page_width, t->page_height, out->dpi,
                                 NULL, NULL, &so, error);
-    return sc_sink_new_full(out->split != NULL ? SC_SINK_SPLIT : SC_SINK_PDF,
-                            out->split != NULL ? out->split : out->output, t->page_width,
+    return sc_sink_new_full(kind, kind == SC_SINK_SPLIT ? out->split : out->output, t->page_width,
                             t->page_height, 0, t->name, out->created, &so, error);
 }
 
@@ -319,18 +477,17 @@ worker_run(gpointer data)
     if (w->fonts != NULL)
         w->renderer = sc_renderer_new(w->b->tmpl, w->fonts, sc_qr_encoder(), FALSE, &w->error);
     if (w->renderer != NULL)
-        w->sink = open_sink(w->b, w->out, &w->error);
+        w->sink = open_sink(w->b, w->out, SC_SINK_SPLIT, &w->error);
     if (w->sink != NULL)
-        draw_pages(w->renderer, w->b->records_path, w->out, w->certs, w->sink, w->problems,
-                   &w->error);
+        draw_pages(w->b, w->renderer, w->out, w->certs, NULL, w->sink, w->problems, &w->error);
     return NULL;
 }
 
-// Draw CERTS into split output with N workers.  Their sinks are added to SINKS in certificate
-// order, to be committed or aborted together; problems of any page go to PROBLEMS.  FALSE with
-// *ERROR set if the output failed.
+// Draw CERTS into split output with N workers, and meanwhile into PDF (when not NULL) on this
+// thread.  The workers' sinks are added to SINKS in certificate order, to be committed or aborted
+// together; problems of any page go to PROBLEMS.  FALSE with *ERROR set if the output failed.
 static gboolean
-draw_parallel(const sc_batch *b, const sc_batch_output *out, GPtrArray *certs, guint n,
+draw_parallel(sc_batch *b, const sc_batch_output *out, GPtrArray *certs, guint n, sc_sink *pdf,
               GPtrArray *sinks, sc_problems *problems, GError **error)
 {
     worker *w = g_new0(worker, n);
@@ -343,7 +500,8 @@ draw_parallel(const sc_batch *b, const sc_batch_output *out, GPtrArray *certs, g
             g_ptr_array_add(w[k].certs, certs->pdata[i]);
         threads[k] = g_thread_new("skillcert-render", worker_run, &w[k]);
     }
-    gboolean ok = TRUE;
+    g_autoptr(sc_problems) mine = sc_problems_new();
+    gboolean ok = pdf == NULL || draw_pages(b, b->renderer, out, certs, pdf, NULL, mine, error);
     for (guint k = 0; k < n; k++) {
         g_thread_join(threads[k]);
         sc_problems_merge(problems, w[k].problems);
@@ -358,27 +516,81 @@ draw_parallel(const sc_batch *b, const sc_batch_output *out, GPtrArray *certs, g
         sc_problems_free(w[k].problems);
         g_ptr_array_unref(w[k].certs);
     }
+    if (sc_problems_count(problems) == 0)
+        sc_problems_merge(problems, mine); // the same pages' problems, found once by the workers
     g_free(threads);
     g_free(w);
     return ok;
 }
 
-// Draw CERTS into fresh sinks, added to SINKS: one, or one per worker for split output.
+// What the one PDF of CERTS says about itself: the batch's title and count, the institution,
+// the occupations and levels, every number (SPEC §5).
+static void
+set_batch_info(const sc_batch *b, const sc_batch_output *out, GPtrArray *certs, sc_sink *sink)
+{
+    g_autoptr(GString) subject = g_string_new(NULL);
+    g_autoptr(GString) keywords = g_string_new(NULL);
+    g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    for (guint i = 0; i < certs->len; i++) {
+        const sc_cert *c = g_ptr_array_index(certs, i);
+        g_string_append_printf(keywords, "%s%s", i > 0 ? ", " : "", c->number);
+        char *what = c->level != 0
+                         ? g_strdup_printf("%s %s", c->occupation, sc_level_name(c->level))
+                         : g_strdup(c->occupation);
+        if (g_hash_table_add(seen, what) && g_hash_table_size(seen) <= 10)
+            g_string_append_printf(subject, "%s%s", subject->len > 0 ? "；" : "", what);
+    }
+    if (g_hash_table_size(seen) > 10)
+        g_string_append(subject, "；…");
+    g_autofree char *title = g_strdup_printf("%s — %u 份", b->tmpl->name, certs->len);
+    const sc_cert *first = certs->len > 0 ? g_ptr_array_index(certs, 0) : NULL;
+    const sc_finish_info info = {.title = title,
+                                 .author = b->inst != NULL ? b->inst->name
+                                           : first != NULL ? first->institution
+                                                           : NULL,
+                                 .subject = subject->str,
+                                 .keywords = keywords->str,
+                                 .created = out->created};
+    sc_sink_set_info(sink, &info);
+}
+
+// Draw CERTS into fresh sinks, added to SINKS: the PNG of a preview, or the one PDF, and the
+// split folder (one sink, or one per worker).  Split file names are worked out first: two
+// certificates with one name are a problem before anything is written.
 static gboolean
 draw(sc_batch *b, const sc_batch_output *out, GPtrArray *certs, GPtrArray *sinks,
      sc_problems *problems, GError **error)
 {
-    guint workers =
-        !out->preview && out->split != NULL && out->jobs > 1 ? MIN(out->jobs, certs->len) : 1;
+    gboolean split = !out->preview && out->split != NULL;
+    gboolean one = out->preview || out->output != NULL;
+    guint workers = split && out->jobs > 1 ? MIN(out->jobs, certs->len) : 1;
+    g_clear_pointer(&b->names, g_hash_table_unref);
+    if (split) {
+        b->names = sc_deliver_names(certs, out->name_pattern, b->records_path, problems, error);
+        if (b->names == NULL)
+            return FALSE;
+        if (sc_problems_count(problems) > 0)
+            return TRUE;
+    }
+    sc_sink *pdf = NULL, *folder = NULL;
+    if (one) {
+        pdf = open_sink(b, out, out->preview ? SC_SINK_PNG : SC_SINK_PDF, error);
+        if (pdf == NULL)
+            return FALSE;
+        g_ptr_array_add(sinks, pdf);
+        if (!out->preview)
+            set_batch_info(b, out, certs, pdf);
+    }
+    progress_start(b, certs->len * (one && workers > 1 ? 2 : 1));
     gboolean ok;
     if (workers > 1) {
-        ok = draw_parallel(b, out, certs, workers, sinks, problems, error);
+        ok = draw_parallel(b, out, certs, workers, pdf, sinks, problems, error);
     } else {
-        sc_sink *sink = open_sink(b, out, error);
-        if (sink == NULL)
+        if (split && (folder = open_sink(b, out, SC_SINK_SPLIT, error)) == NULL)
             return FALSE;
-        g_ptr_array_add(sinks, sink);
-        ok = draw_pages(b->renderer, b->records_path, out, certs, sink, problems, error);
+        if (folder != NULL)
+            g_ptr_array_add(sinks, folder);
+        ok = draw_pages(b, b->renderer, out, certs, pdf, folder, problems, error);
     }
     sc_problems_sort(problems);
     return ok;
@@ -407,6 +619,62 @@ commit(GPtrArray *sinks, GError **error)
             sc_sink_abort(sink);
     }
     g_ptr_array_set_size(sinks, 0);
+    return ok;
+}
+
+// A file of split output, as the manifest lists it.
+typedef struct {
+    char *file, *sha256;
+    guint64 bytes;
+} manifest_file;
+
+static void
+manifest_file_clear(gpointer p)
+{
+    manifest_file *m = p;
+    g_free(m->file);
+    g_free(m->sha256);
+}
+
+// The files of the split sinks of SINKS, finished, in certificate order: what the manifest will
+// list once they are in place.  NULL when OUT has no split output.
+static GArray *
+manifest_collect(const sc_batch_output *out, GPtrArray *sinks)
+{
+    if (out->split == NULL || out->preview)
+        return NULL;
+    GArray *files = g_array_new(FALSE, TRUE, sizeof(manifest_file));
+    g_array_set_clear_func(files, manifest_file_clear);
+    for (guint k = 0; k < sinks->len; k++) {
+        const sc_sink *sink = sinks->pdata[k];
+        if (sc_sink_get_kind(sink) != SC_SINK_SPLIT)
+            continue;
+        const GPtrArray *finals = sc_sink_files(sink);
+        for (guint i = 0; i < finals->len; i++) {
+            manifest_file m = {.file = g_path_get_basename(finals->pdata[i]),
+                               .sha256 = g_strdup(sc_sink_file_sha256(sink, i)),
+                               .bytes = sc_sink_file_size(sink, i)};
+            g_array_append_val(files, m);
+        }
+    }
+    return files;
+}
+
+// Write the manifest of FILES, one per certificate of CERTS, into the split folder (written last:
+// a complete manifest means a complete set; issue 11).
+static gboolean
+manifest_write(const sc_batch_output *out, GPtrArray *certs, GArray *files, GError **error)
+{
+    g_return_val_if_fail(files->len == certs->len, FALSE);
+    sc_deliver_entry *entries = g_new0(sc_deliver_entry, files->len);
+    for (guint i = 0; i < files->len; i++) {
+        const manifest_file *m = &g_array_index(files, manifest_file, i);
+        entries[i] = (sc_deliver_entry){
+            .cert = certs->pdata[i], .file = m->file, .bytes = m->bytes, .sha256 = m->sha256};
+    }
+    gboolean ok =
+        sc_deliver_write_manifest(out->split, entries, files->len, out->full_id, 0, error);
+    g_free(entries);
     return ok;
 }
 
@@ -495,6 +763,7 @@ sc_batch_write(sc_batch *b, const sc_batch_output *out, GPtrArray **written, sc_
     g_autoptr(GPtrArray) certs = select_certs(b, out, problems, error);
     g_autoptr(GPtrArray) predicted = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) sinks = g_ptr_array_new_with_free_func((GDestroyNotify)sc_sink_abort);
+    g_autoptr(GArray) manifest = NULL; // split output's files, listed once they are in place
     sc_number_source *source = NULL;
     gboolean owned = FALSE, ok = FALSE;
 
@@ -525,7 +794,10 @@ sc_batch_write(sc_batch *b, const sc_batch_output *out, GPtrArray **written, sc_
         goto out;
     if (!out->preview && !issue(b, out, source, certs, predicted, sinks, problems, error))
         goto out;
+    manifest = manifest_collect(out, sinks);
     ok = commit(sinks, error);
+    if (ok && manifest != NULL)
+        ok = manifest_write(out, certs, manifest, error);
     if (ok && written != NULL)
         *written = g_ptr_array_ref(certs);
 

@@ -543,7 +543,7 @@ mark_page(sc_sink *sink, const sc_sink_page *page)
     if (page == NULL || sink->kind != SC_SINK_PDF)
         return;
     if (page->bookmark != NULL) {
-        g_autofree char *dest = g_strdup_printf("page=%u", sink->pages);
+        g_autofree char *dest = g_strdup_printf("page=%u pos=[0 0]", sink->pages);
         cairo_pdf_surface_add_outline(sink->surface, CAIRO_PDF_OUTLINE_ROOT, page->bookmark, dest,
                                       0);
     }
@@ -843,6 +843,12 @@ sc_sink_set_info(sc_sink *sink, const sc_finish_info *info)
 {
     g_return_if_fail(sink != NULL);
     info_set(&sink->info, info);
+}
+
+sc_sink_kind
+sc_sink_get_kind(const sc_sink *sink)
+{
+    return sink->kind;
 }
 
 const char *

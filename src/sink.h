@@ -111,6 +111,9 @@ const GPtrArray *sc_sink_files(const sc_sink *sink);
 // The size in bytes of the I-th file of sc_sink_files(), known after sc_sink_finish() (0 before).
 guint64 sc_sink_file_size(const sc_sink *sink, guint i);
 
+// The kind the sink was made with.
+sc_sink_kind sc_sink_get_kind(const sc_sink *sink);
+
 // The SHA-256 (64 lower-case hex digits) of the I-th PDF of sc_sink_files(), known once written
 // (NULL before, and for a PNG).  Valid until sc_sink_commit() or sc_sink_abort().
 const char *sc_sink_file_sha256(const sc_sink *sink, guint i);
