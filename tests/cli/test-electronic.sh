@@ -183,3 +183,19 @@ i = d.find(b"pHYs")
 x, y, unit = struct.unpack(">IIB", d[i + 4:i + 13])
 sys.exit(0 if i > 0 and unit == 1 and abs(x * 0.0254 - 200) < 0.5 and x == y else 1)
 PY
+
+# make install: the example batch and bash completion; make uninstall: only what it installed.
+D="$T/dest"
+if make -s --no-print-directory install DESTDIR="$D" >"$T/inst.log" 2>&1; then
+    share="$D/usr/local/share"
+    [ -f "$share/skillcert/examples/institution.ini" ] && [ -f "$share/skillcert/examples/records.csv" ] &&
+        [ -n "$(ls "$share/skillcert/examples/photos")" ] && ok "install: the example institution, records and photos" || not_ok "install: examples"
+    [ -f "$share/bash-completion/completions/skillcert" ] && bash -c ". '$share/bash-completion/completions/skillcert' && complete -p skillcert" >/dev/null 2>&1 &&
+        ok "install: bash completion that loads" || not_ok "install: bash completion"
+    echo "a licensed face" >"$share/skillcert/fonts/STKaiti.ttf"
+    make -s --no-print-directory uninstall DESTDIR="$D" >"$T/uninst.log" 2>&1
+    [ "$(find "$D" -type f)" = "$share/skillcert/fonts/STKaiti.ttf" ] &&
+        ok "uninstall: removes what install put, keeps the user's font" || { not_ok "uninstall"; find "$D" -type f | sed 's/^/# /'; }
+else
+    not_ok "make install"; sed 's/^/# /' "$T/inst.log" | head
+fi
