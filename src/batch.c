@@ -14,6 +14,9 @@
 #include "sink.h"
 #include "template.h"
 
+#include <math.h>
+#include <string.h>
+
 struct sc_batch {
     char *records_path;
     char *fonts_dir;
@@ -297,20 +300,19 @@ number(sc_batch *b, sc_number_source *source, GPtrArray *certs, gboolean dry_run
     return ok;
 }
 
-// A link to URI over the rectangle X, Y, W × H (points) of the page on CR.
+// A link to URI over the rectangle X, Y, W × H (points) of the page on CR, widened to whole
+// points: cairo 1.16 reads some tag numbers with the C library's locale-dependent sscanf(), and
+// integers read the same in every locale (a decimal comma broke "12.5").
 static void
 add_link(cairo_t *cr, const char *uri, double x, double y, double w, double h)
 {
-    g_autofree char *escaped = g_strescape(uri, NULL);
-    char attrs[1024];
-    char xs[G_ASCII_DTOSTR_BUF_SIZE], ys[G_ASCII_DTOSTR_BUF_SIZE];
-    char ws[G_ASCII_DTOSTR_BUF_SIZE], hs[G_ASCII_DTOSTR_BUF_SIZE];
     if (strchr(uri, '\'') != NULL || strlen(uri) > 900)
         return; // cairo's attribute syntax has no quote escape: no link rather than a wrong one
-    g_snprintf(attrs, sizeof attrs, "rect=[%s %s %s %s] uri='%s'",
-               g_ascii_formatd(xs, sizeof xs, "%.2f", x), g_ascii_formatd(ys, sizeof ys, "%.2f", y),
-               g_ascii_formatd(ws, sizeof ws, "%.2f", w), g_ascii_formatd(hs, sizeof hs, "%.2f", h),
-               escaped);
+    g_autofree char *escaped = g_strescape(uri, NULL);
+    long x0 = (long)floor(x), y0 = (long)floor(y);
+    long x1 = (long)ceil(x + w), y1 = (long)ceil(y + h);
+    g_autofree char *attrs =
+        g_strdup_printf("rect=[%ld %ld %ld %ld] uri='%s'", x0, y0, x1 - x0, y1 - y0, escaped);
     cairo_tag_begin(cr, CAIRO_TAG_LINK, attrs);
     cairo_tag_end(cr, CAIRO_TAG_LINK);
 }
