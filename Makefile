@@ -1,18 +1,21 @@
 # skillcert - GNU Makefile.  `make` builds, `make example` renders examples/, `make check` tests.
 # Project flags are kept apart from CFLAGS so `make CFLAGS=-O0` cannot drop -Werror.
 
-PKGS      := cairo pango pangocairo pangoft2 fontconfig glib-2.0 libqrencode libpng libjpeg sqlite3 libzip libexif
+PKGS      := cairo pango pangocairo pangoft2 fontconfig glib-2.0 libqrencode libpng libjpeg sqlite3 libzip libexif libqpdf
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # libcups2-dev ships no pkg-config file in Debian 12: cups-config gives its flags.
 CUPS_CFLAGS := $(shell cups-config --cflags 2>/dev/null)
 CUPS_LIBS   := $(shell cups-config --libs 2>/dev/null)
 
+# The version skillcert --version prints and every PDF names as its creator.
+VERSION  := 0.9.0
+
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 SAN      ?=
 SC_CFLAGS = -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L \
-            -DSC_DATADIR='"$(DATADIR)"' -DSC_LOCALEDIR='"$(LOCALEDIR)"' -Isrc $(PKG_CFLAGS) $(CUPS_CFLAGS) $(SAN)
+            -DSC_DATADIR='"$(DATADIR)"' -DSC_VERSION='"$(VERSION)"' -DSC_LOCALEDIR='"$(LOCALEDIR)"' -Isrc $(PKG_CFLAGS) $(CUPS_CFLAGS) $(SAN)
 LDLIBS_SC = $(PKG_LIBS) $(CUPS_LIBS) -lcsv -lm
 
 PREFIX  ?= /usr/local
@@ -59,7 +62,7 @@ $(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) $(BUILD)/paths | $(BUILD)/obj
 # The install paths compiled into the program: rewritten only when they change (make install
 # PREFIX=/opt/x after a plain make), so that the objects are rebuilt for them.
 $(BUILD)/paths: FORCE | $(BUILD)/obj
-	$(Q)echo "$(DATADIR) $(LOCALEDIR)" >$@.new; \
+	$(Q)echo "$(DATADIR) $(LOCALEDIR) $(VERSION)" >$@.new; \
 	if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
 
 FORCE:
@@ -154,22 +157,38 @@ format-check:
 	$(Q)clang-format --dry-run --Werror $(FORMATTED) || \
 	    { echo "clang-format would change the files above: run make format" >&2; exit 1; }
 
+# What `make install` puts under $(DATADIR) besides the templates: the font folder's README (a
+# licensed font a user adds there is theirs) and the example batch of README's first command.
+EXAMPLES     = examples/institution.ini examples/records.csv examples/seal.png
+EXAMPLE_PHOTOS = $(wildcard examples/photos/*)
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-	    $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(DATADIR)/fonts
+	    $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(DATADIR)/fonts \
+	    $(DESTDIR)$(DATADIR)/examples/photos $(DESTDIR)$(COMPLETIONDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/$(BIN)
 	install -m 644 doc/skillcert.1 $(DESTDIR)$(PREFIX)/share/man/man1/skillcert.1
 	install -m 644 templates/*.ini $(DESTDIR)$(DATADIR)/templates/
 	install -m 644 fonts/README.md $(DESTDIR)$(DATADIR)/fonts/
+	install -m 644 $(EXAMPLES) $(DESTDIR)$(DATADIR)/examples/
+	install -m 644 $(EXAMPLE_PHOTOS) $(DESTDIR)$(DATADIR)/examples/photos/
+	install -m 644 doc/skillcert.bash-completion $(DESTDIR)$(COMPLETIONDIR)/skillcert
 	for l in $(LINGUAS); do \
 	    install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
 	    install -m 644 locale/$$l/LC_MESSAGES/skillcert.mo $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/ || exit 1; \
 	done
 
+# Only what install installed, by name: a licensed font a user put into fonts/ (README), or a
+# register kept beside the examples, stays, and so does its folder.
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/$(BIN) $(DESTDIR)$(PREFIX)/share/man/man1/skillcert.1
-	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f $(addprefix $(DESTDIR)$(DATADIR)/,$(wildcard templates/*.ini) fonts/README.md \
+	    $(EXAMPLES) $(EXAMPLE_PHOTOS))
+	rm -f $(DESTDIR)$(COMPLETIONDIR)/skillcert
 	for l in $(LINGUAS); do rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/skillcert.mo; done
+	-rmdir $(DESTDIR)$(DATADIR)/examples/photos $(DESTDIR)$(DATADIR)/examples \
+	    $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(DATADIR)/fonts $(DESTDIR)$(DATADIR) 2>/dev/null
 
 clean:
 	rm -rf build $(BIN) out locale

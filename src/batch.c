@@ -3,6 +3,7 @@
 #include "batch.h"
 
 #include "check.h"
+#include "deliver.h"
 #include "i18n.h"
 #include "institution.h"
 #include "layout.h"
@@ -17,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -35,7 +37,13 @@ struct sc_batch {
     sc_fonts *fonts;
     sc_renderer *renderer; // for the output being drawn (raster or not), made on demand
     gboolean raster;
-    gboolean *omit; // per element: not drawn on the output being drawn (stock, seal), or NULL
+    gboolean *omit;    // per element: not drawn on the output being drawn (stock, seal), or NULL
+    GHashTable *names; // split: sc_cert * → its file name, for the drawing under way
+    sc_batch_progress progress;
+    gpointer progress_data;
+    GMutex progress_lock; // one progress call at a time, from any thread
+    gint done;            // atomic: certificates laid out or drawn so far
+    guint total;
 };
 
 void
@@ -111,6 +119,7 @@ sc_batch_load(const sc_batch_options *o, sc_problems *problems, GError **error)
     g_return_val_if_fail(o != NULL && o->records_path != NULL && o->template_path != NULL, NULL);
     g_autofree char *photos = photo_folder(o);
     sc_batch *b = g_new0(sc_batch, 1);
+    g_mutex_init(&b->progress_lock);
     b->records_path = g_strdup(o->records_path);
     b->fonts_dir = g_strdup(o->fonts_dir);
     b->label = o->label != NULL ? g_strdup(o->label) : default_label(o->records_path);
@@ -165,6 +174,34 @@ sc_batch_get_certs(const sc_batch *b)
     return b->certs;
 }
 
+void
+sc_batch_set_progress(sc_batch *b, sc_batch_progress func, gpointer data)
+{
+    b->progress = func;
+    b->progress_data = data;
+}
+
+// Progress starts again: TOTAL certificates to lay out or draw.
+static void
+progress_start(sc_batch *b, guint total)
+{
+    g_atomic_int_set(&b->done, 0);
+    b->total = total;
+}
+
+// One more certificate done (any thread).
+static void
+progress_tick(const sc_batch *b)
+{
+    sc_batch *m = (sc_batch *)b; // the counter and its lock only
+    guint done = (guint)g_atomic_int_add(&m->done, 1) + 1;
+    if (b->progress == NULL)
+        return;
+    g_mutex_lock(&m->progress_lock);
+    b->progress(done, b->total, b->progress_data);
+    g_mutex_unlock(&m->progress_lock);
+}
+
 // The renderer for raster (PNG) or vector (PDF) output, made once.
 static gboolean
 ensure_renderer(sc_batch *b, gboolean raster, GError **error)
@@ -215,10 +252,12 @@ lay_out(sc_renderer *r, const char *file, sc_cert *c, const sc_institution *inst
 static void
 lay_out_all(sc_batch *b, GPtrArray *certs, sc_problems *problems)
 {
+    progress_start(b, certs->len);
     for (guint i = 0; i < certs->len; i++) {
         sc_cert *c = g_ptr_array_index(certs, i);
         if (!sc_problems_has_row(problems, c->row))
             sc_page_free(lay_out(b->renderer, b->records_path, c, b->inst, problems));
+        progress_tick(b);
     }
 }
 
@@ -250,10 +289,11 @@ open_source(sc_batch *b, gboolean *owned, GError **error)
 // Where certificate I of CERTS is printed in OUT, for the register's print log.  Caller frees
 // with g_free().
 static char *
-print_place(const sc_batch_output *out, const sc_cert *c, guint i)
+print_place(const sc_batch *b, const sc_batch_output *out, const sc_cert *c, guint i)
 {
-    if (out->split != NULL)
-        return g_strdup_printf("%s/%s.pdf", out->split, c->number != NULL ? c->number : "");
+    const char *name = b->names != NULL ? g_hash_table_lookup(b->names, c) : NULL;
+    if (out->split != NULL && name != NULL)
+        return g_build_filename(out->split, name, NULL);
     return g_strdup_printf(_("%s, page %u"), out->output != NULL ? out->output : "", i + 1);
 }
 
@@ -270,7 +310,7 @@ number(sc_batch *b, const sc_batch_output *out, sc_number_source *source, GPtrAr
     char **places = g_new0(char *, n + 1);
     for (guint i = 0; i < n; i++) {
         const sc_cert *c = g_ptr_array_index(certs, i);
-        places[i] = print_place(out, c, i);
+        places[i] = print_place(b, out, c, i);
         items[i] = (sc_number_item){
             .row = c->row,
             .name = c->name,
@@ -331,47 +371,168 @@ cancelled(const sc_batch_output *out, GError **error)
     return TRUE;
 }
 
-// Lay out each of CERTS (numbered) with R and draw it into SINK.  A page that cannot be laid out
-// adds its problems to PROBLEMS; from then on pages are still laid out, to find every problem,
-// but no longer drawn.  FALSE with *ERROR set only when the output fails.
-static gboolean
-draw_pages(sc_renderer *r, const char *file, const sc_batch_output *out, const gboolean *omit,
-           GPtrArray *certs, sc_sink *sink, sc_problems *problems, GError **error)
+// A link to URI over the rectangle X, Y, W × H (points) of the page on CR, widened to whole
+// points: cairo 1.16 reads some tag numbers with the C library's locale-dependent sscanf(), and
+// integers read the same in every locale (a decimal comma broke "12.5").
+static void
+add_link(cairo_t *cr, const char *uri, double x, double y, double w, double h)
 {
+    if (strchr(uri, '\'') != NULL || strlen(uri) > 900)
+        return; // cairo's attribute syntax has no quote escape: no link rather than a wrong one
+    g_autofree char *escaped = g_strescape(uri, NULL);
+    long x0 = (long)floor(x), y0 = (long)floor(y);
+    long x1 = (long)ceil(x + w), y1 = (long)ceil(y + h);
+    g_autofree char *attrs =
+        g_strdup_printf("rect=[%ld %ld %ld %ld] uri='%s'", x0, y0, x1 - x0, y1 - y0, escaped);
+    cairo_tag_begin(cr, CAIRO_TAG_LINK, attrs);
+    cairo_tag_end(cr, CAIRO_TAG_LINK);
+}
+
+// A link over the web address in text element E as laid out on PAGE (issue 11: the query
+// addresses of SPEC §2 are links), shifted by DX, DY points.
+static void
+link_text(cairo_t *cr, const sc_page *page, const sc_element *e, double dx, double dy)
+{
+    const sc_placed_text *t = sc_page_get_text(page, e->id);
+    if (t == NULL || t->layout == NULL)
+        return;
+    const char *text = pango_layout_get_text(t->layout);
+    const char *start = strstr(text, "http://");
+    if (start == NULL)
+        start = strstr(text, "https://");
+    if (start == NULL)
+        return;
+    gsize len = 0;
+    while (start[len] > ' ' && (guchar)start[len] < 0x7f)
+        len++; // an address is printable ASCII, ended by a space or the first other character
+    g_autofree char *uri = g_strndup(start, len);
+    PangoRectangle a, z;
+    pango_layout_index_to_pos(t->layout, (int)(start - text), &a);
+    pango_layout_index_to_pos(t->layout, (int)(start - text + len) - 1, &z);
+    double x0 = t->x * SC_PT_PER_MM + a.x / (double)PANGO_SCALE + dx;
+    double x1 = t->x * SC_PT_PER_MM + (z.x + z.width) / (double)PANGO_SCALE + dx;
+    double y0 = t->y * SC_PT_PER_MM + a.y / (double)PANGO_SCALE + dy;
+    add_link(cr, uri, x0, y0, x1 - x0, a.height / (double)PANGO_SCALE);
+}
+
+// The links of C's page: each web address of a text element drawn, and the code's address over
+// the code when its data is a URL (issue 11).
+static void
+draw_links(const sc_template *t, const sc_page *page, sc_cert *c, cairo_t *cr, const gboolean *omit,
+           const sc_batch_output *out)
+{
+    // The printer's correction moves everything drawn (render.h sc_draw_options).
+    cairo_save(cr);
+    cairo_translate(cr, out->offset_x * SC_PT_PER_MM, out->offset_y * SC_PT_PER_MM);
+    if (out->scale > 0)
+        cairo_scale(cr, out->scale, out->scale);
+    for (guint i = 0; i < t->elements->len; i++) {
+        const sc_element *e = g_ptr_array_index(t->elements, i);
+        if (omit != NULL && omit[i])
+            continue;
+        double dx = 0, dy = 0;
+        if (e->type == SC_ELEMENT_TEXT) {
+            link_text(cr, page, e, dx, dy);
+        } else if (e->type == SC_ELEMENT_QRCODE) {
+            g_autofree char *data = sc_template_expand(e->data, sc_cert_lookup, c, NULL);
+            if (data != NULL &&
+                (g_str_has_prefix(data, "http://") || g_str_has_prefix(data, "https://")))
+                add_link(cr, data, e->x * SC_PT_PER_MM + dx, e->y * SC_PT_PER_MM + dy,
+                         e->width * SC_PT_PER_MM, e->height * SC_PT_PER_MM);
+        }
+    }
+    cairo_restore(cr);
+}
+
+// What the PDF of C alone says about itself (SPEC §5): the holder, the institution, the
+// occupation and level, the number, the issue date in China's time zone.
+typedef struct {
+    char *title, *subject, *created;
+    sc_finish_info info;
+} cert_info;
+
+static void
+cert_info_init(cert_info *ci, const sc_template *t, const sc_cert *c)
+{
+    ci->title = g_strdup_printf("%s — %s", t->name, c->name);
+    ci->subject = c->level != 0 ? g_strdup_printf("%s %s", c->occupation, sc_level_name(c->level))
+                                : g_strdup(c->occupation);
+    ci->created = g_strdup_printf("%sT00:00:00+08:00", c->issue_date);
+    ci->info = (sc_finish_info){.title = ci->title,
+                                .author = c->institution,
+                                .subject = ci->subject,
+                                .keywords = c->number,
+                                .created = ci->created};
+}
+
+static void
+cert_info_clear(cert_info *ci)
+{
+    g_free(ci->title);
+    g_free(ci->subject);
+    g_free(ci->created);
+}
+
+// Draw PAGE of C into SINK (with R), its links, what it says about itself.
+static gboolean
+draw_into(const sc_batch *b, sc_renderer *r, const sc_batch_output *out, const sc_page *page,
+          sc_cert *c, sc_sink *sink, gboolean split, GError **error)
+{
+    cert_info ci;
+    cert_info_init(&ci, b->tmpl, c);
+    g_autofree char *bookmark = g_strdup_printf("%s %s", c->number, c->name);
+    const sc_sink_page about = {.bookmark = split ? NULL : bookmark,
+                                .label = split ? NULL : c->number,
+                                .info = split ? &ci.info : NULL};
+    const char *name = split && b->names != NULL ? g_hash_table_lookup(b->names, c) : c->number;
+    cairo_t *cr = sc_sink_begin_page_full(sink, name, &about, error);
+    cert_info_clear(&ci);
+    if (cr == NULL)
+        return FALSE;
     const sc_draw_options opt = {
-        .omit = omit, .offset_x = out->offset_x, .offset_y = out->offset_y, .scale = out->scale};
+        .omit = b->omit, .offset_x = out->offset_x, .offset_y = out->offset_y, .scale = out->scale};
+    sc_renderer_draw_with(r, page, cr, &opt);
+    if (!out->preview)
+        draw_links(b->tmpl, page, c, cr, b->omit, out);
+    return sc_sink_end_page(sink, error);
+}
+
+// Lay out each of CERTS (numbered) with R and draw it into PDF and SPLIT (either may be NULL).
+// A page that cannot be laid out adds its problems to PROBLEMS; from then on pages are still
+// laid out, to find every problem, but no longer drawn.  FALSE with *ERROR set only when the
+// output fails.
+static gboolean
+draw_pages(const sc_batch *b, sc_renderer *r, const sc_batch_output *out, GPtrArray *certs,
+           sc_sink *pdf, sc_sink *split, sc_problems *problems, GError **error)
+{
     for (guint i = 0; i < certs->len; i++) {
         sc_cert *c = g_ptr_array_index(certs, i);
         if (cancelled(out, error))
             return FALSE;
-        sc_page *page = lay_out(r, file, c, NULL, problems);
-        if (page == NULL || sc_problems_count(problems) > 0) {
-            sc_page_free(page);
-            continue;
+        sc_page *page = lay_out(r, b->records_path, c, NULL, problems);
+        gboolean ok = TRUE;
+        if (page != NULL && sc_problems_count(problems) == 0) {
+            ok = (pdf == NULL || draw_into(b, r, out, page, c, pdf, FALSE, error)) &&
+                 (split == NULL || draw_into(b, r, out, page, c, split, TRUE, error));
         }
-        cairo_t *cr = sc_sink_begin_page(sink, c->number, error);
-        if (cr == NULL) {
-            sc_page_free(page);
-            return FALSE;
-        }
-        sc_renderer_draw_with(r, page, cr, &opt);
         sc_page_free(page);
-        if (!sc_sink_end_page(sink, error))
+        if (!ok)
             return FALSE;
+        progress_tick(b);
     }
     return TRUE;
 }
 
+// A sink for OUT of KIND: the preview's PNG, the one PDF or the split folder.
 static sc_sink *
-open_sink(const sc_batch *b, const sc_batch_output *out, GError **error)
+open_sink(const sc_batch *b, const sc_batch_output *out, sc_sink_kind kind, GError **error)
 {
     const sc_template *t = b->tmpl;
     const sc_sink_options so = {.force = out->force};
-    if (out->preview)
+    if (kind == SC_SINK_PNG)
         return sc_sink_new_full(SC_SINK_PNG, out->output, t->page_width, t->page_height, out->dpi,
                                 NULL, NULL, &so, error);
-    return sc_sink_new_full(out->split != NULL ? SC_SINK_SPLIT : SC_SINK_PDF,
-                            out->split != NULL ? out->split : out->output, t->page_width,
+    return sc_sink_new_full(kind, kind == SC_SINK_SPLIT ? out->split : out->output, t->page_width,
                             t->page_height, 0, t->name, out->created, &so, error);
 }
 
@@ -397,18 +558,17 @@ worker_run(gpointer data)
     if (w->fonts != NULL)
         w->renderer = sc_renderer_new(w->b->tmpl, w->fonts, sc_qr_encoder(), FALSE, &w->error);
     if (w->renderer != NULL)
-        w->sink = open_sink(w->b, w->out, &w->error);
+        w->sink = open_sink(w->b, w->out, SC_SINK_SPLIT, &w->error);
     if (w->sink != NULL)
-        draw_pages(w->renderer, w->b->records_path, w->out, w->b->omit, w->certs, w->sink,
-                   w->problems, &w->error);
+        draw_pages(w->b, w->renderer, w->out, w->certs, NULL, w->sink, w->problems, &w->error);
     return NULL;
 }
 
-// Draw CERTS into split output with N workers.  Their sinks are added to SINKS in certificate
-// order, to be committed or aborted together; problems of any page go to PROBLEMS.  FALSE with
-// *ERROR set if the output failed.
+// Draw CERTS into split output with N workers, and meanwhile into PDF (when not NULL) on this
+// thread.  The workers' sinks are added to SINKS in certificate order, to be committed or aborted
+// together; problems of any page go to PROBLEMS.  FALSE with *ERROR set if the output failed.
 static gboolean
-draw_parallel(const sc_batch *b, const sc_batch_output *out, GPtrArray *certs, guint n,
+draw_parallel(sc_batch *b, const sc_batch_output *out, GPtrArray *certs, guint n, sc_sink *pdf,
               GPtrArray *sinks, sc_problems *problems, GError **error)
 {
     worker *w = g_new0(worker, n);
@@ -421,7 +581,8 @@ draw_parallel(const sc_batch *b, const sc_batch_output *out, GPtrArray *certs, g
             g_ptr_array_add(w[k].certs, certs->pdata[i]);
         threads[k] = g_thread_new("skillcert-render", worker_run, &w[k]);
     }
-    gboolean ok = TRUE;
+    g_autoptr(sc_problems) mine = sc_problems_new();
+    gboolean ok = pdf == NULL || draw_pages(b, b->renderer, out, certs, pdf, NULL, mine, error);
     for (guint k = 0; k < n; k++) {
         g_thread_join(threads[k]);
         sc_problems_merge(problems, w[k].problems);
@@ -436,6 +597,8 @@ draw_parallel(const sc_batch *b, const sc_batch_output *out, GPtrArray *certs, g
         sc_problems_free(w[k].problems);
         g_ptr_array_unref(w[k].certs);
     }
+    if (sc_problems_count(problems) == 0)
+        sc_problems_merge(problems, mine); // the same pages' problems, found once by the workers
     g_free(threads);
     g_free(w);
     return ok;
@@ -471,26 +634,78 @@ leave_out(const sc_batch *b, const sc_batch_output *out, GError **error)
     return omit;
 }
 
-// Draw CERTS into fresh sinks, added to SINKS: one, or one per worker for split output.
+// What the one PDF of CERTS says about itself: the batch's title and count, the institution,
+// the occupations and levels, every number (SPEC §5).
+static void
+set_batch_info(const sc_batch *b, const sc_batch_output *out, GPtrArray *certs, sc_sink *sink)
+{
+    g_autoptr(GString) subject = g_string_new(NULL);
+    g_autoptr(GString) keywords = g_string_new(NULL);
+    g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    for (guint i = 0; i < certs->len; i++) {
+        const sc_cert *c = g_ptr_array_index(certs, i);
+        g_string_append_printf(keywords, "%s%s", i > 0 ? ", " : "", c->number);
+        char *what = c->level != 0
+                         ? g_strdup_printf("%s %s", c->occupation, sc_level_name(c->level))
+                         : g_strdup(c->occupation);
+        if (g_hash_table_add(seen, what) && g_hash_table_size(seen) <= 10)
+            g_string_append_printf(subject, "%s%s", subject->len > 0 ? "；" : "", what);
+    }
+    if (g_hash_table_size(seen) > 10)
+        g_string_append(subject, "；…");
+    g_autofree char *title = g_strdup_printf("%s — %u 份", b->tmpl->name, certs->len);
+    const sc_cert *first = certs->len > 0 ? g_ptr_array_index(certs, 0) : NULL;
+    const sc_finish_info info = {.title = title,
+                                 .author = b->inst != NULL ? b->inst->name
+                                           : first != NULL ? first->institution
+                                                           : NULL,
+                                 .subject = subject->str,
+                                 .keywords = keywords->str,
+                                 .created = out->created};
+    sc_sink_set_info(sink, &info);
+}
+
+// Draw CERTS into fresh sinks, added to SINKS: the PNG of a preview, or the one PDF, and the
+// split folder (one sink, or one per worker).  Split file names are worked out first: two
+// certificates with one name are a problem before anything is written.
 static gboolean
 draw(sc_batch *b, const sc_batch_output *out, GPtrArray *certs, GPtrArray *sinks,
      sc_problems *problems, GError **error)
 {
-    guint workers =
-        !out->preview && out->split != NULL && out->jobs > 1 ? MIN(out->jobs, certs->len) : 1;
-    gboolean ok;
+    gboolean split = !out->preview && out->split != NULL;
+    gboolean one = out->preview || out->output != NULL;
+    guint workers = split && out->jobs > 1 ? MIN(out->jobs, certs->len) : 1;
     g_free(b->omit);
     b->omit = leave_out(b, out, error);
     if (b->omit == NULL)
         return FALSE;
-    if (workers > 1) {
-        ok = draw_parallel(b, out, certs, workers, sinks, problems, error);
-    } else {
-        sc_sink *sink = open_sink(b, out, error);
-        if (sink == NULL)
+    g_clear_pointer(&b->names, g_hash_table_unref);
+    if (split) {
+        b->names = sc_deliver_names(certs, out->name_pattern, b->records_path, problems, error);
+        if (b->names == NULL)
             return FALSE;
-        g_ptr_array_add(sinks, sink);
-        ok = draw_pages(b->renderer, b->records_path, out, b->omit, certs, sink, problems, error);
+        if (sc_problems_count(problems) > 0)
+            return TRUE;
+    }
+    sc_sink *pdf = NULL, *folder = NULL;
+    if (one) {
+        pdf = open_sink(b, out, out->preview ? SC_SINK_PNG : SC_SINK_PDF, error);
+        if (pdf == NULL)
+            return FALSE;
+        g_ptr_array_add(sinks, pdf);
+        if (!out->preview)
+            set_batch_info(b, out, certs, pdf);
+    }
+    progress_start(b, certs->len * (one && workers > 1 ? 2 : 1));
+    gboolean ok;
+    if (workers > 1) {
+        ok = draw_parallel(b, out, certs, workers, pdf, sinks, problems, error);
+    } else {
+        if (split && (folder = open_sink(b, out, SC_SINK_SPLIT, error)) == NULL)
+            return FALSE;
+        if (folder != NULL)
+            g_ptr_array_add(sinks, folder);
+        ok = draw_pages(b, b->renderer, out, certs, pdf, folder, problems, error);
     }
     sc_problems_sort(problems);
     return ok;
@@ -519,6 +734,62 @@ commit(GPtrArray *sinks, GError **error)
             sc_sink_abort(sink);
     }
     g_ptr_array_set_size(sinks, 0);
+    return ok;
+}
+
+// A file of split output, as the manifest lists it.
+typedef struct {
+    char *file, *sha256;
+    guint64 bytes;
+} manifest_file;
+
+static void
+manifest_file_clear(gpointer p)
+{
+    manifest_file *m = p;
+    g_free(m->file);
+    g_free(m->sha256);
+}
+
+// The files of the split sinks of SINKS, finished, in certificate order: what the manifest will
+// list once they are in place.  NULL when OUT has no split output.
+static GArray *
+manifest_collect(const sc_batch_output *out, GPtrArray *sinks)
+{
+    if (out->split == NULL || out->preview)
+        return NULL;
+    GArray *files = g_array_new(FALSE, TRUE, sizeof(manifest_file));
+    g_array_set_clear_func(files, manifest_file_clear);
+    for (guint k = 0; k < sinks->len; k++) {
+        const sc_sink *sink = sinks->pdata[k];
+        if (sc_sink_get_kind(sink) != SC_SINK_SPLIT)
+            continue;
+        const GPtrArray *finals = sc_sink_files(sink);
+        for (guint i = 0; i < finals->len; i++) {
+            manifest_file m = {.file = g_path_get_basename(finals->pdata[i]),
+                               .sha256 = g_strdup(sc_sink_file_sha256(sink, i)),
+                               .bytes = sc_sink_file_size(sink, i)};
+            g_array_append_val(files, m);
+        }
+    }
+    return files;
+}
+
+// Write the manifest of FILES, one per certificate of CERTS, into the split folder (written last:
+// a complete manifest means a complete set; issue 11).
+static gboolean
+manifest_write(const sc_batch_output *out, GPtrArray *certs, GArray *files, GError **error)
+{
+    g_return_val_if_fail(files->len == certs->len, FALSE);
+    sc_deliver_entry *entries = g_new0(sc_deliver_entry, files->len);
+    for (guint i = 0; i < files->len; i++) {
+        const manifest_file *m = &g_array_index(files, manifest_file, i);
+        entries[i] = (sc_deliver_entry){
+            .cert = certs->pdata[i], .file = m->file, .bytes = m->bytes, .sha256 = m->sha256};
+    }
+    gboolean ok =
+        sc_deliver_write_manifest(out->split, entries, files->len, out->full_id, 0, error);
+    g_free(entries);
     return ok;
 }
 
@@ -643,7 +914,7 @@ append_cell(GString *line, const char *text, gboolean last)
 // with a BOM so that Excel opens it, written and synced under a temporary name (mode 0600: it
 // holds identity numbers).  Returns the temporary's path, or NULL with *ERROR set.
 static char *
-write_numbers(const sc_batch_output *out, GPtrArray *certs, GError **error)
+write_numbers(const sc_batch *b, const sc_batch_output *out, GPtrArray *certs, GError **error)
 {
     static const char *const status[] = {[SC_NUMBER_NEW] = N_("新发"),
                                          [SC_NUMBER_REPRINT] = N_("补打"),
@@ -654,7 +925,7 @@ write_numbers(const sc_batch_output *out, GPtrArray *certs, GError **error)
         const sc_cert *c = g_ptr_array_index(certs, i);
         char row[16];
         g_snprintf(row, sizeof row, "%u", c->row);
-        g_autofree char *place = print_place(out, c, i);
+        g_autofree char *place = print_place(b, out, c, i);
         const char *cells[] = {
             row, c->name, c->id_number, c->number, c->issue_date, _(status[c->status]), place};
         for (guint k = 0; k < G_N_ELEMENTS(cells); k++)
@@ -682,13 +953,16 @@ write_numbers(const sc_batch_output *out, GPtrArray *certs, GError **error)
 // counter did not move) and replaces them.  Any failure before the files are in place gives
 // every number back.
 static gboolean
-deliver(const sc_batch_output *out, GPtrArray *certs, sc_number_source *source, GPtrArray *sinks,
-        GError **error)
+deliver(const sc_batch *b, const sc_batch_output *out, GPtrArray *certs, sc_number_source *source,
+        GPtrArray *sinks, GError **error)
 {
     g_autofree char *numbers = NULL;
-    if (out->numbers != NULL && (numbers = write_numbers(out, certs, error)) == NULL)
+    g_autoptr(GArray) manifest = manifest_collect(out, sinks); // listed once they are in place
+    if (out->numbers != NULL && (numbers = write_numbers(b, out, certs, error)) == NULL)
         goto fail;
     if (cancelled(out, error) || !commit(sinks, error))
+        goto fail;
+    if (manifest != NULL && !manifest_write(out, certs, manifest, error))
         goto fail;
     if (numbers != NULL && g_rename(numbers, out->numbers) != 0) {
         int saved = errno;
@@ -754,7 +1028,7 @@ sc_batch_write(sc_batch *b, const sc_batch_output *out, GPtrArray **written, sc_
         ok = commit(sinks, error);
     else
         ok = issue(b, out, source, certs, predicted, reserved, sinks, problems, error) &&
-             deliver(out, certs, source, sinks, error);
+             deliver(b, out, certs, source, sinks, error);
     if (ok && written != NULL)
         *written = g_ptr_array_ref(certs);
 

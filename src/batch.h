@@ -29,8 +29,10 @@ typedef struct {
 
 // Where and how a batch is drawn.
 typedef struct {
-    const char *output; // one PDF with a page per certificate, or the PNG of a preview
-    const char *split;  // a folder with one PDF per certificate, named by its number
+    const char *output; // one PDF with a page per certificate ("-": standard output), or the PNG
+                        // of a preview
+    const char *split;  // a folder with one PDF per certificate, named by NAME_PATTERN, and its
+                        // manifest.csv (deliver.h); both OUTPUT and SPLIT: one run, one numbering
     gboolean preview;   // one certificate as PNG at DPI; numbers worked out, none issued
     guint row;          // preview: the record starting at this row of the file; 0 = the first
     double dpi;
@@ -43,13 +45,22 @@ typedef struct {
     guint jobs;                // split: draw with this many threads (0 or 1: one)
     const char *created;       // the PDF creation date (ISO 8601), or NULL for now
     gboolean force;            // replace read-only output files (never anything but a regular file)
-    GArray *rows;        // render only these rows (guint pairs: first, last), or NULL for all;
-                         // the whole file is numbered, so each gets the number it would get
-    gboolean second;     // the records are genuinely second certificates (--new)
-    gboolean correct;    // a changed 姓名 corrects the register (--correct)
-    const char *numbers; // the numbers file to write (who got which number), or NULL
-    const gint *cancel;  // when it becomes non-zero (a signal), stop: nothing issued, no file
+    GArray *rows;             // render only these rows (guint pairs: first, last), or NULL for all;
+                              // the whole file is numbered, so each gets the number it would get
+    gboolean second;          // the records are genuinely second certificates (--new)
+    gboolean correct;         // a changed 姓名 corrects the register (--correct)
+    const char *numbers;      // the numbers file to write (who got which number), or NULL
+    const gint *cancel;       // when it becomes non-zero (a signal), stop: nothing issued, no file
+    const char *name_pattern; // split: file names, {field} placeholders (NULL: deliver.h's default)
+    gboolean full_id;         // split: the manifest shows identity numbers whole, not masked
 } sc_batch_output;
+
+// Called as certificates are laid out (check) or drawn (write): DONE of TOTAL so far.  Called from
+// the --jobs threads too, one call at a time.
+typedef void (*sc_batch_progress)(guint done, guint total, gpointer data);
+
+// Report progress to FUNC (NULL: none) with DATA for the calls that follow.
+void sc_batch_set_progress(sc_batch *batch, sc_batch_progress func, gpointer data);
 
 // Load the template, the institution, the records and the fonts, and check every record into
 // its certificate.  Problems of the records go to PROBLEMS (the batch is still returned, to
@@ -71,7 +82,9 @@ GPtrArray *sc_batch_get_certs(const sc_batch *batch);
 gboolean sc_batch_check(sc_batch *batch, sc_problems *problems, GError **error);
 
 // Number and draw the certificates to OUT.  Every file is complete and synced to disk under a
-// temporary name before any number is issued, and moved into place after.  Nothing is written
+// temporary name before any number is issued, and moved into place after; split output's
+// manifest is written last, once every file is in place.  Two certificates that would get one
+// file name are a problem before anything is written.  Nothing is written
 // and no number issued unless every certificate is right: otherwise every problem is in PROBLEMS
 // and the call returns FALSE with *ERROR set to their code (SC_ERROR_INPUT, SC_ERROR_DUPLICATE,
 // SC_ERROR_EXHAUSTED) and a count.  A failure of the output or the register: FALSE with *ERROR set,

@@ -81,9 +81,20 @@ sc_cli_parse_options(const char *usage, const char *summary, GOptionEntry *entri
         g_error_free(error);
         return 2;
     }
-    if (want_args >= 0 && *argc - 1 != want_args) {
-        g_autofree char *help = g_option_context_get_help(ctx, TRUE, NULL);
-        fprintf(stderr, "%s", help);
+    // A wrong count of arguments: what is wrong in one line, then where to read more.
+    if (want_args >= 0 && *argc - 1 < want_args) {
+        g_autofree char *command = g_strndup(usage, strcspn(usage, " "));
+        fprintf(stderr,
+                _("skillcert: %s needs a records file, e.g. skillcert %s records.csv (see "
+                  "--help)\n"),
+                command, command);
+        return 2;
+    }
+    if (want_args >= 0 && *argc - 1 > want_args) {
+        g_autofree char *command = g_strndup(usage, strcspn(usage, " "));
+        fprintf(stderr,
+                _("skillcert: %s takes one records file; '%s' is one too many (see --help)\n"),
+                command, (*argv)[want_args + 1]);
         return 2;
     }
     return 0;
@@ -123,7 +134,8 @@ sc_cli_main(int argc, char **argv)
     bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
     g_set_prgname("skillcert");
     if (argc < 2) {
-        usage(stderr);
+        fprintf(stderr, _("skillcert: which command? render, preview, check, register, show … "
+                          "(see --help)\n"));
         return 2;
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
@@ -131,10 +143,13 @@ sc_cli_main(int argc, char **argv)
         usage(stdout);
         return 0;
     }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+        printf("skillcert %s\n", SC_VERSION);
+        return 0;
+    }
     for (guint i = 0; i < G_N_ELEMENTS(commands); i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].run(argc - 1, argv + 1);
-    fprintf(stderr, _("skillcert: '%s' is not a command\n"), argv[1]);
-    usage(stderr);
+    fprintf(stderr, _("skillcert: '%s' is not a command: see skillcert --help\n"), argv[1]);
     return 2;
 }

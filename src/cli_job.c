@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 // The PDF creation date: $SOURCE_DATE_EPOCH when set (reproducible output), else now.  NULL
 // with *ERROR set when it is set to something else than seconds since 1970.
@@ -34,7 +35,53 @@ sc_cli_creation_date(GError **error)
     }
     if (t == NULL)
         t = g_date_time_new_now_utc();
-    return g_date_time_format(t, "%Y-%m-%dT%H:%M:%S");
+    // In China's time zone (+08:00), as the certificates' own dates.
+    g_autoptr(GTimeZone) cst = g_time_zone_new_offset(8 * 3600);
+    g_autoptr(GDateTime) local = g_date_time_to_timezone(t, cst);
+    return g_date_time_format(local, "%Y-%m-%dT%H:%M:%S%:z");
+}
+
+// Progress on a terminal (issue 11): done/total, rate and time left on one line of stderr,
+// redrawn at most five times a second and erased at the end.
+typedef struct {
+    gint64 start, last;
+    gboolean shown;
+} progress_line;
+
+static void
+show_progress(guint done, guint total, gpointer data)
+{
+    progress_line *p = data;
+    gint64 now = g_get_monotonic_time();
+    if (now - p->last < G_USEC_PER_SEC / 5 || done >= total)
+        return;
+    p->last = now;
+    double secs = (double)(now - p->start) / G_USEC_PER_SEC;
+    double rate = secs > 0 ? done / secs : 0;
+    int left = rate > 0 ? (int)((total - done) / rate + 0.5) : 0;
+    fprintf(stderr, _("\r%u/%u certificates, %.0f/s, %d:%02d left"), done, total, rate, left / 60,
+            left % 60);
+    fprintf(stderr, "\033[K");
+    fflush(stderr);
+    p->shown = TRUE;
+}
+
+// Show progress of BATCH into P when stderr is a terminal and O does not ask for quiet.
+static void
+progress_begin(sc_batch *batch, const job_options *o, progress_line *p)
+{
+    *p = (progress_line){.start = g_get_monotonic_time()};
+    p->last = p->start;
+    if (!o->quiet && isatty(STDERR_FILENO))
+        sc_batch_set_progress(batch, show_progress, p);
+}
+
+static void
+progress_end(progress_line *p)
+{
+    if (p->shown)
+        fprintf(stderr, "\r\033[K");
+    p->shown = FALSE;
 }
 
 void
@@ -87,6 +134,8 @@ job_init(job *j, const job_options *o, const char *records_path, GError **error)
     out->fill_only = o->fill_only;
     out->force = o->force;
     out->jobs = o->jobs > 0 ? (guint)o->jobs : 1;
+    out->name_pattern = o->name_pattern;
+    out->full_id = o->full_id;
     out->second = o->second;
     out->correct = o->correct;
     if (o->rows != NULL && (out->rows = sc_batch_parse_rows(o->rows, error)) == NULL)
@@ -115,7 +164,7 @@ job_load(job *j, const job_options *o, const char *records_path, sc_problems *pr
         return NULL;
     }
     GPtrArray *notes = sc_batch_get_notes(batch);
-    for (guint i = 0; i < notes->len; i++)
+    for (guint i = 0; !o->quiet && i < notes->len; i++)
         fprintf(stderr, _("skillcert: note: %s\n"), (const char *)g_ptr_array_index(notes, i));
     return batch;
 }
@@ -138,6 +187,35 @@ report_problems(sc_problems *problems, GError *error)
     return status;
 }
 
+// The end of a render: what was written where, the numbers' range and the time it took, the
+// register, the numbers issued per level and the reprints, on standard output (on stderr when
+// the PDF itself went there).
+static void
+render_summary(const job_options *o, const sc_batch *batch, const job *j, const char *records_path,
+               GPtrArray *written, double secs)
+{
+    FILE *to = o->output != NULL && strcmp(o->output, "-") == 0 ? stderr : stdout;
+    g_autofree char *where = o->output != NULL && o->split != NULL
+                                 ? g_strdup_printf("%s, %s", o->output, o->split)
+                                 : g_strdup(o->split != NULL ? o->split : o->output);
+    fprintf(to,
+            g_dngettext(GETTEXT_PACKAGE, "%s: %u certificate → %s\n", "%s: %u certificates → %s\n",
+                        written->len),
+            records_path, written->len, where);
+    const char *lo = NULL, *hi = NULL;
+    for (guint i = 0; i < written->len; i++) {
+        const char *n = ((sc_cert *)written->pdata[i])->number;
+        if (lo == NULL || strcmp(n, lo) < 0)
+            lo = n;
+        if (hi == NULL || strcmp(n, hi) > 0)
+            hi = n;
+    }
+    if (lo != NULL)
+        fprintf(to, _("numbers %s to %s, in %.1f s\n"), lo, hi, secs);
+    g_autofree char *summary = sc_batch_summary(batch, written, j->out.numbers);
+    fprintf(to, "%s", summary);
+}
+
 // render and preview: load and check everything, number, draw, write atomically (batch.h).
 static int
 run_job(job_options *o, const char *records_path, gboolean preview)
@@ -150,7 +228,11 @@ run_job(job_options *o, const char *records_path, gboolean preview)
     g_autoptr(sc_batch) batch = job_load(&j, o, records_path, problems, &status);
     if (batch == NULL)
         goto out;
-    if (!sc_batch_write(batch, &j.out, &written, problems, &error)) {
+    progress_line progress;
+    progress_begin(batch, o, &progress);
+    gboolean ok = sc_batch_write(batch, &j.out, &written, problems, &error);
+    progress_end(&progress);
+    if (!ok) {
         if (g_error_matches(error, SC_ERROR, SC_ERROR_CANCELLED)) {
             int signo = g_atomic_int_get(j.out.cancel);
             fprintf(stderr, _("skillcert: %s (%s)\n"), error->message, g_strsignal(signo));
@@ -161,17 +243,12 @@ run_job(job_options *o, const char *records_path, gboolean preview)
         }
         goto out;
     }
-    if (preview)
+    if (preview && !o->quiet)
         printf(_("%s: row %u, %s → %s\n"), records_path, ((sc_cert *)written->pdata[0])->row,
                ((sc_cert *)written->pdata[0])->number, o->output);
-    else
-        printf(g_dngettext(GETTEXT_PACKAGE, "%s: %u certificate → %s\n",
-                           "%s: %u certificates → %s\n", written->len),
-               records_path, written->len, o->split ? o->split : o->output);
-    if (!preview) {
-        g_autofree char *summary = sc_batch_summary(batch, written, j.out.numbers);
-        fprintf(stderr, "%s", summary);
-    }
+    else if (!o->quiet)
+        render_summary(o, batch, &j, records_path, written,
+                       (double)(g_get_monotonic_time() - progress.start) / G_USEC_PER_SEC);
     if (!preview && o->print != NULL)
         status = sc_cli_print_output(&j, o, written->len);
 out:
@@ -190,7 +267,11 @@ run_check(job_options *o, const char *records_path)
     g_autoptr(sc_batch) batch = job_load(&j, o, records_path, problems, &status);
     if (batch == NULL)
         goto out;
-    if (!sc_batch_check(batch, problems, &error)) {
+    progress_line progress;
+    progress_begin(batch, o, &progress);
+    gboolean ok = sc_batch_check(batch, problems, &error);
+    progress_end(&progress);
+    if (!ok) {
         status = sc_cli_report(error);
         goto out;
     }
@@ -234,6 +315,8 @@ job_entries(job_options *o, const GOptionEntry *more)
          N_("Records encoding: auto (default), utf-8 or gbk"), N_("ENC")},
         {"date", 0, 0, G_OPTION_ARG_STRING, &o->date,
          N_("Issue date for records without 发证日期 (default: today)"), "YYYY-MM-DD"},
+        {"quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet,
+         N_("No progress, notes or summary: only errors (and check's problems)"), NULL},
         {"sheet", 0, 0, G_OPTION_ARG_STRING, &o->sheet,
          N_("The sheet of an .xlsx workbook to read (default: the first)"), N_("NAME")},
     };
@@ -259,6 +342,7 @@ sc_cli_job_options_clear(job_options *o)
     g_free(o->split);
     g_free(o->offset);
     g_free(o->sheet);
+    g_free(o->name_pattern);
     g_free(o->rows);
     g_free(o->numbers);
     g_free(o->scale);
@@ -274,10 +358,17 @@ sc_cli_render(int argc, char **argv)
 {
     job_options o = {0};
     const GOptionEntry more[] = {
-        {"output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, N_("One PDF with a page per record"),
-         "OUT.pdf"},
+        {"output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output,
+         N_("One PDF with a page per record (- for standard output)"), "OUT.pdf"},
         {"split", 0, 0, G_OPTION_ARG_FILENAME, &o.split,
-         N_("A folder with one PDF per record, named by certificate number"), N_("DIR")},
+         N_("A folder with one PDF per record and a manifest.csv; with -o too: both, numbered "
+            "alike"),
+         N_("DIR")},
+        {"name", 0, 0, G_OPTION_ARG_STRING, &o.name_pattern,
+         N_("With --split, the files' names from record fields (default: {证书编号}_{姓名}.pdf)"),
+         N_("PATTERN")},
+        {"full-id", 0, 0, G_OPTION_ARG_NONE, &o.full_id,
+         N_("With --split, the manifest shows 证件号码 whole (default: its middle hidden)"), NULL},
         {"fill-only", 0, 0, G_OPTION_ARG_NONE, &o.fill_only,
          N_("Print on the template's default certificate stock (套打): only what it lacks"), NULL},
         PRINTING_ENTRIES(o),
@@ -303,8 +394,14 @@ sc_cli_render(int argc, char **argv)
     g_autofree GOptionEntry *entries = job_entries(&o, more);
     int status = sc_cli_parse_options(N_("render RECORDS"), N_("Render certificates to PDF."),
                                       entries, &argc, &argv, 1);
-    if (status == 0 && (o.output == NULL) == (o.split == NULL)) {
-        fprintf(stderr, _("skillcert: render needs one of -o OUT.pdf or --split DIR\n"));
+    if (status == 0 && o.output == NULL && o.split == NULL) {
+        fprintf(stderr, _("skillcert: render needs -o OUT.pdf or --split DIR, or both (see "
+                          "--help)\n"));
+        status = 2;
+    }
+    if (status == 0 && o.split == NULL && (o.name_pattern != NULL || o.full_id)) {
+        fprintf(stderr, _("skillcert: --name and --full-id name split files: they need --split DIR "
+                          "(see --help)\n"));
         status = 2;
     }
     if (status == 0 && o.print != NULL && o.output == NULL) {
@@ -323,6 +420,14 @@ sc_cli_render(int argc, char **argv)
         status = run_job(&o, argv[1], FALSE);
     sc_cli_job_options_clear(&o);
     return status;
+}
+
+// Whether PATH names a PNG file (".png" in any case).
+static gboolean
+has_png_name(const char *path)
+{
+    gsize n = strlen(path);
+    return n > 4 && g_ascii_strcasecmp(path + n - 4, ".png") == 0;
 }
 
 int
@@ -348,6 +453,13 @@ sc_cli_preview(int argc, char **argv)
                              entries, &argc, &argv, 1);
     if (status == 0 && o.output == NULL) {
         fprintf(stderr, _("skillcert: preview needs -o OUT.png\n"));
+        status = 2;
+    }
+    if (status == 0 && !has_png_name(o.output)) {
+        fprintf(stderr,
+                _("skillcert: preview writes a PNG image: -o %s should end in .png (see "
+                  "--help)\n"),
+                o.output);
         status = 2;
     }
     if (status == 0 && (o.dpi < 36 || o.dpi > 1200)) {

@@ -34,6 +34,9 @@ typedef struct {
     int row;
     double dpi;
     int jobs;
+    char *name_pattern;
+    gboolean full_id;
+    gboolean quiet;
 } job_options;
 
 // What a job's options say about its batch, and the strings made for it (freed with the job).

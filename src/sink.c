@@ -6,6 +6,7 @@
 #include "i18n.h"
 
 #include <cairo-pdf.h>
+#include <png.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
@@ -27,7 +28,13 @@ typedef struct {
     gboolean moved;
     gboolean backup_by_rename; // the older file left FINAL (no hard link possible)
     guint64 size;
+    char *sha256; // of the finished file, lower-case hex; NULL before
 } out_file;
+
+// A copy of an sc_finish_info (every string owned).
+typedef struct {
+    char *title, *author, *subject, *keywords, *created;
+} info_copy;
 
 struct sc_sink {
     sc_sink_kind kind;
@@ -39,11 +46,15 @@ struct sc_sink {
     guint mode;
     cairo_surface_t *surface; // PDF: the open document; split: the current page's; PNG: raster
     cairo_t *cr;
-    FILE *fp;          // PDF, PNG: the temporary file's stream; split: the current page's
-    GArray *files;     // out_file, in page order
-    GPtrArray *finals; // char *: their final paths (sc_sink_files())
-    char *tmpdir;      // split: DIR/.BASE.skillcert-tmp-PID-XXXXXX, holding the pages
-    gboolean made_dir; // split: DIR did not exist and was made by this sink
+    FILE *fp;            // PDF, PNG: the temporary file's stream; split: the current page's
+    GByteArray *buf;     // PDF, split: what cairo wrote of the open document, for sc_finish_pdf()
+    info_copy info;      // the metadata of the one PDF, or of every split page without its own
+    info_copy page_info; // split: the current page's own
+    gboolean to_stdout;  // PDF at "-": a temporary in the temporary folder, copied out at commit
+    GArray *files;       // out_file, in page order
+    GPtrArray *finals;   // char *: their final paths (sc_sink_files())
+    char *tmpdir;        // split: DIR/.BASE.skillcert-tmp-PID-XXXXXX, holding the pages
+    gboolean made_dir;   // split: DIR did not exist and was made by this sink
     gboolean finished;
     guint pages;
 };
@@ -245,11 +256,12 @@ close_synced(FILE *fp, const char *final, guint64 *size, GError **error)
 
 // --- Cairo --------------------------------------------------------------------------------------
 
+// cairo writes a PDF into memory: the finish stage reads it whole.
 static cairo_status_t
-write_stream(void *closure, const unsigned char *data, unsigned int length)
+write_buffer(void *closure, const unsigned char *data, unsigned int length)
 {
-    return fwrite(data, 1, length, closure) == length ? CAIRO_STATUS_SUCCESS
-                                                      : CAIRO_STATUS_WRITE_ERROR;
+    g_byte_array_append(closure, data, length);
+    return CAIRO_STATUS_SUCCESS;
 }
 
 static gboolean
@@ -263,18 +275,118 @@ surface_ok(cairo_surface_t *surface, const char *path, GError **error)
     return FALSE;
 }
 
+// A PDF surface writing into SINK->buf (emptied).  Its document information is replaced by the
+// finish stage; the date is pinned all the same, so that cairo's own output is reproducible.
 static cairo_surface_t *
-new_pdf(sc_sink *sink, FILE *fp)
+new_pdf(sc_sink *sink)
 {
-    cairo_surface_t *s =
-        cairo_pdf_surface_create_for_stream(write_stream, fp, sink->width_pt, sink->height_pt);
+    g_byte_array_set_size(sink->buf, 0);
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_buffer, sink->buf,
+                                                             sink->width_pt, sink->height_pt);
     cairo_pdf_surface_restrict_to_version(s, CAIRO_PDF_VERSION_1_5);
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "skillcert");
-    if (sink->title != NULL)
-        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, sink->title);
     if (sink->created != NULL)
         cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, sink->created);
     return s;
+}
+
+// --- Metadata and the finish stage --------------------------------------------------------------
+
+static void
+info_clear(info_copy *c)
+{
+    g_free(c->title);
+    g_free(c->author);
+    g_free(c->subject);
+    g_free(c->keywords);
+    g_free(c->created);
+    memset(c, 0, sizeof *c);
+}
+
+// Copy INFO (may be NULL: nothing) into C, replacing what C held.
+static void
+info_set(info_copy *c, const sc_finish_info *info)
+{
+    info_clear(c);
+    if (info == NULL)
+        return;
+    c->title = g_strdup(info->title);
+    c->author = g_strdup(info->author);
+    c->subject = g_strdup(info->subject);
+    c->keywords = g_strdup(info->keywords);
+    c->created = g_strdup(info->created);
+}
+
+// The PDF cairo wrote into SINK->buf, finished with INFO (sc_finish_pdf()), written to FP and
+// synced, which closes FP; file I's size and SHA-256 set.
+static gboolean
+write_finished(sc_sink *sink, guint i, FILE *fp, const info_copy *info, GError **error)
+{
+    const char *final = g_ptr_array_index(sink->finals, i);
+    const sc_finish_info view = {.title = info->title,
+                                 .author = info->author,
+                                 .subject = info->subject,
+                                 .keywords = info->keywords,
+                                 .created = info->created};
+    g_autoptr(GBytes) bytes = sc_finish_pdf(sink->buf->data, sink->buf->len, &view, error);
+    g_byte_array_set_size(sink->buf, 0);
+    if (bytes == NULL) {
+        fclose(fp);
+        return FALSE;
+    }
+    gsize n;
+    const guint8 *d = g_bytes_get_data(bytes, &n);
+    out_file *f = &g_array_index(sink->files, out_file, i);
+    g_free(f->sha256);
+    f->sha256 = g_compute_checksum_for_data(G_CHECKSUM_SHA256, d, n);
+    if (fwrite(d, 1, n, fp) != n) {
+        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), final,
+                    g_strerror(errno));
+        fclose(fp);
+        return FALSE;
+    }
+    return close_synced(fp, final, &f->size, error);
+}
+
+// --- PNG ----------------------------------------------------------------------------------------
+
+// Write the RGB24 image SURFACE to FP as an 8-bit RGB PNG that records its resolution DPI (a
+// pHYs chunk, which cairo_surface_write_to_png() leaves out), so that it prints at its true
+// size.  libpng's longjmp is confined here.
+static gboolean
+write_png(cairo_surface_t *surface, double dpi, FILE *fp)
+{
+    int w = cairo_image_surface_get_width(surface), h = cairo_image_surface_get_height(surface);
+    int stride = cairo_image_surface_get_stride(surface);
+    cairo_surface_flush(surface);
+    const unsigned char *pixels = cairo_image_surface_get_data(surface);
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    png_infop info = png != NULL ? png_create_info_struct(png) : NULL;
+    guint8 *volatile row = NULL;
+    if (info == NULL || setjmp(png_jmpbuf(png))) {
+        g_free(row);
+        png_destroy_write_struct(&png, &info);
+        return FALSE;
+    }
+    row = g_malloc((gsize)w * 3);
+    png_init_io(png, fp);
+    png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB,
+                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_uint_32 ppm = (png_uint_32)lround(dpi / 0.0254);
+    png_set_pHYs(png, info, ppm, ppm, PNG_RESOLUTION_METER);
+    png_write_info(png, info);
+    for (int y = 0; y < h; y++) {
+        const guint32 *src = (const guint32 *)(pixels + (gsize)y * (gsize)stride);
+        for (int x = 0; x < w; x++) {
+            row[3 * x] = (guint8)(src[x] >> 16);
+            row[3 * x + 1] = (guint8)(src[x] >> 8);
+            row[3 * x + 2] = (guint8)src[x];
+        }
+        png_write_row(png, row);
+    }
+    png_write_end(png, info);
+    png_destroy_write_struct(&png, &info);
+    g_free(row);
+    return TRUE;
 }
 
 // --- The sink -----------------------------------------------------------------------------------
@@ -338,6 +450,15 @@ sc_sink_new_full(sc_sink_kind kind, const char *path, double width_mm, double he
     sink->mode = options != NULL && options->mode != 0 ? (options->mode & 07777) : 0600;
     sink->files = g_array_new(FALSE, TRUE, sizeof(out_file));
     sink->finals = g_ptr_array_new_with_free_func(g_free);
+    sink->buf = g_byte_array_new();
+    sink->info.title = g_strdup(title);
+    sink->info.created = g_strdup(created);
+    sink->to_stdout = kind == SC_SINK_PDF && strcmp(path, "-") == 0;
+    if (sink->to_stdout) {
+        // Standard output: built in the temporary folder, copied out at commit.
+        g_free(sink->dir);
+        sink->dir = g_strdup(g_get_tmp_dir());
+    }
 
     if (kind == SC_SINK_SPLIT) {
         if (!open_split(sink, error))
@@ -347,10 +468,10 @@ sc_sink_new_full(sc_sink_kind kind, const char *path, double width_mm, double he
 
     // One file (PDF, PNG): refuse a bad target before writing anything, then open the
     // temporary now, so that a bad folder fails before any work.
-    if (!check_target(path, sink->force, error))
+    if (!sink->to_stdout && !check_target(path, sink->force, error))
         goto fail;
     remove_stale(sink->dir);
-    char *base = g_path_get_basename(path);
+    char *base = sink->to_stdout ? g_strdup("stdout.pdf") : g_path_get_basename(path);
     char *tmp = tmp_template(sink->dir, base);
     g_free(base);
     sink->fp = open_file(sink, tmp, TRUE, error);
@@ -360,7 +481,7 @@ sc_sink_new_full(sc_sink_kind kind, const char *path, double width_mm, double he
     }
     add_file(sink, g_strdup(path), tmp);
     if (kind == SC_SINK_PDF)
-        sink->surface = new_pdf(sink, sink->fp);
+        sink->surface = new_pdf(sink);
     return sink;
 
 fail:
@@ -375,16 +496,23 @@ sc_sink_new(sc_sink_kind kind, const char *path, double width_mm, double height_
     return sc_sink_new_full(kind, path, width_mm, height_mm, dpi, title, created, NULL, error);
 }
 
-// Split output: the page's file, DIR/NAME.pdf, built as TMPDIR/NAME.pdf.
+// Split output: the page's file, DIR/NAME (".pdf" added unless NAME ends so), built as
+// TMPDIR/NAME.
 static gboolean
 begin_split_page(sc_sink *sink, const char *name, GError **error)
 {
-    if (name == NULL || *name == '\0' || name[0] == '.' || strchr(name, '/') != NULL) {
+    if (name == NULL || *name == '\0' || name[0] == '.' || strchr(name, '/') != NULL ||
+        strlen(name) > 255) {
         g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("'%s' is not a file name for a page"),
                     name != NULL ? name : "");
         return FALSE;
     }
-    g_autofree char *file = g_strconcat(name, ".pdf", NULL);
+    g_autofree char *file =
+        g_str_has_suffix(name, ".pdf") ? g_strdup(name) : g_strconcat(name, ".pdf", NULL);
+    if (strlen(file) > 255) {
+        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("'%s' is not a file name for a page"), name);
+        return FALSE;
+    }
     char *final = g_build_filename(sink->path, file, NULL);
     if (!check_target(final, sink->force, error)) {
         g_free(final);
@@ -404,12 +532,33 @@ begin_split_page(sc_sink *sink, const char *name, GError **error)
     }
     add_file(sink, final, tmp);
     sink->fp = fp;
-    sink->surface = new_pdf(sink, fp);
+    sink->surface = new_pdf(sink);
     return TRUE;
+}
+
+// One PDF: PAGE's bookmark (an outline entry at the top level) and label for the page begun.
+static void
+mark_page(sc_sink *sink, const sc_sink_page *page)
+{
+    if (page == NULL || sink->kind != SC_SINK_PDF)
+        return;
+    if (page->bookmark != NULL) {
+        g_autofree char *dest = g_strdup_printf("page=%u pos=[0 0]", sink->pages);
+        cairo_pdf_surface_add_outline(sink->surface, CAIRO_PDF_OUTLINE_ROOT, page->bookmark, dest,
+                                      0);
+    }
+    if (page->label != NULL)
+        cairo_pdf_surface_set_page_label(sink->surface, page->label);
 }
 
 cairo_t *
 sc_sink_begin_page(sc_sink *sink, const char *name, GError **error)
+{
+    return sc_sink_begin_page_full(sink, name, NULL, error);
+}
+
+cairo_t *
+sc_sink_begin_page_full(sc_sink *sink, const char *name, const sc_sink_page *page, GError **error)
 {
     g_return_val_if_fail(sink != NULL && sink->cr == NULL, NULL);
     if (sink->finished) {
@@ -421,6 +570,7 @@ sc_sink_begin_page(sc_sink *sink, const char *name, GError **error)
     case SC_SINK_SPLIT:
         if (!begin_split_page(sink, name, error))
             return NULL;
+        info_set(&sink->page_info, page != NULL ? page->info : NULL);
         break;
     case SC_SINK_PNG: {
         if (sink->surface != NULL) {
@@ -440,6 +590,7 @@ sc_sink_begin_page(sc_sink *sink, const char *name, GError **error)
     }
     sink->cr = cairo_create(sink->surface);
     sink->pages++;
+    mark_page(sink, page);
     return sink->cr;
 }
 
@@ -470,8 +621,9 @@ sc_sink_end_page(sc_sink *sink, GError **error)
         cairo_surface_destroy(sink->surface);
         sink->surface = NULL;
         FILE *fp = g_steal_pointer(&sink->fp);
+        const info_copy *info = sink->page_info.title != NULL ? &sink->page_info : &sink->info;
         if (ok)
-            ok = close_synced(fp, final, &file_at(sink, i)->size, error);
+            ok = write_finished(sink, i, fp, info, error);
         else
             fclose(fp);
         return ok;
@@ -500,16 +652,14 @@ sc_sink_finish(sc_sink *sink, GError **error)
         if (!surface_ok(sink->surface, sink->path, error))
             return FALSE;
         cairo_surface_destroy(g_steal_pointer(&sink->surface));
-        if (!close_synced(g_steal_pointer(&sink->fp), sink->path, &file_at(sink, 0)->size, error))
+        if (!write_finished(sink, 0, g_steal_pointer(&sink->fp), &sink->info, error))
             return FALSE;
         break;
     case SC_SINK_SPLIT: break; // each page's file was synced and closed by sc_sink_end_page()
     case SC_SINK_PNG: {
-        cairo_status_t st =
-            cairo_surface_write_to_png_stream(sink->surface, write_stream, sink->fp);
-        if (st != CAIRO_STATUS_SUCCESS) {
+        if (!write_png(sink->surface, sink->dpi, sink->fp)) {
             g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), sink->path,
-                        cairo_status_to_string(st));
+                        g_strerror(errno != 0 ? errno : EIO));
             return FALSE;
         }
         if (!close_synced(g_steal_pointer(&sink->fp), sink->path, &file_at(sink, 0)->size, error))
@@ -598,6 +748,22 @@ commit_split(sc_sink *sink, GError **error)
     return TRUE;
 }
 
+// Standard output: the finished temporary TMP copied out whole.
+static gboolean
+copy_to_stdout(const char *tmp, GError **error)
+{
+    g_autofree char *data = NULL;
+    gsize n;
+    if (!g_file_get_contents(tmp, &data, &n, error))
+        return FALSE;
+    if (fwrite(data, 1, n, stdout) != n || fflush(stdout) != 0) {
+        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write to standard output: %s"),
+                    g_strerror(errno));
+        return FALSE;
+    }
+    return TRUE;
+}
+
 gboolean
 sc_sink_commit(sc_sink *sink, GError **error)
 {
@@ -605,6 +771,8 @@ sc_sink_commit(sc_sink *sink, GError **error)
     gboolean ok = sc_sink_finish(sink, error);
     if (ok && sink->kind == SC_SINK_SPLIT) {
         ok = commit_split(sink, error);
+    } else if (ok && sink->to_stdout) {
+        ok = copy_to_stdout(file_at(sink, 0)->tmp, error); // the temporary goes with the sink
     } else if (ok) {
         // One file: checked again (the name may have changed since the sink opened), renamed,
         // and its folder synced.  The temporary is forgotten only once the rename worked.
@@ -651,6 +819,7 @@ sc_sink_abort(sc_sink *sink)
             keep_tmpdir = TRUE; // an older file that could not be put back: never delete it
         g_free(f->tmp);
         g_free(f->backup);
+        g_free(f->sha256);
     }
     if (sink->tmpdir != NULL && !keep_tmpdir)
         remove_tmp(sink->tmpdir);
@@ -663,7 +832,30 @@ sc_sink_abort(sc_sink *sink)
     g_free(sink->dir);
     g_free(sink->title);
     g_free(sink->created);
+    g_byte_array_unref(sink->buf);
+    info_clear(&sink->info);
+    info_clear(&sink->page_info);
     g_free(sink);
+}
+
+void
+sc_sink_set_info(sc_sink *sink, const sc_finish_info *info)
+{
+    g_return_if_fail(sink != NULL);
+    info_set(&sink->info, info);
+}
+
+sc_sink_kind
+sc_sink_get_kind(const sc_sink *sink)
+{
+    return sink->kind;
+}
+
+const char *
+sc_sink_file_sha256(const sc_sink *sink, guint i)
+{
+    g_return_val_if_fail(sink != NULL && i < sink->files->len, NULL);
+    return file_at(sink, i)->sha256;
 }
 
 const GPtrArray *

@@ -16,6 +16,7 @@
 #define SC_SINK_H
 
 #include "error.h"
+#include "finish.h"
 #include <cairo.h>
 #include <glib.h>
 
@@ -42,7 +43,10 @@ typedef struct {
 
 // A sink of KIND writing to PATH, pages WIDTH × HEIGHT mm.  TITLE goes into PDF metadata;
 // CREATED (ISO 8601, may be NULL for now) is pinned as the PDF creation date so that the same
-// input gives byte-identical output.  OPTIONS may be NULL (the defaults).  Stale temporaries of
+// input gives byte-identical output.  A PDF at PATH "-" goes to standard output: it is built in
+// the temporary folder and copied out at commit.  Every PDF passes through the finish stage
+// (finish.h) when complete: its metadata (sc_sink_set_info(), or TITLE and CREATED), /Lang and
+// the viewer preferences.  OPTIONS may be NULL (the defaults).  Stale temporaries of
 // dead runs in PATH's folder (split: in PATH) are removed first.  NULL with *ERROR set
 // (SC_ERROR_IO) if PATH's folder cannot be written, or PATH (PDF, PNG) exists and is not a regular
 // file, or is read-only without OPTIONS->force; nothing is then written.
@@ -55,12 +59,28 @@ sc_sink *sc_sink_new_full(sc_sink_kind kind, const char *path, double width_mm, 
 sc_sink *sc_sink_new(sc_sink_kind kind, const char *path, double width_mm, double height_mm,
                      double dpi, const char *title, const char *created, GError **error);
 
-// Start a page; NAME (a file name without extension, without '/', not starting with '.') is used
-// by SC_SINK_SPLIT, whose file DIR/NAME.pdf must not exist as anything but a regular file (nor
-// read-only without force: SC_ERROR_IO), nor be given twice (SC_ERROR_DUPLICATE).  Returns a
-// cairo context in points, origin at the page's top-left, or NULL with *ERROR set.  Valid until
-// sc_sink_end_page().
+// Start a page; NAME (a file name, ".pdf" added unless it ends so; without '/', not starting
+// with '.', at most 255 bytes: else SC_ERROR_INPUT) is used by SC_SINK_SPLIT, whose file DIR/NAME
+// must not exist as anything but a regular file (nor read-only without force: SC_ERROR_IO), nor
+// be given twice (SC_ERROR_DUPLICATE).  Returns a cairo context in points, origin at the page's
+// top-left, or NULL with *ERROR set.  Valid until sc_sink_end_page().
 cairo_t *sc_sink_begin_page(sc_sink *sink, const char *name, GError **error);
+
+// What a page says about itself.  Strings are copied; each may be NULL.
+typedef struct {
+    const char *bookmark;       // SC_SINK_PDF: an outline entry leading to the page
+    const char *label;          // SC_SINK_PDF: the page's label, as readers show its number
+    const sc_finish_info *info; // SC_SINK_SPLIT: the metadata of the page's own file (NULL:
+                                // the sink's)
+} sc_sink_page;
+
+// sc_sink_begin_page() with what PAGE (may be NULL) says about it.
+cairo_t *sc_sink_begin_page_full(sc_sink *sink, const char *name, const sc_sink_page *page,
+                                 GError **error);
+
+// The metadata of the sink's PDF (SC_SINK_PDF), or of every split page that has none of its own;
+// replaces TITLE and CREATED.  Call before sc_sink_finish().  Copies INFO.
+void sc_sink_set_info(sc_sink *sink, const sc_finish_info *info);
 
 // Finish the page started last; checks cairo's status (and for split output, writes the file
 // under its temporary name).
@@ -90,5 +110,12 @@ const GPtrArray *sc_sink_files(const sc_sink *sink);
 
 // The size in bytes of the I-th file of sc_sink_files(), known after sc_sink_finish() (0 before).
 guint64 sc_sink_file_size(const sc_sink *sink, guint i);
+
+// The kind the sink was made with.
+sc_sink_kind sc_sink_get_kind(const sc_sink *sink);
+
+// The SHA-256 (64 lower-case hex digits) of the I-th PDF of sc_sink_files(), known once written
+// (NULL before, and for a PNG).  Valid until sc_sink_commit() or sc_sink_abort().
+const char *sc_sink_file_sha256(const sc_sink *sink, guint i);
 
 #endif

@@ -44,7 +44,7 @@ python3 tests/cli/pdfcheck.py numbers "$T/b.pdf" $PREFIX >"$T/b.nums"
 [ "$(cat "$T/b.nums")" = "${PREFIX}264000005" ] && ok "… gets the next number of the shared register, not 000001" ||
     not_ok "desk 2 got $(cat "$T/b.nums")"
 grep -qx "$(cat "$T/b.nums")" "$T/a.nums" && not_ok "a number given twice" || ok "no number given to two people"
-expect_grep "the summary names the register" "$T/b.err" "$REG"
+expect_grep "the summary names the register" "$T/b.out" "$REG"
 
 # A reprint a week later: the same numbers, the original 发证日期 printed.
 run_sc "$T/c" render "$T/r.csv" -i "$I1" --photos $EX/photos --date 2026-12-07 -o "$T/c.pdf"
@@ -54,7 +54,7 @@ cmp -s "$T/a.nums" "$T/c.nums" && ok "… every holder gets the same number back
 pdftotext -f 1 -l 1 "$T/c.pdf" - | grep -q "发证日期：2026年11月30日" && ok "… and the original 发证日期 is printed" ||
     not_ok "reprint date"
 pdftotext "$T/c.pdf" - | grep -q "2026年12月7日" && not_ok "the reprint carries the new date" || ok "… never the reprint's date"
-expect_grep "… the summary counts the reprints" "$T/c.err" "10"
+expect_grep "… the summary counts the reprints" "$T/c.out" "printed again: 10"
 # A record whose own 发证日期 differs from the issued one is reported, not reissued.
 sed 's/^\(张伟,.*\),,\(44[0-9]*\.jpg\)$/\1,2026-12-07,\2/' "$T/r.csv" >"$T/d.csv"
 grep -q 2026-12-07 "$T/d.csv" || sed -i '2s/,,\([^,]*\)$/,2026-12-07,\1/' "$T/d.csv"

@@ -59,7 +59,9 @@ cmp -s "$T/c.pdf" "$T/c2.pdf" && ok "re-running the batch: byte-identical PDF, n
 # One PDF per record, named by number.
 run_sc "$T/s" render $EX/records.csv -i $INST --photos $EX/photos --register "$T/reg.db" --split "$T/split"
 expect_status "render --split" 0
-[ "$(ls "$T/split" | wc -l)" = 10 ] && [ -f "$T/split/${PREFIX}261000001.pdf" ] && ok "10 files named by number" || not_ok "split files"
+# Issue 11: named {证书编号}_{姓名}.pdf by default, with the manifest beside them.
+[ "$(ls "$T/split" | grep -c '\.pdf$')" = 10 ] && [ -f "$T/split/${PREFIX}261000001_欧阳振华.pdf" ] && [ -f "$T/split/manifest.csv" ] &&
+    ok "10 files named by number and holder, and a manifest" || not_ok "split files"
 [ -z "$(ls -A "$T/split" | grep '^\.')" ] && ok "no temporary files left in the split folder" || not_ok "temporaries left"
 run_sc "$T/s3" render $EX/records.csv -i $INST --photos $EX/photos --register "$T/reg.db" --split "$T/split3" --jobs 3
 expect_status "render --split --jobs 3" 0

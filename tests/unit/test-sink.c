@@ -233,7 +233,7 @@ test_pdf_commit(fixture *f, gconstpointer data)
         g_assert_cmpstr(title, ==, "职业技能等级证书");
         g_free(title);
         char *creator = pdfinfo(path, "Creator");
-        g_assert_cmpstr(creator, ==, "skillcert");
+        g_assert_cmpstr(creator, ==, "skillcert " SC_VERSION);
         g_free(creator);
     }
     g_free(path);
@@ -937,6 +937,109 @@ test_split_names(fixture *f, gconstpointer data)
     assert_listing(f->dir, "a.pdf|b.pdf");
 }
 
+// The PNG records its resolution (a pHYs chunk in pixels per metre), so that it prints at its
+// true size (issue 11).
+static void
+test_png_resolution(fixture *f, gconstpointer data)
+{
+    (void)data;
+    GError *error = NULL;
+    char *path = g_build_filename(f->dir, "r.png", NULL);
+    sc_sink *sink = sc_sink_new(SC_SINK_PNG, path, 50, 30, 300, NULL, NULL, &error);
+    add_page(sink, NULL, 5, 5);
+    g_assert_true(sc_sink_commit(sink, &error));
+    gsize len;
+    char *png = sc_test_slurp(path, &len);
+    const char *phys = find_bytes(png, len, "pHYs");
+    g_assert_nonnull(phys);
+    const guchar *v = (const guchar *)phys + 4;
+    guint32 x = (guint32)v[0] << 24 | (guint32)v[1] << 16 | (guint32)v[2] << 8 | v[3];
+    guint32 y = (guint32)v[4] << 24 | (guint32)v[5] << 16 | (guint32)v[6] << 8 | v[7];
+    g_assert_cmpuint(x, ==, 11811); // 300 dpi = 300 / 0.0254 m
+    g_assert_cmpuint(y, ==, 11811);
+    g_assert_cmpuint(v[8], ==, 1); // unit: the metre
+    g_free(png);
+    g_free(path);
+}
+
+// Split pages: the name given with its extension is kept; each file's SHA-256 and size are those
+// of the file committed; each file carries its own metadata.
+static void
+test_split_digests(fixture *f, gconstpointer data)
+{
+    (void)data;
+    GError *error = NULL;
+    sc_sink *sink = sc_sink_new(SC_SINK_SPLIT, f->dir, 297, 210, 0, "t", NULL, &error);
+    const char *names[] = {"S1_张三.pdf", "S2_李四"};
+    for (guint i = 0; i < 2; i++) {
+        const sc_finish_info info = {.title = names[i], .created = "2026-11-20T00:00:00+08:00"};
+        const sc_sink_page page = {.info = &info};
+        cairo_t *cr = sc_sink_begin_page_full(sink, names[i], &page, &error);
+        g_assert_nonnull(cr);
+        draw(cr, 10 + i, 10);
+        g_assert_true(sc_sink_end_page(sink, &error));
+    }
+    g_assert_true(sc_sink_finish(sink, &error));
+    char *sums[2];
+    guint64 sizes[2];
+    for (guint i = 0; i < 2; i++) {
+        sums[i] = g_strdup(sc_sink_file_sha256(sink, i));
+        sizes[i] = sc_sink_file_size(sink, i);
+    }
+    g_assert_true(sc_sink_commit(sink, &error));
+    assert_listing(f->dir, "S1_张三.pdf|S2_李四.pdf");
+    const char *files[] = {"S1_张三.pdf", "S2_李四.pdf"};
+    for (guint i = 0; i < 2; i++) {
+        char *path = g_build_filename(f->dir, files[i], NULL);
+        gsize len;
+        char *bytes = sc_test_slurp(path, &len);
+        char *sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)bytes, len);
+        g_assert_cmpstr(sum, ==, sums[i]);
+        g_assert_cmpuint(len, ==, sizes[i]);
+        g_assert_nonnull(find_bytes(bytes, len, "/CreationDate (D:20261120000000+08'00')"));
+        char *title = pdfinfo(path, "Title");
+        if (title != NULL)
+            g_assert_cmpstr(title, ==, names[i]);
+        g_free(title);
+        g_free(sum);
+        g_free(bytes);
+        g_free(path);
+        g_free(sums[i]);
+    }
+}
+
+// One PDF: a bookmark and a label per page; the document's metadata; print at actual size.
+static void
+test_pdf_outline(fixture *f, gconstpointer data)
+{
+    (void)data;
+    GError *error = NULL;
+    char *path = g_build_filename(f->dir, "o.pdf", NULL);
+    sc_sink *sink = sc_sink_new(SC_SINK_PDF, path, 297, 210, 0, NULL, NULL, &error);
+    const sc_finish_info info = {.title = "职业技能等级证书 — 2 份", .author = "某某学校"};
+    sc_sink_set_info(sink, &info);
+    const char *marks[] = {"S1 张三", "S2 李四"}, *labels[] = {"S1", "S2"};
+    for (guint i = 0; i < 2; i++) {
+        const sc_sink_page page = {.bookmark = marks[i], .label = labels[i]};
+        cairo_t *cr = sc_sink_begin_page_full(sink, NULL, &page, &error);
+        draw(cr, 10, 10);
+        g_assert_true(sc_sink_end_page(sink, &error));
+    }
+    g_assert_true(sc_sink_commit(sink, &error));
+    gsize len;
+    char *bytes = sc_test_slurp(path, &len);
+    g_assert_nonnull(find_bytes(bytes, len, "/Outlines"));
+    g_assert_nonnull(find_bytes(bytes, len, "/PageLabels"));
+    g_assert_nonnull(find_bytes(bytes, len, "/PrintScaling /None"));
+    g_assert_nonnull(find_bytes(bytes, len, "/Lang (zh-CN)"));
+    char *title = pdfinfo(path, "Title");
+    if (title != NULL)
+        g_assert_cmpstr(title, ==, "职业技能等级证书 — 2 份");
+    g_free(title);
+    g_free(bytes);
+    g_free(path);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -964,6 +1067,9 @@ main(int argc, char **argv)
     ADD("/sink/finish-then-abort", test_finish_then_abort);
     ADD("/sink/split/commit-fails", test_split_commit_fails);
     ADD("/sink/split/names", test_split_names);
+    ADD("/sink/split/digests", test_split_digests);
+    ADD("/sink/png/resolution", test_png_resolution);
+    ADD("/sink/pdf/outline", test_pdf_outline);
 #undef ADD
     return g_test_run();
 }

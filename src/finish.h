@@ -1,0 +1,45 @@
+// finish.h - the finish stage: what cairo 1.16 cannot write into a PDF, added once per file after
+// cairo has written it (DESIGN.md "finish"; SPEC §5: metadata naming the holder, the institution,
+// the number and the issue date, /Lang zh-CN; issue 12: print at actual size).
+//
+// The PDF is read and written again with qpdf (libqpdf's C API): a new document information
+// dictionary with dates in the D:YYYYMMDDHHmmSS+08'00' form, an XMP metadata packet saying the
+// same, /Lang and /ViewerPreferences << /PrintScaling /None >> in the catalog, and a /ID made from
+// the content (the same input gives the same bytes).  PDF/A objects and the signature belong here
+// too: sc_finish_pdf() is the one place a finished PDF passes through.
+#ifndef SC_FINISH_H
+#define SC_FINISH_H
+
+#include "error.h"
+#include <glib.h>
+
+#ifndef SC_VERSION
+#define SC_VERSION "0.9.0" // the Makefile's VERSION, when built without it
+#endif
+
+// What a PDF says about itself.  Every string is UTF-8 and may be NULL (left out).
+typedef struct {
+    const char *title;
+    const char *author;   // the institution's filed name
+    const char *subject;  // occupation and level
+    const char *keywords; // the certificate number(s), separated by ", "
+    const char *creator;  // NULL: "skillcert SC_VERSION"
+    const char *created;  // ISO 8601 with its zone ("2026-11-23T00:00:00+08:00"); NULL: none
+    const char *lang;     // NULL: "zh-CN"
+} sc_finish_info;
+
+// The PDF date of ISO (ISO 8601 with a zone, "2026-11-23T09:30:00+08:00" or "…Z"; without a zone
+// it is taken as UTC): "D:20261123093000+08'00'".  NULL when ISO is not such a date.
+// Caller frees with g_free().
+char *sc_finish_pdf_date(const char *iso);
+
+// The XMP packet (UTF-8, with the xpacket wrapper) saying what INFO says.  Caller frees with
+// g_free().
+char *sc_finish_xmp(const sc_finish_info *info);
+
+// DATA (LEN bytes, a PDF as cairo wrote it) with INFO's metadata, /Lang and the viewer
+// preferences added.  NULL with *ERROR set (SC_ERROR_RENDER) when qpdf cannot read or write it.
+// Borrows DATA and INFO.  Caller frees with g_bytes_unref().
+GBytes *sc_finish_pdf(const guint8 *data, gsize len, const sc_finish_info *info, GError **error);
+
+#endif

@@ -1,0 +1,203 @@
+#!/bin/sh
+# test-electronic.sh - electronic certificates ready to send and to keep (issue 11; SPEC §5):
+# file names from a pattern, the manifest, both outputs in one run, metadata, bookmarks, links,
+# print scaling (issue 12), progress, quiet runs, usage errors, standard output, PNG resolution.
+. "$SC_TOP/tests/cli/lib.sh"
+
+EX=examples
+INST=$EX/institution.ini
+PREFIX=S000044011001
+INST_NAME=$(sed -n 's/^name *= *//p' $INST) # the filed name, as the institution file says
+export SOURCE_DATE_EPOCH=1795392000
+
+# One run, both outputs: the same numbers in the same order (one numbering).
+new_register "$T/reg.db" "$INST"
+run_sc "$T/b" render $EX/records.csv -i $INST --photos $EX/photos --register "$T/reg.db" -o "$T/c.pdf" --split "$T/s"
+expect_status "-o and --split in one run" 0
+python3 tests/cli/pdfcheck.py numbers "$T/c.pdf" $PREFIX >"$T/numbers"
+# The manifest: UTF-8 with a byte-order mark, a header, one line per record in file order.
+[ "$(head -c 3 "$T/s/manifest.csv" | od -An -tx1 | tr -d ' ')" = efbbbf ] && ok "manifest starts with a UTF-8 BOM" || not_ok "manifest BOM"
+sed '1s/^\xef\xbb\xbf//' "$T/s/manifest.csv" | tr -d '\r' >"$T/m.csv"
+[ "$(head -n 1 "$T/m.csv")" = "row,姓名,证件号码,证书编号,发证日期,file,bytes,SHA-256" ] && ok "manifest header" || not_ok "manifest header: $(head -n 1 "$T/m.csv")"
+tail -n +2 "$T/m.csv" | cut -d, -f4 >"$T/m-numbers"
+[ "$(wc -l <"$T/numbers")" = 10 ] && cmp -s "$T/numbers" "$T/m-numbers" &&
+    ok "the one PDF and the split files carry the same numbers, in the same order" || { not_ok "numbering of both outputs"; paste "$T/numbers" "$T/m-numbers" | sed 's/^/# /'; }
+[ "$(ls "$T/s" | grep -c '\.pdf$')" = 10 ] && ok "10 split files" || not_ok "split file count"
+
+# Every file listed, with its real size and SHA-256 (recomputed here), named number_holder.
+bad=0
+tail -n +2 "$T/m.csv" | while IFS=, read -r row name id number date file bytes sum; do
+    [ "$file" = "${number}_${name}.pdf" ] || { echo "# $row: $file is not ${number}_${name}.pdf"; exit 1; }
+    [ "$(sha256sum "$T/s/$file" | cut -d' ' -f1)" = "$sum" ] || { echo "# $row: SHA-256 differs"; exit 1; }
+    [ "$(wc -c <"$T/s/$file" | tr -d ' ')" = "$bytes" ] || { echo "# $row: size differs"; exit 1; }
+done && ok "each file is {证书编号}_{姓名}.pdf with the size and SHA-256 the manifest gives" || not_ok "manifest rows match the files"
+# 证件号码 masked in the middle (SPEC §4: 18 characters: 4 shown, 10 hidden, 4 shown).
+row2=$(sed -n 2p "$T/m.csv")
+id2=$(sed -n 2p $EX/records.csv | cut -d, -f3)
+masked=$(echo "$id2" | sed 's/^\(....\).\{10\}\(....\)$/\1**********\2/')
+echo "$row2" | grep -qF ",$masked," && ! grep -qF "$id2" "$T/m.csv" && ok "证件号码 masked in the middle ($masked)" || not_ok "masked id: $row2"
+
+# --full-id: the whole number (a reprint: same numbers from the register).
+run_sc "$T/f" render $EX/records.csv -i $INST --photos $EX/photos --register "$T/reg.db" --split "$T/full" --full-id
+expect_grep "--full-id shows 证件号码 whole" "$T/full/manifest.csv" ",$id2,"
+# Reproducible: the same batch again gives the same files, byte for byte.
+diff -r -x manifest.csv "$T/s" "$T/full" >/dev/null && ok "split files byte-identical across runs" || not_ok "split files differ across runs"
+
+# Metadata of one holder's file, read back with pdfinfo (SPEC §5).
+f1="$T/s/${PREFIX}264000001_张伟.pdf"
+pdfinfo -isodates "$f1" >"$T/info"
+expect_grep "title names the holder" "$T/info" "Title:           职业技能等级证书 — 张伟"
+expect_grep "author is the institution's filed name" "$T/info" "Author:          $INST_NAME"
+expect_grep "subject: occupation and level" "$T/info" "Subject:         电工 四级/中级工"
+expect_grep "keywords: the certificate number" "$T/info" "Keywords:        ${PREFIX}264000001"
+expect_grep "creator: skillcert and its version" "$T/info" "Creator:         skillcert $(sed -n 's/^VERSION *:= *//p' Makefile)"
+expect_grep "creation date: the issue date in China's time zone" "$T/info" "CreationDate:    2026-11-20T00:00:00+08"
+pdfinfo -meta "$f1" >"$T/xmp"
+expect_grep "XMP: dc:title" "$T/xmp" "职业技能等级证书 — 张伟</rdf:li>"
+expect_grep "XMP: dc:creator" "$T/xmp" "<rdf:li>$INST_NAME</rdf:li>"
+expect_grep "XMP: xmp:CreateDate with its zone" "$T/xmp" "<xmp:CreateDate>2026-11-20T00:00:00+08:00</xmp:CreateDate>"
+expect_grep "XMP: pdf:Keywords" "$T/xmp" "<pdf:Keywords>${PREFIX}264000001</pdf:Keywords>"
+qpdf --qdf --object-streams=disable "$f1" "$T/q1.pdf"
+expect_grep "date in D:…+08'00' form" "$T/q1.pdf" "/CreationDate (D:20261120000000+08'00')"
+expect_grep "/Lang (zh-CN)" "$T/q1.pdf" "/Lang (zh-CN)"
+expect_grep "split file: /PrintScaling /None (issue 12)" "$T/q1.pdf" "/PrintScaling /None"
+qpdf --qdf --object-streams=disable "$T/c.pdf" "$T/qc.pdf"
+expect_grep "one PDF: /PrintScaling /None (issue 12)" "$T/qc.pdf" "/PrintScaling /None"
+pdfinfo "$T/c.pdf" >"$T/cinfo"
+expect_grep "one PDF: the batch's title and count" "$T/cinfo" "Title:           职业技能等级证书 — 10 份"
+
+# Links: both query addresses and the QR's address on every page.
+pdfinfo -url "$T/c.pdf" >"$T/urls"
+for p in 1 10; do
+    n=$(sed -n "${p}p" "$T/numbers")
+    for u in "http://jndj.osta.org.cn/" "http://pjjg.osta.org.cn/" "http://jndj.osta.org.cn/?zsbh=$n"; do
+        awk -v p=$p -v u="$u" '$1 == p && $3 == u { f = 1 } END { exit !f }' "$T/urls" && ok "page $p links to $u" || not_ok "page $p link $u"
+    done
+done
+
+# Bookmarks: one per certificate, "证书编号 姓名", in page order, each to its page.
+mutool show "$T/c.pdf" outline >"$T/outline"
+tail -n +2 $EX/records.csv | cut -d, -f1 >"$T/names"
+paste -d' ' "$T/numbers" "$T/names" | awk '{ printf "%s\t#page=%d\n", $0, NR }' >"$T/want-outline"
+sed 's/^|\t"\(.*\)"\t\(#page=[0-9]*\).*/\1\t\2/' "$T/outline" >"$T/got-outline"
+cmp -s "$T/want-outline" "$T/got-outline" && ok "a bookmark per certificate: number and holder, to its page" || { not_ok "bookmarks"; diff "$T/want-outline" "$T/got-outline" | head -5 | sed 's/^/# /'; }
+expect_grep "page labels" "$T/qc.pdf" "/PageLabels"
+
+# Text in reading order: each label followed by its value on one line.
+pdftotext -f 1 -l 1 "$T/c.pdf" "$T/p1.txt"
+for l in "证书编号：$(sed -n 1p "$T/numbers")" "职业名称：电工" "证件号码：$id2" "职业技能等级：四级/中级工"; do
+    expect_grep "pdftotext: '$l' on one line" "$T/p1.txt" "$l"
+done
+
+# Names from a pattern with hostile fields: separators, reserved names, dots, 300 bytes.
+long=$(printf 'x%.0s' $(seq 1 300))
+python3 - "$T/h.csv" "$long" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open("examples/records.csv", encoding="utf-8")))
+notes = ["a/b", "c:d\\e", "..", "CON", sys.argv[2], "nul.txt", "f|g?h*", " .x", "LPT1", "ok"]
+with open(sys.argv[1], "w", newline="", encoding="utf-8") as f:
+    w = csv.DictWriter(f, fieldnames=list(rows[0].keys()) + ["备注"])
+    w.writeheader()
+    for r, n in zip(rows, notes):
+        r["备注"] = n
+        w.writerow(r)
+PY
+run_sc "$T/h" render "$T/h.csv" -i $INST --photos $EX/photos --register "$T/reg.db" --split "$T/hs" --name '{备注}'
+expect_status "hostile names: rendered" 0
+ls "$T/hs" | grep -v manifest.csv | sort >"$T/hnames"
+printf '%s\n' "a_b.pdf" "c_d_e.pdf" "__.pdf" "_CON.pdf" "_nul.txt.pdf" "f_g_h_.pdf" "_x.pdf" "_LPT1.pdf" "ok.pdf" | sort >"$T/hwant"
+grep -v '^xxx' "$T/hnames" >"$T/hgot"
+cmp -s "$T/hwant" "$T/hgot" && ok "separators, reserved characters, dots and device names made safe" || { not_ok "safe names"; diff "$T/hwant" "$T/hgot" | sed 's/^/# /'; }
+ln=$(grep '^xxx' "$T/hnames")
+[ "${#ln}" -le 255 ] && [ "${#ln}" -ge 250 ] && case "$ln" in *.pdf) true ;; *) false ;; esac &&
+    ok "a 300-byte name cut to ${#ln} bytes, still .pdf" || not_ok "long name: ${#ln} bytes"
+[ "$(find "$T" -name 'b.pdf' -o -name 'e.pdf' | wc -l)" = 0 ] && ok "nothing written outside the folder" || not_ok "file outside the folder"
+
+# Two records with one name: refused before anything is written, the second row naming the first.
+new_register "$T/new.db" "$INST"
+run_sc "$T/c" render $EX/records.csv -i $INST --photos $EX/photos --register "$T/new.db" --split "$T/coll" --name '{发证日期}'
+expect_status "a name shared by two records: refused" 1
+expect_grep "… on the second row, naming the first" "$T/c.err" "records.csv: rows 3–11 (9 rows): 证书编号: the file name 2026-11-20.pdf is already that of row 2"
+expect_absent "… and no folder written" "$T/coll"
+run_sc "$T/cn" number next -i $INST --register "$T/new.db" --level 4 --year 2026
+expect_grep "… and no number used" "$T/cn.out" "${PREFIX}264000001"
+
+# Standard output: the PDF and nothing else; the summary on stderr; no temporary left.
+mkdir -p "$T/tmp"
+TMPDIR="$T/tmp" "$SKILLCERT" render $EX/records.csv -i $INST --photos $EX/photos --register "$T/reg.db" -o - >"$T/stdout.pdf" 2>"$T/stdout.err"
+rc=$?
+expect_status "-o - writes to standard output" 0
+[ "$(head -c 5 "$T/stdout.pdf")" = "%PDF-" ] && [ "$(pdfinfo "$T/stdout.pdf" | sed -n 's/^Pages: *//p')" = 10 ] && ok "… a PDF of 10 pages" || not_ok "stdout PDF"
+cmp -s "$T/stdout.pdf" "$T/c.pdf" && ok "… the same bytes as -o FILE" || not_ok "stdout differs from the file"
+expect_grep "… the summary on stderr" "$T/stdout.err" "10 certificates"
+[ -z "$(ls -A "$T/tmp")" ] && ok "… no temporary left" || not_ok "temporary left in TMPDIR"
+
+# Progress: on a terminal only (script gives a pseudo-terminal); --quiet silences it.
+python3 - >"$T/big.csv" <<'PY'
+w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+print("姓名,证件号码,职业名称,职业技能等级,发证日期,照片")
+for i in range(3000):
+    body = "440104%04d%02d%02d%03d" % (1960 + i % 40, 1 + i % 12, 1 + i % 28, i % 1000)
+    s = sum(int(c) * k for c, k in zip(body, w)) % 11
+    print("张%d,%s%s,电工,四级,2026-11-20,440104199003121232.jpg" % (i, body, "10X98765432"[s]))
+PY
+script -q -c "'$SKILLCERT' check '$T/big.csv' -i $INST --photos $EX/photos" /dev/null >"$T/tty.txt" 2>&1
+grep -q '/3000 certificates, [0-9]*/s, [0-9]*:[0-9][0-9] left' "$T/tty.txt" && ok "progress on a terminal: done/total, rate, time left" || { not_ok "progress on a terminal"; head -c 300 "$T/tty.txt" | sed 's/^/# /'; }
+grep -q "$(printf '\r')" "$T/tty.txt" && ok "… redrawn in place with \\r" || not_ok "progress not overwritten"
+"$SKILLCERT" check "$T/big.csv" -i $INST --photos $EX/photos >"$T/notty.out" 2>"$T/notty.err"
+[ ! -s "$T/notty.err" ] && ! grep -q "certificates," "$T/notty.out" && ok "no progress when not on a terminal" || not_ok "progress without a terminal"
+script -q -c "'$SKILLCERT' check '$T/big.csv' -i $INST --photos $EX/photos --quiet" /dev/null >"$T/q.txt" 2>&1
+! grep -q "certificates," "$T/q.txt" && grep -q "3000 records, no problems" "$T/q.txt" && ok "--quiet: no progress, the result still said" || not_ok "--quiet check"
+run_sc "$T/qr" render $EX/records.csv -i $INST --photos $EX/photos --register "$T/reg.db" -o "$T/quiet.pdf" --quiet
+[ $rc = 0 ] && [ ! -s "$T/qr.out" ] && [ ! -s "$T/qr.err" ] && [ -f "$T/quiet.pdf" ] && ok "render --quiet: nothing said, PDF written" || not_ok "render --quiet"
+run_sc "$T/sum" render $EX/records.csv -i $INST --photos $EX/photos --register "$T/reg.db" -o "$T/sum.pdf"
+expect_grep "the run ends with its summary: the numbers' range" "$T/sum.out" "numbers ${PREFIX}261000001 to ${PREFIX}265000002, in "
+
+# Usage errors: one line naming the problem, pointing to --help, status 2.
+usage() { # DESCRIPTION EXPECTED ARGS...
+    d=$1; want=$2; shift 2
+    run_sc "$T/u" "$@"
+    if [ $rc = 2 ] && [ "$(wc -l <"$T/u.err")" = 1 ] && grep -qF -- "$want" "$T/u.err" && grep -qF -- "--help" "$T/u.err"; then
+        ok "usage: $d"
+    else
+        not_ok "usage: $d (status $rc)"; sed 's/^/# /' "$T/u.err" | head -n 5
+    fi
+}
+usage "render without RECORDS" "render needs a records file" render -o x.pdf
+usage "check without RECORDS" "check needs a records file" check
+usage "two records files" "'b.csv' is one too many" render a.csv b.csv -o x.pdf
+usage "render without an output" "needs -o OUT.pdf or --split DIR" render $EX/records.csv
+usage "--name without --split" "need --split DIR" render $EX/records.csv -o x.pdf --name '{姓名}'
+usage "preview to a PDF name" "-o x.pdf should end in .png" preview $EX/records.csv -o x.pdf
+usage "no command" "which command?"
+usage "not a command" "'frobnicate' is not a command" frobnicate
+usage "an unknown option" "--bogus" render --bogus
+run_sc "$T/v" --version
+[ $rc = 0 ] && [ "$(cat "$T/v.out")" = "skillcert $(sed -n 's/^VERSION *:= *//p' Makefile)" ] && ok "--version" || not_ok "--version: $(cat "$T/v.out")"
+
+# The preview PNG records its resolution (pHYs), so it prints at its true size.
+run_sc "$T/p" preview $EX/records.csv -i $INST --photos $EX/photos --register "$T/reg.db" --dpi 200 -o "$T/p.png"
+expect_status "preview at 200 dpi" 0
+python3 - "$T/p.png" <<'PY' && ok "PNG pHYs: 200 dpi" || not_ok "PNG pHYs"
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+i = d.find(b"pHYs")
+x, y, unit = struct.unpack(">IIB", d[i + 4:i + 13])
+sys.exit(0 if i > 0 and unit == 1 and abs(x * 0.0254 - 200) < 0.5 and x == y else 1)
+PY
+
+# make install: the example batch and bash completion; make uninstall: only what it installed.
+D="$T/dest"
+if make -s --no-print-directory install DESTDIR="$D" >"$T/inst.log" 2>&1; then
+    share="$D/usr/local/share"
+    [ -f "$share/skillcert/examples/institution.ini" ] && [ -f "$share/skillcert/examples/records.csv" ] &&
+        [ -n "$(ls "$share/skillcert/examples/photos")" ] && ok "install: the example institution, records and photos" || not_ok "install: examples"
+    [ -f "$share/bash-completion/completions/skillcert" ] && bash -c ". '$share/bash-completion/completions/skillcert' && complete -p skillcert" >/dev/null 2>&1 &&
+        ok "install: bash completion that loads" || not_ok "install: bash completion"
+    echo "a licensed face" >"$share/skillcert/fonts/STKaiti.ttf"
+    make -s --no-print-directory uninstall DESTDIR="$D" >"$T/uninst.log" 2>&1
+    [ "$(find "$D" -type f)" = "$share/skillcert/fonts/STKaiti.ttf" ] &&
+        ok "uninstall: removes what install put, keeps the user's font" || { not_ok "uninstall"; find "$D" -type f | sed 's/^/# /'; }
+else
+    not_ok "make install"; sed 's/^/# /' "$T/inst.log" | head
+fi

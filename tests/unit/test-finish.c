@@ -1,0 +1,166 @@
+// test-finish.c - the finish stage: PDF dates, the XMP packet, and what a finished PDF carries
+// (SPEC §5: metadata, /Lang zh-CN; issue 11: dates in D:…+08'00' form; issue 12: /PrintScaling).
+#include "finish.h"
+#include "testutil.h"
+
+#include <cairo-pdf.h>
+#include <string.h>
+
+static void
+test_pdf_date(void)
+{
+    // PDF 32000-1 §7.9.4: D:YYYYMMDDHHmmSSOHH'mm'.
+    const struct {
+        const char *iso, *pdf;
+    } cases[] = {
+        {"2026-11-20T00:00:00+08:00", "D:20261120000000+08'00'"},
+        {"2026-11-20T09:30:05Z", "D:20261120093005+00'00'"},
+        {"2026-01-02T03:04:05-05:30", "D:20260102030405-05'30'"},
+        {"2026-11-20T00:00:00", "D:20261120000000+00'00'"}, // no zone: UTC
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *got = sc_finish_pdf_date(cases[i].iso);
+        g_assert_cmpstr(got, ==, cases[i].pdf);
+    }
+    g_assert_null(sc_finish_pdf_date("2026-13-40"));
+    g_assert_null(sc_finish_pdf_date("yesterday"));
+    g_assert_null(sc_finish_pdf_date(NULL));
+}
+
+static void
+test_xmp(void)
+{
+    const sc_finish_info info = {.title = "职业技能等级证书 — 张<&>伟",
+                                 .author = "广州市某某职业培训学校",
+                                 .subject = "电工 四级/中级工",
+                                 .keywords = "S000044011001264000001, S000044011001264000002",
+                                 .created = "2026-11-20T00:00:00+08:00"};
+    g_autofree char *x = sc_finish_xmp(&info);
+    g_assert_true(g_str_has_prefix(x, "<?xpacket begin=\"\xef\xbb\xbf\""));
+    g_assert_true(g_str_has_suffix(x, "<?xpacket end=\"w\"?>"));
+    // Markup in a value is escaped, never taken as XML.
+    g_assert_nonnull(
+        strstr(x, "<rdf:li xml:lang=\"x-default\">职业技能等级证书 — 张&lt;&amp;&gt;伟"));
+    g_assert_nonnull(strstr(x, "<dc:creator><rdf:Seq><rdf:li>广州市某某职业培训学校</rdf:li>"));
+    // Each number is one keyword of dc:subject; pdf:Keywords has them as one text.
+    g_assert_nonnull(strstr(x, "<rdf:li>S000044011001264000001</rdf:li><rdf:li>"
+                               "S000044011001264000002</rdf:li>"));
+    g_assert_nonnull(
+        strstr(x, "<pdf:Keywords>S000044011001264000001, S000044011001264000002</pdf:Keywords>"));
+    g_assert_nonnull(strstr(x, "<xmp:CreateDate>2026-11-20T00:00:00+08:00</xmp:CreateDate>"));
+    g_assert_nonnull(strstr(x, "<xmp:CreatorTool>skillcert " SC_VERSION "</xmp:CreatorTool>"));
+    g_assert_nonnull(strstr(x, "<pdf:Producer>"));
+    g_assert_nonnull(strstr(x, "<rdf:li>zh-CN</rdf:li>"));
+    // A well-formed XML document (the packet is read by XML parsers).
+    g_autoptr(GMarkupParseContext) ctx = g_markup_parse_context_new(
+        &(GMarkupParser){NULL, NULL, NULL, NULL, NULL}, G_MARKUP_IGNORE_QUALIFIED, NULL, NULL);
+    GError *error = NULL;
+    const char *body = strstr(x, "<x:xmpmeta");
+    const char *end = strstr(x, "<?xpacket end");
+    g_assert_true(g_markup_parse_context_parse(ctx, body, end - body, &error));
+    g_assert_true(g_markup_parse_context_end_parse(ctx, &error));
+    g_assert_no_error(error);
+}
+
+static cairo_status_t
+append(void *closure, const unsigned char *data, unsigned int length)
+{
+    g_byte_array_append(closure, data, length);
+    return CAIRO_STATUS_SUCCESS;
+}
+
+// A two-page PDF as cairo writes it.
+static GByteArray *
+cairo_pdf(void)
+{
+    GByteArray *buf = g_byte_array_new();
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(append, buf, 842, 595);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, "2026-11-20T00:00:00");
+    cairo_t *cr = cairo_create(s);
+    for (int i = 0; i < 2; i++) {
+        cairo_rectangle(cr, 10 + 100 * i, 10, 50, 50);
+        cairo_fill(cr);
+        cairo_show_page(cr);
+    }
+    cairo_destroy(cr);
+    cairo_surface_finish(s);
+    g_assert_cmpint(cairo_surface_status(s), ==, CAIRO_STATUS_SUCCESS);
+    cairo_surface_destroy(s);
+    return buf;
+}
+
+// Whether NEEDLE occurs in the LEN bytes of DATA.
+static gboolean
+has_bytes(const guint8 *data, gsize len, const char *needle)
+{
+    gsize n = strlen(needle);
+    for (gsize i = 0; i + n <= len; i++)
+        if (memcmp(data + i, needle, n) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+static void
+test_pdf(void)
+{
+    g_autoptr(GByteArray) in = cairo_pdf();
+    // cairo 1.16 itself: a date without D: and no /Lang (what the stage is for).
+    g_assert_false(has_bytes(in->data, in->len, "/Lang"));
+    const sc_finish_info info = {.title = "Certificate",
+                                 .keywords = "S000044011001264000001",
+                                 .created = "2026-11-20T00:00:00+08:00"};
+    GError *error = NULL;
+    g_autoptr(GBytes) out = sc_finish_pdf(in->data, in->len, &info, &error);
+    g_assert_no_error(error);
+    gsize len;
+    const guint8 *d = g_bytes_get_data(out, &len);
+    g_assert_true(len > 5 && memcmp(d, "%PDF-", 5) == 0);
+    g_assert_true(has_bytes(d, len, "/CreationDate (D:20261120000000+08'00')"));
+    g_assert_true(has_bytes(d, len, "/ModDate (D:20261120000000+08'00')"));
+    g_assert_true(has_bytes(d, len, "/Title (Certificate)"));
+    g_assert_true(has_bytes(d, len, "/Keywords (S000044011001264000001)"));
+    g_assert_true(has_bytes(d, len, "/Lang (zh-CN)"));
+    g_assert_true(has_bytes(d, len, "/PrintScaling /None"));
+    g_assert_true(has_bytes(d, len, "/Type /Metadata"));
+    // The packet is stored as it is, readable without decoding.
+    g_assert_true(has_bytes(d, len, "<xmp:CreateDate>2026-11-20T00:00:00+08:00</xmp:CreateDate>"));
+    g_assert_true(has_bytes(d, len, "/ID ["));
+    g_assert_true(has_bytes(d, len, "/Count 2"));
+
+    // The same input, the same bytes.
+    g_autoptr(GBytes) again = sc_finish_pdf(in->data, in->len, &info, &error);
+    g_assert_no_error(error);
+    g_assert_true(g_bytes_equal(out, again));
+    // Another holder's metadata, another file (and another /ID).
+    const sc_finish_info other = {.title = "Other", .created = info.created};
+    g_autoptr(GBytes) third = sc_finish_pdf(in->data, in->len, &other, &error);
+    g_assert_false(g_bytes_equal(out, third));
+}
+
+static void
+test_not_a_pdf(void)
+{
+    const char junk[] = "this is not a PDF at all";
+    const sc_finish_info info = {0};
+    GError *error = NULL;
+    g_assert_null(sc_finish_pdf((const guint8 *)junk, sizeof junk, &info, &error));
+    g_assert_error(error, SC_ERROR, SC_ERROR_RENDER);
+    g_clear_error(&error);
+    // A cut PDF is either repaired or refused, never a crash.
+    g_autoptr(GByteArray) in = cairo_pdf();
+    GBytes *cut = sc_finish_pdf(in->data, in->len / 2, &info, &error);
+    g_assert_true((cut != NULL) != (error != NULL));
+    g_clear_pointer(&cut, g_bytes_unref);
+    g_clear_error(&error);
+}
+
+int
+main(int argc, char **argv)
+{
+    sc_test_init(&argc, &argv);
+    g_test_add_func("/finish/pdf-date", test_pdf_date);
+    g_test_add_func("/finish/xmp", test_xmp);
+    g_test_add_func("/finish/pdf", test_pdf);
+    g_test_add_func("/finish/not-a-pdf", test_not_a_pdf);
+    return g_test_run();
+}
