@@ -46,6 +46,7 @@ struct sc_sink {
     gboolean made_dir; // split: DIR did not exist and was made by this sink
     gboolean finished;
     guint pages;
+    int write_errno; // the first failed write to the file being written (0: none), see close_synced
 };
 
 // --- Names, checks and stale temporaries -------------------------------------------------------
@@ -220,12 +221,15 @@ sync_dir(const char *dir, GError **error)
     return ok;
 }
 
-// Flush, fsync() and close FP (the file FINAL is written at); *SIZE set.
+// Flush, fsync() and close FP (the file FINAL is written at); *SIZE set.  WRITE_ERRNO, when not 0,
+// is a write to FP that failed earlier: cairo does not always stop on a failed write (a PDF
+// missing a piece would be delivered), so a stream that ever failed is never accepted, nor one
+// whose error flag is set.
 static gboolean
-close_synced(FILE *fp, const char *final, guint64 *size, GError **error)
+close_synced(FILE *fp, int write_errno, const char *final, guint64 *size, GError **error)
 {
-    gboolean ok = fflush(fp) == 0;
-    int err = errno;
+    gboolean ok = write_errno == 0 && !ferror(fp) && fflush(fp) == 0;
+    int err = write_errno != 0 ? write_errno : errno != 0 ? errno : EIO;
     struct stat st;
     if (ok) {
         ok = fsync(fileno(fp)) == 0 && fstat(fileno(fp), &st) == 0;
@@ -245,11 +249,16 @@ close_synced(FILE *fp, const char *final, guint64 *size, GError **error)
 
 // --- Cairo --------------------------------------------------------------------------------------
 
+// Cairo's writer into the sink's current file (CLOSURE is the sink); the first failure is kept.
 static cairo_status_t
 write_stream(void *closure, const unsigned char *data, unsigned int length)
 {
-    return fwrite(data, 1, length, closure) == length ? CAIRO_STATUS_SUCCESS
-                                                      : CAIRO_STATUS_WRITE_ERROR;
+    sc_sink *sink = closure;
+    if (fwrite(data, 1, length, sink->fp) == length)
+        return CAIRO_STATUS_SUCCESS;
+    if (sink->write_errno == 0)
+        sink->write_errno = errno != 0 ? errno : EIO;
+    return CAIRO_STATUS_WRITE_ERROR;
 }
 
 static gboolean
@@ -264,10 +273,10 @@ surface_ok(cairo_surface_t *surface, const char *path, GError **error)
 }
 
 static cairo_surface_t *
-new_pdf(sc_sink *sink, FILE *fp)
+new_pdf(sc_sink *sink)
 {
     cairo_surface_t *s =
-        cairo_pdf_surface_create_for_stream(write_stream, fp, sink->width_pt, sink->height_pt);
+        cairo_pdf_surface_create_for_stream(write_stream, sink, sink->width_pt, sink->height_pt);
     cairo_pdf_surface_restrict_to_version(s, CAIRO_PDF_VERSION_1_5);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "skillcert");
     if (sink->title != NULL)
@@ -360,7 +369,7 @@ sc_sink_new_full(sc_sink_kind kind, const char *path, double width_mm, double he
     }
     add_file(sink, g_strdup(path), tmp);
     if (kind == SC_SINK_PDF)
-        sink->surface = new_pdf(sink, sink->fp);
+        sink->surface = new_pdf(sink);
     return sink;
 
 fail:
@@ -404,7 +413,8 @@ begin_split_page(sc_sink *sink, const char *name, GError **error)
     }
     add_file(sink, final, tmp);
     sink->fp = fp;
-    sink->surface = new_pdf(sink, fp);
+    sink->write_errno = 0; // a new file
+    sink->surface = new_pdf(sink);
     return TRUE;
 }
 
@@ -471,7 +481,7 @@ sc_sink_end_page(sc_sink *sink, GError **error)
         sink->surface = NULL;
         FILE *fp = g_steal_pointer(&sink->fp);
         if (ok)
-            ok = close_synced(fp, final, &file_at(sink, i)->size, error);
+            ok = close_synced(fp, sink->write_errno, final, &file_at(sink, i)->size, error);
         else
             fclose(fp);
         return ok;
@@ -500,19 +510,20 @@ sc_sink_finish(sc_sink *sink, GError **error)
         if (!surface_ok(sink->surface, sink->path, error))
             return FALSE;
         cairo_surface_destroy(g_steal_pointer(&sink->surface));
-        if (!close_synced(g_steal_pointer(&sink->fp), sink->path, &file_at(sink, 0)->size, error))
+        if (!close_synced(g_steal_pointer(&sink->fp), sink->write_errno, sink->path,
+                          &file_at(sink, 0)->size, error))
             return FALSE;
         break;
     case SC_SINK_SPLIT: break; // each page's file was synced and closed by sc_sink_end_page()
     case SC_SINK_PNG: {
-        cairo_status_t st =
-            cairo_surface_write_to_png_stream(sink->surface, write_stream, sink->fp);
+        cairo_status_t st = cairo_surface_write_to_png_stream(sink->surface, write_stream, sink);
         if (st != CAIRO_STATUS_SUCCESS) {
             g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), sink->path,
                         cairo_status_to_string(st));
             return FALSE;
         }
-        if (!close_synced(g_steal_pointer(&sink->fp), sink->path, &file_at(sink, 0)->size, error))
+        if (!close_synced(g_steal_pointer(&sink->fp), sink->write_errno, sink->path,
+                          &file_at(sink, 0)->size, error))
             return FALSE;
         break;
     }
