@@ -276,10 +276,18 @@ model_free(model *m)
     sc_registry_close(m->r);
 }
 
+// The folder of the registers, removed at exit (each register is removed after its input).
+static char *dir;
+
+static void
+remove_dir(void)
+{
+    g_rmdir(dir);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static char *dir;
     static guint serial;
     if (dir == NULL) {
         // In memory: /dev/shm where there is one.
@@ -287,6 +295,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         dir = base != NULL ? g_build_filename(base, "skillcert-fuzz-XXXXXX", NULL)
                            : g_build_filename(g_get_tmp_dir(), "skillcert-fuzz-XXXXXX", NULL);
         CHECK(g_mkdtemp(dir) != NULL);
+        atexit(remove_dir);
     }
     char *path = g_strdup_printf("%s/register-%u.db", dir, serial++);
     model m = {.issued = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
