@@ -83,6 +83,14 @@ $(BUILD)/obj $(BUILD)/tests:
 
 unit: $(UNIT_BINS)
 
+# The fault-injection shim of tests/cli/test-faults.sh (LD_PRELOAD): always the normal compiler
+# and flags, never the sanitizers (ASan must come first in the preload order).
+FAULT_LIB = build/fault/libfault.so
+$(FAULT_LIB): tests/fault/fault.c
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -O2 -g -Wall -Wextra -Werror -shared -fPIC $< -o $@ -ldl
+
 # msgfmt --check: the format directives of each translation match its English (c-format).
 locale/%/LC_MESSAGES/skillcert.mo: po/%.po
 	@$(if $(Q),echo "  MSGFMT  $<")
@@ -118,7 +126,7 @@ example: setup
 check: setup
 	$(Q)$(MAKE) --no-print-directory check-run
 
-check-run: format-check all unit
+check-run: format-check all unit $(FAULT_LIB)
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="-O1 -g" \
 	    SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    build/asan/skillcert unit
@@ -130,7 +138,7 @@ asan:
 	    build/asan/skillcert unit
 	$(Q)SC_ONLY_SAN=1 sh tests/run.sh build/asan build/asan
 
-leakcheck: all unit
+leakcheck: all unit $(FAULT_LIB)
 	$(Q)SC_VALGRIND=1 sh tests/run.sh build build
 
 fuzz:
@@ -147,7 +155,7 @@ lint:
 	    "-DG_DEFINE_QUARK(a,b)=" "-DG_DEFINE_AUTOPTR_CLEANUP_FUNC(a,b)=" \
 	    -Isrc -Itests/unit src tests/unit tests/fuzz
 
-FORMATTED = src/*.c src/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c
+FORMATTED = src/*.c src/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c tests/fault/*.c
 
 format:
 	$(Q)clang-format -i $(FORMATTED)

@@ -931,8 +931,13 @@ write_numbers(const sc_batch *b, const sc_batch_output *out, GPtrArray *certs, G
         for (guint k = 0; k < G_N_ELEMENTS(cells); k++)
             append_cell(csv, cells[k], k + 1 == G_N_ELEMENTS(cells));
     }
-    char *tmp = g_strdup_printf("%s.skillcert-tmp-%d", out->numbers, (int)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    // Named as the sink names its temporaries (sink.h), so that a run killed here leaves one the
+    // next run into the same folder recognises and removes.
+    g_autofree char *dir = g_path_get_dirname(out->numbers);
+    g_autofree char *base = g_path_get_basename(out->numbers);
+    g_autofree char *name = g_strdup_printf(".%s.skillcert-tmp-%ld-XXXXXX", base, (long)getpid());
+    char *tmp = g_build_filename(dir, name, NULL);
+    int fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0600);
     gboolean ok = fd >= 0 && write(fd, csv->str, csv->len) == (ssize_t)csv->len && fsync(fd) == 0;
     int saved = errno;
     if (fd >= 0)
@@ -941,7 +946,8 @@ write_numbers(const sc_batch *b, const sc_batch_output *out, GPtrArray *certs, G
     if (!ok) {
         g_set_error(error, SC_ERROR, SC_ERROR_IO, _("%s: cannot write: %s"), out->numbers,
                     g_strerror(saved));
-        g_unlink(tmp);
+        if (fd >= 0)
+            g_unlink(tmp);
         g_clear_pointer(&tmp, g_free);
     }
     return tmp;
