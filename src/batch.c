@@ -528,7 +528,7 @@ static sc_sink *
 open_sink(const sc_batch *b, const sc_batch_output *out, sc_sink_kind kind, GError **error)
 {
     const sc_template *t = b->tmpl;
-    const sc_sink_options so = {.force = out->force};
+    const sc_sink_options so = {.force = out->force, .mode = out->mode};
     if (kind == SC_SINK_PNG)
         return sc_sink_new_full(SC_SINK_PNG, out->output, t->page_width, t->page_height, out->dpi,
                                 NULL, NULL, &so, error);

@@ -45,12 +45,13 @@ typedef struct {
     guint jobs;                // split: draw with this many threads (0 or 1: one)
     const char *created;       // the PDF creation date (ISO 8601), or NULL for now
     gboolean force;            // replace read-only output files (never anything but a regular file)
-    GArray *rows;             // render only these rows (guint pairs: first, last), or NULL for all;
-                              // the whole file is numbered, so each gets the number it would get
-    gboolean second;          // the records are genuinely second certificates (--new)
-    gboolean correct;         // a changed 姓名 corrects the register (--correct)
-    const char *numbers;      // the numbers file to write (who got which number), or NULL
-    const gint *cancel;       // when it becomes non-zero (a signal), stop: nothing issued, no file
+    guint mode;          // output files\' mode (e.g. 0644); 0 = 0600, private (identity numbers)
+    GArray *rows;        // render only these rows (guint pairs: first, last), or NULL for all;
+                         // the whole file is numbered, so each gets the number it would get
+    gboolean second;     // the records are genuinely second certificates (--new)
+    gboolean correct;    // a changed 姓名 corrects the register (--correct)
+    const char *numbers; // the numbers file to write (who got which number), or NULL
+    const gint *cancel;  // when it becomes non-zero (a signal), stop: nothing issued, no file
     const char *name_pattern; // split: file names, {field} placeholders (NULL: deliver.h's default)
     gboolean full_id;         // split: the manifest shows identity numbers whole, not masked
 } sc_batch_output;

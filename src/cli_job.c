@@ -133,6 +133,18 @@ job_init(job *j, const job_options *o, const char *records_path, GError **error)
     out->dpi = o->dpi;
     out->fill_only = o->fill_only;
     out->force = o->force;
+    if (o->mode != NULL) {
+        guint64 mode = 0;
+        if (!g_ascii_string_to_unsigned(o->mode, 8, 0, 0777, &mode, NULL) ||
+            (mode & 0600) != 0600) {
+            g_set_error(error, SC_ERROR, SC_ERROR_USAGE,
+                        _("--mode %s: write the output files' permissions in octal, readable and "
+                          "writable by you, e.g. 0640 (default 0600: they hold identity numbers)"),
+                        o->mode);
+            return FALSE;
+        }
+        out->mode = (guint)mode;
+    }
     out->jobs = o->jobs > 0 ? (guint)o->jobs : 1;
     out->name_pattern = o->name_pattern;
     out->full_id = o->full_id;
@@ -342,6 +354,7 @@ sc_cli_job_options_clear(job_options *o)
     g_free(o->split);
     g_free(o->offset);
     g_free(o->sheet);
+    g_free(o->mode);
     g_free(o->name_pattern);
     g_free(o->rows);
     g_free(o->numbers);
@@ -381,6 +394,10 @@ sc_cli_render(int argc, char **argv)
          N_("With --split, draw with N threads at once (default 1)"), "N"},
         {"force", 0, 0, G_OPTION_ARG_NONE, &o.force, N_("Replace output files that are read-only"),
          NULL},
+        {"mode", 0, 0, G_OPTION_ARG_STRING, &o.mode,
+         N_("Permissions of the output files, e.g. 0640 (default 0600: they hold identity "
+            "numbers)"),
+         "MODE"},
         {"rows", 0, 0, G_OPTION_ARG_STRING, &o.rows,
          N_("Only these rows, e.g. 6,9-12; numbered as in the whole file"), N_("ROWS")},
         {"new", 0, 0, G_OPTION_ARG_NONE, &o.second,

@@ -27,6 +27,7 @@ typedef struct {
     int copies;
     gboolean fill_only;
     gboolean force;
+    char *mode;
     gboolean second;
     gboolean correct;
     char *rows;

@@ -186,3 +186,22 @@ run_sc "$T/ms" show "${PREFIX}264000002" -i "$I1"
 expect_grep "… its certificates are kept" "$T/ms.out" "李龑"
 run_sc "$T/n" number next -i "$I1" --level 4 --year 2026
 [ "$(cat "$T/n.out")" = "${PREFIX}264000003" ] && ok "… and numbering goes on from its counter" || not_ok "after migration: $(cat "$T/n.out")"
+
+# Private by default: outputs 0600 (identity numbers and photos), or as --mode asks.
+run_sc "$T/pm" render "$T/new.csv" -i "$I1" --photos $EX/photos -o "$T/pm.pdf"
+[ "$(stat -c %a "$T/pm.pdf")" = 600 ] && ok "outputs are 0600 by default" || not_ok "output mode $(stat -c %a "$T/pm.pdf")"
+[ "$(stat -c %a "$T/pm.pdf.numbers.csv")" = 600 ] && ok "… the numbers file too" || not_ok "numbers file mode"
+run_sc "$T/pm2" render "$T/new.csv" -i "$I1" --photos $EX/photos --mode 0640 -o "$T/pm2.pdf"
+[ "$(stat -c %a "$T/pm2.pdf")" = 640 ] && ok "--mode 0640 as asked" || not_ok "--mode: $(stat -c %a "$T/pm2.pdf")"
+run_sc "$T/pm3" render "$T/new.csv" -i "$I1" --photos $EX/photos --mode 0444 -o "$T/pm3.pdf"
+expect_status "--mode without owner write: a usage error" 2
+chmod 644 "$REG"
+run_sc "$T/pm4" render "$T/new.csv" -i "$I1" --photos $EX/photos -o "$T/pm4.pdf"
+expect_status "a register others can read: refused" 3
+expect_grep "… with the chmod that fixes it" "$T/pm4.err" "chmod 600"
+chmod 600 "$REG"
+
+# An invalid SOURCE_DATE_EPOCH is an error, not 1970.
+SOURCE_DATE_EPOCH=abc "$SKILLCERT" render "$T/new.csv" -i "$I1" --photos $EX/photos -o "$T/sde.pdf" >/dev/null 2>"$T/sde.err"
+rc=$?
+[ $rc = 2 ] && grep -q SOURCE_DATE_EPOCH "$T/sde.err" && ok "SOURCE_DATE_EPOCH=abc: a usage error naming it" || not_ok "SOURCE_DATE_EPOCH=abc (status $rc)"
