@@ -888,28 +888,6 @@ issue(sc_batch *b, const sc_batch_output *out, sc_number_source *source, GPtrArr
     return finish(sinks, error);
 }
 
-// A cell of the numbers file: quoted when it holds a comma, quote or line break, and a leading
-// = + - @ neutralised so a spreadsheet never runs it as a formula.
-static void
-append_cell(GString *line, const char *text, gboolean last)
-{
-    gboolean formula = strchr("=+-@", text[0]) != NULL && text[0] != '\0';
-    if (formula || strpbrk(text, ",\"\r\n") != NULL) {
-        g_string_append_c(line, '"');
-        if (formula)
-            g_string_append_c(line, '\'');
-        for (const char *p = text; *p; p++) {
-            if (*p == '"')
-                g_string_append_c(line, '"');
-            g_string_append_c(line, *p);
-        }
-        g_string_append_c(line, '"');
-    } else {
-        g_string_append(line, text);
-    }
-    g_string_append(line, last ? "\r\n" : ",");
-}
-
 // The numbers file (SPEC §3 "who got which number"): a row per certificate written, in UTF-8
 // with a BOM so that Excel opens it, written and synced under a temporary name (mode 0600: it
 // holds identity numbers).  Returns the temporary's path, or NULL with *ERROR set.
@@ -920,7 +898,7 @@ write_numbers(const sc_batch *b, const sc_batch_output *out, GPtrArray *certs, G
                                          [SC_NUMBER_REPRINT] = N_("补打"),
                                          [SC_NUMBER_CORRECTED] = N_("更正后补打")};
     GString *csv = g_string_new("\xEF\xBB\xBF");
-    g_string_append(csv, "行号,姓名,证件号码,证书编号,发证日期,状态,输出\r\n");
+    g_string_append(csv, "行号,姓名,证件号码,证书编号,发证日期,状态,输出\n");
     for (guint i = 0; i < certs->len; i++) {
         const sc_cert *c = g_ptr_array_index(certs, i);
         char row[16];
@@ -929,7 +907,7 @@ write_numbers(const sc_batch *b, const sc_batch_output *out, GPtrArray *certs, G
         const char *cells[] = {
             row, c->name, c->id_number, c->number, c->issue_date, _(status[c->status]), place};
         for (guint k = 0; k < G_N_ELEMENTS(cells); k++)
-            append_cell(csv, cells[k], k + 1 == G_N_ELEMENTS(cells));
+            sc_deliver_csv_field(csv, cells[k], k + 1 == G_N_ELEMENTS(cells) ? '\n' : ',');
     }
     // Named as the sink names its temporaries (sink.h), so that a run killed here leaves one the
     // next run into the same folder recognises and removes.

@@ -136,10 +136,8 @@ sc_deliver_mask_id(const char *id)
     return g_string_free(s, FALSE);
 }
 
-// Append VALUE to S as one CSV field (RFC 4180 quoting), and SEP.  A value a spreadsheet would
-// take for a formula (starting with = + - @ or a tab) is prefixed with a quote mark.
-static void
-csv_field(GString *s, const char *value, char sep)
+void
+sc_deliver_csv_field(GString *s, const char *value, char sep)
 {
     const char *v = value != NULL ? value : "";
     gboolean formula = strchr("=+-@\t\r", v[0]) != NULL && v[0] != '\0';
@@ -171,14 +169,14 @@ sc_deliver_write_manifest(const char *dir, const sc_deliver_entry *entries, guin
         g_autofree char *id =
             full_id ? g_strdup(e->cert->id_number) : sc_deliver_mask_id(e->cert->id_number);
         g_autofree char *bytes = g_strdup_printf("%" G_GUINT64_FORMAT, e->bytes);
-        csv_field(s, row, ',');
-        csv_field(s, e->cert->name, ',');
-        csv_field(s, id, ',');
-        csv_field(s, e->cert->number, ',');
-        csv_field(s, e->cert->issue_date, ',');
-        csv_field(s, e->file, ',');
-        csv_field(s, bytes, ',');
-        csv_field(s, e->sha256, '\r');
+        sc_deliver_csv_field(s, row, ',');
+        sc_deliver_csv_field(s, e->cert->name, ',');
+        sc_deliver_csv_field(s, id, ',');
+        sc_deliver_csv_field(s, e->cert->number, ',');
+        sc_deliver_csv_field(s, e->cert->issue_date, ',');
+        sc_deliver_csv_field(s, e->file, ',');
+        sc_deliver_csv_field(s, bytes, ',');
+        sc_deliver_csv_field(s, e->sha256, '\r');
         g_string_append_c(s, '\n');
     }
     g_autofree char *path = g_build_filename(dir, SC_DELIVER_MANIFEST, NULL);

@@ -50,6 +50,11 @@ typedef struct {
 // a header, then one line per entry of ENTRIES (N of them): row, 姓名, 证件号码 (masked unless
 // FULL_ID), 证书编号, 发证日期, file, bytes, SHA-256.  Written to a temporary, synced and
 // renamed, with MODE (0: 0600).  FALSE with *ERROR set (SC_ERROR_IO).  Borrows everything.
+// Append VALUE (may be NULL: empty) to S as one CSV field (RFC 4180 quoting), then SEP (',', or
+// '\n' after a line's last field).  A value a spreadsheet would take for a formula (starting with
+// = + - @, a tab or a carriage return) is prefixed with a quote mark, so it stays text.
+void sc_deliver_csv_field(GString *s, const char *value, char sep);
+
 gboolean sc_deliver_write_manifest(const char *dir, const sc_deliver_entry *entries, guint n,
                                    gboolean full_id, guint mode, GError **error);
 

@@ -31,29 +31,52 @@
 // A void certificate keeps its number forever unused.  Counters hold the last serial allocated
 // per (institution, year, level) and only ever increase; pre-assigned serials do not move them,
 // allocation skips them (004 附件4 二(七): 依次顺序取值; SPEC §3: never reused).
-static const char schema_sql[] =
-    "CREATE TABLE meta (key TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL);\n"
-    "CREATE TABLE certificates (\n"
-    "    number      TEXT NOT NULL PRIMARY KEY CHECK (length(number) = 22),\n"
-    "    prefix      TEXT NOT NULL CHECK (length(prefix) = 13),\n"
-    "    year        INTEGER NOT NULL CHECK (year BETWEEN 0 AND 99),\n"
-    "    level       INTEGER NOT NULL CHECK (level BETWEEN 1 AND 5 OR level = 9),\n"
-    "    serial      INTEGER NOT NULL CHECK (serial BETWEEN 1 AND 999999),\n"
-    "    name        TEXT NOT NULL,\n"
-    "    id_type     TEXT NOT NULL,\n"
-    "    id_number   TEXT NOT NULL,\n"
-    "    occupation  TEXT NOT NULL,\n"
-    "    work_type   TEXT NOT NULL,\n"
-    "    issue_date  TEXT NOT NULL,\n"
-    "    batch       TEXT NOT NULL,\n"
-    "    issued_at   TEXT NOT NULL,\n"
-    "    second      INTEGER NOT NULL DEFAULT 0,\n"
-    "    void_reason TEXT,\n"
-    "    voided_at   TEXT,\n"
-    "    UNIQUE (prefix, year, level, serial)\n"
-    ");\n"
-    "CREATE INDEX certificates_holder ON certificates\n"
+// The tables of schema version 2 that version 1 did not have or had otherwise: the
+// certificates (no longer unique per issue date: a reprint keeps the original date; voids), the
+// institution it serves, and the history of corrections and prints.
+#define CERTIFICATES_SQL                                                                           \
+    "CREATE TABLE certificates (\n"                                                                \
+    "    number      TEXT NOT NULL PRIMARY KEY CHECK (length(number) = 22),\n"                     \
+    "    prefix      TEXT NOT NULL CHECK (length(prefix) = 13),\n"                                 \
+    "    year        INTEGER NOT NULL CHECK (year BETWEEN 0 AND 99),\n"                            \
+    "    level       INTEGER NOT NULL CHECK (level BETWEEN 1 AND 5 OR level = 9),\n"               \
+    "    serial      INTEGER NOT NULL CHECK (serial BETWEEN 1 AND 999999),\n"                      \
+    "    name        TEXT NOT NULL,\n"                                                             \
+    "    id_type     TEXT NOT NULL,\n"                                                             \
+    "    id_number   TEXT NOT NULL,\n"                                                             \
+    "    occupation  TEXT NOT NULL,\n"                                                             \
+    "    work_type   TEXT NOT NULL,\n"                                                             \
+    "    issue_date  TEXT NOT NULL,\n"                                                             \
+    "    batch       TEXT NOT NULL,\n"                                                             \
+    "    issued_at   TEXT NOT NULL,\n"                                                             \
+    "    second      INTEGER NOT NULL DEFAULT 0,\n"                                                \
+    "    void_reason TEXT,\n"                                                                      \
+    "    voided_at   TEXT,\n"                                                                      \
+    "    UNIQUE (prefix, year, level, serial)\n"                                                   \
+    ");\n"                                                                                         \
+    "CREATE INDEX certificates_holder ON certificates\n"                                           \
     "    (prefix, id_number, id_type, occupation, work_type, level);\n"
+#define META_SQL "CREATE TABLE meta (key TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL);\n"
+#define HISTORY_SQL                                                                                \
+    "CREATE TABLE corrections (\n"                                                                 \
+    "    number    TEXT NOT NULL REFERENCES certificates (number),\n"                              \
+    "    field     TEXT NOT NULL,\n"                                                               \
+    "    old_value TEXT NOT NULL,\n"                                                               \
+    "    new_value TEXT NOT NULL,\n"                                                               \
+    "    batch     TEXT NOT NULL,\n"                                                               \
+    "    at        TEXT NOT NULL\n"                                                                \
+    ");\n"                                                                                         \
+    "CREATE TABLE prints (\n"                                                                      \
+    "    number TEXT NOT NULL REFERENCES certificates (number),\n"                                 \
+    "    batch  TEXT NOT NULL,\n"                                                                  \
+    "    output TEXT NOT NULL,\n"                                                                  \
+    "    at     TEXT NOT NULL\n"                                                                   \
+    ");\n"                                                                                         \
+    "CREATE INDEX prints_number ON prints (number);\n"                                             \
+    "CREATE TRIGGER certificates_never_deleted BEFORE DELETE ON certificates\n"                    \
+    "BEGIN SELECT RAISE(ABORT, 'an issued certificate is never deleted: void it'); END;\n"
+
+static const char schema_sql[] = META_SQL CERTIFICATES_SQL
     "CREATE TABLE counters (\n"
     "    prefix TEXT NOT NULL,\n"
     "    year   INTEGER NOT NULL,\n"
@@ -65,75 +88,18 @@ static const char schema_sql[] =
     "WHEN NEW.last < OLD.last\n"
     "BEGIN SELECT RAISE(ABORT, 'a serial counter never decreases'); END;\n"
     "CREATE TRIGGER counters_never_deleted BEFORE DELETE ON counters\n"
-    "BEGIN SELECT RAISE(ABORT, 'a serial counter is never deleted'); END;\n"
-    "CREATE TRIGGER certificates_never_deleted BEFORE DELETE ON certificates\n"
-    "BEGIN SELECT RAISE(ABORT, 'an issued certificate is never deleted: void it'); END;\n"
-    "CREATE TABLE corrections (\n"
-    "    number    TEXT NOT NULL REFERENCES certificates (number),\n"
-    "    field     TEXT NOT NULL,\n"
-    "    old_value TEXT NOT NULL,\n"
-    "    new_value TEXT NOT NULL,\n"
-    "    batch     TEXT NOT NULL,\n"
-    "    at        TEXT NOT NULL\n"
-    ");\n"
-    "CREATE TABLE prints (\n"
-    "    number TEXT NOT NULL REFERENCES certificates (number),\n"
-    "    batch  TEXT NOT NULL,\n"
-    "    output TEXT NOT NULL,\n"
-    "    at     TEXT NOT NULL\n"
-    ");\n"
-    "CREATE INDEX prints_number ON prints (number);\n";
+    "BEGIN SELECT RAISE(ABORT, 'a serial counter is never deleted'); END;\n" HISTORY_SQL;
 
 // Version 1 → 2: the holder's certificate is no longer unique per issue date (a reprint keeps
 // the original date), and the tables of voids, corrections and prints are added.  Every number
 // is kept.
 static const char migrate_1_2_sql[] =
-    "ALTER TABLE certificates RENAME TO certificates_v1;\n"
-    "DROP TRIGGER IF EXISTS certificates_never_deleted;\n"
-    "CREATE TABLE meta (key TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL);\n"
-    "CREATE TABLE certificates (\n"
-    "    number      TEXT NOT NULL PRIMARY KEY CHECK (length(number) = 22),\n"
-    "    prefix      TEXT NOT NULL CHECK (length(prefix) = 13),\n"
-    "    year        INTEGER NOT NULL CHECK (year BETWEEN 0 AND 99),\n"
-    "    level       INTEGER NOT NULL CHECK (level BETWEEN 1 AND 5 OR level = 9),\n"
-    "    serial      INTEGER NOT NULL CHECK (serial BETWEEN 1 AND 999999),\n"
-    "    name        TEXT NOT NULL,\n"
-    "    id_type     TEXT NOT NULL,\n"
-    "    id_number   TEXT NOT NULL,\n"
-    "    occupation  TEXT NOT NULL,\n"
-    "    work_type   TEXT NOT NULL,\n"
-    "    issue_date  TEXT NOT NULL,\n"
-    "    batch       TEXT NOT NULL,\n"
-    "    issued_at   TEXT NOT NULL,\n"
-    "    second      INTEGER NOT NULL DEFAULT 0,\n"
-    "    void_reason TEXT,\n"
-    "    voided_at   TEXT,\n"
-    "    UNIQUE (prefix, year, level, serial)\n"
-    ");\n"
+    "ALTER TABLE certificates RENAME TO certificates_v1;\n" META_SQL CERTIFICATES_SQL
     "INSERT INTO certificates (number, prefix, year, level, serial, name, id_type, id_number,\n"
     "    occupation, work_type, issue_date, batch, issued_at)\n"
     "SELECT number, prefix, year, level, serial, name, id_type, id_number, occupation,\n"
     "    work_type, issue_date, batch, issued_at FROM certificates_v1;\n"
-    "DROP TABLE certificates_v1;\n"
-    "CREATE INDEX certificates_holder ON certificates\n"
-    "    (prefix, id_number, id_type, occupation, work_type, level);\n"
-    "CREATE TRIGGER certificates_never_deleted BEFORE DELETE ON certificates\n"
-    "BEGIN SELECT RAISE(ABORT, 'an issued certificate is never deleted: void it'); END;\n"
-    "CREATE TABLE corrections (\n"
-    "    number    TEXT NOT NULL REFERENCES certificates (number),\n"
-    "    field     TEXT NOT NULL,\n"
-    "    old_value TEXT NOT NULL,\n"
-    "    new_value TEXT NOT NULL,\n"
-    "    batch     TEXT NOT NULL,\n"
-    "    at        TEXT NOT NULL\n"
-    ");\n"
-    "CREATE TABLE prints (\n"
-    "    number TEXT NOT NULL REFERENCES certificates (number),\n"
-    "    batch  TEXT NOT NULL,\n"
-    "    output TEXT NOT NULL,\n"
-    "    at     TEXT NOT NULL\n"
-    ");\n"
-    "CREATE INDEX prints_number ON prints (number);\n"
+    "DROP TABLE certificates_v1;\n" HISTORY_SQL
     "INSERT INTO meta (key, value) SELECT 'prefix', prefix FROM certificates\n"
     "    GROUP BY prefix HAVING (SELECT count(DISTINCT prefix) FROM certificates) = 1;\n";
 
