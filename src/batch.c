@@ -317,6 +317,7 @@ number(sc_batch *b, const sc_batch_output *out, sc_number_source *source, GPtrAr
             .id_type = c->id_type,
             .id_number = c->id_number,
             .occupation = c->occupation,
+            .occupation_code = c->occupation_code,
             .work_type = c->work_type,
             .level = c->level,
             .issue_date = c->issue_date,

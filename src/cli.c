@@ -112,6 +112,8 @@ static const struct {
     {"register", sc_cli_register, N_("create, back up, restore or check the register")},
     {"void", sc_cli_void, N_("void a certificate: its number is never issued again")},
     {"show", sc_cli_show, N_("what the register holds about a certificate or a holder")},
+    {"report", sc_cli_report_cmd, N_("reports from the register: issued, summary (附件7)")},
+    {"import", sc_cli_import, N_("record numbers assigned by an upstream platform")},
     {"calibrate", sc_cli_calibrate, N_("the calibration page of a printer on certificate stock")},
 };
 

@@ -21,11 +21,29 @@
 // PRAGMA application_id: "SCRG", so a register is told from any other SQLite file.
 #define REGISTRY_APP_ID 0x53435247
 // PRAGMA user_version of the schema below.
-#define REGISTRY_SCHEMA_VERSION 2
+#define REGISTRY_SCHEMA_VERSION 3
 // Concurrent batches wait for each other rather than fail (milliseconds).
 #define REGISTRY_BUSY_TIMEOUT_MS 30000
 
-// The schema, version 2.  A certificate's number is unique, and so is its (institution, year,
+// Blank stock (证书内芯): the ranges of numbered sheets print runs were given, and the sheets
+// spoiled.  A sheet is printed once (prints.stock is unique where set).
+#define STOCK_TABLES_SQL                                                                           \
+    "CREATE UNIQUE INDEX prints_stock ON prints (stock) WHERE stock IS NOT NULL;\n"                \
+    "CREATE TABLE stock_ranges (\n"                                                                \
+    "    letters TEXT NOT NULL,\n"                                                                 \
+    "    first   INTEGER NOT NULL,\n"                                                              \
+    "    last    INTEGER NOT NULL CHECK (last >= first),\n"                                        \
+    "    width   INTEGER NOT NULL,\n"                                                              \
+    "    batch   TEXT NOT NULL,\n"                                                                 \
+    "    at      TEXT NOT NULL\n"                                                                  \
+    ");\n"                                                                                         \
+    "CREATE TABLE spoiled (\n"                                                                     \
+    "    serial TEXT NOT NULL PRIMARY KEY,\n"                                                      \
+    "    reason TEXT NOT NULL,\n"                                                                  \
+    "    at     TEXT NOT NULL\n"                                                                   \
+    ");\n"
+
+// The schema, version 3.  A certificate's number is unique, and so is its (institution, year,
 // level, serial).  A holder (证件类型 + 证件号码) holds one certificate of an occupation, work type
 // and level unless a second one was asked for (second = 1): a later print of it is a reprint.
 // A void certificate keeps its number forever unused.  Counters hold the last serial allocated
@@ -50,6 +68,7 @@ static const char schema_sql[] =
     "    second      INTEGER NOT NULL DEFAULT 0,\n"
     "    void_reason TEXT,\n"
     "    voided_at   TEXT,\n"
+    "    occupation_code TEXT NOT NULL DEFAULT '',\n"
     "    UNIQUE (prefix, year, level, serial)\n"
     ");\n"
     "CREATE INDEX certificates_holder ON certificates\n"
@@ -80,9 +99,10 @@ static const char schema_sql[] =
     "    number TEXT NOT NULL REFERENCES certificates (number),\n"
     "    batch  TEXT NOT NULL,\n"
     "    output TEXT NOT NULL,\n"
-    "    at     TEXT NOT NULL\n"
+    "    at     TEXT NOT NULL,\n"
+    "    stock  TEXT\n"
     ");\n"
-    "CREATE INDEX prints_number ON prints (number);\n";
+    "CREATE INDEX prints_number ON prints (number);\n" STOCK_TABLES_SQL;
 
 // Version 1 → 2: the holder's certificate is no longer unique per issue date (a reprint keeps
 // the original date), and the tables of voids, corrections and prints are added.  Every number
@@ -137,6 +157,12 @@ static const char migrate_1_2_sql[] =
     "INSERT INTO meta (key, value) SELECT 'prefix', prefix FROM certificates\n"
     "    GROUP BY prefix HAVING (SELECT count(DISTINCT prefix) FROM certificates) = 1;\n";
 
+// Version 2 → 3: the occupation code (职业编码, for the reports upward), the stock sheet a
+// print used, and the blank stock tables.  Every number is kept.
+static const char migrate_2_3_sql[] =
+    "ALTER TABLE certificates ADD COLUMN occupation_code TEXT NOT NULL DEFAULT '';\n"
+    "ALTER TABLE prints ADD COLUMN stock TEXT;\n" STOCK_TABLES_SQL;
+
 struct sc_registry {
     char *path;
     char *prefix; // the institution it serves
@@ -172,14 +198,14 @@ static const char put_last_sql[] =
     "WHERE excluded.last > last";
 static const char insert_sql[] =
     "INSERT INTO certificates (number, prefix, year, level, serial, name, id_type, id_number, "
-    "occupation, work_type, issue_date, batch, issued_at, second) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+    "occupation, work_type, issue_date, batch, issued_at, second, occupation_code) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
 static const char correct_sql[] = "UPDATE certificates SET name = ?2 WHERE number = ?1";
 static const char log_fix_sql[] =
     "INSERT INTO corrections (number, field, old_value, new_value, batch, at) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 static const char log_print_sql[] =
-    "INSERT INTO prints (number, batch, output, at) VALUES (?1, ?2, ?3, ?4)";
+    "INSERT INTO prints (number, batch, output, at, stock) VALUES (?1, ?2, ?3, ?4, ?5)";
 
 // Set *ERROR (SC_ERROR_REGISTER) to "PATH: WHAT: sqlite's message".
 static void
@@ -307,6 +333,8 @@ migrate(sc_registry *r, sqlite3_int64 version, GError **error)
     if (!query_int(r, "PRAGMA user_version", &now, error))
         goto rollback;
     if (now == 1 && !exec(r, migrate_1_2_sql, error))
+        goto rollback;
+    if (now <= 2 && !exec(r, migrate_2_3_sql, error))
         goto rollback;
     char pragma[64];
     g_snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", REGISTRY_SCHEMA_VERSION);
@@ -947,6 +975,7 @@ insert(issuing *is, const sc_number_item *it, const sc_certno *number, const cha
     bind_text(s, 12, is->batch);
     bind_text(s, 13, is->issued_at);
     sqlite3_bind_int(s, 14, it->second ? 1 : 0);
+    bind_text(s, 15, it->occupation_code != NULL ? it->occupation_code : "");
     return step_done(is->r, s, _("recording a certificate"), error);
 }
 
@@ -1183,11 +1212,14 @@ static gboolean
 log_prints(issuing *is, sc_number_item *items, guint n, GError **error)
 {
     for (guint i = 0; i < n; i++) {
+        if (items[i].unprinted)
+            continue;
         sqlite3_stmt *s = is->r->log_print;
         bind_text(s, 1, items[i].assigned);
         bind_text(s, 2, is->batch);
         bind_text(s, 3, items[i].output != NULL ? items[i].output : "");
         bind_text(s, 4, is->issued_at);
+        bind_text(s, 5, items[i].stock); // NULL: no numbered stock
         if (!step_done(is->r, s, _("logging a print"), error))
             return FALSE;
     }
@@ -1475,6 +1507,70 @@ sc_registry_show(sc_registry *registry, const char *number, const char *id_numbe
         ok = FALSE;
     }
     return g_string_free(out, !ok);
+}
+
+// --- Reports --------------------------------------------------------------------------------
+
+// Every certificate with its prints and corrections counted; ?1–?3: from, to, level (NULL/0:
+// any), ?4: 1 to leave void ones out.
+static const char each_sql[] =
+    "SELECT c.number, c.name, c.id_type, c.id_number, c.occupation, c.occupation_code, "
+    "c.work_type, c.level, c.issue_date, c.void_reason, "
+    "(SELECT count(*) FROM prints p WHERE p.number = c.number), "
+    "(SELECT count(*) FROM corrections k WHERE k.number = c.number) "
+    "FROM certificates c WHERE (?1 IS NULL OR c.issue_date >= ?1) "
+    "AND (?2 IS NULL OR c.issue_date <= ?2) AND (?3 = 0 OR c.level = ?3) "
+    "AND (?4 = 0 OR c.void_reason IS NULL) ORDER BY c.issue_date, c.number";
+
+gboolean
+sc_registry_each(sc_registry *registry, const sc_registry_filter *filter,
+                 sc_registry_each_func func, gpointer data, GError **error)
+{
+    g_return_val_if_fail(registry != NULL && func != NULL, FALSE);
+    const sc_registry_filter all = {0};
+    if (filter == NULL)
+        filter = &all;
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(registry->db, each_sql, -1, &s, NULL) != SQLITE_OK) {
+        set_db_error(registry, error, _("reading the register"));
+        return FALSE;
+    }
+    bind_text(s, 1, filter->from);
+    bind_text(s, 2, filter->to);
+    sqlite3_bind_int(s, 3, filter->level);
+    sqlite3_bind_int(s, 4, filter->skip_void ? 1 : 0);
+    int rc;
+    gboolean ok = TRUE;
+    while (ok && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *col[10];
+        for (int i = 0; i < 10; i++)
+            col[i] = (const char *)sqlite3_column_text(s, i);
+        sc_registry_entry e = {
+            .number = col[0],
+            .name = col[1],
+            .id_type = col[2],
+            .id_number = col[3],
+            .occupation = col[4],
+            .occupation_code = col[5],
+            .work_type = col[6],
+            .level = sqlite3_column_int(s, 7),
+            .issue_date = col[8],
+            .void_reason = col[9],
+            .prints = (guint)sqlite3_column_int(s, 10),
+            .corrections = (guint)sqlite3_column_int(s, 11),
+        };
+        e.state = e.void_reason != NULL ? SC_REGISTRY_VOID
+                  : e.corrections > 0   ? SC_REGISTRY_CORRECTED
+                  : e.prints > 1        ? SC_REGISTRY_REPRINTED
+                                        : SC_REGISTRY_ISSUED;
+        ok = func(&e, data, error);
+    }
+    if (ok && rc != SQLITE_DONE) {
+        set_db_error(registry, error, _("reading the register"));
+        ok = FALSE;
+    }
+    sqlite3_finalize(s);
+    return ok;
 }
 
 // --- The number source ----------------------------------------------------------------------

@@ -100,6 +100,45 @@ gboolean sc_registry_void(sc_registry *registry, const char *number, const char 
 char *sc_registry_show(sc_registry *registry, const char *number, const char *id_number,
                        GError **error);
 
+// What a certificate is now, for the reports (issue 14; SPEC §3 "What the register means in an
+// office").  The first that applies: void, corrected (a printed field changed, history kept),
+// reprinted (printed more than once), issued.
+typedef enum {
+    SC_REGISTRY_ISSUED,
+    SC_REGISTRY_REPRINTED,
+    SC_REGISTRY_CORRECTED,
+    SC_REGISTRY_VOID,
+} sc_registry_state;
+
+// Which certificates sc_registry_each() yields: 发证日期 from FROM to TO (YYYY-MM-DD, both
+// included; NULL: no bound), of LEVEL (0: every level); void ones too unless SKIP_VOID.
+typedef struct {
+    const char *from, *to;
+    int level;
+    gboolean skip_void;
+} sc_registry_filter;
+
+// One certificate as the register holds it.  The strings are valid during the callback only.
+typedef struct {
+    const char *number, *name, *id_type, *id_number, *occupation, *occupation_code, *work_type;
+    int level;               // 1–5, 9
+    const char *issue_date;  // 发证日期, YYYY-MM-DD
+    const char *void_reason; // NULL unless void
+    guint prints;            // how many times it was printed (0: recorded, never printed)
+    guint corrections;
+    sc_registry_state state;
+} sc_registry_entry;
+
+// Called by sc_registry_each() for each certificate; FALSE with *ERROR set stops the walk.
+typedef gboolean (*sc_registry_each_func)(const sc_registry_entry *entry, gpointer data,
+                                          GError **error);
+
+// Call FUNC with DATA for every certificate FILTER (NULL: all) selects, ordered by 发证日期 then
+// number.  FALSE with *ERROR set when the register fails (SC_ERROR_REGISTER) or FUNC does.
+// Borrows everything.
+gboolean sc_registry_each(sc_registry *registry, const sc_registry_filter *filter,
+                          sc_registry_each_func func, gpointer data, GError **error);
+
 // The register at PATH, which must exist, as a number source (numbering.h) for the institution
 // whose positions 1–13 are PREFIX, recording BATCH: its assign is sc_registry_begin_issue(), or
 // sc_registry_preview() for a dry run (a real one first takes a backup beside the register,
