@@ -296,7 +296,20 @@ report_summary(const report_options *o)
     return 0;
 }
 
-// report issued|summary -i INSTITUTION -o FILE [...]
+// report stock: the blank stock sheets (证书内芯) used, spoiled and remaining.
+static int
+report_stock(const report_options *o)
+{
+    const sc_ledger_place at = {o->inst_path, o->reg_path};
+    GError *error = NULL;
+    g_autofree char *text = sc_ledger_stock_report(&at, &error);
+    if (text == NULL)
+        return sc_cli_report(error);
+    printf("%s", text);
+    return 0;
+}
+
+// report issued|summary|stock -i INSTITUTION -o FILE [...]
 int
 sc_cli_report_cmd(int argc, char **argv)
 {
@@ -317,21 +330,29 @@ sc_cli_report_cmd(int argc, char **argv)
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
     int status = sc_cli_parse_options(
-        N_("report issued|summary -i INSTITUTION -o FILE"),
+        N_("report issued|summary|stock -i INSTITUTION [-o FILE]"),
         N_("Reports from the register: issued, the certificates for the supervision platform; "
-           "summary, the monthly table 企业职业技能等级认定结果汇总表 (附件7)."),
+           "summary, the monthly table 企业职业技能等级认定结果汇总表 (附件7); stock, the blank "
+           "stock sheets used, spoiled and remaining."),
         entries, &argc, &argv, -1);
     const char *what = argc == 2 ? argv[1] : "";
     gboolean issued = strcmp(what, "issued") == 0, summary = strcmp(what, "summary") == 0;
+    gboolean stock = strcmp(what, "stock") == 0;
+    if (status == 0 && stock && o.inst_path != NULL) {
+        status = report_stock(&o);
+        goto out;
+    }
     if (status == 0 && (o.inst_path == NULL || o.output == NULL || (!issued && !summary))) {
         fprintf(stderr, _("usage: skillcert report issued -i INSTITUTION [--from DATE] [--to "
                           "DATE] [--level L] -o FILE.csv|.xlsx\n"
                           "       skillcert report summary -i INSTITUTION --month YYYY-MM -o "
-                          "FILE.pdf|.csv|.xlsx\n"));
+                          "FILE.pdf|.csv|.xlsx\n"
+                          "       skillcert report stock -i INSTITUTION\n"));
         status = 2;
     }
     if (status == 0)
         status = issued ? report_issued(&o) : report_summary(&o);
+out:
     g_free(o.inst_path);
     g_free(o.reg_path);
     g_free(o.from);
@@ -384,5 +405,39 @@ sc_cli_import(int argc, char **argv)
     }
     g_free(inst_path);
     g_free(reg_path);
+    return status;
+}
+
+// spoil SHEET --reason TEXT -i INSTITUTION: a blank stock sheet spoiled.
+int
+sc_cli_spoil(int argc, char **argv)
+{
+    char *inst_path = NULL, *reg_path = NULL, *reason = NULL;
+    GOptionEntry entries[] = {
+        {"institution", 'i', 0, G_OPTION_ARG_FILENAME, &inst_path, N_("Institution file"),
+         N_("INSTITUTION")},
+        {"register", 0, 0, G_OPTION_ARG_FILENAME, &reg_path, N_("The register"), N_("FILE")},
+        {"reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why it is spoiled (recorded)"),
+         N_("TEXT")},
+        {NULL, 0, 0, 0, NULL, NULL, NULL},
+    };
+    int status = sc_cli_parse_options(N_("spoil SHEET --reason TEXT -i INSTITUTION"),
+                                      N_("Log a spoiled blank stock sheet (证书内芯)."), entries,
+                                      &argc, &argv, 1);
+    if (status == 0 && (inst_path == NULL || reason == NULL || *g_strstrip(reason) == '\0')) {
+        fprintf(stderr, _("skillcert: spoil needs -i INSTITUTION and --reason TEXT\n"));
+        status = 2;
+    }
+    if (status == 0) {
+        const sc_ledger_place at = {inst_path, reg_path};
+        GError *error = NULL;
+        if (sc_ledger_spoil(&at, argv[1], reason, &error))
+            printf(_("stock sheet %s spoiled: %s\n"), argv[1], reason);
+        else
+            status = sc_cli_report(error);
+    }
+    g_free(inst_path);
+    g_free(reg_path);
+    g_free(reason);
     return status;
 }

@@ -405,3 +405,22 @@ sc_ledger_import(const sc_ledger_place *at, const char *path, sc_problems *probl
                     n);
     return ok;
 }
+
+gboolean
+sc_ledger_spoil(const sc_ledger_place *at, const char *sheet, const char *reason, GError **error)
+{
+    sc_registry *reg = open_at(at, error);
+    gboolean ok =
+        reg != NULL && backed_up(reg, error) && sc_registry_spoil(reg, sheet, reason, error);
+    sc_registry_close(reg);
+    return ok;
+}
+
+char *
+sc_ledger_stock_report(const sc_ledger_place *at, GError **error)
+{
+    sc_registry *reg = open_at(at, error);
+    char *text = reg != NULL ? sc_registry_stock_report(reg, error) : NULL;
+    sc_registry_close(reg);
+    return text;
+}

@@ -86,4 +86,12 @@ gboolean sc_ledger_report_summary(const sc_ledger_place *at, const char *month,
 gboolean sc_ledger_import(const sc_ledger_place *at, const char *path, sc_problems *problems,
                           guint *recorded, guint *known, GError **error);
 
+// Log the blank stock SHEET as spoiled, with REASON (registry.h).  FALSE with *ERROR set.
+gboolean sc_ledger_spoil(const sc_ledger_place *at, const char *sheet, const char *reason,
+                         GError **error);
+
+// The blank stock account, as text (sc_registry_stock_report()).  NULL with *ERROR set.  Caller
+// frees with g_free().
+char *sc_ledger_stock_report(const sc_ledger_place *at, GError **error);
+
 #endif

@@ -33,6 +33,7 @@ typedef struct {
     gboolean correct;            // a changed 姓名 corrects the register (--correct)
     const char *output;          // where it is printed (a file, with its page), for the print log
     const char *stock;           // the blank stock sheet (证书内芯) it is printed on, or NULL
+    const char *stock_range;     // the range of sheets the print run was given ("A-B"), or NULL
     gboolean unprinted;          // recorded, not printed (numbers imported): no print logged
     char *assigned;              // out: the certificate's number; caller frees with g_free()
     char *assigned_date;     // out: its 发证日期, YYYY-MM-DD (a reprint's original); g_free()

@@ -1207,11 +1207,66 @@ issue_item(issuing *is, sc_number_item *it, GError **error)
     return !failed && allocate(is, it, error);
 }
 
+// Whether stock SHEET was printed or spoiled before.  *FAILED and *ERROR set when the database
+// fails.
+static gboolean
+sheet_taken(sc_registry *r, const char *sheet, gboolean *failed, GError **error)
+{
+    g_autofree char *sql = sql_printf("SELECT 1 FROM prints WHERE stock = %Q UNION ALL "
+                                      "SELECT 1 FROM spoiled WHERE serial = %Q",
+                                      sheet, sheet);
+    g_autofree char *found = query_text(r, sql, NULL, failed, error);
+    return found != NULL;
+}
+
+// Record the stock RANGE a print run was given, once.
+static gboolean
+record_stock_range(issuing *is, const char *text, GError **error)
+{
+    sc_stock_range range;
+    if (!sc_registry_stock_parse(text, &range, error))
+        return FALSE;
+    g_autofree char *sql = sql_printf(
+        "INSERT INTO stock_ranges (letters, first, last, width, batch, at) SELECT %Q, %llu, "
+        "%llu, %d, %Q, %Q WHERE NOT EXISTS (SELECT 1 FROM stock_ranges WHERE letters = %Q AND "
+        "first = %llu AND last = %llu AND width = %d)",
+        range.letters, (unsigned long long)range.first, (unsigned long long)range.last, range.width,
+        is->batch, is->issued_at, range.letters, (unsigned long long)range.first,
+        (unsigned long long)range.last, range.width);
+    return exec(is->r, sql, error);
+}
+
+// The stock sheets of the items: each unused (SPEC: a numbered sheet is printed once), and the
+// ranges recorded.  Adds problems.
+static gboolean
+check_stock(issuing *is, sc_number_item *items, guint n, GError **error)
+{
+    const char *recorded = NULL;
+    for (guint i = 0; i < n; i++) {
+        gboolean failed = FALSE;
+        if (items[i].stock != NULL && sheet_taken(is->r, items[i].stock, &failed, error))
+            problem(is, SC_ERROR_DUPLICATE, &items[i], "证书内芯",
+                    _("stock sheet %s was already printed or spoiled: give --stock-serials "
+                      "the sheets now in the printer"),
+                    items[i].stock);
+        if (failed)
+            return FALSE;
+        if (items[i].stock_range != NULL && g_strcmp0(recorded, items[i].stock_range) != 0) {
+            if (!record_stock_range(is, items[i].stock_range, error))
+                return FALSE;
+            recorded = items[i].stock_range;
+        }
+    }
+    return TRUE;
+}
+
 // Log the print of every numbered item.
 static gboolean
 log_prints(issuing *is, sc_number_item *items, guint n, GError **error)
 {
-    for (guint i = 0; i < n; i++) {
+    if (!check_stock(is, items, n, error))
+        return FALSE;
+    for (guint i = 0; i < n && is->found == 0; i++) {
         if (items[i].unprinted)
             continue;
         sqlite3_stmt *s = is->r->log_print;
@@ -1294,7 +1349,8 @@ issue_batch(sc_registry *r, const char *batch, sc_number_item *items, guint n, g
         for (guint i = 0; i < n; i++)
             if ((items[i].number != NULL) == (pass == 0) && !issue_item(&is, &items[i], error))
                 goto out;
-    if (is.found > 0 || !save_counters(&is, error) || !log_prints(&is, items, n, error))
+    if (is.found > 0 || !save_counters(&is, error) || !log_prints(&is, items, n, error) ||
+        is.found > 0)
         goto out;
     ok = TRUE;
 out:
@@ -1571,6 +1627,185 @@ sc_registry_each(sc_registry *registry, const sc_registry_filter *filter,
     }
     sqlite3_finalize(s);
     return ok;
+}
+
+// --- Blank stock (证书内芯) -------------------------------------------------------------------
+
+// One end of a range: letters, then digits.  FALSE if TEXT is not one.
+static gboolean
+parse_sheet(const char *text, sc_stock_range *out, guint64 *value)
+{
+    gsize letters = 0;
+    while (g_ascii_isalpha(text[letters]))
+        letters++;
+    gsize digits = strlen(text + letters);
+    if (letters >= sizeof out->letters || digits == 0 || digits > 12)
+        return FALSE;
+    for (gsize i = letters; text[i] != '\0'; i++)
+        if (!g_ascii_isdigit(text[i]))
+            return FALSE;
+    memcpy(out->letters, text, letters);
+    out->letters[letters] = '\0';
+    out->width = (int)digits;
+    *value = g_ascii_strtoull(text + letters, NULL, 10);
+    return TRUE;
+}
+
+gboolean
+sc_registry_stock_parse(const char *text, sc_stock_range *out, GError **error)
+{
+    g_autofree char *copy = g_strstrip(g_strdup(text));
+    char *dash = strchr(copy, '-');
+    if (dash != NULL)
+        *dash = '\0';
+    const char *second = dash != NULL ? g_strstrip(dash + 1) : g_strstrip(copy);
+    sc_stock_range a = {0}, b = {0};
+    guint64 first = 0, last = 0;
+    gboolean ok = parse_sheet(g_strstrip(copy), &a, &first) && parse_sheet(second, &b, &last) &&
+                  strcmp(a.letters, b.letters) == 0 && a.width == b.width && first <= last &&
+                  last - first < SC_STOCK_RANGE_MAX;
+    if (!ok) {
+        g_set_error(error, SC_ERROR, SC_ERROR_USAGE,
+                    _("--stock-serials %s: write the first and last sheet, e.g. A0001001-A0001100 "
+                      "(the same letters and number of digits, at most %d sheets)"),
+                    text, SC_STOCK_RANGE_MAX);
+        return FALSE;
+    }
+    *out = a;
+    out->first = first;
+    out->last = last;
+    return TRUE;
+}
+
+char *
+sc_registry_stock_sheet(const sc_stock_range *range, guint64 i)
+{
+    return g_strdup_printf("%s%0*llu", range->letters, range->width,
+                           (unsigned long long)(range->first + i));
+}
+
+gboolean
+sc_registry_spoil(sc_registry *registry, const char *sheet, const char *reason, GError **error)
+{
+    sc_stock_range one;
+    if (!sc_registry_stock_parse(sheet, &one, error))
+        return FALSE;
+    if (one.first != one.last) {
+        g_set_error(error, SC_ERROR, SC_ERROR_USAGE,
+                    _("%s: give one sheet, e.g. A0001005; spoil the others one by one"), sheet);
+        return FALSE;
+    }
+    g_autofree char *text = sc_registry_stock_sheet(&one, 0);
+    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autofree char *at = g_date_time_format_iso8601(now);
+    g_autofree char *sql = sql_printf(
+        "INSERT INTO spoiled (serial, reason, at) VALUES (%Q, %Q, %Q) ON CONFLICT DO NOTHING", text,
+        reason, at);
+    if (!exec(registry, sql, error))
+        return FALSE;
+    if (sqlite3_changes(registry->db) == 0) {
+        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("stock sheet %s is already spoiled"), text);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+// The serials of one query (first column) into SET.
+static gboolean
+collect(sc_registry *r, const char *sql, GHashTable *set, GError **error)
+{
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(r->db, sql, -1, &s, NULL) != SQLITE_OK) {
+        set_db_error(r, error, _("reading the stock"));
+        return FALSE;
+    }
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        g_hash_table_add(set, g_strdup((const char *)sqlite3_column_text(s, 0)));
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) {
+        set_db_error(r, error, _("reading the stock"));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+// The recorded ranges, merged where they overlap or touch (same letters and width).
+static GArray *
+merged_ranges(sc_registry *r, GError **error)
+{
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(r->db,
+                           "SELECT letters, width, first, last FROM stock_ranges "
+                           "ORDER BY letters, width, first, last",
+                           -1, &s, NULL) != SQLITE_OK) {
+        set_db_error(r, error, _("reading the stock"));
+        return NULL;
+    }
+    GArray *out = g_array_new(FALSE, TRUE, sizeof(sc_stock_range));
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        sc_stock_range x = {.width = sqlite3_column_int(s, 1),
+                            .first = (guint64)sqlite3_column_int64(s, 2),
+                            .last = (guint64)sqlite3_column_int64(s, 3)};
+        g_strlcpy(x.letters, (const char *)sqlite3_column_text(s, 0), sizeof x.letters);
+        sc_stock_range *prev =
+            out->len > 0 ? &g_array_index(out, sc_stock_range, out->len - 1) : NULL;
+        if (prev != NULL && strcmp(prev->letters, x.letters) == 0 && prev->width == x.width &&
+            x.first <= prev->last + 1)
+            prev->last = MAX(prev->last, x.last);
+        else
+            g_array_append_val(out, x);
+    }
+    sqlite3_finalize(s);
+    return out;
+}
+
+// Count the sheets of RANGE that are in USED (and not spoiled) and in SPOILED, removing them
+// from both sets (what is left lies outside every range).
+static void
+count_range(const sc_stock_range *range, GHashTable *used, GHashTable *spoiled, guint *n_used,
+            guint *n_spoiled)
+{
+    *n_used = *n_spoiled = 0;
+    for (guint64 i = 0; range->first + i <= range->last; i++) {
+        g_autofree char *sheet = sc_registry_stock_sheet(range, i);
+        gboolean u = g_hash_table_remove(used, sheet), sp = g_hash_table_remove(spoiled, sheet);
+        if (sp)
+            ++*n_spoiled;
+        else if (u)
+            ++*n_used;
+    }
+}
+
+char *
+sc_registry_stock_report(sc_registry *registry, GError **error)
+{
+    g_autoptr(GHashTable) used = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GHashTable) spoiled = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    if (!collect(registry, "SELECT stock FROM prints WHERE stock IS NOT NULL", used, error) ||
+        !collect(registry, "SELECT serial FROM spoiled", spoiled, error))
+        return NULL;
+    g_autoptr(GArray) ranges = merged_ranges(registry, error);
+    if (ranges == NULL)
+        return NULL;
+    GString *out = g_string_new(NULL);
+    for (guint i = 0; i < ranges->len; i++) {
+        const sc_stock_range *r = &g_array_index(ranges, sc_stock_range, i);
+        guint n_used, n_spoiled;
+        count_range(r, used, spoiled, &n_used, &n_spoiled);
+        guint size = (guint)(r->last - r->first + 1);
+        g_autofree char *a = sc_registry_stock_sheet(r, 0);
+        g_autofree char *b = sc_registry_stock_sheet(r, r->last - r->first);
+        g_string_append_printf(out, _("%s-%s: %u sheets, %u used, %u spoiled, %u remaining\n"), a,
+                               b, size, n_used, n_spoiled, size - n_used - n_spoiled);
+    }
+    guint outside = g_hash_table_size(used) + g_hash_table_size(spoiled);
+    if (outside > 0)
+        g_string_append_printf(out, _("outside every range: %u used, %u spoiled\n"),
+                               g_hash_table_size(used), g_hash_table_size(spoiled));
+    if (out->len == 0)
+        g_string_append(out, _("no stock sheets recorded (render --stock-serials A-B)\n"));
+    return g_string_free(out, FALSE);
 }
 
 // --- The number source ----------------------------------------------------------------------

@@ -293,3 +293,42 @@ tail -n +2 "$T/m.csv" | cut -d, -f8 | sort | cmp -s - "$T/old.nums" && ok "… e
     not_ok "numbers lost in migration"
 [ "$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA user_version').fetchone()[0])" "$T/old.db")" = 3 ] &&
     ok "… to schema 3" || not_ok "schema version after migration"
+
+# --- blank stock (证书内芯) ---------------------------------------------------------------------
+SR="$T/stock.db"
+new_register "$SR"
+# The example's 10 records on sheets A0001001–A0001010 of the 20 loaded; 1003 jams and is spoiled.
+run_sc "$T/k1" render $EX/records.csv -i $INST --register "$SR" --photos $EX/photos -o "$T/k1.pdf" --stock-serials A0001001-A0001020
+expect_status "render --stock-serials" 0
+[ "$(python3 -c "import sqlite3,sys; print(','.join(r[0] for r in sqlite3.connect(sys.argv[1]).execute('SELECT stock FROM prints ORDER BY rowid')))" "$SR")" = \
+    "A0001001,A0001002,A0001003,A0001004,A0001005,A0001006,A0001007,A0001008,A0001009,A0001010" ] &&
+    ok "… each certificate logged on the next sheet, in order" || not_ok "stock sheets logged"
+run_sc "$T/k2" spoil A0001003 --reason 卡纸 -i $INST --register "$SR"
+expect_status "spoil a sheet" 0
+run_sc "$T/k3" spoil A0001003 --reason 卡纸 -i $INST --register "$SR"
+expect_status "… spoiling it twice is refused" 1
+run_sc "$T/k4" spoil A0001001-A0001002 --reason x -i $INST --register "$SR"
+expect_status "… one sheet at a time" 2
+run_sc "$T/k5" report stock -i $INST --register "$SR"
+expect_status "report stock" 0
+# 20 sheets: 10 printed, one of them spoiled → 9 used, 1 spoiled, 10 remaining.
+expect_grep "… used, spoiled and remaining per range" "$T/k5.out" "A0001001-A0001020: 20 sheets, 9 used, 1 spoiled, 10 remaining"
+# Sheets already printed are refused before anything is issued; too few sheets likewise.
+BEFORE=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM prints').fetchone()[0])" "$SR")
+run_sc "$T/k6" render $EX/records.csv -i $INST --register "$SR" --photos $EX/photos -o "$T/k6.pdf" --stock-serials A0001005-A0001020
+expect_status "sheets already printed are refused" 1
+expect_grep "… naming the sheet" "$T/k6.err" "A0001005 was already printed"
+expect_absent "… and nothing delivered" "$T/k6.pdf"
+run_sc "$T/k7" render $EX/records.csv -i $INST --register "$SR" --photos $EX/photos -o "$T/k7.pdf" --stock-serials A0001011-A0001015
+expect_status "fewer sheets than certificates is refused" 2
+expect_absent "… and nothing delivered" "$T/k7.pdf"
+[ "$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM prints').fetchone()[0])" "$SR")" = "$BEFORE" ] &&
+    ok "… no print logged by either" || not_ok "a refused run logged prints"
+# The next run continues on the sheets left, the range extended to 1030; 1030 is spoiled too.
+run_sc "$T/k8" render $EX/records.csv -i $INST --register "$SR" --photos $EX/photos -o "$T/k8.pdf" --stock-serials A0001011-A0001030
+expect_status "the next run on the sheets left" 0
+run_sc "$T/k9" spoil A0001030 --reason 污损 -i $INST --register "$SR"
+run_sc "$T/k10" report stock -i $INST --register "$SR"
+expect_grep "… ranges that touch are one" "$T/k10.out" "A0001001-A0001030: 30 sheets, 19 used, 2 spoiled, 9 remaining"
+run_sc "$T/k11" render $EX/records.csv -i $INST --register "$SR" --photos $EX/photos -o "$T/k11.pdf" --stock-serials 1-
+expect_status "a malformed range is a usage error" 2

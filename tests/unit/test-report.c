@@ -274,12 +274,38 @@ test_issued_csv(fixture *f, gconstpointer data)
         g_free(numbers[i]);
 }
 
+// Blank stock ranges (issue 14: --stock-serials A-B): letters kept, zeros kept, both ends alike.
+static void
+test_stock_parse(void)
+{
+    sc_stock_range r;
+    GError *error = NULL;
+    g_assert_true(sc_registry_stock_parse("A0001001-A0001100", &r, &error));
+    g_assert_cmpstr(r.letters, ==, "A");
+    g_assert_cmpint(r.width, ==, 7);
+    g_assert_cmpuint(r.first, ==, 1001);
+    g_assert_cmpuint(r.last, ==, 1100);
+    g_autofree char *sheet = sc_registry_stock_sheet(&r, 99);
+    g_assert_cmpstr(sheet, ==, "A0001100");
+    g_assert_true(sc_registry_stock_parse(" 0099 ", &r, &error));
+    g_assert_cmpuint(r.first, ==, 99);
+    g_assert_cmpuint(r.last, ==, 99);
+    static const char *const bad[] = {"",   "-",   "A1-B2", "A01-A2",    "20-10",
+                                      "1-", "A-A", "1.5-2", "1-2000000", "ABCDEFGHIJ1-ABCDEFGHIJ2"};
+    for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_assert_false(sc_registry_stock_parse(bad[i], &r, &error));
+        g_assert_error(error, SC_ERROR, SC_ERROR_USAGE);
+        g_clear_error(&error);
+    }
+}
+
 int
 main(int argc, char **argv)
 {
     sc_test_init(&argc, &argv);
     g_test_add_func("/report/csv-cell", test_csv_cell);
     g_test_add_func("/report/format-of", test_format_of);
+    g_test_add_func("/report/stock-parse", test_stock_parse);
     g_test_add("/report/summary", fixture, NULL, setup, test_summary, teardown);
     g_test_add("/report/summary-csv", fixture, NULL, setup, test_summary_csv, teardown);
     g_test_add("/report/issued-csv", fixture, NULL, setup, test_issued_csv, teardown);
