@@ -297,6 +297,18 @@ print_place(const sc_batch *b, const sc_batch_output *out, const sc_cert *c, gui
     return g_strdup_printf(_("%s, page %u"), out->output != NULL ? out->output : "", i + 1);
 }
 
+// Whether RANGE has a sheet for each of N certificates; else FALSE with *ERROR set.
+static gboolean
+stock_fits(const sc_stock_range *range, guint n, GError **error)
+{
+    if (range->last - range->first + 1 >= n)
+        return TRUE;
+    g_set_error(error, SC_ERROR, SC_ERROR_USAGE,
+                _("--stock-serials has %llu sheets; this run prints %u certificates"),
+                (unsigned long long)(range->last - range->first + 1), n);
+    return FALSE;
+}
+
 // Give every certificate of CERTS its number and 发证日期 from SOURCE (DRY_RUN: those it would
 // get now, nothing kept).  RESERVED: the certificates keep the numbers they were given by a dry
 // run of the whole file (a selection of its rows).  Problems of the source are added under the
@@ -317,6 +329,7 @@ number(sc_batch *b, const sc_batch_output *out, sc_number_source *source, GPtrAr
             .id_type = c->id_type,
             .id_number = c->id_number,
             .occupation = c->occupation,
+            .occupation_code = c->occupation_code,
             .work_type = c->work_type,
             .level = c->level,
             .issue_date = c->issue_date,
@@ -327,6 +340,22 @@ number(sc_batch *b, const sc_batch_output *out, sc_number_source *source, GPtrAr
             .correct = out->correct,
             .output = places[i],
         };
+    }
+    // The stock sheets the certificates are printed on, one each, in order (issue 14).
+    char **sheets = g_new0(char *, n + 1);
+    sc_stock_range stock;
+    if (!dry_run && out->stock_serials != NULL) {
+        if (!sc_registry_stock_parse(out->stock_serials, &stock, error) ||
+            !stock_fits(&stock, n, error)) {
+            g_strfreev(sheets);
+            g_strfreev(places);
+            g_free(items);
+            return FALSE;
+        }
+        for (guint i = 0; i < n; i++) {
+            items[i].stock = sheets[i] = sc_registry_stock_sheet(&stock, i);
+            items[i].stock_range = out->stock_serials;
+        }
     }
     g_autoptr(sc_problems) found = sc_problems_new();
     gboolean ok = source->assign(source, items, n, dry_run, found, error);
@@ -356,6 +385,7 @@ number(sc_batch *b, const sc_batch_output *out, sc_number_source *source, GPtrAr
         g_free(items[i].assigned_date);
     }
     g_strfreev(places);
+    g_strfreev(sheets);
     g_free(items);
     return ok;
 }

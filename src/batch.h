@@ -54,6 +54,8 @@ typedef struct {
     const gint *cancel;  // when it becomes non-zero (a signal), stop: nothing issued, no file
     const char *name_pattern; // split: file names, {field} placeholders (NULL: deliver.h's default)
     gboolean full_id;         // split: the manifest shows identity numbers whole, not masked
+    const char *stock_serials; // the numbered blank stock sheets loaded, "A-B" (registry.h):
+                               // each certificate printed is logged on the next one, or NULL
 } sc_batch_output;
 
 // Called as certificates are laid out (check) or drawn (write): DONE of TOTAL so far.  Called from

@@ -112,6 +112,9 @@ static const struct {
     {"register", sc_cli_register, N_("create, back up, restore or check the register")},
     {"void", sc_cli_void, N_("void a certificate: its number is never issued again")},
     {"show", sc_cli_show, N_("what the register holds about a certificate or a holder")},
+    {"report", sc_cli_report_cmd, N_("reports from the register: issued, summary (附件7), stock")},
+    {"import", sc_cli_import, N_("record numbers assigned by an upstream platform")},
+    {"spoil", sc_cli_spoil, N_("log a spoiled blank stock sheet (证书内芯)")},
     {"calibrate", sc_cli_calibrate, N_("the calibration page of a printer on certificate stock")},
 };
 

@@ -29,5 +29,8 @@ int sc_cli_number(int argc, char **argv);
 int sc_cli_register(int argc, char **argv);
 int sc_cli_void(int argc, char **argv);
 int sc_cli_show(int argc, char **argv);
+int sc_cli_report_cmd(int argc, char **argv);
+int sc_cli_import(int argc, char **argv);
+int sc_cli_spoil(int argc, char **argv);
 
 #endif

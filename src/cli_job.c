@@ -150,6 +150,7 @@ job_init(job *j, const job_options *o, const char *records_path, GError **error)
     out->full_id = o->full_id;
     out->second = o->second;
     out->correct = o->correct;
+    out->stock_serials = o->stock_serials;
     if (o->rows != NULL && (out->rows = sc_batch_parse_rows(o->rows, error)) == NULL)
         return FALSE;
     // Who got which number: beside one PDF, unless said otherwise.
@@ -358,6 +359,7 @@ sc_cli_job_options_clear(job_options *o)
     g_free(o->name_pattern);
     g_free(o->rows);
     g_free(o->numbers);
+    g_free(o->stock_serials);
     g_free(o->scale);
     g_free(o->stock);
     g_free(o->leave_out);
@@ -406,6 +408,10 @@ sc_cli_render(int argc, char **argv)
          N_("A changed 姓名 corrects the register (its history is kept)"), NULL},
         {"numbers", 0, 0, G_OPTION_ARG_FILENAME, &o.numbers,
          N_("Who got which number, as CSV (default: OUT.pdf.numbers.csv)"), N_("FILE")},
+        {"stock-serials", 0, 0, G_OPTION_ARG_STRING, &o.stock_serials,
+         N_("The numbered blank stock sheets loaded, e.g. A0001001-A0001100: each certificate "
+            "is logged on the next one"),
+         N_("A-B")},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
     g_autofree GOptionEntry *entries = job_entries(&o, more);

@@ -38,6 +38,7 @@ typedef struct {
     char *name_pattern;
     gboolean full_id;
     gboolean quiet;
+    char *stock_serials;
 } job_options;
 
 // What a job's options say about its batch, and the strings made for it (freed with the job).

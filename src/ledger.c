@@ -2,12 +2,17 @@
 // with it by hand (SPEC §3 "What the register means in an office").
 #include "ledger.h"
 
+#include "check.h"
 #include "i18n.h"
 #include "level.h"
+#include "record.h"
 #include "registry.h"
+#include "report.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <stdio.h>
+#include <string.h>
 
 // The register of INST (SPEC §3: it belongs to the institution, not to a file): GIVEN, else
 // where the institution file's `register` key points, else the per-user data folder's register
@@ -189,6 +194,233 @@ sc_ledger_show(const sc_ledger_place *at, const char *number, const char *id_num
 {
     sc_registry *reg = open_at(at, error);
     char *text = reg != NULL ? sc_registry_show(reg, number, id_number, error) : NULL;
+    sc_registry_close(reg);
+    return text;
+}
+
+// The faces of the summary's PDF: those of the reference certificate (SPEC §2; templates/
+// national.ini), a licensed STKaiti first when there is one.
+#define REPORT_FONTS "STKaiti, LXGW WenKai"
+
+gboolean
+sc_ledger_report_issued(const sc_ledger_place *at, const sc_registry_filter *filter,
+                        const char *path, guint *count, GError **error)
+{
+    g_autofree char *reg_path = NULL;
+    g_autoptr(sc_institution) inst = locate(at, &reg_path, error);
+    if (inst == NULL ||
+        (at->register_path == NULL && !sc_ledger_check_exists(inst, reg_path, error)))
+        return FALSE;
+    sc_registry *reg = sc_registry_open(reg_path, inst->prefix, error);
+    gboolean ok = reg != NULL && sc_report_issued(reg, filter, inst->name, path, count, error);
+    sc_registry_close(reg);
+    return ok;
+}
+
+// MONTH as "2026-11", "2026-11-…", "202611" or "2026年11月": FALSE if it is none of them.
+static gboolean
+parse_month(const char *month, int *year, int *mon)
+{
+    char tail = 0;
+    int n = 0;
+    if ((sscanf(month, "%4d-%2d%n", year, mon, &n) == 2 && (month[n] == '\0' || month[n] == '-')) ||
+        (strlen(month) == 6 && sscanf(month, "%4d%2d%c", year, mon, &tail) == 2) ||
+        (sscanf(month, "%4d年%d月%n", year, mon, &n) == 2 && month[n] == '\0'))
+        return *year >= 1000 && *year <= 9999 && *mon >= 1 && *mon <= 12;
+    return FALSE;
+}
+
+gboolean
+sc_ledger_report_summary(const sc_ledger_place *at, const char *month, const char *fonts_dir,
+                         const char *created, const char *path, guint *total, guint *other,
+                         GError **error)
+{
+    int year = 0, mon = 0;
+    if (!parse_month(month, &year, &mon)) {
+        g_set_error(error, SC_ERROR, SC_ERROR_USAGE,
+                    _("--month %s: write the month as YYYY-MM (2026-11)"), month);
+        return FALSE;
+    }
+    g_autofree char *reg_path = NULL;
+    g_autoptr(sc_institution) inst = locate(at, &reg_path, error);
+    if (inst == NULL ||
+        (at->register_path == NULL && !sc_ledger_check_exists(inst, reg_path, error)))
+        return FALSE;
+    sc_registry *reg = sc_registry_open(reg_path, inst->prefix, error);
+    g_autoptr(sc_report_summary) summary =
+        reg != NULL ? sc_report_summary_new(reg, year, mon, error) : NULL;
+    sc_registry_close(reg);
+    if (summary == NULL)
+        return FALSE;
+    if (total != NULL)
+        *total = summary->total;
+    if (other != NULL)
+        *other = summary->other;
+    return sc_report_summary_write(summary, inst->name, fonts_dir, REPORT_FONTS, created, path,
+                                   error);
+}
+
+// Each row of an import must carry its number and 发证日期 (an empty one would be allocated or
+// dated today), and the file those columns.
+static void
+import_required(const sc_records *records, GPtrArray *certs, const char *path,
+                sc_problems *problems)
+{
+    static const char *const needed[] = {SC_FIELD_NUMBER, SC_FIELD_ISSUE_DATE};
+    static const char *const why[] = {
+        N_("empty; an imported row carries the number assigned to it"),
+        N_("empty; an imported row carries the date its number was issued on")};
+    for (guint k = 0; k < G_N_ELEMENTS(needed); k++) {
+        gboolean has = FALSE;
+        for (guint i = 0; i < records->columns->len && !has; i++)
+            has = g_strcmp0(g_ptr_array_index(records->columns, i), needed[k]) == 0;
+        if (!has) {
+            sc_problems_add(problems, path, 0, needed[k],
+                            _("required column is missing: numbers assigned elsewhere are "
+                              "imported with their %s"),
+                            needed[k]);
+            continue;
+        }
+        for (guint i = 0; i < certs->len; i++) {
+            const sc_cert *c = g_ptr_array_index(certs, i);
+            g_autofree char *v = g_strdup(sc_record_get(c->record, needed[k]));
+            if (v == NULL || *g_strstrip(v) == '\0')
+                sc_problems_add_who(problems, path, c->row, c->name, needed[k], _(why[k]));
+        }
+    }
+}
+
+// The certificates CERTS (checked, each with its number and date) as items to record: numbers
+// given, nothing printed.  Caller frees with g_free() (the strings are CERTS').
+static sc_number_item *
+import_items(GPtrArray *certs)
+{
+    sc_number_item *items = g_new0(sc_number_item, certs->len);
+    for (guint i = 0; i < certs->len; i++) {
+        const sc_cert *c = g_ptr_array_index(certs, i);
+        items[i] = (sc_number_item){.row = c->row,
+                                    .name = c->name,
+                                    .id_type = c->id_type,
+                                    .id_number = c->id_number,
+                                    .occupation = c->occupation,
+                                    .occupation_code = c->occupation_code,
+                                    .work_type = c->work_type,
+                                    .level = c->level,
+                                    .issue_date = c->issue_date,
+                                    .number = c->number,
+                                    .date_given = TRUE,
+                                    .unprinted = TRUE};
+    }
+    return items;
+}
+
+// Record the N ITEMS in REG in one transaction (batch "import PATH"), or only look for the
+// register's problems when DRY_RUN (the file has problems already: nothing is recorded, but every
+// problem is listed).  The register's problems go to PROBLEMS under PATH and the holder;
+// *RECORDED and *KNOWN counted.
+static gboolean
+import_record(sc_registry *reg, const char *path, sc_number_item *items, guint n, gboolean dry_run,
+              sc_problems *problems, guint *recorded, guint *known, GError **error)
+{
+    g_autofree char *label = g_strdup_printf("import %s", path);
+    g_autoptr(sc_problems) found = sc_problems_new();
+    GError *local = NULL;
+    gboolean ok =
+        dry_run ? sc_registry_preview(reg, items, n, found, &local)
+                : backed_up(reg, &local) && sc_registry_issue(reg, label, items, n, found, &local);
+    // Problems are counted with the file's own by the caller; another failure is said as is.
+    if (!ok && sc_problems_count(found) > 0)
+        g_clear_error(&local);
+    else if (!ok)
+        g_propagate_error(error, local);
+    for (guint k = 0; k < sc_problems_count(found); k++) {
+        const sc_problem *p = sc_problems_item(found, k);
+        const char *who = NULL;
+        for (guint i = 0; i < n && who == NULL; i++)
+            if (items[i].row == p->row)
+                who = items[i].name;
+        sc_problems_add_who(problems, path, p->row, who, p->field, p->message);
+    }
+    for (guint i = 0; ok && !dry_run && i < n; i++) {
+        if (items[i].status == SC_NUMBER_NEW)
+            ++*recorded;
+        else
+            ++*known;
+    }
+    for (guint i = 0; i < n; i++) {
+        g_free(items[i].assigned);
+        g_free(items[i].assigned_date);
+    }
+    return ok;
+}
+
+gboolean
+sc_ledger_import(const sc_ledger_place *at, const char *path, sc_problems *problems,
+                 guint *recorded, guint *known, GError **error)
+{
+    *recorded = *known = 0;
+    g_autofree char *reg_path = NULL;
+    g_autoptr(sc_institution) inst = locate(at, &reg_path, error);
+    if (inst == NULL ||
+        (at->register_path == NULL && !sc_ledger_check_exists(inst, reg_path, error)))
+        return FALSE;
+    g_autoptr(sc_problems) found = sc_problems_new();
+    g_autoptr(sc_records) records =
+        sc_records_load(path, SC_ENCODING_AUTO, SC_FORMAT_AUTO, found, NULL, error);
+    if (records == NULL)
+        return FALSE;
+    // Checked as render checks a row carrying its number (check.h): the rule under the
+    // institution's profile, its prefix, the year and level agreeing, nothing twice in the file.
+    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    const sc_check_options opts = {.institution = inst,
+                                   .batch_year = g_date_time_get_year(now),
+                                   .batch_month = g_date_time_get_month(now),
+                                   .batch_day = g_date_time_get_day_of_month(now)};
+    g_autoptr(GPtrArray) certs = sc_check_records(records, &opts, found);
+    import_required(records, certs, path, found);
+    if (sc_problems_count(found) == 0 && certs->len == 0)
+        sc_problems_add(found, path, 0, NULL, _("no rows to import"));
+    // The rows without problems are checked against the register too (every problem listed);
+    // they are recorded only when there is none anywhere.
+    gboolean dry_run = sc_problems_count(found) > 0;
+    g_autoptr(GPtrArray) clean = g_ptr_array_new();
+    for (guint i = 0; i < certs->len; i++) {
+        sc_cert *c = g_ptr_array_index(certs, i);
+        if (!sc_problems_has_row(found, c->row))
+            g_ptr_array_add(clean, c);
+    }
+    sc_registry *reg = sc_registry_open(reg_path, inst->prefix, error);
+    g_autofree sc_number_item *items = import_items(clean);
+    gboolean ok = reg != NULL && import_record(reg, path, items, clean->len, dry_run, found,
+                                               recorded, known, error);
+    sc_registry_close(reg);
+    ok = ok && !dry_run;
+    sc_problems_sort(found);
+    sc_problems_merge(problems, found);
+    guint n = sc_problems_count(found);
+    if (!ok && n > 0 && error != NULL && *error == NULL)
+        g_set_error(error, SC_ERROR, SC_ERROR_INPUT,
+                    g_dngettext(GETTEXT_PACKAGE, "%u problem found; nothing imported",
+                                "%u problems found; nothing imported", n),
+                    n);
+    return ok;
+}
+
+gboolean
+sc_ledger_spoil(const sc_ledger_place *at, const char *sheet, const char *reason, GError **error)
+{
+    sc_registry *reg = open_at(at, error);
+    gboolean ok =
+        reg != NULL && backed_up(reg, error) && sc_registry_spoil(reg, sheet, reason, error);
+    sc_registry_close(reg);
+    return ok;
+}
+
+char *
+sc_ledger_stock_report(const sc_ledger_place *at, GError **error)
+{
+    sc_registry *reg = open_at(at, error);
+    char *text = reg != NULL ? sc_registry_stock_report(reg, error) : NULL;
     sc_registry_close(reg);
     return text;
 }

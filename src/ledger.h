@@ -7,6 +7,7 @@
 
 #include "error.h"
 #include "institution.h"
+#include "registry.h"
 
 // The register of INST (it belongs to the institution, not to a file): GIVEN when not NULL,
 // else where the institution file's `register` key points (a shared folder), else the per-user
@@ -55,5 +56,42 @@ gboolean sc_ledger_void(const sc_ledger_place *at, const char *number, const cha
 // text.  NULL with *ERROR set.  Caller frees with g_free().
 char *sc_ledger_show(const sc_ledger_place *at, const char *number, const char *id_number,
                      GError **error);
+
+// The list of issued certificates FILTER selects (NULL: all) to PATH (.csv or .xlsx), with the
+// institution's filed name (report.h, sc_report_issued()).  *COUNT (may be NULL) gets how many
+// rows.  FALSE with *ERROR set.
+gboolean sc_ledger_report_issued(const sc_ledger_place *at, const sc_registry_filter *filter,
+                                 const char *path, guint *count, GError **error);
+
+// The summary table of seeds/002 附件7 for MONTH ("2026-11", also "2026-11-01" or "202611") to
+// PATH (.pdf, .xlsx or .csv; sc_report_summary_write()), the PDF drawn with the faces of
+// FONTS_DIR (an application font folder, or NULL) and dated CREATED (or NULL: now).  *TOTAL
+// (may be NULL) gets the 合计; *OTHER (may be NULL) the certificates of a level 附件7 has no
+// column for (预备技师), left out.  FALSE with *ERROR set (SC_ERROR_USAGE for a bad MONTH).
+gboolean sc_ledger_report_summary(const sc_ledger_place *at, const char *month,
+                                  const char *fonts_dir, const char *created, const char *path,
+                                  guint *total, guint *other, GError **error);
+
+// Record in the register the numbers an upstream platform assigned (issue 14), as the records
+// file PATH lists them (sc_records_load(): 证书编号, 姓名, 证件类型, 证件号码, 职业名称, 工种名称,
+// 职业技能等级, 发证日期, optionally 职业编码): every row checked as render checks it (the number
+// valid under the institution's profile, its positions 1–13 the institution's, 14–15 and 16
+// agreeing with 发证日期 and the level), each row must carry its number and date, no number or
+// certificate twice in the file nor issued otherwise in the register; then all are recorded in
+// one transaction, batch "import PATH", or none.  A later render of the same holders reprints
+// them with these numbers; the counter skips them and never moves for them.  Every problem goes
+// to PROBLEMS as "PATH:ROW: FIELD: message"; then FALSE with *ERROR set to their code and count.
+// *RECORDED gets the numbers recorded now, *KNOWN those the register already held for the same
+// certificates (an import run twice).  FALSE with *ERROR set on other failures.
+gboolean sc_ledger_import(const sc_ledger_place *at, const char *path, sc_problems *problems,
+                          guint *recorded, guint *known, GError **error);
+
+// Log the blank stock SHEET as spoiled, with REASON (registry.h).  FALSE with *ERROR set.
+gboolean sc_ledger_spoil(const sc_ledger_place *at, const char *sheet, const char *reason,
+                         GError **error);
+
+// The blank stock account, as text (sc_registry_stock_report()).  NULL with *ERROR set.  Caller
+// frees with g_free().
+char *sc_ledger_stock_report(const sc_ledger_place *at, GError **error);
 
 #endif

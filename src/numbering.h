@@ -23,15 +23,19 @@ typedef struct {
     const char *id_type;
     const char *id_number; // normalised
     const char *occupation;
-    const char *work_type;   // as printed ("——" when empty)
-    int level;               // 1–5, 9 (sc_level_is_code())
-    const char *issue_date;  // YYYY-MM-DD; its year gives positions 14–15
-    const char *number;      // a pre-assigned number (already validated), or NULL to allocate
-    gboolean date_given;     // ISSUE_DATE is the record's own, not the batch's default
-    gboolean second;         // a genuinely second certificate of the same kind (--new)
-    gboolean correct;        // a changed 姓名 corrects the register (--correct)
-    const char *output;      // where it is printed (a file, with its page), for the print log
-    char *assigned;          // out: the certificate's number; caller frees with g_free()
+    const char *occupation_code; // 职业编码 ("4-01-02-01"), NULL or "" when none: kept for reports
+    const char *work_type;       // as printed ("——" when empty)
+    int level;                   // 1–5, 9 (sc_level_is_code())
+    const char *issue_date;      // YYYY-MM-DD; its year gives positions 14–15
+    const char *number;          // a pre-assigned number (already validated), or NULL to allocate
+    gboolean date_given;         // ISSUE_DATE is the record's own, not the batch's default
+    gboolean second;             // a genuinely second certificate of the same kind (--new)
+    gboolean correct;            // a changed 姓名 corrects the register (--correct)
+    const char *output;          // where it is printed (a file, with its page), for the print log
+    const char *stock;           // the blank stock sheet (证书内芯) it is printed on, or NULL
+    const char *stock_range;     // the range of sheets the print run was given ("A-B"), or NULL
+    gboolean unprinted;          // recorded, not printed (numbers imported): no print logged
+    char *assigned;              // out: the certificate's number; caller frees with g_free()
     char *assigned_date;     // out: its 发证日期, YYYY-MM-DD (a reprint's original); g_free()
     sc_number_status status; // out
 } sc_number_item;

@@ -21,11 +21,29 @@
 // PRAGMA application_id: "SCRG", so a register is told from any other SQLite file.
 #define REGISTRY_APP_ID 0x53435247
 // PRAGMA user_version of the schema below.
-#define REGISTRY_SCHEMA_VERSION 2
+#define REGISTRY_SCHEMA_VERSION 3
 // Concurrent batches wait for each other rather than fail (milliseconds).
 #define REGISTRY_BUSY_TIMEOUT_MS 30000
 
-// The schema, version 2.  A certificate's number is unique, and so is its (institution, year,
+// Blank stock (证书内芯): the ranges of numbered sheets print runs were given, and the sheets
+// spoiled.  A sheet is printed once (prints.stock is unique where set).
+#define STOCK_TABLES_SQL                                                                           \
+    "CREATE UNIQUE INDEX prints_stock ON prints (stock) WHERE stock IS NOT NULL;\n"                \
+    "CREATE TABLE stock_ranges (\n"                                                                \
+    "    letters TEXT NOT NULL,\n"                                                                 \
+    "    first   INTEGER NOT NULL,\n"                                                              \
+    "    last    INTEGER NOT NULL CHECK (last >= first),\n"                                        \
+    "    width   INTEGER NOT NULL,\n"                                                              \
+    "    batch   TEXT NOT NULL,\n"                                                                 \
+    "    at      TEXT NOT NULL\n"                                                                  \
+    ");\n"                                                                                         \
+    "CREATE TABLE spoiled (\n"                                                                     \
+    "    serial TEXT NOT NULL PRIMARY KEY,\n"                                                      \
+    "    reason TEXT NOT NULL,\n"                                                                  \
+    "    at     TEXT NOT NULL\n"                                                                   \
+    ");\n"
+
+// The schema, version 3.  A certificate's number is unique, and so is its (institution, year,
 // level, serial).  A holder (证件类型 + 证件号码) holds one certificate of an occupation, work type
 // and level unless a second one was asked for (second = 1): a later print of it is a reprint.
 // A void certificate keeps its number forever unused.  Counters hold the last serial allocated
@@ -76,6 +94,13 @@
     "CREATE TRIGGER certificates_never_deleted BEFORE DELETE ON certificates\n"                    \
     "BEGIN SELECT RAISE(ABORT, 'an issued certificate is never deleted: void it'); END;\n"
 
+// Version 2 → 3: the occupation code (职业编码, for the reports upward), the stock sheet a
+// print used, and the blank stock tables.  Every number is kept.  A new register is made as
+// version 2 and taken to 3 by the same statements.
+#define MIGRATE_2_3_SQL                                                                            \
+    "ALTER TABLE certificates ADD COLUMN occupation_code TEXT NOT NULL DEFAULT '';\n"              \
+    "ALTER TABLE prints ADD COLUMN stock TEXT;\n" STOCK_TABLES_SQL
+
 static const char schema_sql[] = META_SQL CERTIFICATES_SQL
     "CREATE TABLE counters (\n"
     "    prefix TEXT NOT NULL,\n"
@@ -88,7 +113,8 @@ static const char schema_sql[] = META_SQL CERTIFICATES_SQL
     "WHEN NEW.last < OLD.last\n"
     "BEGIN SELECT RAISE(ABORT, 'a serial counter never decreases'); END;\n"
     "CREATE TRIGGER counters_never_deleted BEFORE DELETE ON counters\n"
-    "BEGIN SELECT RAISE(ABORT, 'a serial counter is never deleted'); END;\n" HISTORY_SQL;
+    "BEGIN SELECT RAISE(ABORT, 'a serial counter is never deleted'); END;\n" HISTORY_SQL
+        MIGRATE_2_3_SQL;
 
 // Version 1 → 2: the holder's certificate is no longer unique per issue date (a reprint keeps
 // the original date), and the tables of voids, corrections and prints are added.  Every number
@@ -102,6 +128,8 @@ static const char migrate_1_2_sql[] =
     "DROP TABLE certificates_v1;\n" HISTORY_SQL
     "INSERT INTO meta (key, value) SELECT 'prefix', prefix FROM certificates\n"
     "    GROUP BY prefix HAVING (SELECT count(DISTINCT prefix) FROM certificates) = 1;\n";
+
+static const char migrate_2_3_sql[] = MIGRATE_2_3_SQL;
 
 struct sc_registry {
     char *path;
@@ -138,14 +166,14 @@ static const char put_last_sql[] =
     "WHERE excluded.last > last";
 static const char insert_sql[] =
     "INSERT INTO certificates (number, prefix, year, level, serial, name, id_type, id_number, "
-    "occupation, work_type, issue_date, batch, issued_at, second) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+    "occupation, work_type, issue_date, batch, issued_at, second, occupation_code) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
 static const char correct_sql[] = "UPDATE certificates SET name = ?2 WHERE number = ?1";
 static const char log_fix_sql[] =
     "INSERT INTO corrections (number, field, old_value, new_value, batch, at) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 static const char log_print_sql[] =
-    "INSERT INTO prints (number, batch, output, at) VALUES (?1, ?2, ?3, ?4)";
+    "INSERT INTO prints (number, batch, output, at, stock) VALUES (?1, ?2, ?3, ?4, ?5)";
 
 // Set *ERROR (SC_ERROR_REGISTER) to "PATH: WHAT: sqlite's message".
 static void
@@ -273,6 +301,8 @@ migrate(sc_registry *r, sqlite3_int64 version, GError **error)
     if (!query_int(r, "PRAGMA user_version", &now, error))
         goto rollback;
     if (now == 1 && !exec(r, migrate_1_2_sql, error))
+        goto rollback;
+    if (now <= 2 && !exec(r, migrate_2_3_sql, error))
         goto rollback;
     char pragma[64];
     g_snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", REGISTRY_SCHEMA_VERSION);
@@ -913,6 +943,7 @@ insert(issuing *is, const sc_number_item *it, const sc_certno *number, const cha
     bind_text(s, 12, is->batch);
     bind_text(s, 13, is->issued_at);
     sqlite3_bind_int(s, 14, it->second ? 1 : 0);
+    bind_text(s, 15, it->occupation_code != NULL ? it->occupation_code : "");
     return step_done(is->r, s, _("recording a certificate"), error);
 }
 
@@ -1144,16 +1175,74 @@ issue_item(issuing *is, sc_number_item *it, GError **error)
     return !failed && allocate(is, it, error);
 }
 
+// Whether stock SHEET was printed or spoiled before.  *FAILED and *ERROR set when the database
+// fails.
+static gboolean
+sheet_taken(sc_registry *r, const char *sheet, gboolean *failed, GError **error)
+{
+    g_autofree char *sql = sql_printf("SELECT 1 FROM prints WHERE stock = %Q UNION ALL "
+                                      "SELECT 1 FROM spoiled WHERE serial = %Q",
+                                      sheet, sheet);
+    g_autofree char *found = query_text(r, sql, NULL, failed, error);
+    return found != NULL;
+}
+
+// Record the stock RANGE a print run was given, once.
+static gboolean
+record_stock_range(issuing *is, const char *text, GError **error)
+{
+    sc_stock_range range;
+    if (!sc_registry_stock_parse(text, &range, error))
+        return FALSE;
+    g_autofree char *sql = sql_printf(
+        "INSERT INTO stock_ranges (letters, first, last, width, batch, at) SELECT %Q, %llu, "
+        "%llu, %d, %Q, %Q WHERE NOT EXISTS (SELECT 1 FROM stock_ranges WHERE letters = %Q AND "
+        "first = %llu AND last = %llu AND width = %d)",
+        range.letters, (unsigned long long)range.first, (unsigned long long)range.last, range.width,
+        is->batch, is->issued_at, range.letters, (unsigned long long)range.first,
+        (unsigned long long)range.last, range.width);
+    return exec(is->r, sql, error);
+}
+
+// The stock sheets of the items: each unused (SPEC: a numbered sheet is printed once), and the
+// ranges recorded.  Adds problems.
+static gboolean
+check_stock(issuing *is, sc_number_item *items, guint n, GError **error)
+{
+    const char *recorded = NULL;
+    for (guint i = 0; i < n; i++) {
+        gboolean failed = FALSE;
+        if (items[i].stock != NULL && sheet_taken(is->r, items[i].stock, &failed, error))
+            problem(is, SC_ERROR_DUPLICATE, &items[i], "证书内芯",
+                    _("stock sheet %s was already printed or spoiled: give --stock-serials "
+                      "the sheets now in the printer"),
+                    items[i].stock);
+        if (failed)
+            return FALSE;
+        if (items[i].stock_range != NULL && g_strcmp0(recorded, items[i].stock_range) != 0) {
+            if (!record_stock_range(is, items[i].stock_range, error))
+                return FALSE;
+            recorded = items[i].stock_range;
+        }
+    }
+    return TRUE;
+}
+
 // Log the print of every numbered item.
 static gboolean
 log_prints(issuing *is, sc_number_item *items, guint n, GError **error)
 {
-    for (guint i = 0; i < n; i++) {
+    if (!check_stock(is, items, n, error))
+        return FALSE;
+    for (guint i = 0; i < n && is->found == 0; i++) {
+        if (items[i].unprinted)
+            continue;
         sqlite3_stmt *s = is->r->log_print;
         bind_text(s, 1, items[i].assigned);
         bind_text(s, 2, is->batch);
         bind_text(s, 3, items[i].output != NULL ? items[i].output : "");
         bind_text(s, 4, is->issued_at);
+        bind_text(s, 5, items[i].stock); // NULL: no numbered stock
         if (!step_done(is->r, s, _("logging a print"), error))
             return FALSE;
     }
@@ -1228,7 +1317,8 @@ issue_batch(sc_registry *r, const char *batch, sc_number_item *items, guint n, g
         for (guint i = 0; i < n; i++)
             if ((items[i].number != NULL) == (pass == 0) && !issue_item(&is, &items[i], error))
                 goto out;
-    if (is.found > 0 || !save_counters(&is, error) || !log_prints(&is, items, n, error))
+    if (is.found > 0 || !save_counters(&is, error) || !log_prints(&is, items, n, error) ||
+        is.found > 0)
         goto out;
     ok = TRUE;
 out:
@@ -1441,6 +1531,249 @@ sc_registry_show(sc_registry *registry, const char *number, const char *id_numbe
         ok = FALSE;
     }
     return g_string_free(out, !ok);
+}
+
+// --- Reports --------------------------------------------------------------------------------
+
+// Every certificate with its prints and corrections counted; ?1–?3: from, to, level (NULL/0:
+// any), ?4: 1 to leave void ones out.
+static const char each_sql[] =
+    "SELECT c.number, c.name, c.id_type, c.id_number, c.occupation, c.occupation_code, "
+    "c.work_type, c.level, c.issue_date, c.void_reason, "
+    "(SELECT count(*) FROM prints p WHERE p.number = c.number), "
+    "(SELECT count(*) FROM corrections k WHERE k.number = c.number) "
+    "FROM certificates c WHERE (?1 IS NULL OR c.issue_date >= ?1) "
+    "AND (?2 IS NULL OR c.issue_date <= ?2) AND (?3 = 0 OR c.level = ?3) "
+    "AND (?4 = 0 OR c.void_reason IS NULL) ORDER BY c.issue_date, c.number";
+
+gboolean
+sc_registry_each(sc_registry *registry, const sc_registry_filter *filter,
+                 sc_registry_each_func func, gpointer data, GError **error)
+{
+    g_return_val_if_fail(registry != NULL && func != NULL, FALSE);
+    const sc_registry_filter all = {0};
+    if (filter == NULL)
+        filter = &all;
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(registry->db, each_sql, -1, &s, NULL) != SQLITE_OK) {
+        set_db_error(registry, error, _("reading the register"));
+        return FALSE;
+    }
+    bind_text(s, 1, filter->from);
+    bind_text(s, 2, filter->to);
+    sqlite3_bind_int(s, 3, filter->level);
+    sqlite3_bind_int(s, 4, filter->skip_void ? 1 : 0);
+    int rc;
+    gboolean ok = TRUE;
+    while (ok && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *col[10];
+        for (int i = 0; i < 10; i++)
+            col[i] = (const char *)sqlite3_column_text(s, i);
+        sc_registry_entry e = {
+            .number = col[0],
+            .name = col[1],
+            .id_type = col[2],
+            .id_number = col[3],
+            .occupation = col[4],
+            .occupation_code = col[5],
+            .work_type = col[6],
+            .level = sqlite3_column_int(s, 7),
+            .issue_date = col[8],
+            .void_reason = col[9],
+            .prints = (guint)sqlite3_column_int(s, 10),
+            .corrections = (guint)sqlite3_column_int(s, 11),
+        };
+        e.state = e.void_reason != NULL ? SC_REGISTRY_VOID
+                  : e.corrections > 0   ? SC_REGISTRY_CORRECTED
+                  : e.prints > 1        ? SC_REGISTRY_REPRINTED
+                                        : SC_REGISTRY_ISSUED;
+        ok = func(&e, data, error);
+    }
+    if (ok && rc != SQLITE_DONE) {
+        set_db_error(registry, error, _("reading the register"));
+        ok = FALSE;
+    }
+    sqlite3_finalize(s);
+    return ok;
+}
+
+// --- Blank stock (证书内芯) -------------------------------------------------------------------
+
+// One end of a range: letters, then digits.  FALSE if TEXT is not one.
+static gboolean
+parse_sheet(const char *text, sc_stock_range *out, guint64 *value)
+{
+    gsize letters = 0;
+    while (g_ascii_isalpha(text[letters]))
+        letters++;
+    gsize digits = strlen(text + letters);
+    if (letters >= sizeof out->letters || digits == 0 || digits > 12)
+        return FALSE;
+    for (gsize i = letters; text[i] != '\0'; i++)
+        if (!g_ascii_isdigit(text[i]))
+            return FALSE;
+    memcpy(out->letters, text, letters);
+    out->letters[letters] = '\0';
+    out->width = (int)digits;
+    *value = g_ascii_strtoull(text + letters, NULL, 10);
+    return TRUE;
+}
+
+gboolean
+sc_registry_stock_parse(const char *text, sc_stock_range *out, GError **error)
+{
+    g_autofree char *copy = g_strstrip(g_strdup(text));
+    char *dash = strchr(copy, '-');
+    if (dash != NULL)
+        *dash = '\0';
+    const char *second = dash != NULL ? g_strstrip(dash + 1) : g_strstrip(copy);
+    sc_stock_range a = {0}, b = {0};
+    guint64 first = 0, last = 0;
+    gboolean ok = parse_sheet(g_strstrip(copy), &a, &first) && parse_sheet(second, &b, &last) &&
+                  strcmp(a.letters, b.letters) == 0 && a.width == b.width && first <= last &&
+                  last - first < SC_STOCK_RANGE_MAX;
+    if (!ok) {
+        g_set_error(error, SC_ERROR, SC_ERROR_USAGE,
+                    _("--stock-serials %s: write the first and last sheet, e.g. A0001001-A0001100 "
+                      "(the same letters and number of digits, at most %d sheets)"),
+                    text, SC_STOCK_RANGE_MAX);
+        return FALSE;
+    }
+    *out = a;
+    out->first = first;
+    out->last = last;
+    return TRUE;
+}
+
+char *
+sc_registry_stock_sheet(const sc_stock_range *range, guint64 i)
+{
+    return g_strdup_printf("%s%0*llu", range->letters, range->width,
+                           (unsigned long long)(range->first + i));
+}
+
+gboolean
+sc_registry_spoil(sc_registry *registry, const char *sheet, const char *reason, GError **error)
+{
+    sc_stock_range one;
+    if (!sc_registry_stock_parse(sheet, &one, error))
+        return FALSE;
+    if (one.first != one.last) {
+        g_set_error(error, SC_ERROR, SC_ERROR_USAGE,
+                    _("%s: give one sheet, e.g. A0001005; spoil the others one by one"), sheet);
+        return FALSE;
+    }
+    g_autofree char *text = sc_registry_stock_sheet(&one, 0);
+    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autofree char *at = g_date_time_format_iso8601(now);
+    g_autofree char *sql = sql_printf(
+        "INSERT INTO spoiled (serial, reason, at) VALUES (%Q, %Q, %Q) ON CONFLICT DO NOTHING", text,
+        reason, at);
+    if (!exec(registry, sql, error))
+        return FALSE;
+    if (sqlite3_changes(registry->db) == 0) {
+        g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("stock sheet %s is already spoiled"), text);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+// The serials of one query (first column) into SET.
+static gboolean
+collect(sc_registry *r, const char *sql, GHashTable *set, GError **error)
+{
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(r->db, sql, -1, &s, NULL) != SQLITE_OK) {
+        set_db_error(r, error, _("reading the stock"));
+        return FALSE;
+    }
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        g_hash_table_add(set, g_strdup((const char *)sqlite3_column_text(s, 0)));
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) {
+        set_db_error(r, error, _("reading the stock"));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+// The recorded ranges, merged where they overlap or touch (same letters and width).
+static GArray *
+merged_ranges(sc_registry *r, GError **error)
+{
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(r->db,
+                           "SELECT letters, width, first, last FROM stock_ranges "
+                           "ORDER BY letters, width, first, last",
+                           -1, &s, NULL) != SQLITE_OK) {
+        set_db_error(r, error, _("reading the stock"));
+        return NULL;
+    }
+    GArray *out = g_array_new(FALSE, TRUE, sizeof(sc_stock_range));
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        sc_stock_range x = {.width = sqlite3_column_int(s, 1),
+                            .first = (guint64)sqlite3_column_int64(s, 2),
+                            .last = (guint64)sqlite3_column_int64(s, 3)};
+        g_strlcpy(x.letters, (const char *)sqlite3_column_text(s, 0), sizeof x.letters);
+        sc_stock_range *prev =
+            out->len > 0 ? &g_array_index(out, sc_stock_range, out->len - 1) : NULL;
+        if (prev != NULL && strcmp(prev->letters, x.letters) == 0 && prev->width == x.width &&
+            x.first <= prev->last + 1)
+            prev->last = MAX(prev->last, x.last);
+        else
+            g_array_append_val(out, x);
+    }
+    sqlite3_finalize(s);
+    return out;
+}
+
+// Count the sheets of RANGE that are in USED (and not spoiled) and in SPOILED, removing them
+// from both sets (what is left lies outside every range).
+static void
+count_range(const sc_stock_range *range, GHashTable *used, GHashTable *spoiled, guint *n_used,
+            guint *n_spoiled)
+{
+    *n_used = *n_spoiled = 0;
+    for (guint64 i = 0; range->first + i <= range->last; i++) {
+        g_autofree char *sheet = sc_registry_stock_sheet(range, i);
+        gboolean u = g_hash_table_remove(used, sheet), sp = g_hash_table_remove(spoiled, sheet);
+        if (sp)
+            ++*n_spoiled;
+        else if (u)
+            ++*n_used;
+    }
+}
+
+char *
+sc_registry_stock_report(sc_registry *registry, GError **error)
+{
+    g_autoptr(GHashTable) used = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GHashTable) spoiled = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    if (!collect(registry, "SELECT stock FROM prints WHERE stock IS NOT NULL", used, error) ||
+        !collect(registry, "SELECT serial FROM spoiled", spoiled, error))
+        return NULL;
+    g_autoptr(GArray) ranges = merged_ranges(registry, error);
+    if (ranges == NULL)
+        return NULL;
+    GString *out = g_string_new(NULL);
+    for (guint i = 0; i < ranges->len; i++) {
+        const sc_stock_range *r = &g_array_index(ranges, sc_stock_range, i);
+        guint n_used, n_spoiled;
+        count_range(r, used, spoiled, &n_used, &n_spoiled);
+        guint size = (guint)(r->last - r->first + 1);
+        g_autofree char *a = sc_registry_stock_sheet(r, 0);
+        g_autofree char *b = sc_registry_stock_sheet(r, r->last - r->first);
+        g_string_append_printf(out, _("%s-%s: %u sheets, %u used, %u spoiled, %u remaining\n"), a,
+                               b, size, n_used, n_spoiled, size - n_used - n_spoiled);
+    }
+    guint outside = g_hash_table_size(used) + g_hash_table_size(spoiled);
+    if (outside > 0)
+        g_string_append_printf(out, _("outside every range: %u used, %u spoiled\n"),
+                               g_hash_table_size(used), g_hash_table_size(spoiled));
+    if (out->len == 0)
+        g_string_append(out, _("no stock sheets recorded (render --stock-serials A-B)\n"));
+    return g_string_free(out, FALSE);
 }
 
 // --- The number source ----------------------------------------------------------------------

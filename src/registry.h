@@ -62,12 +62,14 @@ gboolean sc_registry_restore(const char *backup, const char *path, GError **erro
 //   void, or not agreeing with PREFIX, the year and the level;
 // - the others get the next serial of (year, level) never issued, pre-assigned serials skipped,
 //   from 000001; 999999 used up is a problem (SC_ERROR_EXHAUSTED), never a wrap.
-// Every item's print is logged with its OUTPUT.  Problems are added to PROBLEMS under the item's
-// row and field (no file name), and the call returns FALSE with *ERROR set to the first one's
-// code (SC_ERROR_INPUT, SC_ERROR_DUPLICATE or SC_ERROR_EXHAUSTED) and a count; a failure of the
-// register returns FALSE with *ERROR set (SC_ERROR_REGISTER).  On failure nothing is recorded,
-// no transaction is left open and no ASSIGNED is set.  ASSIGNED and ASSIGNED_DATE are
-// overwritten, not freed.  Safe against concurrent processes and crashes.  Borrows everything.
+// Every item's print is logged with its OUTPUT and its STOCK sheet (unless UNPRINTED); a sheet
+// already printed or spoiled is a problem (field 证书内芯), and each STOCK_RANGE is recorded.
+// Problems are added to PROBLEMS under the item's row and field (no file name), and the call
+// returns FALSE with *ERROR set to the first one's code (SC_ERROR_INPUT, SC_ERROR_DUPLICATE or
+// SC_ERROR_EXHAUSTED) and a count; a failure of the register returns FALSE with *ERROR set
+// (SC_ERROR_REGISTER).  On failure nothing is recorded, no transaction is left open and no ASSIGNED
+// is set.  ASSIGNED and ASSIGNED_DATE are overwritten, not freed.  Safe against concurrent
+// processes and crashes.  Borrows everything.
 gboolean sc_registry_begin_issue(sc_registry *registry, const char *batch, sc_number_item *items,
                                  guint n, sc_problems *problems, GError **error);
 
@@ -99,6 +101,76 @@ gboolean sc_registry_void(sc_registry *registry, const char *number, const char 
 // Caller frees with g_free().
 char *sc_registry_show(sc_registry *registry, const char *number, const char *id_number,
                        GError **error);
+
+// What a certificate is now, for the reports (issue 14; SPEC §3 "What the register means in an
+// office").  The first that applies: void, corrected (a printed field changed, history kept),
+// reprinted (printed more than once), issued.
+typedef enum {
+    SC_REGISTRY_ISSUED,
+    SC_REGISTRY_REPRINTED,
+    SC_REGISTRY_CORRECTED,
+    SC_REGISTRY_VOID,
+} sc_registry_state;
+
+// Which certificates sc_registry_each() yields: 发证日期 from FROM to TO (YYYY-MM-DD, both
+// included; NULL: no bound), of LEVEL (0: every level); void ones too unless SKIP_VOID.
+typedef struct {
+    const char *from, *to;
+    int level;
+    gboolean skip_void;
+} sc_registry_filter;
+
+// One certificate as the register holds it.  The strings are valid during the callback only.
+typedef struct {
+    const char *number, *name, *id_type, *id_number, *occupation, *occupation_code, *work_type;
+    int level;               // 1–5, 9
+    const char *issue_date;  // 发证日期, YYYY-MM-DD
+    const char *void_reason; // NULL unless void
+    guint prints;            // how many times it was printed (0: recorded, never printed)
+    guint corrections;
+    sc_registry_state state;
+} sc_registry_entry;
+
+// Called by sc_registry_each() for each certificate; FALSE with *ERROR set stops the walk.
+typedef gboolean (*sc_registry_each_func)(const sc_registry_entry *entry, gpointer data,
+                                          GError **error);
+
+// Call FUNC with DATA for every certificate FILTER (NULL: all) selects, ordered by 发证日期 then
+// number.  FALSE with *ERROR set when the register fails (SC_ERROR_REGISTER) or FUNC does.
+// Borrows everything.
+gboolean sc_registry_each(sc_registry *registry, const sc_registry_filter *filter,
+                          sc_registry_each_func func, gpointer data, GError **error);
+
+// A range of numbered blank stock sheets (证书内芯): LETTERS (ASCII letters, may be empty) then
+// a serial of WIDTH digits (zero-padded), FIRST to LAST.
+typedef struct {
+    char letters[9];
+    int width;
+    guint64 first, last;
+} sc_stock_range;
+
+// The most sheets one range may have.
+#define SC_STOCK_RANGE_MAX 1000000
+
+// Parse TEXT: "A0001001-A0001100", "1001-1100", or one sheet "A0001001".  Both ends have the
+// same letters and digits; FIRST ≤ LAST; at most SC_STOCK_RANGE_MAX sheets.  FALSE with *ERROR
+// set (SC_ERROR_USAGE).  Borrows TEXT.
+gboolean sc_registry_stock_parse(const char *text, sc_stock_range *out, GError **error);
+
+// Sheet I (0 = FIRST) of RANGE as printed on it ("A0001005").  Caller frees with g_free().
+char *sc_registry_stock_sheet(const sc_stock_range *range, guint64 i);
+
+// Log SHEET as spoiled (损坏、作废的证书内芯) with REASON.  FALSE with *ERROR set: not a sheet
+// (SC_ERROR_USAGE), already spoiled (SC_ERROR_INPUT).  A printed sheet may be spoiled (the
+// certificate is printed again on another).
+gboolean sc_registry_spoil(sc_registry *registry, const char *sheet, const char *reason,
+                           GError **error);
+
+// The stock account, as lines of text: per range of sheets the print runs were given
+// (overlapping and adjacent ranges merged), its size, the sheets used (printed, not spoiled),
+// spoiled, and remaining; then sheets used or spoiled outside every range.  NULL with *ERROR
+// set.  Caller frees with g_free().
+char *sc_registry_stock_report(sc_registry *registry, GError **error);
 
 // The register at PATH, which must exist, as a number source (numbering.h) for the institution
 // whose positions 1–13 are PREFIX, recording BATCH: its assign is sc_registry_begin_issue(), or

@@ -340,7 +340,7 @@ file_mode(const char *path)
 
 // Issue 8: "A register is never created or re-created silently" — created only on purpose, for
 // one institution, born 0600 whatever the umask (issue 9: private by default), in WAL mode,
-// schema version 2; never created over an existing file.
+// schema version 3; never created over an existing file.
 static void
 test_create(fixture *f, gconstpointer data)
 {
@@ -360,7 +360,7 @@ test_create(fixture *f, gconstpointer data)
     sqlite3 *db = peek_db(f);
     g_autofree char *mode = db_text(db, "PRAGMA journal_mode");
     g_assert_cmpstr(mode, ==, "wal");
-    g_assert_cmpint(db_int(db, "PRAGMA user_version"), ==, 2);
+    g_assert_cmpint(db_int(db, "PRAGMA user_version"), ==, 3);
     g_assert_cmpint(db_int(db, "PRAGMA application_id"), ==, 0x53435247);
     sqlite3_close(db);
     batch_free(b);
@@ -482,9 +482,9 @@ test_open_refusals(fixture *f, gconstpointer data)
     sc_registry_close(open_ok(f->path, GUIZHOU));
 
     // A register from a newer program.
-    sql(f, "PRAGMA user_version = 3");
+    sql(f, "PRAGMA user_version = 4");
     assert_open_refused(f->path, GUIZHOU, SC_ERROR_REGISTER, "newer");
-    sql(f, "PRAGMA user_version = 2");
+    sql(f, "PRAGMA user_version = 3");
     sc_registry_close(open_ok(f->path, GUIZHOU));
     // Not ours, whatever its version says.
     sql(f, "PRAGMA application_id = 1");
@@ -1657,7 +1657,7 @@ test_migrate_v1(fixture *f, gconstpointer data)
     g_autofree char *numbers = all_numbers(f->path);
     g_assert_cmpstr(numbers, ==, v1_numbers);
     sqlite3 *db = peek_db(f);
-    g_assert_cmpint(db_int(db, "PRAGMA user_version"), ==, 2);
+    g_assert_cmpint(db_int(db, "PRAGMA user_version"), ==, 3);
     g_autofree char *prefix = db_text(db, "SELECT value FROM meta WHERE key = 'prefix'");
     g_assert_cmpstr(prefix, ==, GUIZHOU);
     g_assert_cmpint(db_int(db, "SELECT count(*) FROM certificates WHERE second = 0 AND "
