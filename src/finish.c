@@ -8,9 +8,14 @@
 #include <qpdf/qpdf-c.h>
 #include <string.h>
 
+#ifndef SC_ICC_PROFILE
+#define SC_ICC_PROFILE "/usr/share/color/icc/sRGB.icc" // Debian's icc-profiles-free
+#endif
+
 #define XMP_NS                                                                                     \
     "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" "    \
-    "xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\""
+    "xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\" "                                                  \
+    "xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\""
 
 // ISO as a GDateTime; a date without a zone is UTC.  NULL when not a date.
 static GDateTime *
@@ -101,6 +106,9 @@ sc_finish_xmp(const sc_finish_info *info)
     g_autofree char *prod = producer();
     xmp_simple(x, "pdf:Producer", prod);
     xmp_simple(x, "pdf:Keywords", info->keywords);
+    // ISO 19005-2 §6.6.4: the PDF/A part and conformance level the file claims.
+    xmp_simple(x, "pdfaid:part", "2");
+    xmp_simple(x, "pdfaid:conformance", "B");
     g_string_append(x, "  </rdf:Description>\n </rdf:RDF>\n</x:xmpmeta>\n");
     // Room for an editor to rewrite the packet in place (XMP Part 1 §7.3.2).
     for (int i = 0; i < 20; i++)
@@ -158,6 +166,90 @@ amend_catalog(qpdf_data q, const sc_finish_info *info)
     qpdf_oh_replace_key(q, root, "/ViewerPreferences", prefs);
 }
 
+// --- PDF/A-2b (ISO 19005-2)
+// -----------------------------------------------------------------------
+
+// ISO 19005-2 §6.2.3: an sRGB OutputIntent, its ICC profile embedded once per file, since cairo
+// paints in DeviceRGB.  FALSE with *ERROR set when the profile cannot be read.
+static gboolean
+add_output_intent(qpdf_data q, GError **error)
+{
+    g_autofree char *icc = NULL;
+    gsize len = 0;
+    if (!g_file_get_contents(SC_ICC_PROFILE, &icc, &len, error)) {
+        g_prefix_error(error, _("the sRGB colour profile (Debian package icc-profiles-free): "));
+        return FALSE;
+    }
+    qpdf_oh stream = qpdf_oh_new_stream(q);
+    qpdf_oh_replace_key(q, qpdf_oh_get_dict(q, stream), "/N", qpdf_oh_new_integer(q, 3));
+    qpdf_oh_replace_stream_data(q, stream, (const unsigned char *)icc, len, qpdf_oh_new_null(q),
+                                qpdf_oh_new_null(q));
+    qpdf_oh intent =
+        qpdf_oh_parse(q, "<< /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier "
+                         "(sRGB IEC61966-2.1) /Info (sRGB IEC61966-2.1) /RegistryName "
+                         "(http://www.color.org) >>");
+    qpdf_oh_replace_key(q, intent, "/DestOutputProfile", stream);
+    qpdf_oh_replace_key(q, qpdf_get_root(q), "/OutputIntents", qpdf_oh_wrap_in_array(q, intent));
+    return TRUE;
+}
+
+// Whether dictionary DICT has KEY with the name NAME.
+static gboolean
+has_name(qpdf_data q, qpdf_oh dict, const char *key, const char *name)
+{
+    if (!qpdf_oh_has_key(q, dict, key))
+        return FALSE;
+    qpdf_oh v = qpdf_oh_get_key(q, dict, key);
+    gboolean is = qpdf_oh_is_name(q, v) && strcmp(qpdf_oh_get_name(q, v), name) == 0;
+    qpdf_oh_release(q, v);
+    return is;
+}
+
+// Every object cairo wrote (numbered 1 to the trailer's /Size - 1): images say /Interpolate false
+// (§6.2.8: cairo 1.16 writes true for the default filter), and CIDFontType2 fonts name their
+// /CIDToGIDMap (§6.2.11.3.2: cairo's subsets are numbered CID = GID, which is /Identity).
+static void
+amend_objects(qpdf_data q)
+{
+    qpdf_oh size = qpdf_oh_get_key(q, qpdf_get_trailer(q), "/Size");
+    int n = qpdf_oh_get_int_value_as_int(q, size);
+    for (int id = 1; id < n; id++) {
+        qpdf_oh obj = qpdf_get_object_by_id(q, id, 0);
+        qpdf_oh dict = qpdf_oh_is_stream(q, obj) ? qpdf_oh_get_dict(q, obj) : obj;
+        if (!qpdf_oh_is_dictionary(q, dict)) {
+            qpdf_oh_release(q, obj);
+            continue;
+        }
+        if (has_name(q, dict, "/Subtype", "/Image"))
+            qpdf_oh_replace_key(q, dict, "/Interpolate", qpdf_oh_new_bool(q, QPDF_FALSE));
+        else if (has_name(q, dict, "/Subtype", "/CIDFontType2"))
+            qpdf_oh_replace_key(q, dict, "/CIDToGIDMap", qpdf_oh_new_name(q, "/Identity"));
+        if (dict != obj)
+            qpdf_oh_release(q, dict);
+        qpdf_oh_release(q, obj);
+    }
+}
+
+// §6.3.2: every annotation (cairo's links) printed, never hidden: /F 4 (the Print flag).
+static void
+amend_annotations(qpdf_data q)
+{
+    int pages = qpdf_get_num_pages(q);
+    for (int p = 0; p < pages; p++) {
+        qpdf_oh page = qpdf_get_page_n(q, (size_t)p);
+        qpdf_oh annots = qpdf_oh_get_key(q, page, "/Annots");
+        int n = qpdf_oh_is_array(q, annots) ? qpdf_oh_get_array_n_items(q, annots) : 0;
+        for (int i = 0; i < n; i++) {
+            qpdf_oh a = qpdf_oh_get_array_item(q, annots, i);
+            if (qpdf_oh_is_dictionary(q, a) && !qpdf_oh_has_key(q, a, "/F"))
+                qpdf_oh_replace_key(q, a, "/F", qpdf_oh_new_integer(q, 4));
+            qpdf_oh_release(q, a);
+        }
+        qpdf_oh_release(q, annots);
+        qpdf_oh_release(q, page);
+    }
+}
+
 // qpdf's last error as *ERROR.
 static void
 set_qpdf_error(qpdf_data q, GError **error)
@@ -179,6 +271,12 @@ sc_finish_pdf(const guint8 *data, gsize len, const sc_finish_info *info, GError 
         goto out;
     replace_info(q, info);
     amend_catalog(q, info);
+    amend_objects(q);
+    amend_annotations(q);
+    if (!add_output_intent(q, error)) {
+        qpdf_cleanup(&q);
+        return NULL;
+    }
     if (qpdf_has_error(q) || (qpdf_init_write_memory(q) & QPDF_ERRORS))
         goto out;
     // Streams as cairo compressed them; an /ID from the content, so that the same input gives

@@ -5,8 +5,10 @@
 // The PDF is read and written again with qpdf (libqpdf's C API): a new document information
 // dictionary with dates in the D:YYYYMMDDHHmmSS+08'00' form, an XMP metadata packet saying the
 // same, /Lang and /ViewerPreferences << /PrintScaling /None >> in the catalog, and a /ID made from
-// the content (the same input gives the same bytes).  PDF/A objects and the signature belong here
-// too: sc_finish_pdf() is the one place a finished PDF passes through.
+// the content (the same input gives the same bytes).  Every PDF is made PDF/A-2b (ISO 19005-2;
+// issue 13): pdfaid in the XMP, an sRGB OutputIntent (Debian's icc-profiles-free, embedded once),
+// /Interpolate false on every image, /CIDToGIDMap /Identity on CIDFontType2 fonts, every
+// annotation printable.  sc_finish_pdf() is the one place a finished PDF passes through.
 #ifndef SC_FINISH_H
 #define SC_FINISH_H
 
