@@ -12,6 +12,7 @@
 #include "qr.h"
 #include "registry.h"
 #include "render.h"
+#include "sign.h"
 #include "sink.h"
 #include "template.h"
 
@@ -31,6 +32,7 @@ struct sc_batch {
     sc_number_source *source; // borrowed, or NULL
     sc_template *tmpl;
     sc_institution *inst; // or NULL
+    sc_signer *signer;    // the institution's signing key (issue 13), or NULL
     sc_records *records;
     GPtrArray *notes; // char *
     GPtrArray *certs; // sc_cert *, one per record
@@ -59,6 +61,7 @@ sc_batch_free(sc_batch *b)
     g_ptr_array_unref(b->notes);
     sc_records_free(b->records);
     sc_institution_free(b->inst);
+    sc_signer_free(b->signer);
     sc_template_free(b->tmpl);
     g_free(b->records_path);
     g_free(b->fonts_dir);
@@ -129,6 +132,10 @@ sc_batch_load(const sc_batch_options *o, sc_problems *problems, GError **error)
         goto fail;
     b->register_path = b->inst != NULL ? sc_ledger_register_path(b->inst, o->register_path) : NULL;
     b->register_given = o->register_path != NULL;
+    // Issue 13: an institution with a key signs its electronic certificates.
+    if (b->inst != NULL && b->inst->key != NULL &&
+        (b->signer = sc_signer_load(b->inst->key, b->inst->certificate, error)) == NULL)
+        goto fail;
     b->records = sc_records_load_sheet(o->records_path, o->sheet, o->encoding, SC_FORMAT_AUTO,
                                        problems, b->notes, error);
     if (b->records == NULL)
@@ -532,8 +539,13 @@ open_sink(const sc_batch *b, const sc_batch_output *out, sc_sink_kind kind, GErr
     if (kind == SC_SINK_PNG)
         return sc_sink_new_full(SC_SINK_PNG, out->output, t->page_width, t->page_height, out->dpi,
                                 NULL, NULL, &so, error);
-    return sc_sink_new_full(kind, kind == SC_SINK_SPLIT ? out->split : out->output, t->page_width,
-                            t->page_height, 0, t->name, out->created, &so, error);
+    sc_sink *sink =
+        sc_sink_new_full(kind, kind == SC_SINK_SPLIT ? out->split : out->output, t->page_width,
+                         t->page_height, 0, t->name, out->created, &so, error);
+    // Issue 13: every electronic certificate is signed, the one PDF on request (--sign).
+    if (sink != NULL && b->signer != NULL && (kind == SC_SINK_SPLIT || out->sign))
+        sc_sink_set_signer(sink, b->signer);
+    return sink;
 }
 
 // One worker of a split output: a contiguous share of the certificates, drawn with its own

@@ -53,6 +53,8 @@ typedef struct {
     const gint *cancel;       // when it becomes non-zero (a signal), stop: nothing issued, no file
     const char *name_pattern; // split: file names, {field} placeholders (NULL: deliver.h's default)
     gboolean full_id;         // split: the manifest shows identity numbers whole, not masked
+    gboolean sign;            // sign the one PDF too (split files are always signed when the
+                              // institution names a key; issue 13)
 } sc_batch_output;
 
 // Called as certificates are laid out (check) or drawn (write): DONE of TOTAL so far.  Called from

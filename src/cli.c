@@ -113,6 +113,7 @@ static const struct {
     {"void", sc_cli_void, N_("void a certificate: its number is never issued again")},
     {"show", sc_cli_show, N_("what the register holds about a certificate or a holder")},
     {"calibrate", sc_cli_calibrate, N_("the calibration page of a printer on certificate stock")},
+    {"key", sc_cli_key, N_("make or import the institution's signing keys")},
 };
 
 static void

@@ -250,6 +250,114 @@ amend_annotations(qpdf_data q)
     }
 }
 
+// --- The signature (PAdES B-B, ETSI EN 319 142-1)
+// -------------------------------------------------
+
+// What qpdf writes for the byte ranges before they are known: wide enough for any file.
+#define BYTE_RANGE_STAND_IN "[0 9999999999 9999999999 9999999999]"
+
+// An invisible signature field on the first page, its value a signature dictionary whose
+// /ByteRange and /Contents (ROOM zero bytes, written as hex) are filled in by sign_written().
+static void
+add_signature_field(qpdf_data q, const sc_finish_info *info, gsize room)
+{
+    GString *hex = g_string_sized_new(2 * room + 2);
+    g_string_append_c(hex, '<');
+    for (gsize i = 0; i < room; i++)
+        g_string_append(hex, "00");
+    g_string_append_c(hex, '>');
+    qpdf_oh sig = qpdf_oh_parse(q, "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter "
+                                   "/ETSI.CAdES.detached /ByteRange " BYTE_RANGE_STAND_IN " >>");
+    qpdf_oh_replace_key(q, sig, "/Contents", qpdf_oh_parse(q, hex->str));
+    g_string_free(hex, TRUE);
+    g_autofree char *date = sc_finish_pdf_date(info->created);
+    if (date != NULL)
+        qpdf_oh_replace_key(q, sig, "/M", qpdf_oh_new_string(q, date));
+    qpdf_oh page = qpdf_get_page_n(q, 0);
+    // /F 132: printed and locked; an empty /Rect: invisible (no appearance needed, PDF/A 6.3.3).
+    qpdf_oh field = qpdf_oh_parse(q, "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature1) "
+                                     "/F 132 /Rect [0 0 0 0] >>");
+    qpdf_oh_replace_key(q, field, "/V", qpdf_make_indirect_object(q, sig));
+    qpdf_oh_replace_key(q, field, "/P", page);
+    field = qpdf_make_indirect_object(q, field);
+    qpdf_oh annots = qpdf_oh_get_key(q, page, "/Annots");
+    if (!qpdf_oh_is_array(q, annots)) {
+        annots = qpdf_oh_new_array(q);
+        qpdf_oh_replace_key(q, page, "/Annots", annots);
+    }
+    qpdf_oh_append_item(q, annots, field);
+    qpdf_oh form = qpdf_oh_parse(q, "<< /SigFlags 3 >>");
+    qpdf_oh_replace_key(q, form, "/Fields", qpdf_oh_wrap_in_array(q, field));
+    qpdf_oh_replace_key(q, qpdf_get_root(q), "/AcroForm", form);
+}
+
+// The first NEEDLE in the LEN bytes at HAY (which may hold zero bytes), or NULL.
+static guint8 *
+find_bytes(guint8 *hay, gsize len, const char *needle)
+{
+    gsize n = strlen(needle);
+    for (guint8 *p = hay; n <= len && p <= hay + len - n; p++) {
+        p = memchr(p, needle[0], (gsize)(hay + len - n - p) + 1);
+        if (p == NULL)
+            return NULL;
+        if (memcmp(p, needle, n) == 0)
+            return p;
+    }
+    return NULL;
+}
+
+// Sign PDF (LEN bytes, as qpdf wrote it with add_signature_field()'s stand-ins) in place: the
+// byte ranges written over their stand-in, the CMS over them written into /Contents.
+static gboolean
+sign_written(guint8 *pdf, gsize len, const sc_finish_info *info, gsize room, GError **error)
+{
+    // qpdf writes the stand-in as "[ 0 9999999999 9999999999 9999999999 ]".
+    guint8 *br = find_bytes(pdf, len, "/ByteRange [");
+    guint8 *br_end = br != NULL ? memchr(br, ']', (gsize)(pdf + len - br)) : NULL;
+    guint8 *c0 = find_bytes(pdf, len, "<0000000000000000");
+    gsize c1 = c0 != NULL ? (gsize)(c0 - pdf) + 2 * room + 2 : 0;
+    if (br_end == NULL || c0 == NULL || c1 > len || pdf[c1 - 1] != '>') {
+        g_set_error(error, SC_ERROR, SC_ERROR_RENDER,
+                    _("cannot sign the PDF: its signature dictionary is not where expected"));
+        return FALSE;
+    }
+    br += strlen("/ByteRange ");
+    gsize width = (gsize)(br_end - br) + 1;
+    g_autofree char *range =
+        g_strdup_printf("[0 %" G_GSIZE_FORMAT " %" G_GSIZE_FORMAT " %" G_GSIZE_FORMAT "]",
+                        (gsize)(c0 - pdf), c1, len - c1);
+    gsize n = strlen(range);
+    if (n > width) {
+        g_set_error(error, SC_ERROR, SC_ERROR_RENDER, _("cannot sign the PDF: it is too large"));
+        return FALSE;
+    }
+    memset(br, ' ', width); // the array, then spaces where the stand-in was longer
+    memcpy(br, range, n);
+    // The signing time: the creation date (SOURCE_DATE_EPOCH), so the same input signs the same.
+    g_autoptr(GDateTime) t = parse_iso(info->created);
+    gint64 when = t != NULL ? g_date_time_to_unix(t) : g_get_real_time() / G_USEC_PER_SEC;
+    g_autoptr(GBytes) cms =
+        sc_signer_cms(info->signer, pdf, (gsize)(c0 - pdf), pdf + c1, len - c1, when, error);
+    if (cms == NULL)
+        return FALSE;
+    // Here a time-stamp (PAdES B-T) would be added to the CMS as an unsigned attribute.
+    gsize cms_len;
+    const guint8 *d = g_bytes_get_data(cms, &cms_len);
+    if (cms_len > room) {
+        g_set_error(error, SC_ERROR, SC_ERROR_RENDER,
+                    _("cannot sign the PDF: the signature takes %" G_GSIZE_FORMAT
+                      " bytes, more than the %" G_GSIZE_FORMAT " set aside"),
+                    cms_len, room);
+        return FALSE;
+    }
+    static const char digits[] = "0123456789abcdef";
+    for (gsize i = 0; i < cms_len; i++) {
+        c0[1 + 2 * i] = (guint8)digits[d[i] >> 4];
+        c0[2 + 2 * i] = (guint8)digits[d[i] & 15];
+    }
+    return TRUE;
+}
+
 // qpdf's last error as *ERROR.
 static void
 set_qpdf_error(qpdf_data q, GError **error)
@@ -273,6 +381,9 @@ sc_finish_pdf(const guint8 *data, gsize len, const sc_finish_info *info, GError 
     amend_catalog(q, info);
     amend_objects(q);
     amend_annotations(q);
+    gsize room = info->signer != NULL ? sc_signer_max_size(info->signer) : 0;
+    if (info->signer != NULL)
+        add_signature_field(q, info, room);
     if (!add_output_intent(q, error)) {
         qpdf_cleanup(&q);
         return NULL;
@@ -286,7 +397,14 @@ sc_finish_pdf(const guint8 *data, gsize len, const sc_finish_info *info, GError 
     qpdf_set_deterministic_ID(q, QPDF_TRUE);
     if (qpdf_write(q) & QPDF_ERRORS)
         goto out;
-    result = g_bytes_new(qpdf_get_buffer(q), qpdf_get_buffer_length(q));
+    gsize n = qpdf_get_buffer_length(q);
+    guint8 *pdf = g_memdup2(qpdf_get_buffer(q), n);
+    if (info->signer != NULL && !sign_written(pdf, n, info, room, error)) {
+        g_free(pdf);
+        qpdf_cleanup(&q);
+        return NULL;
+    }
+    result = g_bytes_new_take(pdf, n);
 out:
     if (result == NULL)
         set_qpdf_error(q, error);
