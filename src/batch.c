@@ -41,6 +41,7 @@ struct sc_batch {
     gboolean raster;
     gboolean *omit;    // per element: not drawn on the output being drawn (stock, seal), or NULL
     GHashTable *names; // split: sc_cert * → its file name, for the drawing under way
+    GHashTable *drawn; // print place → file_hash: what the files drawn carry (issue 13)
     sc_batch_progress progress;
     gpointer progress_data;
     GMutex progress_lock; // one progress call at a time, from any thread
@@ -54,6 +55,8 @@ sc_batch_free(sc_batch *b)
     if (b == NULL)
         return;
     sc_renderer_free(b->renderer);
+    if (b->drawn != NULL)
+        g_hash_table_unref(b->drawn);
     g_free(b->omit);
     sc_fonts_free(b->fonts);
     if (b->certs != NULL)
@@ -304,6 +307,52 @@ print_place(const sc_batch *b, const sc_batch_output *out, const sc_cert *c, gui
     return g_strdup_printf(_("%s, page %u"), out->output != NULL ? out->output : "", i + 1);
 }
 
+// A file drawn and finished: the number it carries and its SHA-256, for the print log.
+typedef struct {
+    char *number, *sha256;
+} file_hash;
+
+static void
+file_hash_free(gpointer p)
+{
+    file_hash *h = p;
+    g_free(h->number);
+    g_free(h->sha256);
+    g_free(h);
+}
+
+// Remember, per print place of CERTS, the number its file carries and the file's SHA-256 (the
+// split file, or the one PDF), once SINKS are finished (issue 13: the register keeps the hash of
+// every file it issued).
+static void
+remember_files(sc_batch *b, const sc_batch_output *out, GPtrArray *certs, GPtrArray *sinks)
+{
+    g_autoptr(GHashTable) by_path = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint k = 0; k < sinks->len; k++) {
+        const sc_sink *sink = sinks->pdata[k];
+        const GPtrArray *files = sc_sink_files(sink);
+        for (guint i = 0; i < files->len; i++)
+            if (sc_sink_file_sha256(sink, i) != NULL)
+                g_hash_table_insert(by_path, files->pdata[i],
+                                    (gpointer)sc_sink_file_sha256(sink, i));
+    }
+    if (b->drawn != NULL)
+        g_hash_table_unref(b->drawn);
+    b->drawn = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, file_hash_free);
+    for (guint i = 0; i < certs->len; i++) {
+        const sc_cert *c = certs->pdata[i];
+        char *place = print_place(b, out, c, i);
+        const char *name = b->names != NULL ? g_hash_table_lookup(b->names, c) : NULL;
+        g_autofree char *split =
+            out->split != NULL && name != NULL ? g_build_filename(out->split, name, NULL) : NULL;
+        const char *sha = g_hash_table_lookup(by_path, split != NULL ? split : out->output);
+        file_hash *h = g_new0(file_hash, 1);
+        h->number = g_strdup(c->number);
+        h->sha256 = g_strdup(sha);
+        g_hash_table_replace(b->drawn, place, h);
+    }
+}
+
 // Give every certificate of CERTS its number and 发证日期 from SOURCE (DRY_RUN: those it would
 // get now, nothing kept).  RESERVED: the certificates keep the numbers they were given by a dry
 // run of the whole file (a selection of its rows).  Problems of the source are added under the
@@ -334,6 +383,11 @@ number(sc_batch *b, const sc_batch_output *out, sc_number_source *source, GPtrAr
             .correct = out->correct,
             .output = places[i],
         };
+        const file_hash *h = b->drawn != NULL ? g_hash_table_lookup(b->drawn, places[i]) : NULL;
+        if (h != NULL && !dry_run) {
+            items[i].sha256 = h->sha256;
+            items[i].sha256_number = h->number;
+        }
     }
     g_autoptr(sc_problems) found = sc_problems_new();
     gboolean ok = source->assign(source, items, n, dry_run, found, error);
@@ -1042,6 +1096,7 @@ sc_batch_write(sc_batch *b, const sc_batch_output *out, GPtrArray **written, sc_
     // Every file complete and synced before any number is issued.
     if (!finish(sinks, error) || cancelled(out, error))
         goto out;
+    remember_files(b, out, certs, sinks);
     if (out->preview)
         ok = commit(sinks, error);
     else

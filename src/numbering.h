@@ -23,17 +23,19 @@ typedef struct {
     const char *id_type;
     const char *id_number; // normalised
     const char *occupation;
-    const char *work_type;   // as printed ("——" when empty)
-    int level;               // 1–5, 9 (sc_level_is_code())
-    const char *issue_date;  // YYYY-MM-DD; its year gives positions 14–15
-    const char *number;      // a pre-assigned number (already validated), or NULL to allocate
-    gboolean date_given;     // ISSUE_DATE is the record's own, not the batch's default
-    gboolean second;         // a genuinely second certificate of the same kind (--new)
-    gboolean correct;        // a changed 姓名 corrects the register (--correct)
-    const char *output;      // where it is printed (a file, with its page), for the print log
-    char *assigned;          // out: the certificate's number; caller frees with g_free()
-    char *assigned_date;     // out: its 发证日期, YYYY-MM-DD (a reprint's original); g_free()
-    sc_number_status status; // out
+    const char *work_type;     // as printed ("——" when empty)
+    int level;                 // 1–5, 9 (sc_level_is_code())
+    const char *issue_date;    // YYYY-MM-DD; its year gives positions 14–15
+    const char *number;        // a pre-assigned number (already validated), or NULL to allocate
+    gboolean date_given;       // ISSUE_DATE is the record's own, not the batch's default
+    gboolean second;           // a genuinely second certificate of the same kind (--new)
+    gboolean correct;          // a changed 姓名 corrects the register (--correct)
+    const char *output;        // where it is printed (a file, with its page), for the print log
+    const char *sha256;        // the SHA-256 of OUTPUT's file (issue 13), or NULL: logged only when
+    const char *sha256_number; // the file carries this number and it is the one assigned
+    char *assigned;            // out: the certificate's number; caller frees with g_free()
+    char *assigned_date;       // out: its 发证日期, YYYY-MM-DD (a reprint's original); g_free()
+    sc_number_status status;   // out
 } sc_number_item;
 
 typedef struct sc_number_source sc_number_source;

@@ -21,16 +21,17 @@
 // PRAGMA application_id: "SCRG", so a register is told from any other SQLite file.
 #define REGISTRY_APP_ID 0x53435247
 // PRAGMA user_version of the schema below.
-#define REGISTRY_SCHEMA_VERSION 2
+#define REGISTRY_SCHEMA_VERSION 3
 // Concurrent batches wait for each other rather than fail (milliseconds).
 #define REGISTRY_BUSY_TIMEOUT_MS 30000
 
-// The schema, version 2.  A certificate's number is unique, and so is its (institution, year,
-// level, serial).  A holder (证件类型 + 证件号码) holds one certificate of an occupation, work type
-// and level unless a second one was asked for (second = 1): a later print of it is a reprint.
-// A void certificate keeps its number forever unused.  Counters hold the last serial allocated
-// per (institution, year, level) and only ever increase; pre-assigned serials do not move them,
-// allocation skips them (004 附件4 二(七): 依次顺序取值; SPEC §3: never reused).
+// The schema, version 3 (version 2 and the prints' SHA-256 of issue 13).  A certificate's number is
+// unique, and so is its (institution, year, level, serial).  A holder (证件类型 + 证件号码) holds
+// one certificate of an occupation, work type and level unless a second one was asked for (second =
+// 1): a later print of it is a reprint. A void certificate keeps its number forever unused.
+// Counters hold the last serial allocated per (institution, year, level) and only ever increase;
+// pre-assigned serials do not move them, allocation skips them (004 附件4 二(七): 依次顺序取值;
+// SPEC §3: never reused).
 static const char schema_sql[] =
     "CREATE TABLE meta (key TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL);\n"
     "CREATE TABLE certificates (\n"
@@ -80,9 +81,11 @@ static const char schema_sql[] =
     "    number TEXT NOT NULL REFERENCES certificates (number),\n"
     "    batch  TEXT NOT NULL,\n"
     "    output TEXT NOT NULL,\n"
-    "    at     TEXT NOT NULL\n"
+    "    at     TEXT NOT NULL,\n"
+    "    sha256 TEXT\n"
     ");\n"
-    "CREATE INDEX prints_number ON prints (number);\n";
+    "CREATE INDEX prints_number ON prints (number);\n"
+    "CREATE INDEX prints_sha256 ON prints (sha256);\n";
 
 // Version 1 → 2: the holder's certificate is no longer unique per issue date (a reprint keeps
 // the original date), and the tables of voids, corrections and prints are added.  Every number
@@ -137,6 +140,11 @@ static const char migrate_1_2_sql[] =
     "INSERT INTO meta (key, value) SELECT 'prefix', prefix FROM certificates\n"
     "    GROUP BY prefix HAVING (SELECT count(DISTINCT prefix) FROM certificates) = 1;\n";
 
+// Version 2 → 3 (issue 13): the print log keeps the SHA-256 of each file issued.  Every number
+// is kept.
+static const char migrate_2_3_sql[] = "ALTER TABLE prints ADD COLUMN sha256 TEXT;\n"
+                                      "CREATE INDEX prints_sha256 ON prints (sha256);\n";
+
 struct sc_registry {
     char *path;
     char *prefix; // the institution it serves
@@ -179,7 +187,7 @@ static const char log_fix_sql[] =
     "INSERT INTO corrections (number, field, old_value, new_value, batch, at) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 static const char log_print_sql[] =
-    "INSERT INTO prints (number, batch, output, at) VALUES (?1, ?2, ?3, ?4)";
+    "INSERT INTO prints (number, batch, output, at, sha256) VALUES (?1, ?2, ?3, ?4, ?5)";
 
 // Set *ERROR (SC_ERROR_REGISTER) to "PATH: WHAT: sqlite's message".
 static void
@@ -307,6 +315,8 @@ migrate(sc_registry *r, sqlite3_int64 version, GError **error)
     if (!query_int(r, "PRAGMA user_version", &now, error))
         goto rollback;
     if (now == 1 && !exec(r, migrate_1_2_sql, error))
+        goto rollback;
+    if (now <= 2 && !exec(r, migrate_2_3_sql, error))
         goto rollback;
     char pragma[64];
     g_snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", REGISTRY_SCHEMA_VERSION);
@@ -1188,6 +1198,13 @@ log_prints(issuing *is, sc_number_item *items, guint n, GError **error)
         bind_text(s, 2, is->batch);
         bind_text(s, 3, items[i].output != NULL ? items[i].output : "");
         bind_text(s, 4, is->issued_at);
+        // The file's hash, when the file carries the number it is logged under (issue 13).
+        gboolean hashed =
+            items[i].sha256 != NULL && g_strcmp0(items[i].sha256_number, items[i].assigned) == 0;
+        if (hashed)
+            bind_text(s, 5, items[i].sha256);
+        else
+            sqlite3_bind_null(s, 5);
         if (!step_done(is->r, s, _("logging a print"), error))
             return FALSE;
     }
@@ -1403,7 +1420,8 @@ show_history(sc_registry *r, const char *number, GString *out, GError **error)
         "SELECT at, field, old_value, new_value FROM corrections WHERE number = %Q ORDER BY at;",
         number);
     g_autofree char *prints = sql_printf(
-        "SELECT at, output, batch FROM prints WHERE number = %Q ORDER BY at, rowid", number);
+        "SELECT at, output, batch, sha256 FROM prints WHERE number = %Q ORDER BY at, rowid",
+        number);
     sqlite3_stmt *s = NULL;
     for (int pass = 0; pass < 2; pass++) {
         if (sqlite3_prepare_v2(r->db, pass == 0 ? sql : prints, -1, &s, NULL) != SQLITE_OK) {
@@ -1421,6 +1439,9 @@ show_history(sc_registry *r, const char *number, GString *out, GError **error)
                                        (const char *)sqlite3_column_text(s, 3));
             else
                 g_string_append_printf(out, _("  打印 %s：%s（%s）\n"), a, *b ? b : "-", c);
+            const char *sha = pass == 1 ? (const char *)sqlite3_column_text(s, 3) : NULL;
+            if (sha != NULL)
+                g_string_append_printf(out, "    SHA-256 %s\n", sha);
             count++;
         }
         sqlite3_finalize(s);
@@ -1430,6 +1451,36 @@ show_history(sc_registry *r, const char *number, GString *out, GError **error)
         }
         if (pass == 1)
             g_string_append_printf(out, _("  共打印 %u 次\n"), count);
+    }
+    return TRUE;
+}
+
+gboolean
+sc_registry_find_file(sc_registry *registry, const char *sha256, char **number, char **void_reason,
+                      GError **error)
+{
+    g_return_val_if_fail(registry != NULL && sha256 != NULL && number != NULL, FALSE);
+    *number = NULL;
+    if (void_reason != NULL)
+        *void_reason = NULL;
+    static const char sql[] = "SELECT p.number, c.void_reason FROM prints p JOIN certificates c "
+                              "ON c.number = p.number WHERE p.sha256 = ?1 LIMIT 1";
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(registry->db, sql, -1, &s, NULL) != SQLITE_OK) {
+        set_db_error(registry, error, _("reading the print log"));
+        return FALSE;
+    }
+    bind_text(s, 1, sha256);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *number = g_strdup((const char *)sqlite3_column_text(s, 0));
+        if (void_reason != NULL)
+            *void_reason = g_strdup((const char *)sqlite3_column_text(s, 1));
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        set_db_error(registry, error, _("reading the print log"));
+        return FALSE;
     }
     return TRUE;
 }
