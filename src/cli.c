@@ -114,6 +114,7 @@ static const struct {
     {"show", sc_cli_show, N_("what the register holds about a certificate or a holder")},
     {"calibrate", sc_cli_calibrate, N_("the calibration page of a printer on certificate stock")},
     {"key", sc_cli_key, N_("make or import the institution's signing keys")},
+    {"verify", sc_cli_verify, N_("check a certificate PDF's signature and its register entry")},
 };
 
 static void

@@ -29,6 +29,7 @@ int sc_cli_number(int argc, char **argv);
 int sc_cli_register(int argc, char **argv);
 int sc_cli_void(int argc, char **argv);
 int sc_cli_show(int argc, char **argv);
-int sc_cli_key(int argc, char **argv); // cli_trust.c
+int sc_cli_key(int argc, char **argv);    // cli_trust.c
+int sc_cli_verify(int argc, char **argv); // cli_trust.c
 
 #endif

@@ -4,7 +4,10 @@
 
 #include "i18n.h"
 #include "institution.h"
+#include "ledger.h"
+#include "registry.h"
 #include "sign.h"
+#include "verify.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -100,5 +103,103 @@ sc_cli_key(int argc, char **argv)
     g_free(inst_path);
     g_free(pw_file);
     g_free(dir);
+    return status;
+}
+
+// The register's word on the file of SHA256: 0 issued (its number printed), 1 not (why on
+// standard error), 3 the register cannot be read.
+static int
+check_register(const sc_institution *inst, const char *reg_opt, const char *file,
+               const char *sha256)
+{
+    GError *error = NULL;
+    g_autofree char *reg_path = sc_ledger_register_path(inst, reg_opt);
+    sc_registry *reg = sc_registry_open(reg_path, inst->prefix, &error);
+    if (reg == NULL)
+        return sc_cli_report(error);
+    g_autofree char *number = NULL, *reason = NULL;
+    gboolean ok = sc_registry_find_file(reg, sha256, &number, &reason, &error);
+    sc_registry_close(reg);
+    if (!ok)
+        return sc_cli_report(error);
+    if (number == NULL) {
+        fprintf(stderr,
+                _("skillcert: invalid: %s: the register %s issued no file with this "
+                  "SHA-256 (%s)\n"),
+                file, reg_path, sha256);
+        return 1;
+    }
+    if (reason != NULL) {
+        fprintf(stderr, _("skillcert: invalid: %s: certificate %s was voided: %s\n"), file, number,
+                reason);
+        return 1;
+    }
+    printf(_("issued: certificate %s, this very file (SHA-256 %s) in the register %s\n"), number,
+           sha256, reg_path);
+    return 0;
+}
+
+// verify FILE.pdf [-i INSTITUTION]: the signature, then the register.
+static int
+run_verify(const char *file, const char *inst_path, const char *reg_opt)
+{
+    GError *error = NULL;
+    g_autoptr(sc_institution) inst = NULL;
+    if (inst_path != NULL && (inst = sc_institution_load(inst_path, &error)) == NULL)
+        return sc_cli_report(error);
+    if (inst != NULL && inst->certificate == NULL) {
+        fprintf(stderr, _("skillcert: %s names no certificate: run skillcert key new first\n"),
+                inst_path);
+        return 2;
+    }
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    if (!g_file_get_contents(file, &data, &len, &error))
+        return sc_cli_report(error);
+    g_autofree char *signer = NULL;
+    if (!sc_verify_pdf((const guint8 *)data, len, file, inst != NULL ? inst->certificate : NULL,
+                       &signer, &error)) {
+        fprintf(stderr, _("skillcert: invalid: %s\n"), error->message);
+        g_error_free(error);
+        return 1;
+    }
+    printf(_("signature valid, the file unchanged since it was signed by %s\n"), signer);
+    if (inst == NULL) {
+        printf(_("(without -i INSTITUTION the signer is not compared with the institution's "
+                 "certificate, nor the file with the register)\n"));
+        return 0;
+    }
+    g_autofree char *sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (guint8 *)data, len);
+    return check_register(inst, reg_opt, file, sha);
+}
+
+int
+sc_cli_verify(int argc, char **argv)
+{
+    char *inst_path = NULL, *reg = NULL;
+    GOptionEntry entries[] = {
+        {"institution", 'i', 0, G_OPTION_ARG_FILENAME, &inst_path,
+         N_("The institution: the signer must be its certificate, the file in its register"),
+         N_("INSTITUTION")},
+        {"register", 0, 0, G_OPTION_ARG_FILENAME, &reg,
+         N_("Register (default: the "
+            "institution's)"),
+         N_("FILE")},
+        {NULL, 0, 0, 0, NULL, NULL, NULL},
+    };
+    int status = sc_cli_parse_options(
+        N_("verify FILE.pdf [-i INSTITUTION]"),
+        N_("Check an electronic certificate: its signature valid and the file unchanged, signed "
+           "by the institution's certificate and issued by its register (with -i).  Exit 0 "
+           "valid, 1 invalid (the reason on standard error)."),
+        entries, &argc, &argv, -1);
+    if (status == 0 && argc != 2) {
+        fprintf(stderr, _("skillcert: verify takes one file: skillcert verify FILE.pdf\n"));
+        status = 2;
+    }
+    if (status == 0)
+        status = run_verify(argv[1], inst_path, reg);
+    g_free(inst_path);
+    g_free(reg);
     return status;
 }

@@ -111,3 +111,30 @@ run_sc "$T/sg4" render $EX/records.csv -i "$T/inst2/institution.ini" --photos $E
 pdfsig "$(ls "$T/ss4"/*.pdf | head -n 1)" >"$T/sig4.out" 2>&1
 grep -q 'Signature is Valid' "$T/sig4.out" && grep -q "Signer Certificate Common Name: $INST_NAME" "$T/sig4.out" &&
     ok "signed with the imported CA-issued certificate" || { not_ok "imported key signature"; sed 's/^/# /' "$T/sig4.out"; }
+
+# --- verify: a certificate PDF checked without any other program ---------------------------------
+run_sc "$T/v" verify "$first" -i "$SINST" --register "$T/sreg.db"
+expect_status "verify: a signed certificate of the register is valid" 0
+num=$(basename "$first" | cut -d_ -f1)
+expect_grep "verify names the certificate the register issued" "$T/v.out" "$num"
+sha=$(sha256sum "$first" | cut -d' ' -f1)
+run_sc "$T/show" show "$num" -i "$SINST" --register "$T/sreg.db"
+expect_grep "show lists the SHA-256 of the file issued (sha256sum)" "$T/show.out" "SHA-256 $sha"
+run_sc "$T/v1" verify "$T/t-Producer.pdf" -i "$SINST" --register "$T/sreg.db"
+expect_status "verify: one byte changed is refused" 1
+expect_grep "verify says the file was changed" "$T/v1.err" "changed"
+cp "$first" "$T/appended.pdf"
+printf '%% appended\n' >>"$T/appended.pdf"
+run_sc "$T/v2" verify "$T/appended.pdf" -i "$SINST" --register "$T/sreg.db"
+expect_status "verify: bytes appended after signing are refused" 1
+# Signed by another key (the imported CA-issued one) than the institution's certificate.
+other=$(ls "$T/ss4"/*.pdf | head -n 1)
+run_sc "$T/v3" verify "$other" -i "$SINST" --register "$T/sreg.db"
+expect_status "verify: a certificate signed by another key is refused" 1
+expect_grep "verify names the other signer" "$T/v3.err" "not by the certificate"
+# Signed by the institution's key but not a file its register issued (another register).
+run_sc "$T/v4" verify "$other" -i "$T/inst2/institution.ini" --register "$T/sreg.db"
+expect_status "verify: a file the register did not issue is refused" 1
+expect_grep "verify says the register issued no such file" "$T/v4.err" "issued no file"
+run_sc "$T/v5" verify "$T/unsigned.pdf"
+expect_status "verify: an unsigned PDF is refused" 1
