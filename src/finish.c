@@ -345,9 +345,9 @@ sign_written(guint8 *pdf, gsize len, const sc_finish_info *info, gsize room, GEr
     const guint8 *d = g_bytes_get_data(cms, &cms_len);
     if (cms_len > room) {
         g_set_error(error, SC_ERROR, SC_ERROR_RENDER,
-                    _("cannot sign the PDF: the signature takes %" G_GSIZE_FORMAT
-                      " bytes, more than the %" G_GSIZE_FORMAT " set aside"),
-                    cms_len, room);
+                    _("cannot sign the PDF: the signature takes %lu bytes, more than the %lu "
+                      "set aside"),
+                    (unsigned long)cms_len, (unsigned long)room);
         return FALSE;
     }
     static const char digits[] = "0123456789abcdef";
