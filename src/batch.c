@@ -12,6 +12,7 @@
 #include "qr.h"
 #include "registry.h"
 #include "render.h"
+#include "sign.h"
 #include "sink.h"
 #include "template.h"
 
@@ -31,6 +32,7 @@ struct sc_batch {
     sc_number_source *source; // borrowed, or NULL
     sc_template *tmpl;
     sc_institution *inst; // or NULL
+    sc_signer *signer;    // the institution's signing key (issue 13), or NULL
     sc_records *records;
     GPtrArray *notes; // char *
     GPtrArray *certs; // sc_cert *, one per record
@@ -39,6 +41,7 @@ struct sc_batch {
     gboolean raster;
     gboolean *omit;    // per element: not drawn on the output being drawn (stock, seal), or NULL
     GHashTable *names; // split: sc_cert * → its file name, for the drawing under way
+    GHashTable *drawn; // print place → file_hash: what the files drawn carry (issue 13)
     sc_batch_progress progress;
     gpointer progress_data;
     GMutex progress_lock; // one progress call at a time, from any thread
@@ -52,6 +55,8 @@ sc_batch_free(sc_batch *b)
     if (b == NULL)
         return;
     sc_renderer_free(b->renderer);
+    if (b->drawn != NULL)
+        g_hash_table_unref(b->drawn);
     g_free(b->omit);
     sc_fonts_free(b->fonts);
     if (b->certs != NULL)
@@ -59,6 +64,7 @@ sc_batch_free(sc_batch *b)
     g_ptr_array_unref(b->notes);
     sc_records_free(b->records);
     sc_institution_free(b->inst);
+    sc_signer_free(b->signer);
     sc_template_free(b->tmpl);
     g_free(b->records_path);
     g_free(b->fonts_dir);
@@ -129,6 +135,10 @@ sc_batch_load(const sc_batch_options *o, sc_problems *problems, GError **error)
         goto fail;
     b->register_path = b->inst != NULL ? sc_ledger_register_path(b->inst, o->register_path) : NULL;
     b->register_given = o->register_path != NULL;
+    // Issue 13: an institution with a key signs its electronic certificates.
+    if (b->inst != NULL && b->inst->key != NULL &&
+        (b->signer = sc_signer_load(b->inst->key, b->inst->certificate, error)) == NULL)
+        goto fail;
     b->records = sc_records_load_sheet(o->records_path, o->sheet, o->encoding, SC_FORMAT_AUTO,
                                        problems, b->notes, error);
     if (b->records == NULL)
@@ -309,6 +319,52 @@ stock_fits(const sc_stock_range *range, guint n, GError **error)
     return FALSE;
 }
 
+// A file drawn and finished: the number it carries and its SHA-256, for the print log.
+typedef struct {
+    char *number, *sha256;
+} file_hash;
+
+static void
+file_hash_free(gpointer p)
+{
+    file_hash *h = p;
+    g_free(h->number);
+    g_free(h->sha256);
+    g_free(h);
+}
+
+// Remember, per print place of CERTS, the number its file carries and the file's SHA-256 (the
+// split file, or the one PDF), once SINKS are finished (issue 13: the register keeps the hash of
+// every file it issued).
+static void
+remember_files(sc_batch *b, const sc_batch_output *out, GPtrArray *certs, GPtrArray *sinks)
+{
+    g_autoptr(GHashTable) by_path = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint k = 0; k < sinks->len; k++) {
+        const sc_sink *sink = sinks->pdata[k];
+        const GPtrArray *files = sc_sink_files(sink);
+        for (guint i = 0; i < files->len; i++)
+            if (sc_sink_file_sha256(sink, i) != NULL)
+                g_hash_table_insert(by_path, files->pdata[i],
+                                    (gpointer)sc_sink_file_sha256(sink, i));
+    }
+    if (b->drawn != NULL)
+        g_hash_table_unref(b->drawn);
+    b->drawn = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, file_hash_free);
+    for (guint i = 0; i < certs->len; i++) {
+        const sc_cert *c = certs->pdata[i];
+        char *place = print_place(b, out, c, i);
+        const char *name = b->names != NULL ? g_hash_table_lookup(b->names, c) : NULL;
+        g_autofree char *split =
+            out->split != NULL && name != NULL ? g_build_filename(out->split, name, NULL) : NULL;
+        const char *sha = g_hash_table_lookup(by_path, split != NULL ? split : out->output);
+        file_hash *h = g_new0(file_hash, 1);
+        h->number = g_strdup(c->number);
+        h->sha256 = g_strdup(sha);
+        g_hash_table_replace(b->drawn, place, h);
+    }
+}
+
 // Give every certificate of CERTS its number and 发证日期 from SOURCE (DRY_RUN: those it would
 // get now, nothing kept).  RESERVED: the certificates keep the numbers they were given by a dry
 // run of the whole file (a selection of its rows).  Problems of the source are added under the
@@ -340,6 +396,11 @@ number(sc_batch *b, const sc_batch_output *out, sc_number_source *source, GPtrAr
             .correct = out->correct,
             .output = places[i],
         };
+        const file_hash *h = b->drawn != NULL ? g_hash_table_lookup(b->drawn, places[i]) : NULL;
+        if (h != NULL && !dry_run) {
+            items[i].sha256 = h->sha256;
+            items[i].sha256_number = h->number;
+        }
     }
     // The stock sheets the certificates are printed on, one each, in order (issue 14).
     char **sheets = g_new0(char *, n + 1);
@@ -562,8 +623,13 @@ open_sink(const sc_batch *b, const sc_batch_output *out, sc_sink_kind kind, GErr
     if (kind == SC_SINK_PNG)
         return sc_sink_new_full(SC_SINK_PNG, out->output, t->page_width, t->page_height, out->dpi,
                                 NULL, NULL, &so, error);
-    return sc_sink_new_full(kind, kind == SC_SINK_SPLIT ? out->split : out->output, t->page_width,
-                            t->page_height, 0, t->name, out->created, &so, error);
+    sc_sink *sink =
+        sc_sink_new_full(kind, kind == SC_SINK_SPLIT ? out->split : out->output, t->page_width,
+                         t->page_height, 0, t->name, out->created, &so, error);
+    // Issue 13: every electronic certificate is signed, the one PDF on request (--sign).
+    if (sink != NULL && b->signer != NULL && (kind == SC_SINK_SPLIT || out->sign))
+        sc_sink_set_signer(sink, b->signer);
+    return sink;
 }
 
 // One worker of a split output: a contiguous share of the certificates, drawn with its own
@@ -1038,6 +1104,7 @@ sc_batch_write(sc_batch *b, const sc_batch_output *out, GPtrArray **written, sc_
     // Every file complete and synced before any number is issued.
     if (!finish(sinks, error) || cancelled(out, error))
         goto out;
+    remember_files(b, out, certs, sinks);
     if (out->preview)
         ok = commit(sinks, error);
     else

@@ -56,6 +56,8 @@ typedef struct {
     gboolean full_id;         // split: the manifest shows identity numbers whole, not masked
     const char *stock_serials; // the numbered blank stock sheets loaded, "A-B" (registry.h):
                                // each certificate printed is logged on the next one, or NULL
+    gboolean sign;             // sign the one PDF too (split files are always signed when the
+                               // institution names a key; issue 13)
 } sc_batch_output;
 
 // Called as certificates are laid out (check) or drawn (write): DONE of TOTAL so far.  Called from

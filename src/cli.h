@@ -32,5 +32,7 @@ int sc_cli_show(int argc, char **argv);
 int sc_cli_report_cmd(int argc, char **argv);
 int sc_cli_import(int argc, char **argv);
 int sc_cli_spoil(int argc, char **argv);
+int sc_cli_key(int argc, char **argv);    // cli_trust.c
+int sc_cli_verify(int argc, char **argv); // cli_trust.c
 
 #endif

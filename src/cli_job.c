@@ -148,6 +148,7 @@ job_init(job *j, const job_options *o, const char *records_path, GError **error)
     out->jobs = o->jobs > 0 ? (guint)o->jobs : 1;
     out->name_pattern = o->name_pattern;
     out->full_id = o->full_id;
+    out->sign = o->sign;
     out->second = o->second;
     out->correct = o->correct;
     out->stock_serials = o->stock_serials;
@@ -384,6 +385,8 @@ sc_cli_render(int argc, char **argv)
          N_("PATTERN")},
         {"full-id", 0, 0, G_OPTION_ARG_NONE, &o.full_id,
          N_("With --split, the manifest shows 证件号码 whole (default: its middle hidden)"), NULL},
+        {"sign", 0, 0, G_OPTION_ARG_NONE, &o.sign,
+         N_("Sign the one PDF (-o) with the institution's key too (split files always are)"), NULL},
         {"fill-only", 0, 0, G_OPTION_ARG_NONE, &o.fill_only,
          N_("Print on the template's default certificate stock (套打): only what it lacks"), NULL},
         PRINTING_ENTRIES(o),

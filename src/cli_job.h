@@ -37,6 +37,7 @@ typedef struct {
     int jobs;
     char *name_pattern;
     gboolean full_id;
+    gboolean sign; // --sign: the one PDF signed too (issue 13)
     gboolean quiet;
     char *stock_serials;
 } job_options;

@@ -8,9 +8,14 @@
 #include <qpdf/qpdf-c.h>
 #include <string.h>
 
+#ifndef SC_ICC_PROFILE
+#define SC_ICC_PROFILE "/usr/share/color/icc/sRGB.icc" // Debian's icc-profiles-free
+#endif
+
 #define XMP_NS                                                                                     \
     "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" "    \
-    "xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\""
+    "xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\" "                                                  \
+    "xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\""
 
 // ISO as a GDateTime; a date without a zone is UTC.  NULL when not a date.
 static GDateTime *
@@ -101,6 +106,9 @@ sc_finish_xmp(const sc_finish_info *info)
     g_autofree char *prod = producer();
     xmp_simple(x, "pdf:Producer", prod);
     xmp_simple(x, "pdf:Keywords", info->keywords);
+    // ISO 19005-2 §6.6.4: the PDF/A part and conformance level the file claims.
+    xmp_simple(x, "pdfaid:part", "2");
+    xmp_simple(x, "pdfaid:conformance", "B");
     g_string_append(x, "  </rdf:Description>\n </rdf:RDF>\n</x:xmpmeta>\n");
     // Room for an editor to rewrite the packet in place (XMP Part 1 §7.3.2).
     for (int i = 0; i < 20; i++)
@@ -158,6 +166,198 @@ amend_catalog(qpdf_data q, const sc_finish_info *info)
     qpdf_oh_replace_key(q, root, "/ViewerPreferences", prefs);
 }
 
+// --- PDF/A-2b (ISO 19005-2)
+// -----------------------------------------------------------------------
+
+// ISO 19005-2 §6.2.3: an sRGB OutputIntent, its ICC profile embedded once per file, since cairo
+// paints in DeviceRGB.  FALSE with *ERROR set when the profile cannot be read.
+static gboolean
+add_output_intent(qpdf_data q, GError **error)
+{
+    g_autofree char *icc = NULL;
+    gsize len = 0;
+    if (!g_file_get_contents(SC_ICC_PROFILE, &icc, &len, error)) {
+        g_prefix_error(error, _("the sRGB colour profile (Debian package icc-profiles-free): "));
+        return FALSE;
+    }
+    qpdf_oh stream = qpdf_oh_new_stream(q);
+    qpdf_oh_replace_key(q, qpdf_oh_get_dict(q, stream), "/N", qpdf_oh_new_integer(q, 3));
+    qpdf_oh_replace_stream_data(q, stream, (const unsigned char *)icc, len, qpdf_oh_new_null(q),
+                                qpdf_oh_new_null(q));
+    qpdf_oh intent =
+        qpdf_oh_parse(q, "<< /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier "
+                         "(sRGB IEC61966-2.1) /Info (sRGB IEC61966-2.1) /RegistryName "
+                         "(http://www.color.org) >>");
+    qpdf_oh_replace_key(q, intent, "/DestOutputProfile", stream);
+    qpdf_oh_replace_key(q, qpdf_get_root(q), "/OutputIntents", qpdf_oh_wrap_in_array(q, intent));
+    return TRUE;
+}
+
+// Whether dictionary DICT has KEY with the name NAME.
+static gboolean
+has_name(qpdf_data q, qpdf_oh dict, const char *key, const char *name)
+{
+    if (!qpdf_oh_has_key(q, dict, key))
+        return FALSE;
+    qpdf_oh v = qpdf_oh_get_key(q, dict, key);
+    gboolean is = qpdf_oh_is_name(q, v) && strcmp(qpdf_oh_get_name(q, v), name) == 0;
+    qpdf_oh_release(q, v);
+    return is;
+}
+
+// Every object cairo wrote (numbered 1 to the trailer's /Size - 1): images say /Interpolate false
+// (§6.2.8: cairo 1.16 writes true for the default filter), and CIDFontType2 fonts name their
+// /CIDToGIDMap (§6.2.11.3.2: cairo's subsets are numbered CID = GID, which is /Identity).
+static void
+amend_objects(qpdf_data q)
+{
+    qpdf_oh size = qpdf_oh_get_key(q, qpdf_get_trailer(q), "/Size");
+    int n = qpdf_oh_get_int_value_as_int(q, size);
+    for (int id = 1; id < n; id++) {
+        qpdf_oh obj = qpdf_get_object_by_id(q, id, 0);
+        qpdf_oh dict = qpdf_oh_is_stream(q, obj) ? qpdf_oh_get_dict(q, obj) : obj;
+        if (!qpdf_oh_is_dictionary(q, dict)) {
+            qpdf_oh_release(q, obj);
+            continue;
+        }
+        if (has_name(q, dict, "/Subtype", "/Image"))
+            qpdf_oh_replace_key(q, dict, "/Interpolate", qpdf_oh_new_bool(q, QPDF_FALSE));
+        else if (has_name(q, dict, "/Subtype", "/CIDFontType2"))
+            qpdf_oh_replace_key(q, dict, "/CIDToGIDMap", qpdf_oh_new_name(q, "/Identity"));
+        if (dict != obj)
+            qpdf_oh_release(q, dict);
+        qpdf_oh_release(q, obj);
+    }
+}
+
+// §6.3.2: every annotation (cairo's links) printed, never hidden: /F 4 (the Print flag).
+static void
+amend_annotations(qpdf_data q)
+{
+    int pages = qpdf_get_num_pages(q);
+    for (int p = 0; p < pages; p++) {
+        qpdf_oh page = qpdf_get_page_n(q, (size_t)p);
+        qpdf_oh annots = qpdf_oh_get_key(q, page, "/Annots");
+        int n = qpdf_oh_is_array(q, annots) ? qpdf_oh_get_array_n_items(q, annots) : 0;
+        for (int i = 0; i < n; i++) {
+            qpdf_oh a = qpdf_oh_get_array_item(q, annots, i);
+            if (qpdf_oh_is_dictionary(q, a) && !qpdf_oh_has_key(q, a, "/F"))
+                qpdf_oh_replace_key(q, a, "/F", qpdf_oh_new_integer(q, 4));
+            qpdf_oh_release(q, a);
+        }
+        qpdf_oh_release(q, annots);
+        qpdf_oh_release(q, page);
+    }
+}
+
+// --- The signature (PAdES B-B, ETSI EN 319 142-1)
+// -------------------------------------------------
+
+// What qpdf writes for the byte ranges before they are known: wide enough for any file.
+#define BYTE_RANGE_STAND_IN "[0 9999999999 9999999999 9999999999]"
+
+// An invisible signature field on the first page, its value a signature dictionary whose
+// /ByteRange and /Contents (ROOM zero bytes, written as hex) are filled in by sign_written().
+static void
+add_signature_field(qpdf_data q, const sc_finish_info *info, gsize room)
+{
+    GString *hex = g_string_sized_new(2 * room + 2);
+    g_string_append_c(hex, '<');
+    for (gsize i = 0; i < room; i++)
+        g_string_append(hex, "00");
+    g_string_append_c(hex, '>');
+    qpdf_oh sig = qpdf_oh_parse(q, "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter "
+                                   "/ETSI.CAdES.detached /ByteRange " BYTE_RANGE_STAND_IN " >>");
+    qpdf_oh_replace_key(q, sig, "/Contents", qpdf_oh_parse(q, hex->str));
+    g_string_free(hex, TRUE);
+    g_autofree char *date = sc_finish_pdf_date(info->created);
+    if (date != NULL)
+        qpdf_oh_replace_key(q, sig, "/M", qpdf_oh_new_string(q, date));
+    qpdf_oh page = qpdf_get_page_n(q, 0);
+    // /F 132: printed and locked; an empty /Rect: invisible (no appearance needed, PDF/A 6.3.3).
+    qpdf_oh field = qpdf_oh_parse(q, "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature1) "
+                                     "/F 132 /Rect [0 0 0 0] >>");
+    qpdf_oh_replace_key(q, field, "/V", qpdf_make_indirect_object(q, sig));
+    qpdf_oh_replace_key(q, field, "/P", page);
+    field = qpdf_make_indirect_object(q, field);
+    qpdf_oh annots = qpdf_oh_get_key(q, page, "/Annots");
+    if (!qpdf_oh_is_array(q, annots)) {
+        annots = qpdf_oh_new_array(q);
+        qpdf_oh_replace_key(q, page, "/Annots", annots);
+    }
+    qpdf_oh_append_item(q, annots, field);
+    qpdf_oh form = qpdf_oh_parse(q, "<< /SigFlags 3 >>");
+    qpdf_oh_replace_key(q, form, "/Fields", qpdf_oh_wrap_in_array(q, field));
+    qpdf_oh_replace_key(q, qpdf_get_root(q), "/AcroForm", form);
+}
+
+// The first NEEDLE in the LEN bytes at HAY (which may hold zero bytes), or NULL.
+static guint8 *
+find_bytes(guint8 *hay, gsize len, const char *needle)
+{
+    gsize n = strlen(needle);
+    for (guint8 *p = hay; n <= len && p <= hay + len - n; p++) {
+        p = memchr(p, needle[0], (gsize)(hay + len - n - p) + 1);
+        if (p == NULL)
+            return NULL;
+        if (memcmp(p, needle, n) == 0)
+            return p;
+    }
+    return NULL;
+}
+
+// Sign PDF (LEN bytes, as qpdf wrote it with add_signature_field()'s stand-ins) in place: the
+// byte ranges written over their stand-in, the CMS over them written into /Contents.
+static gboolean
+sign_written(guint8 *pdf, gsize len, const sc_finish_info *info, gsize room, GError **error)
+{
+    // qpdf writes the stand-in as "[ 0 9999999999 9999999999 9999999999 ]".
+    guint8 *br = find_bytes(pdf, len, "/ByteRange [");
+    guint8 *br_end = br != NULL ? memchr(br, ']', (gsize)(pdf + len - br)) : NULL;
+    guint8 *c0 = find_bytes(pdf, len, "<0000000000000000");
+    gsize c1 = c0 != NULL ? (gsize)(c0 - pdf) + 2 * room + 2 : 0;
+    if (br_end == NULL || c0 == NULL || c1 > len || pdf[c1 - 1] != '>') {
+        g_set_error(error, SC_ERROR, SC_ERROR_RENDER,
+                    _("cannot sign the PDF: its signature dictionary is not where expected"));
+        return FALSE;
+    }
+    br += strlen("/ByteRange ");
+    gsize width = (gsize)(br_end - br) + 1;
+    g_autofree char *range =
+        g_strdup_printf("[0 %" G_GSIZE_FORMAT " %" G_GSIZE_FORMAT " %" G_GSIZE_FORMAT "]",
+                        (gsize)(c0 - pdf), c1, len - c1);
+    gsize n = strlen(range);
+    if (n > width) {
+        g_set_error(error, SC_ERROR, SC_ERROR_RENDER, _("cannot sign the PDF: it is too large"));
+        return FALSE;
+    }
+    memset(br, ' ', width); // the array, then spaces where the stand-in was longer
+    memcpy(br, range, n);
+    // The signing time: the creation date (SOURCE_DATE_EPOCH), so the same input signs the same.
+    g_autoptr(GDateTime) t = parse_iso(info->created);
+    gint64 when = t != NULL ? g_date_time_to_unix(t) : g_get_real_time() / G_USEC_PER_SEC;
+    g_autoptr(GBytes) cms =
+        sc_signer_cms(info->signer, pdf, (gsize)(c0 - pdf), pdf + c1, len - c1, when, error);
+    if (cms == NULL)
+        return FALSE;
+    // Here a time-stamp (PAdES B-T) would be added to the CMS as an unsigned attribute.
+    gsize cms_len;
+    const guint8 *d = g_bytes_get_data(cms, &cms_len);
+    if (cms_len > room) {
+        g_set_error(error, SC_ERROR, SC_ERROR_RENDER,
+                    _("cannot sign the PDF: the signature takes %lu bytes, more than the %lu "
+                      "set aside"),
+                    (unsigned long)cms_len, (unsigned long)room);
+        return FALSE;
+    }
+    static const char digits[] = "0123456789abcdef";
+    for (gsize i = 0; i < cms_len; i++) {
+        c0[1 + 2 * i] = (guint8)digits[d[i] >> 4];
+        c0[2 + 2 * i] = (guint8)digits[d[i] & 15];
+    }
+    return TRUE;
+}
+
 // qpdf's last error as *ERROR.
 static void
 set_qpdf_error(qpdf_data q, GError **error)
@@ -179,6 +379,15 @@ sc_finish_pdf(const guint8 *data, gsize len, const sc_finish_info *info, GError 
         goto out;
     replace_info(q, info);
     amend_catalog(q, info);
+    amend_objects(q);
+    amend_annotations(q);
+    gsize room = info->signer != NULL ? sc_signer_max_size(info->signer) : 0;
+    if (info->signer != NULL)
+        add_signature_field(q, info, room);
+    if (!add_output_intent(q, error)) {
+        qpdf_cleanup(&q);
+        return NULL;
+    }
     if (qpdf_has_error(q) || (qpdf_init_write_memory(q) & QPDF_ERRORS))
         goto out;
     // Streams as cairo compressed them; an /ID from the content, so that the same input gives
@@ -188,7 +397,14 @@ sc_finish_pdf(const guint8 *data, gsize len, const sc_finish_info *info, GError 
     qpdf_set_deterministic_ID(q, QPDF_TRUE);
     if (qpdf_write(q) & QPDF_ERRORS)
         goto out;
-    result = g_bytes_new(qpdf_get_buffer(q), qpdf_get_buffer_length(q));
+    gsize n = qpdf_get_buffer_length(q);
+    guint8 *pdf = g_memdup2(qpdf_get_buffer(q), n);
+    if (info->signer != NULL && !sign_written(pdf, n, info, room, error)) {
+        g_free(pdf);
+        qpdf_cleanup(&q);
+        return NULL;
+    }
+    result = g_bytes_new_take(pdf, n);
 out:
     if (result == NULL)
         set_qpdf_error(q, error);

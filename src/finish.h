@@ -5,12 +5,15 @@
 // The PDF is read and written again with qpdf (libqpdf's C API): a new document information
 // dictionary with dates in the D:YYYYMMDDHHmmSS+08'00' form, an XMP metadata packet saying the
 // same, /Lang and /ViewerPreferences << /PrintScaling /None >> in the catalog, and a /ID made from
-// the content (the same input gives the same bytes).  PDF/A objects and the signature belong here
-// too: sc_finish_pdf() is the one place a finished PDF passes through.
+// the content (the same input gives the same bytes).  Every PDF is made PDF/A-2b (ISO 19005-2;
+// issue 13): pdfaid in the XMP, an sRGB OutputIntent (Debian's icc-profiles-free, embedded once),
+// /Interpolate false on every image, /CIDToGIDMap /Identity on CIDFontType2 fonts, every
+// annotation printable.  sc_finish_pdf() is the one place a finished PDF passes through.
 #ifndef SC_FINISH_H
 #define SC_FINISH_H
 
 #include "error.h"
+#include "sign.h"
 #include <glib.h>
 
 #ifndef SC_VERSION
@@ -26,6 +29,8 @@ typedef struct {
     const char *creator;  // NULL: "skillcert SC_VERSION"
     const char *created;  // ISO 8601 with its zone ("2026-11-23T00:00:00+08:00"); NULL: none
     const char *lang;     // NULL: "zh-CN"
+    // The key that signs the file (PAdES B-B, see sc_finish_pdf()), or NULL: not signed.
+    const sc_signer *signer;
 } sc_finish_info;
 
 // The PDF date of ISO (ISO 8601 with a zone, "2026-11-23T09:30:00+08:00" or "…Z"; without a zone
@@ -37,9 +42,16 @@ char *sc_finish_pdf_date(const char *iso);
 // g_free().
 char *sc_finish_xmp(const sc_finish_info *info);
 
-// DATA (LEN bytes, a PDF as cairo wrote it) with INFO's metadata, /Lang and the viewer
-// preferences added.  NULL with *ERROR set (SC_ERROR_RENDER) when qpdf cannot read or write it.
-// Borrows DATA and INFO.  Caller frees with g_bytes_unref().
+// DATA (LEN bytes, a PDF as cairo wrote it) with INFO's metadata, /Lang, the viewer preferences
+// and the PDF/A objects added.  With INFO->signer, the file is signed last (PAdES B-B, ETSI EN
+// 319 142-1): an invisible signature field on the first page whose /V is a signature dictionary
+// (/SubFilter /ETSI.CAdES.detached, /M the creation date or now) whose /Contents holds the CMS
+// of sc_signer_cms() over every byte of the file but the /Contents value itself (/ByteRange).
+// The signing time is INFO->created (else now), so the same input gives the same bytes.
+// Time-stamping (PAdES B-T) is not done: it needs a time-stamp authority; its hook is the
+// unsigned attributes of the CMS, added after signing and before the hex is written.  NULL with
+// *ERROR set (SC_ERROR_RENDER) when qpdf cannot read or write it. Borrows DATA and INFO.  Caller
+// frees with g_bytes_unref().
 GBytes *sc_finish_pdf(const guint8 *data, gsize len, const sc_finish_info *info, GError **error);
 
 #endif

@@ -20,6 +20,10 @@ sc_institution_free(sc_institution *inst)
     g_free(inst->qr_data);
     g_free(inst->forbidden);
     g_free(inst->register_path);
+    g_free(inst->key);
+    g_free(inst->certificate);
+    g_free(inst->qr_key);
+    g_free(inst->qr_certificate);
     g_free(inst);
 }
 
@@ -109,6 +113,44 @@ get_seal_on(GKeyFile *kf, const char *path, sc_problems *problems)
     return flags;
 }
 
+// KEY's value as an absolute path relative to the file at PATH, or NULL when not given; a
+// missing file is a problem.
+static char *
+get_path(GKeyFile *kf, const char *path, const char *key, sc_problems *problems)
+{
+    g_autofree char *v = get(kf, key);
+    if (v == NULL || *v == '\0')
+        return NULL;
+    g_autofree char *dir = g_path_get_dirname(path);
+    g_autofree char *abs_dir = g_canonicalize_filename(dir, NULL);
+    char *abs = g_canonicalize_filename(v, abs_dir);
+    if (!g_file_test(abs, G_FILE_TEST_IS_REGULAR))
+        sc_problems_add(problems, path, 0, key, _("%s not found"), abs);
+    return abs;
+}
+
+// Issue 13: the keys that sign the electronic certificates and the QR payload.
+static void
+get_keys(GKeyFile *kf, const char *path, sc_institution *inst, sc_problems *problems)
+{
+    inst->key = get_path(kf, path, "key", problems);
+    inst->certificate = get_path(kf, path, "certificate", problems);
+    inst->qr_key = get_path(kf, path, "qr_key", problems);
+    inst->qr_certificate = get_path(kf, path, "qr_certificate", problems);
+    if ((inst->key == NULL) != (inst->certificate == NULL))
+        sc_problems_add(problems, path, 0, inst->key == NULL ? "key" : "certificate",
+                        _("key and certificate go together (skillcert key new prints both)"));
+    g_autofree char *qr = get(kf, "qr_signed");
+    if (qr != NULL && *qr != '\0') {
+        inst->qr_signed = g_ascii_strcasecmp(qr, "yes") == 0 || g_ascii_strcasecmp(qr, "true") == 0;
+        if (!inst->qr_signed && g_ascii_strcasecmp(qr, "no") != 0 &&
+            g_ascii_strcasecmp(qr, "false") != 0)
+            sc_problems_add(problems, path, 0, "qr_signed", _("'%s' is not yes or no"), qr);
+    }
+    if (inst->qr_signed && inst->qr_key == NULL)
+        sc_problems_add(problems, path, 0, "qr_signed", _("qr_signed = yes needs qr_key"));
+}
+
 sc_institution *
 sc_institution_parse(const char *data, gsize len, const char *path, GError **error)
 {
@@ -172,6 +214,7 @@ sc_institution_parse(const char *data, gsize len, const char *path, GError **err
         g_clear_pointer(&inst->qr_data, g_free);
     inst->forbidden = get(kf, "forbidden_words");
     inst->seal_on = get_seal_on(kf, path, problems);
+    get_keys(kf, path, inst, problems);
 
     if (!sc_problems_to_error(problems, SC_ERROR_INPUT, error)) {
         sc_institution_free(inst);

@@ -27,10 +27,18 @@ typedef struct {
     char *forbidden; // extra words the certificate must not contain, comma-separated, or NULL
     char *register_path; // absolute path of the register when the file names one, or NULL
     guint seal_on;       // sc_seal_on flags
+    // Issue 13: the keys (sign.h), absolute paths, or NULL when the file names none.
+    char *key;            // the signing key (PEM): every electronic certificate is signed
+    char *certificate;    // its certificate (PEM), with its chain
+    char *qr_key;         // the Ed25519 key of the QR code's signed payload
+    char *qr_certificate; // its certificate
+    gboolean qr_signed;   // qr_signed = yes: the QR code carries the signed payload
 } sc_institution;
 
 // Load the institution file at PATH ([institution] name, category, route, province, site,
-// profile, and optional seal, seal_on, qr_data, forbidden_words).  seal_on is a comma-separated
+// profile, and optional seal, seal_on, qr_data, forbidden_words, key, certificate, qr_key,
+// qr_certificate, qr_signed).  Key paths are relative to the file; key needs certificate, and
+// qr_signed = yes needs qr_key.  seal_on is a comma-separated
 // list of electronic, full, stock, or none (default: electronic, full).  Positions 1–13 are
 // validated against the profile; every problem is reported at once as "PATH: KEY: message".  Only a
 // regular file of at most SC_KEYFILE_MAX_BYTES is read (sc_file_read()).  NULL with *ERROR set

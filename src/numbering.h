@@ -35,9 +35,11 @@ typedef struct {
     const char *stock;           // the blank stock sheet (证书内芯) it is printed on, or NULL
     const char *stock_range;     // the range of sheets the print run was given ("A-B"), or NULL
     gboolean unprinted;          // recorded, not printed (numbers imported): no print logged
-    char *assigned;              // out: the certificate's number; caller frees with g_free()
-    char *assigned_date;     // out: its 发证日期, YYYY-MM-DD (a reprint's original); g_free()
-    sc_number_status status; // out
+    const char *sha256;          // the SHA-256 of OUTPUT's file (issue 13), or NULL: logged only
+    const char *sha256_number; // when the file carries this number and it is the one assigned
+    char *assigned;            // out: the certificate's number; caller frees with g_free()
+    char *assigned_date;       // out: its 发证日期, YYYY-MM-DD (a reprint's original); g_free()
+    sc_number_status status;   // out
 } sc_number_item;
 
 typedef struct sc_number_source sc_number_source;

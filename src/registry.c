@@ -21,7 +21,7 @@
 // PRAGMA application_id: "SCRG", so a register is told from any other SQLite file.
 #define REGISTRY_APP_ID 0x53435247
 // PRAGMA user_version of the schema below.
-#define REGISTRY_SCHEMA_VERSION 3
+#define REGISTRY_SCHEMA_VERSION 4
 // Concurrent batches wait for each other rather than fail (milliseconds).
 #define REGISTRY_BUSY_TIMEOUT_MS 30000
 
@@ -101,6 +101,12 @@
     "ALTER TABLE certificates ADD COLUMN occupation_code TEXT NOT NULL DEFAULT '';\n"              \
     "ALTER TABLE prints ADD COLUMN stock TEXT;\n" STOCK_TABLES_SQL
 
+// Version 3 → 4 (issue 13): the print log keeps the SHA-256 of each file issued.  Every number
+// is kept.
+#define MIGRATE_3_4_SQL                                                                            \
+    "ALTER TABLE prints ADD COLUMN sha256 TEXT;\n"                                                 \
+    "CREATE INDEX prints_sha256 ON prints (sha256);\n"
+
 static const char schema_sql[] = META_SQL CERTIFICATES_SQL
     "CREATE TABLE counters (\n"
     "    prefix TEXT NOT NULL,\n"
@@ -114,7 +120,7 @@ static const char schema_sql[] = META_SQL CERTIFICATES_SQL
     "BEGIN SELECT RAISE(ABORT, 'a serial counter never decreases'); END;\n"
     "CREATE TRIGGER counters_never_deleted BEFORE DELETE ON counters\n"
     "BEGIN SELECT RAISE(ABORT, 'a serial counter is never deleted'); END;\n" HISTORY_SQL
-        MIGRATE_2_3_SQL;
+        MIGRATE_2_3_SQL MIGRATE_3_4_SQL;
 
 // Version 1 → 2: the holder's certificate is no longer unique per issue date (a reprint keeps
 // the original date), and the tables of voids, corrections and prints are added.  Every number
@@ -130,6 +136,8 @@ static const char migrate_1_2_sql[] =
     "    GROUP BY prefix HAVING (SELECT count(DISTINCT prefix) FROM certificates) = 1;\n";
 
 static const char migrate_2_3_sql[] = MIGRATE_2_3_SQL;
+
+static const char migrate_3_4_sql[] = MIGRATE_3_4_SQL;
 
 struct sc_registry {
     char *path;
@@ -173,7 +181,7 @@ static const char log_fix_sql[] =
     "INSERT INTO corrections (number, field, old_value, new_value, batch, at) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 static const char log_print_sql[] =
-    "INSERT INTO prints (number, batch, output, at, stock) VALUES (?1, ?2, ?3, ?4, ?5)";
+    "INSERT INTO prints (number, batch, output, at, stock, sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 
 // Set *ERROR (SC_ERROR_REGISTER) to "PATH: WHAT: sqlite's message".
 static void
@@ -303,6 +311,8 @@ migrate(sc_registry *r, sqlite3_int64 version, GError **error)
     if (now == 1 && !exec(r, migrate_1_2_sql, error))
         goto rollback;
     if (now <= 2 && !exec(r, migrate_2_3_sql, error))
+        goto rollback;
+    if (now <= 3 && !exec(r, migrate_3_4_sql, error))
         goto rollback;
     char pragma[64];
     g_snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", REGISTRY_SCHEMA_VERSION);
@@ -1243,6 +1253,11 @@ log_prints(issuing *is, sc_number_item *items, guint n, GError **error)
         bind_text(s, 3, items[i].output != NULL ? items[i].output : "");
         bind_text(s, 4, is->issued_at);
         bind_text(s, 5, items[i].stock); // NULL: no numbered stock
+        // The file's hash, when the file carries the number it is logged under (issue 13).
+        if (items[i].sha256 != NULL && g_strcmp0(items[i].sha256_number, items[i].assigned) == 0)
+            bind_text(s, 6, items[i].sha256);
+        else
+            sqlite3_bind_null(s, 6);
         if (!step_done(is->r, s, _("logging a print"), error))
             return FALSE;
     }
@@ -1459,7 +1474,8 @@ show_history(sc_registry *r, const char *number, GString *out, GError **error)
         "SELECT at, field, old_value, new_value FROM corrections WHERE number = %Q ORDER BY at;",
         number);
     g_autofree char *prints = sql_printf(
-        "SELECT at, output, batch FROM prints WHERE number = %Q ORDER BY at, rowid", number);
+        "SELECT at, output, batch, sha256 FROM prints WHERE number = %Q ORDER BY at, rowid",
+        number);
     sqlite3_stmt *s = NULL;
     for (int pass = 0; pass < 2; pass++) {
         if (sqlite3_prepare_v2(r->db, pass == 0 ? sql : prints, -1, &s, NULL) != SQLITE_OK) {
@@ -1477,6 +1493,9 @@ show_history(sc_registry *r, const char *number, GString *out, GError **error)
                                        (const char *)sqlite3_column_text(s, 3));
             else
                 g_string_append_printf(out, _("  打印 %s：%s（%s）\n"), a, *b ? b : "-", c);
+            const char *sha = pass == 1 ? (const char *)sqlite3_column_text(s, 3) : NULL;
+            if (sha != NULL)
+                g_string_append_printf(out, "    SHA-256 %s\n", sha);
             count++;
         }
         sqlite3_finalize(s);
@@ -1486,6 +1505,36 @@ show_history(sc_registry *r, const char *number, GString *out, GError **error)
         }
         if (pass == 1)
             g_string_append_printf(out, _("  共打印 %u 次\n"), count);
+    }
+    return TRUE;
+}
+
+gboolean
+sc_registry_find_file(sc_registry *registry, const char *sha256, char **number, char **void_reason,
+                      GError **error)
+{
+    g_return_val_if_fail(registry != NULL && sha256 != NULL && number != NULL, FALSE);
+    *number = NULL;
+    if (void_reason != NULL)
+        *void_reason = NULL;
+    static const char sql[] = "SELECT p.number, c.void_reason FROM prints p JOIN certificates c "
+                              "ON c.number = p.number WHERE p.sha256 = ?1 LIMIT 1";
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(registry->db, sql, -1, &s, NULL) != SQLITE_OK) {
+        set_db_error(registry, error, _("reading the print log"));
+        return FALSE;
+    }
+    bind_text(s, 1, sha256);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *number = g_strdup((const char *)sqlite3_column_text(s, 0));
+        if (void_reason != NULL)
+            *void_reason = g_strdup((const char *)sqlite3_column_text(s, 1));
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        set_db_error(registry, error, _("reading the print log"));
+        return FALSE;
     }
     return TRUE;
 }

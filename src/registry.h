@@ -172,6 +172,13 @@ gboolean sc_registry_spoil(sc_registry *registry, const char *sheet, const char 
 // set.  Caller frees with g_free().
 char *sc_registry_stock_report(sc_registry *registry, GError **error);
 
+// The certificate whose issued file has the SHA-256 SHA256 (64 lower-case hex digits; issue 13):
+// TRUE with *NUMBER set (caller frees with g_free()), or NULL when the register logged no such
+// file, and *VOID_REASON (may be NULL; caller frees with g_free()) the reason it was voided, or
+// NULL.  FALSE with *ERROR set when the register cannot be read.
+gboolean sc_registry_find_file(sc_registry *registry, const char *sha256, char **number,
+                               char **void_reason, GError **error);
+
 // The register at PATH, which must exist, as a number source (numbering.h) for the institution
 // whose positions 1–13 are PREFIX, recording BATCH: its assign is sc_registry_begin_issue(), or
 // sc_registry_preview() for a dry run (a real one first takes a backup beside the register,

@@ -57,6 +57,7 @@ struct sc_sink {
     gboolean made_dir;   // split: DIR did not exist and was made by this sink
     gboolean finished;
     guint pages;
+    const sc_signer *signer; // signs every PDF (issue 13), or NULL
 };
 
 // --- Names, checks and stale temporaries -------------------------------------------------------
@@ -326,7 +327,8 @@ write_finished(sc_sink *sink, guint i, FILE *fp, const info_copy *info, GError *
                                  .author = info->author,
                                  .subject = info->subject,
                                  .keywords = info->keywords,
-                                 .created = info->created};
+                                 .created = info->created,
+                                 .signer = sink->signer};
     g_autoptr(GBytes) bytes = sc_finish_pdf(sink->buf->data, sink->buf->len, &view, error);
     g_byte_array_set_size(sink->buf, 0);
     if (bytes == NULL) {
@@ -843,6 +845,13 @@ sc_sink_set_info(sc_sink *sink, const sc_finish_info *info)
 {
     g_return_if_fail(sink != NULL);
     info_set(&sink->info, info);
+}
+
+void
+sc_sink_set_signer(sc_sink *sink, const sc_signer *signer)
+{
+    g_return_if_fail(sink != NULL);
+    sink->signer = signer;
 }
 
 sc_sink_kind

@@ -82,6 +82,10 @@ cairo_t *sc_sink_begin_page_full(sc_sink *sink, const char *name, const sc_sink_
 // replaces TITLE and CREATED.  Call before sc_sink_finish().  Copies INFO.
 void sc_sink_set_info(sc_sink *sink, const sc_finish_info *info);
 
+// Sign every PDF the sink writes with SIGNER (finish.h: PAdES B-B; the signing time is the
+// sink's CREATED).  Call before the first page.  Borrows SIGNER: it must outlive the sink.
+void sc_sink_set_signer(sc_sink *sink, const sc_signer *signer);
+
 // Finish the page started last; checks cairo's status (and for split output, writes the file
 // under its temporary name).
 gboolean sc_sink_end_page(sc_sink *sink, GError **error);

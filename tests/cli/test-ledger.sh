@@ -280,6 +280,7 @@ import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
 c.executescript("""
 DROP INDEX prints_stock; DROP TABLE stock_ranges; DROP TABLE spoiled;
+DROP INDEX prints_sha256; ALTER TABLE prints DROP COLUMN sha256;
 ALTER TABLE prints DROP COLUMN stock; ALTER TABLE certificates DROP COLUMN occupation_code;
 PRAGMA user_version = 2;
 """)
@@ -291,8 +292,8 @@ run_sc "$T/m" report issued -i $INST --register "$T/old.db" -o "$T/m.csv"
 expect_status "a schema-2 register is migrated when opened" 0
 tail -n +2 "$T/m.csv" | cut -d, -f8 | sort | cmp -s - "$T/old.nums" && ok "… every number kept" ||
     not_ok "numbers lost in migration"
-[ "$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA user_version').fetchone()[0])" "$T/old.db")" = 3 ] &&
-    ok "… to schema 3" || not_ok "schema version after migration"
+[ "$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA user_version').fetchone()[0])" "$T/old.db")" = 4 ] &&
+    ok "… to schema 4" || not_ok "schema version after migration"
 
 # --- blank stock (证书内芯) ---------------------------------------------------------------------
 SR="$T/stock.db"

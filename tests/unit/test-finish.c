@@ -126,6 +126,11 @@ test_pdf(void)
     g_assert_true(has_bytes(d, len, "<xmp:CreateDate>2026-11-20T00:00:00+08:00</xmp:CreateDate>"));
     g_assert_true(has_bytes(d, len, "/ID ["));
     g_assert_true(has_bytes(d, len, "/Count 2"));
+    // PDF/A-2b (ISO 19005-2 §6.6.4, §6.2.3): the claim in the XMP and the sRGB OutputIntent.
+    g_assert_true(has_bytes(d, len, "<pdfaid:part>2</pdfaid:part>"));
+    g_assert_true(has_bytes(d, len, "<pdfaid:conformance>B</pdfaid:conformance>"));
+    g_assert_true(has_bytes(d, len, "/S /GTS_PDFA1"));
+    g_assert_true(has_bytes(d, len, "/DestOutputProfile"));
 
     // The same input, the same bytes.
     g_autoptr(GBytes) again = sc_finish_pdf(in->data, in->len, &info, &error);

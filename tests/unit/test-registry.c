@@ -360,7 +360,7 @@ test_create(fixture *f, gconstpointer data)
     sqlite3 *db = peek_db(f);
     g_autofree char *mode = db_text(db, "PRAGMA journal_mode");
     g_assert_cmpstr(mode, ==, "wal");
-    g_assert_cmpint(db_int(db, "PRAGMA user_version"), ==, 3);
+    g_assert_cmpint(db_int(db, "PRAGMA user_version"), ==, 4);
     g_assert_cmpint(db_int(db, "PRAGMA application_id"), ==, 0x53435247);
     sqlite3_close(db);
     batch_free(b);
@@ -482,9 +482,9 @@ test_open_refusals(fixture *f, gconstpointer data)
     sc_registry_close(open_ok(f->path, GUIZHOU));
 
     // A register from a newer program.
-    sql(f, "PRAGMA user_version = 4");
+    sql(f, "PRAGMA user_version = 5");
     assert_open_refused(f->path, GUIZHOU, SC_ERROR_REGISTER, "newer");
-    sql(f, "PRAGMA user_version = 3");
+    sql(f, "PRAGMA user_version = 4");
     sc_registry_close(open_ok(f->path, GUIZHOU));
     // Not ours, whatever its version says.
     sql(f, "PRAGMA application_id = 1");
@@ -1643,6 +1643,55 @@ all_numbers(const char *path)
     return numbers;
 }
 
+// Issue 13: the print log keeps each file's SHA-256 when the file carries the number assigned, and
+// finds the certificate by it; a version-2 register is migrated to 3, every number kept.
+static void
+test_sha256(fixture *f, gconstpointer data)
+{
+    (void)data;
+    sc_registry *r = create_ok(f, GUIZHOU);
+    batch *b = batch_new();
+    batch_add(b, "A", 5, "2020-08-01", NULL);
+    batch_add(b, "B", 5, "2020-08-01", NULL);
+    static const char sha_a[] = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    static const char sha_b[] = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+    batch_item(b, 0)->sha256 = sha_a;
+    batch_item(b, 0)->sha256_number = GUIZHOU "205000001";
+    batch_item(b, 1)->sha256 = sha_b;
+    batch_item(b, 1)->sha256_number = GUIZHOU "205000009"; // drawn with another number
+    issue_ok(r, "hashed", b);
+    batch_free(b);
+    char *number = NULL, *reason = NULL;
+    g_assert_true(sc_registry_find_file(r, sha_a, &number, &reason, NULL));
+    g_assert_cmpstr(number, ==, GUIZHOU "205000001");
+    g_assert_null(reason);
+    g_free(number);
+    g_assert_true(sc_registry_find_file(r, sha_b, &number, NULL, NULL));
+    g_assert_null(number); // not the number it carries: not logged
+    g_autofree char *shown = show_ok(r, GUIZHOU "205000001", NULL);
+    assert_contains(shown, sha_a, 1);
+    g_assert_true(sc_registry_void(r, GUIZHOU "205000001", "lost", NULL));
+    g_assert_true(sc_registry_find_file(r, sha_a, &number, &reason, NULL));
+    g_assert_cmpstr(reason, ==, "lost");
+    g_free(number);
+    g_free(reason);
+    sc_registry_close(r);
+    // A version-2 register: no sha256 column; opened, it gets one and keeps its numbers.
+    sql(f, "DROP INDEX prints_sha256; ALTER TABLE prints DROP COLUMN sha256; "
+           "DROP INDEX prints_stock; DROP TABLE stock_ranges; DROP TABLE spoiled; "
+           "ALTER TABLE prints DROP COLUMN stock; "
+           "ALTER TABLE certificates DROP COLUMN occupation_code; PRAGMA user_version = 2");
+    g_autofree char *before = all_numbers(f->path);
+    r = open_ok(f->path, GUIZHOU);
+    sqlite3 *db = peek_db(f);
+    g_assert_cmpint(db_int(db, "PRAGMA user_version"), ==, 4);
+    g_assert_cmpint(db_int(db, "SELECT count(*) FROM prints WHERE sha256 IS NULL"), ==, 2);
+    sqlite3_close(db);
+    g_autofree char *after = all_numbers(f->path);
+    g_assert_cmpstr(before, ==, after);
+    sc_registry_close(r);
+}
+
 // Opened by this program, a version-1 register is migrated to version 2: every number kept, the
 // institution recorded, issuing continuing after the counter; its holders' certificates are
 // reprinted, the newest of two.
@@ -1657,7 +1706,7 @@ test_migrate_v1(fixture *f, gconstpointer data)
     g_autofree char *numbers = all_numbers(f->path);
     g_assert_cmpstr(numbers, ==, v1_numbers);
     sqlite3 *db = peek_db(f);
-    g_assert_cmpint(db_int(db, "PRAGMA user_version"), ==, 3);
+    g_assert_cmpint(db_int(db, "PRAGMA user_version"), ==, 4);
     g_autofree char *prefix = db_text(db, "SELECT value FROM meta WHERE key = 'prefix'");
     g_assert_cmpstr(prefix, ==, GUIZHOU);
     g_assert_cmpint(db_int(db, "SELECT count(*) FROM certificates WHERE second = 0 AND "
@@ -2160,6 +2209,7 @@ main(int argc, char **argv)
     ADD("/registry/open/refusals", test_open_refusals);
     ADD("/registry/open/damaged", test_open_damaged);
     ADD("/registry/migrate/v1", test_migrate_v1);
+    ADD("/registry/sha256", test_sha256);
     ADD("/registry/migrate/damaged", test_migrate_damaged);
     ADD("/registry/allocate/consecutive", test_consecutive);
     ADD("/registry/allocate/idempotent", test_idempotent);

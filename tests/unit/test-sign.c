@@ -1,0 +1,101 @@
+// test-sign.c - institution keys and CMS signatures (issue 13; seed 002): keys made 0600 and never
+// replaced, a signature deterministic for one time, checked back, and refused when the bytes
+// change or another key signed.
+#include "sign.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define PREFIX "S000044011001"
+
+static char *
+make_keys(void)
+{
+    g_autofree char *tmp = g_dir_make_tmp("test-sign-XXXXXX", NULL);
+    char *dir = g_build_filename(tmp, "keys", NULL);
+    GError *error = NULL;
+    g_assert_true(sc_sign_key_new(dir, "某某职业培训学校", PREFIX, 1795392000, &error));
+    g_assert_no_error(error);
+    return dir;
+}
+
+static void
+remove_keys(const char *dir)
+{
+    g_auto(GStrv) p = sc_sign_key_paths(dir, PREFIX);
+    for (int i = 0; p[i] != NULL; i++)
+        g_unlink(p[i]);
+    g_rmdir(dir);
+    g_autofree char *parent = g_path_get_dirname(dir);
+    g_rmdir(parent);
+}
+
+static void
+test_key_new(void)
+{
+    g_autofree char *dir = make_keys();
+    g_auto(GStrv) p = sc_sign_key_paths(dir, PREFIX);
+    for (int i = 0; i < 4; i++) {
+        GStatBuf st;
+        g_assert_cmpint(g_stat(p[i], &st), ==, 0);
+        g_assert_cmpint(st.st_mode & 0777, ==, 0600); // keys are kept 0600 (issue 13)
+    }
+    // A key is never replaced.
+    GError *error = NULL;
+    g_assert_false(sc_sign_key_new(dir, "x", PREFIX, 1795392000, &error));
+    g_assert_error(error, SC_ERROR, SC_ERROR_IO);
+    g_clear_error(&error);
+    remove_keys(dir);
+}
+
+static void
+test_cms(void)
+{
+    g_autofree char *dir = make_keys();
+    g_autofree char *other = g_build_filename(dir, "other", NULL);
+    g_auto(GStrv) p = sc_sign_key_paths(dir, PREFIX);
+    GError *error = NULL;
+    g_autoptr(sc_signer) s = sc_signer_load(p[0], p[1], &error);
+    g_assert_no_error(error);
+    static const guint8 a[] = "first part ", b[] = "second part";
+    g_autoptr(GBytes) c1 = sc_signer_cms(s, a, sizeof a, b, sizeof b, 1795392000, &error);
+    g_autoptr(GBytes) c2 = sc_signer_cms(s, a, sizeof a, b, sizeof b, 1795392000, &error);
+    g_assert_no_error(error);
+    g_assert_true(g_bytes_equal(c1, c2)); // RSA PKCS#1 v1.5: deterministic
+    g_assert_cmpuint(g_bytes_get_size(c1), <=, sc_signer_max_size(s));
+    gsize n;
+    const guint8 *d = g_bytes_get_data(c1, &n);
+    g_autofree char *who = NULL;
+    g_assert_true(sc_sign_check_cms(d, n, a, sizeof a, b, sizeof b, p[1], &who, &error));
+    g_assert_no_error(error);
+    g_assert_nonnull(strstr(who, PREFIX));
+    // One byte changed: refused.
+    static const guint8 b2[] = "second parT";
+    g_assert_false(sc_sign_check_cms(d, n, a, sizeof a, b2, sizeof b2, NULL, NULL, &error));
+    g_assert_error(error, SC_ERROR, SC_ERROR_INPUT);
+    g_clear_error(&error);
+    // Another institution's certificate: refused.
+    g_assert_true(sc_sign_key_new(other, "别的学校", PREFIX, 1795392000, &error));
+    g_auto(GStrv) q = sc_sign_key_paths(other, PREFIX);
+    g_assert_false(sc_sign_check_cms(d, n, a, sizeof a, b, sizeof b, q[1], NULL, &error));
+    g_assert_error(error, SC_ERROR, SC_ERROR_INPUT);
+    g_clear_error(&error);
+    // A key with another's certificate cannot be loaded.
+    g_assert_null(sc_signer_load(p[0], q[1], &error));
+    g_assert_error(error, SC_ERROR, SC_ERROR_INPUT);
+    g_clear_error(&error);
+    for (int i = 0; q[i] != NULL; i++)
+        g_unlink(q[i]);
+    g_rmdir(other);
+    remove_keys(dir);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/sign/key-new", test_key_new);
+    g_test_add_func("/sign/cms", test_cms);
+    return g_test_run();
+}
