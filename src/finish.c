@@ -2,10 +2,13 @@
 // and a zone, no /ID, no XMP; SPEC §5 metadata and /Lang; issue 12: /PrintScaling /None).
 #include "finish.h"
 
+#include "photo.h"
+
 #include "i18n.h"
 
 #include <cairo.h>
 #include <qpdf/qpdf-c.h>
+#include <stdlib.h>
 #include <string.h>
 
 #ifndef SC_ICC_PROFILE
@@ -205,6 +208,47 @@ has_name(qpdf_data q, qpdf_oh dict, const char *key, const char *name)
     return is;
 }
 
+// A JPEG image's own ICC profile as its colour space (SPEC §5; issue 10: a photo's profile is
+// honoured, not dropped): cairo 1.16 writes /DeviceRGB (or Gray, CMYK) for JPEG data, and a
+// viewer then ignores the profile the JPEG carries.  The profile's stream is added once per image.
+static void
+use_jpeg_icc(qpdf_data q, qpdf_oh image, qpdf_oh dict)
+{
+    static const struct {
+        const char *name;
+        int components;
+    } spaces[] = {{"/DeviceRGB", 3}, {"/DeviceGray", 1}, {"/DeviceCMYK", 4}};
+    int n = 0;
+    for (guint i = 0; i < G_N_ELEMENTS(spaces) && n == 0; i++)
+        if (has_name(q, dict, "/ColorSpace", spaces[i].name))
+            n = spaces[i].components;
+    unsigned char *jpeg = NULL;
+    size_t len = 0;
+    // Warnings (qpdf's about the data it does not decode) are no failure.
+    if (n == 0 ||
+        (qpdf_oh_get_stream_data(q, image, qpdf_dl_none, NULL, &jpeg, &len) & QPDF_ERRORS) ||
+        jpeg == NULL) {
+        free(jpeg);
+        return;
+    }
+    g_autoptr(GBytes) icc = sc_photo_jpeg_icc(jpeg, len);
+    free(jpeg);
+    gsize size = 0;
+    const guint8 *profile = icc != NULL ? g_bytes_get_data(icc, &size) : NULL;
+    // A profile of another colour space than the image's would be wrong: ICC.1 §7.2.6.
+    static const char *const sig[] = {NULL, "GRAY", NULL, "RGB ", "CMYK"};
+    if (profile == NULL || size < 128 || memcmp(profile + 16, sig[n], 4) != 0)
+        return;
+    qpdf_oh stream = qpdf_oh_new_stream(q);
+    qpdf_oh sdict = qpdf_oh_get_dict(q, stream);
+    qpdf_oh_replace_key(q, sdict, "/N", qpdf_oh_new_integer(q, n));
+    qpdf_oh_replace_stream_data(q, stream, profile, size, qpdf_oh_new_null(q), qpdf_oh_new_null(q));
+    qpdf_oh space = qpdf_oh_new_array(q);
+    qpdf_oh_append_item(q, space, qpdf_oh_new_name(q, "/ICCBased"));
+    qpdf_oh_append_item(q, space, qpdf_make_indirect_object(q, stream));
+    qpdf_oh_replace_key(q, dict, "/ColorSpace", space);
+}
+
 // Every object cairo wrote (numbered 1 to the trailer's /Size - 1): images say /Interpolate false
 // (§6.2.8: cairo 1.16 writes true for the default filter), and CIDFontType2 fonts name their
 // /CIDToGIDMap (§6.2.11.3.2: cairo's subsets are numbered CID = GID, which is /Identity).
@@ -220,9 +264,11 @@ amend_objects(qpdf_data q)
             qpdf_oh_release(q, obj);
             continue;
         }
-        if (has_name(q, dict, "/Subtype", "/Image"))
+        if (has_name(q, dict, "/Subtype", "/Image")) {
             qpdf_oh_replace_key(q, dict, "/Interpolate", qpdf_oh_new_bool(q, QPDF_FALSE));
-        else if (has_name(q, dict, "/Subtype", "/CIDFontType2"))
+            if (has_name(q, dict, "/Filter", "/DCTDecode"))
+                use_jpeg_icc(q, obj, dict);
+        } else if (has_name(q, dict, "/Subtype", "/CIDFontType2"))
             qpdf_oh_replace_key(q, dict, "/CIDToGIDMap", qpdf_oh_new_name(q, "/Identity"));
         if (dict != obj)
             qpdf_oh_release(q, dict);

@@ -678,3 +678,49 @@ sc_photo_to_mask(cairo_surface_t *image, double colour[3])
     }
     return mask;
 }
+
+GBytes *
+sc_photo_jpeg_icc(const guint8 *jpeg, gsize len)
+{
+    // The APP2 ICC_PROFILE segments before the first scan, each "ICC_PROFILE\0", its sequence
+    // number (from 1) and the count, then its part of the profile (ICC.1:2010 Annex B.4).
+    GPtrArray *parts = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+    guint count = 0;
+    gsize pos = 2;
+    while (jpeg != NULL && len >= 4 && jpeg[0] == 0xFF && jpeg[1] == 0xD8 && pos + 4 <= len &&
+           jpeg[pos] == 0xFF) {
+        guint8 marker = jpeg[pos + 1];
+        if (marker == 0xDA || marker == 0xD9)
+            break; // the scan or the end: no segment of ours after it
+        gsize n = ((gsize)jpeg[pos + 2] << 8) | jpeg[pos + 3];
+        if (n < 2 || pos + 2 + n > len)
+            break;
+        const guint8 *payload = jpeg + pos + 4;
+        gsize size = n - 2;
+        if (marker == 0xE2 && size > 14 && memcmp(payload, "ICC_PROFILE\0", 12) == 0 &&
+            payload[12] >= 1) {
+            guint seq = payload[12];
+            count = payload[13];
+            if (parts->len < seq)
+                g_ptr_array_set_size(parts, seq);
+            if (parts->pdata[seq - 1] == NULL)
+                parts->pdata[seq - 1] = g_bytes_new(payload + 14, size - 14);
+        }
+        pos += 2 + n;
+    }
+    GBytes *profile = NULL;
+    gboolean whole = count > 0 && parts->len == count;
+    for (guint i = 0; whole && i < parts->len; i++)
+        whole = parts->pdata[i] != NULL;
+    if (whole) {
+        GByteArray *all = g_byte_array_new();
+        for (guint i = 0; i < parts->len; i++) {
+            gsize n;
+            const guint8 *d = g_bytes_get_data(parts->pdata[i], &n);
+            g_byte_array_append(all, d, (guint)n);
+        }
+        profile = g_byte_array_free_to_bytes(all);
+    }
+    g_ptr_array_unref(parts);
+    return profile;
+}

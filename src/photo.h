@@ -75,4 +75,8 @@ double sc_photo_dark_share(cairo_surface_t *image);
 // Caller frees with cairo_surface_destroy().
 cairo_surface_t *sc_photo_to_mask(cairo_surface_t *image, double colour[3]);
 
+// The ICC profile a JPEG carries (its APP2 ICC_PROFILE segments, joined in sequence order), or
+// NULL when it has none or an incomplete one.  Borrows JPEG.  Caller frees with g_bytes_unref().
+GBytes *sc_photo_jpeg_icc(const guint8 *jpeg, gsize len);
+
 #endif

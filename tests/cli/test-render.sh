@@ -234,3 +234,17 @@ new_register "$T/names.db" "$INST"
 run_sc "$T/ln" render "$T/names.csv" -i $INST --photos tests/data/photo --register "$T/names.db" -o "$T/names.pdf"
 expect_status "render the longest official names" 0
 python3 tests/cli/pdfcheck.py long-names "$T/names.pdf" tests/data/layout/long-names.txt
+
+# A JPEG photo's own ICC profile is honoured (ICCBased), not dropped; the JPEG still passes
+# through untouched (issue 10).
+mkdir -p "$T/icc/photos"
+convert $EX/photos/440104199003121232.jpg -profile /usr/share/color/icc/sRGB.icc "$T/icc/photos/440104199003121232.jpg"
+head -n 2 $EX/records.csv >"$T/icc/r.csv"
+new_register "$T/icc/r.db" "$INST"
+run_sc "$T/icc/o" render "$T/icc/r.csv" -i $INST --photos "$T/icc/photos" --register "$T/icc/r.db" -o "$T/icc/o.pdf"
+expect_status "render a photo with an ICC profile" 0
+pdfimages -list "$T/icc/o.pdf" | awk '$9 == "jpeg"' >"$T/icc/list"
+[ "$(awk '{print $6}' "$T/icc/list")" = icc ] && ok "… the photo's colour space is its ICC profile" ||
+    { not_ok "ICC profile not used"; sed 's/^/# /' "$T/icc/list"; }
+pdfimages -list "$T/c.pdf" | awk '$9 == "jpeg" {print $6}' | sort -u >"$T/icc/plain"
+[ "$(cat "$T/icc/plain")" = rgb ] && ok "… and a photo without one stays DeviceRGB" || not_ok "plain photos: $(cat "$T/icc/plain")"
