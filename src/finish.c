@@ -216,6 +216,18 @@ expand_stubs(qpdf_data q)
     }
 }
 
+// Whether the LEN bytes of DATA hold the mark of a PNG's stub (photo.h).
+static gboolean
+memmem_mark(const guint8 *data, gsize len)
+{
+    static const char mark[] = "skillcert-png-idat";
+    const gsize n = sizeof mark - 1;
+    for (const guint8 *p = data; len >= n && (p = memchr(p, 's', len - (p - data) - n + 1)); p++)
+        if (memcmp(p, mark, n) == 0)
+            return TRUE;
+    return FALSE;
+}
+
 GBytes *
 sc_finish_pdf(const guint8 *data, gsize len, const sc_finish_info *info, GError **error)
 {
@@ -226,7 +238,9 @@ sc_finish_pdf(const guint8 *data, gsize len, const sc_finish_info *info, GError 
     qpdf_set_suppress_warnings(q, QPDF_TRUE);
     if (qpdf_read_memory(q, "PDF", (const char *)data, len, NULL) & QPDF_ERRORS)
         goto out;
-    expand_stubs(q);
+    // Only a PDF holding a stub's mark is searched for stubs, object by object.
+    if (memmem_mark(data, len))
+        expand_stubs(q);
     replace_info(q, info);
     amend_catalog(q, info);
     if (qpdf_has_error(q) || (qpdf_init_write_memory(q) & QPDF_ERRORS))
