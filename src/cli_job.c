@@ -145,7 +145,8 @@ job_init(job *j, const job_options *o, const char *records_path, GError **error)
         }
         out->mode = (guint)mode;
     }
-    out->jobs = o->jobs > 0 ? (guint)o->jobs : 1;
+    // Split output is drawn by as many threads as there are cores unless told (issue 15).
+    out->jobs = o->jobs > 0 ? (guint)o->jobs : MIN(g_get_num_processors(), 64);
     out->name_pattern = o->name_pattern;
     out->full_id = o->full_id;
     out->sign = o->sign;
@@ -396,7 +397,7 @@ sc_cli_render(int argc, char **argv)
         {"pages", 0, 0, G_OPTION_ARG_STRING, &o.pages,
          N_("With --print, only these pages, for reprints (e.g. 3,5-7)"), N_("PAGES")},
         {"jobs", 0, 0, G_OPTION_ARG_INT, &o.jobs,
-         N_("With --split, draw with N threads at once (default 1)"), "N"},
+         N_("With --split, draw with N threads at once (default: one per core)"), "N"},
         {"force", 0, 0, G_OPTION_ARG_NONE, &o.force, N_("Replace output files that are read-only"),
          NULL},
         {"mode", 0, 0, G_OPTION_ARG_STRING, &o.mode,

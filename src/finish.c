@@ -6,6 +6,8 @@
 
 #include "i18n.h"
 
+#include "photo.h"
+
 #include <cairo.h>
 #include <qpdf/qpdf-c.h>
 #include <stdlib.h>
@@ -413,6 +415,57 @@ set_qpdf_error(qpdf_data q, GError **error)
                 e != NULL ? qpdf_get_error_full_text(q, e) : "qpdf failed");
 }
 
+// Turn stream OH, when it is the stub of a PNG photo (sc_photo_png_stub_parse()), into the
+// PNG's image: its IDAT data as is, /FlateDecode with the PNG predictors (issue 15).
+static void
+expand_stub(qpdf_data q, qpdf_oh oh)
+{
+    qpdf_oh dict = qpdf_oh_get_dict(q, oh);
+    if (!has_name(q, dict, "/Subtype", "/Image") || !has_name(q, dict, "/Filter", "/DCTDecode"))
+        return;
+    unsigned char *data = NULL;
+    size_t len = 0;
+    if (qpdf_oh_get_stream_data(q, oh, qpdf_dl_none, NULL, &data, &len) & QPDF_ERRORS)
+        return;
+    int colors, columns;
+    gsize offset;
+    if (sc_photo_png_stub_parse(data, len, &colors, &columns, &offset)) {
+        g_autofree char *parms = g_strdup_printf(
+            "<< /Predictor 15 /Colors %d /BitsPerComponent 8 /Columns %d >>", colors, columns);
+        qpdf_oh_replace_key(q, dict, "/ColorSpace",
+                            qpdf_oh_new_name(q, colors == 3 ? "/DeviceRGB" : "/DeviceGray"));
+        qpdf_oh_replace_stream_data(q, oh, data + offset, len - offset,
+                                    qpdf_oh_new_name(q, "/FlateDecode"), qpdf_oh_parse(q, parms));
+    }
+    free(data);
+}
+
+// Every image object of Q that is a PNG's stub, expanded (expand_stub()).
+static void
+expand_stubs(qpdf_data q)
+{
+    qpdf_oh size = qpdf_oh_get_key(q, qpdf_get_trailer(q), "/Size");
+    int n = qpdf_oh_is_integer(q, size) ? qpdf_oh_get_int_value_as_int(q, size) : 0;
+    for (int id = 1; id < n; id++) {
+        qpdf_oh oh = qpdf_get_object_by_id(q, id, 0);
+        if (qpdf_oh_is_stream(q, oh))
+            expand_stub(q, oh);
+        qpdf_oh_release_all(q);
+    }
+}
+
+// Whether the LEN bytes of DATA hold the mark of a PNG's stub (photo.h).
+static gboolean
+memmem_mark(const guint8 *data, gsize len)
+{
+    static const char mark[] = "skillcert-png-idat";
+    const gsize n = sizeof mark - 1;
+    for (const guint8 *p = data; len >= n && (p = memchr(p, 's', len - (p - data) - n + 1)); p++)
+        if (memcmp(p, mark, n) == 0)
+            return TRUE;
+    return FALSE;
+}
+
 GBytes *
 sc_finish_pdf(const guint8 *data, gsize len, const sc_finish_info *info, GError **error)
 {
@@ -423,6 +476,9 @@ sc_finish_pdf(const guint8 *data, gsize len, const sc_finish_info *info, GError 
     qpdf_set_suppress_warnings(q, QPDF_TRUE);
     if (qpdf_read_memory(q, "PDF", (const char *)data, len, NULL) & QPDF_ERRORS)
         goto out;
+    // Only a PDF holding a stub's mark is searched for stubs, object by object.
+    if (memmem_mark(data, len))
+        expand_stubs(q);
     replace_info(q, info);
     amend_catalog(q, info);
     amend_objects(q);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 // jpeglib.h needs stdio.h first.
 #include <jpeglib.h>
 
@@ -372,11 +373,13 @@ png_washed_out(const guint8 *rgba, int w, int h)
     return all > 0 && clear > PNG_CLEAR_SHARE_MAX * all;
 }
 
-// The RGBA pixels into a new ARGB32 surface (premultiplied, as cairo wants).
+// The RGBA pixels into a new ARGB32 surface (premultiplied, as cairo wants), or RGB24 when the
+// PNG has no alpha: cairo's PDF output then skips its scan for transparency and its soft mask.
 static cairo_surface_t *
-png_surface(const guint8 *rgba, int w, int h)
+png_surface(const guint8 *rgba, int w, int h, gboolean alpha)
 {
-    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+    cairo_surface_t *img =
+        cairo_image_surface_create(alpha ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24, w, h);
     unsigned char *pixels = cairo_image_surface_get_data(img);
     int cstride = cairo_image_surface_get_stride(img);
     for (int y = 0; y < h; y++) {
@@ -395,7 +398,7 @@ png_surface(const guint8 *rgba, int w, int h)
 
 // Read a PNG's header and decode it through IEND (libpng fails on a truncated IDAT stream);
 // CHECK also refuses a washed-out photo (png_washed_out()); SURFACE, when not NULL, gets the
-// pixels as a new ARGB32 surface.  HEADER_ONLY stops after the header.
+// pixels as a new surface (png_surface()).  HEADER_ONLY stops after the header.
 static gboolean
 png_read(const char *path, const char *data, gsize len, gboolean header_only, gboolean check,
          int *w, int *h, cairo_surface_t **surface, GError **error)
@@ -420,6 +423,7 @@ png_read(const char *path, const char *data, gsize len, gboolean header_only, gb
         return TRUE;
     }
 
+    gboolean alpha = (image.format & PNG_FORMAT_FLAG_ALPHA) != 0; // an alpha channel or tRNS
     image.format = PNG_FORMAT_RGBA;
     guint8 *rgba = g_malloc((gsize)*w * 4 * *h);
     gboolean ok = png_image_finish_read(&image, NULL, rgba, (png_int_32)(*w * 4), NULL);
@@ -436,10 +440,100 @@ png_read(const char *path, const char *data, gsize len, gboolean header_only, gb
         ok = FALSE;
     }
     if (ok && surface != NULL)
-        *surface = png_surface(rgba, *w, *h);
+        *surface = png_surface(rgba, *w, *h, alpha);
     png_image_free(&image);
     g_free(rgba);
     return ok;
+}
+
+// --- PNG passthrough -------------------------------------------------------------------------
+
+static guint32
+be32(const guint8 *p)
+{
+    return (guint32)p[0] << 24 | (guint32)p[1] << 16 | (guint32)p[2] << 8 | p[3];
+}
+
+// Whether the PNG in D can go into a PDF as it is (issue 15): 8 bits per channel, grey or RGB
+// without alpha or tRNS, not interlaced, no ICC profile and no gamma but sRGB's; then its IDAT
+// data, concatenated, into IDAT, its size and channels (1 or 3) into *W, *H, *COLORS.  Every
+// chunk's CRC is checked and the file must reach IEND; its zlib stream was proved whole by
+// sc_photo_probe()'s decode.  The PDF's /FlateDecode with /Predictor 15 reads IDAT data as is.
+static gboolean
+png_idat(const guint8 *d, gsize len, int *w, int *h, int *colors, GByteArray *idat)
+{
+    gsize pos = 8;
+    gboolean ihdr = FALSE;
+    while (pos + 12 <= len) {
+        guint32 n = be32(d + pos);
+        const guint8 *type = d + pos + 4, *body = d + pos + 8;
+        if (n > len - pos - 12 || crc32(0, type, n + 4) != be32(body + n))
+            return FALSE;
+        if (memcmp(type, "IHDR", 4) == 0) {
+            if (n != 13 || body[8] != 8 || (body[9] != 0 && body[9] != 2) || body[10] != 0 ||
+                body[11] != 0 || body[12] != 0 || be32(body) > G_MAXINT ||
+                be32(body + 4) > G_MAXINT)
+                return FALSE;
+            *w = (int)be32(body);
+            *h = (int)be32(body + 4);
+            *colors = body[9] == 2 ? 3 : 1;
+            ihdr = TRUE;
+        } else if (memcmp(type, "IDAT", 4) == 0) {
+            g_byte_array_append(idat, body, n);
+        } else if (memcmp(type, "IEND", 4) == 0) {
+            return ihdr && idat->len > 0;
+        } else if (memcmp(type, "tRNS", 4) == 0 || memcmp(type, "iCCP", 4) == 0 ||
+                   (memcmp(type, "gAMA", 4) == 0 && (n != 4 || be32(body) != 45455))) {
+            return FALSE; // transparency, or colours a PDF would show otherwise than libpng
+        }
+        pos += 12 + (gsize)n;
+    }
+    return FALSE;
+}
+
+// The stub: SOI, a COM segment saying what it is, an SOF0 of the PNG's size and channels (all
+// cairo 1.16 reads of "JPEG" mime data), EOI, then the IDAT data.
+static const char stub_mark[] = "skillcert-png-idat"; // with its NUL: 19 bytes
+#define STUB_SOF 25                                   // SOI (2) + COM (2 + 2 + 19)
+
+static GByteArray *
+png_stub(int w, int h, int colors, const GByteArray *idat)
+{
+    GByteArray *stub = g_byte_array_sized_new(idat->len + 64);
+    const guint8 head[] = {0xFF, 0xD8, 0xFF, 0xFE, 0, 2 + sizeof stub_mark};
+    g_byte_array_append(stub, head, sizeof head);
+    g_byte_array_append(stub, (const guint8 *)stub_mark, sizeof stub_mark);
+    const guint8 sof[] = {0xFF,      0xC0,
+                          0,         (guint8)(8 + 3 * colors),
+                          8,         (guint8)(h >> 8),
+                          (guint8)h, (guint8)(w >> 8),
+                          (guint8)w, (guint8)colors};
+    g_byte_array_append(stub, sof, sizeof sof);
+    for (guint8 c = 1; c <= colors; c++) {
+        const guint8 comp[] = {c, 0x11, 0};
+        g_byte_array_append(stub, comp, sizeof comp);
+    }
+    const guint8 eoi[] = {0xFF, 0xD9};
+    g_byte_array_append(stub, eoi, sizeof eoi);
+    g_byte_array_append(stub, idat->data, idat->len);
+    return stub;
+}
+
+gboolean
+sc_photo_png_stub_parse(const guint8 *data, gsize len, int *colors, int *columns, gsize *offset)
+{
+    if (len < STUB_SOF + 4 || memcmp(data, "\xFF\xD8\xFF\xFE\0", 5) != 0 ||
+        data[5] != 2 + sizeof stub_mark || memcmp(data + 6, stub_mark, sizeof stub_mark) != 0 ||
+        data[STUB_SOF] != 0xFF || data[STUB_SOF + 1] != 0xC0)
+        return FALSE;
+    gsize n = (gsize)data[STUB_SOF + 2] << 8 | data[STUB_SOF + 3];
+    gsize end = STUB_SOF + 2 + n;
+    if (n < 8 || end + 2 > len || data[end] != 0xFF || data[end + 1] != 0xD9)
+        return FALSE;
+    *colors = data[STUB_SOF + 9];
+    *columns = data[STUB_SOF + 7] << 8 | data[STUB_SOF + 8];
+    *offset = end + 2;
+    return *colors == 1 || *colors == 3;
 }
 
 // --- Both ------------------------------------------------------------------------------------
@@ -460,7 +554,23 @@ read_image(const char *path, const char *data, gsize len, read_mode mode, sc_pho
 {
     int w = 0, h = 0;
     info->orientation = 1;
-    if (is_png(data, len)) {
+    if (is_png(data, len) && mode == READ_CARRY && kept != NULL) {
+        // For PDF output, a PNG that can go in as it is (png_idat()) is carried as a stub.
+        info->format = SC_PHOTO_PNG;
+        GByteArray *idat = g_byte_array_new();
+        int colors = 0;
+        gboolean as_is = png_idat((const guint8 *)data, len, &w, &h, &colors, idat);
+        if (as_is && size_ok(path, w, h, NULL)) {
+            GByteArray *stub = png_stub(w, h, colors, idat);
+            g_byte_array_append(kept, stub->data, stub->len);
+            g_byte_array_unref(stub);
+            *surface = cairo_image_surface_create(CAIRO_FORMAT_A8, w, h);
+        } else if (!png_read(path, data, len, FALSE, FALSE, &w, &h, surface, error)) {
+            g_byte_array_unref(idat);
+            return FALSE;
+        }
+        g_byte_array_unref(idat);
+    } else if (is_png(data, len)) {
         info->format = SC_PHOTO_PNG;
         if (!png_read(path, data, len, FALSE, mode == READ_PROBE, &w, &h,
                       mode == READ_PROBE ? NULL : surface, error))
@@ -521,7 +631,7 @@ sc_photo_load(const char *path, gboolean decode_jpeg, const char *unique_id, GEr
         g_byte_array_unref(kept);
         return NULL;
     }
-    if (info.format == SC_PHOTO_JPEG) {
+    if (kept->len > 0) { // a JPEG, or a PNG's stub (sc_photo_png_stub_parse())
         guint kept_len = kept->len;
         guint8 *bytes = g_byte_array_free(g_steal_pointer(&kept), FALSE);
         cairo_surface_set_mime_data(surface, CAIRO_MIME_TYPE_JPEG, bytes, kept_len, g_free, bytes);

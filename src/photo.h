@@ -43,10 +43,23 @@ gboolean sc_photo_probe(const char *path, sc_photo_info *info, GError **error);
 // certificate): APP1 (Exif, XMP), APP13 (Photoshop, IPTC), COM and every other APPn segment but
 // APP0 JFIF, APP2 ICC_PROFILE and APP14 Adobe are left out, and whatever follows EOI; every
 // other byte (tables, frame, scans) is the file's.  The surface holds the pixels as stored: draw
-// it through sc_photo_get_orientation().  A PNG is ARGB32.  NULL with *ERROR set
-// (SC_ERROR_PHOTO).  Caller frees with cairo_surface_destroy().
+// it through sc_photo_get_orientation().  A PNG is ARGB32, or RGB24 when it has no alpha; but
+// for PDF output (not DECODE_JPEG) an 8-bit grey or RGB PNG without alpha, tRNS, interlace, ICC
+// profile or a gamma other than sRGB's is carried like a JPEG, its IDAT data as is (issue 15:
+// no decoding and no deflating again, bit-exact): an empty A8 surface of its size with, as
+// CAIRO_MIME_TYPE_JPEG, a stub that cairo 1.16 takes for a JPEG and the finish stage turns into
+// the PNG's image object (sc_photo_png_stub_parse()).  NULL with *ERROR set (SC_ERROR_PHOTO).
+// Caller frees with cairo_surface_destroy().
 cairo_surface_t *sc_photo_load(const char *path, gboolean decode_jpeg, const char *unique_id,
                                GError **error);
+
+// Whether DATA (LEN bytes, an image stream cairo wrote as /DCTDecode) is the stub of a PNG
+// carried by sc_photo_load(): then its channels (1 grey, 3 RGB) into *COLORS, its width into
+// *COLUMNS, and where its IDAT data (zlib, PNG-filtered: /FlateDecode with /Predictor 15) starts
+// into *OFFSET.  The stub starts with a COM segment, which no JPEG that sc_photo_load() carries
+// keeps, so a photo cannot pass for one.
+gboolean sc_photo_png_stub_parse(const guint8 *data, gsize len, int *colors, int *columns,
+                                 gsize *offset);
 
 // The EXIF orientation (1–8) of IMAGE from sc_photo_load(): how its stored pixels are turned to
 // be shown.  1 for any other surface.  Borrows IMAGE.

@@ -207,6 +207,21 @@ else
     not_ok "the photo is embedded as a JPEG"
 fi
 
+# Issue 15: an 8-bit RGB PNG photo goes into the PDF as it is, not decoded and deflated again:
+# its image is Flate with the PNG predictors (each of the five filters used), and the pixels
+# pdfimages extracts are the file's, every one.
+mkdir -p "$T/pngph" && python3 tests/cli/pngcheck.py make "$T/pngph/rgb.png" 413 579
+awk -F, 'BEGIN { OFS = "," } NR == 1 { print; next } NR == 2 { $NF = "rgb.png"; print }' $EX/records.csv >"$T/png.csv"
+new_register "$T/png.db" "$INST"
+run_sc "$T/pn" render "$T/png.csv" -i $INST --photos "$T/pngph" --register "$T/png.db" -o "$T/png.pdf"
+expect_status "render an RGB PNG photo" 0
+mkdir -p "$T/pngimg" && pdfimages "$T/png.pdf" "$T/pngimg/i"
+same=no
+for f in "$T"/pngimg/*.ppm; do python3 tests/cli/pngcheck.py same "$T/pngph/rgb.png" "$f" && same=yes; done
+[ $same = yes ] && ok "the PNG photo's pixels in the PDF are the file's, bit for bit" || not_ok "PNG photo pixels differ"
+qpdf --qdf --stream-data=preserve --object-streams=disable "$T/png.pdf" - 2>/dev/null | grep -aq "/Predictor 15" &&
+    ok "… as its own Flate data with PNG predictors" || not_ok "PNG photo not passed through"
+
 # Photos that printed wrong before (issue 10): a truncated JPEG, a half-transparent PNG.
 for f in truncated.jpg:truncated half-transparent.png:"partly transparent"; do
     awk -F, -v p="${f%%:*}" 'BEGIN { OFS = "," } NR == 1 { print; next } NR == 2 { $NF = p; print }' $EX/records.csv >"$T/bad.csv"

@@ -1,9 +1,11 @@
 // test-finish.c - the finish stage: PDF dates, the XMP packet, and what a finished PDF carries
 // (SPEC §5: metadata, /Lang zh-CN; issue 11: dates in D:…+08'00' form; issue 12: /PrintScaling).
 #include "finish.h"
+#include "photo.h"
 #include "testutil.h"
 
 #include <cairo-pdf.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 static void
@@ -142,6 +144,48 @@ test_pdf(void)
     g_assert_false(g_bytes_equal(out, third));
 }
 
+// Issue 15: a PNG photo carried as a stub (photo.h) comes out of the finish stage as the PNG's
+// own image: /FlateDecode with the PNG predictors over its IDAT data, no stub left.  Poppler
+// reads it back (test-render.sh compares the pixels); here, the object as written.
+static void
+test_png_stub(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("sc-finish-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "p.png", NULL);
+    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 5, 4);
+    g_assert_cmpint(cairo_surface_write_to_png(img, path), ==, CAIRO_STATUS_SUCCESS);
+    cairo_surface_destroy(img);
+    GError *error = NULL;
+    img = sc_photo_load(path, FALSE, "p", &error);
+    g_assert_no_error(error);
+
+    GByteArray *in = g_byte_array_new();
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(append, in, 100, 100);
+    cairo_t *cr = cairo_create(s);
+    cairo_set_source_surface(cr, img, 10, 10);
+    cairo_paint(cr);
+    cairo_destroy(cr);
+    cairo_surface_finish(s);
+    cairo_surface_destroy(s);
+    cairo_surface_destroy(img);
+    g_assert_true(has_bytes(in->data, in->len, "skillcert-png-idat"));
+
+    const sc_finish_info info = {.title = "p"};
+    g_autoptr(GBytes) out = sc_finish_pdf(in->data, in->len, &info, &error);
+    g_assert_no_error(error);
+    gsize len;
+    const guint8 *d = g_bytes_get_data(out, &len);
+    g_assert_false(has_bytes(d, len, "skillcert-png-idat"));
+    g_assert_false(has_bytes(d, len, "/DCTDecode"));
+    g_assert_true(has_bytes(d, len, "/FlateDecode"));
+    g_assert_true(has_bytes(d, len, "/Predictor 15"));
+    g_assert_true(has_bytes(d, len, "/Columns 5"));
+    g_assert_true(has_bytes(d, len, "/DeviceRGB"));
+    g_byte_array_unref(in);
+    g_unlink(path);
+    g_rmdir(dir);
+}
+
 static void
 test_not_a_pdf(void)
 {
@@ -167,5 +211,6 @@ main(int argc, char **argv)
     g_test_add_func("/finish/xmp", test_xmp);
     g_test_add_func("/finish/pdf", test_pdf);
     g_test_add_func("/finish/not-a-pdf", test_not_a_pdf);
+    g_test_add_func("/finish/png-stub", test_png_stub);
     return g_test_run();
 }

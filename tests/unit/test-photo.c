@@ -822,6 +822,57 @@ test_dark_share(void)
     cairo_surface_destroy(s);
 }
 
+// Issue 15: an 8-bit RGB PNG without alpha goes into a PDF as it is.  Loaded for PDF output it
+// is not decoded: an empty A8 surface of its size carries a stub whose IDAT data is the file's,
+// byte for byte.  With alpha (the RGBA PNG of test_load_png_pixels) it is decoded; a JPEG is
+// never taken for a stub.
+static void
+test_load_png_passthrough(fixture *f, gconstpointer data)
+{
+    (void)data;
+    static const guint8 rgb[] = {10, 20, 30, 40, 50, 60, 70, 80, 90, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+    char *path = put_libpng(f->dir, "rgb.png", PNG_FORMAT_RGB, 3, 2, rgb);
+    gsize file_len;
+    char *file = sc_test_slurp(path, &file_len);
+    GError *error = NULL;
+    cairo_surface_t *s = sc_photo_load(path, FALSE, "p", &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(cairo_image_surface_get_format(s), ==, CAIRO_FORMAT_A8);
+    g_assert_cmpint(cairo_image_surface_get_width(s), ==, 3);
+    g_assert_cmpint(cairo_image_surface_get_height(s), ==, 2);
+    const unsigned char *mime;
+    unsigned long mime_len;
+    cairo_surface_get_mime_data(s, CAIRO_MIME_TYPE_JPEG, &mime, &mime_len);
+    g_assert_nonnull(mime);
+    int colors = 0, columns = 0;
+    gsize offset = 0;
+    g_assert_true(sc_photo_png_stub_parse(mime, mime_len, &colors, &columns, &offset));
+    g_assert_cmpint(colors, ==, 3);
+    g_assert_cmpint(columns, ==, 3);
+    // One IDAT chunk in so small a file: the stub's data is found in it as it is.
+    g_assert_cmpuint(mime_len - offset, >, 8);
+    gboolean found = FALSE;
+    for (gsize i = 0; !found && i + (mime_len - offset) <= file_len; i++)
+        found = memcmp(file + i, mime + offset, mime_len - offset) == 0;
+    g_assert_true(found);
+    cairo_surface_destroy(s);
+
+    // For raster output it is decoded, opaque: RGB24.
+    s = sc_photo_load(path, TRUE, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(cairo_image_surface_get_format(s), ==, CAIRO_FORMAT_RGB24);
+    g_assert_cmphex(pixel(s, 1, 0) & 0xffffff, ==, 0x28323c);
+    cairo_surface_destroy(s);
+
+    gsize jpeg_len;
+    char *jpeg = sc_test_slurp(SC_TEST_DATA("photo/rgb-8x6.jpg"), &jpeg_len);
+    g_assert_false(
+        sc_photo_png_stub_parse((const guint8 *)jpeg, jpeg_len, &colors, &columns, &offset));
+    g_free(jpeg);
+    g_free(file);
+    g_free(path);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -851,6 +902,7 @@ main(int argc, char **argv)
     g_test_add_func("/photo/load/jpeg-decoded", test_load_jpeg_decoded);
     ADD("/photo/load/png-pixels", test_load_png_pixels);
     ADD("/photo/load/png-gray", test_load_png_gray);
+    ADD("/photo/load/png-passthrough", test_load_png_passthrough);
 #undef ADD
     return g_test_run();
 }
