@@ -653,9 +653,7 @@ worker_run(gpointer data)
     w->fonts = sc_fonts_new(NULL, &w->error);
     if (w->fonts != NULL)
         w->renderer = sc_renderer_new(w->b->tmpl, w->fonts, sc_qr_encoder(), FALSE, &w->error);
-    if (w->renderer != NULL)
-        w->sink = open_sink(w->b, w->out, SC_SINK_SPLIT, &w->error);
-    if (w->sink != NULL)
+    if (w->renderer != NULL && w->sink != NULL)
         draw_pages(w->b, w->renderer, w->out, w->certs, NULL, w->sink, w->problems, &w->error);
     return NULL;
 }
@@ -670,13 +668,17 @@ draw_parallel(sc_batch *b, const sc_batch_output *out, GPtrArray *certs, guint n
     worker *w = g_new0(worker, n);
     GThread **threads = g_new0(GThread *, n);
     guint share = (certs->len + n - 1) / n;
+    // The sinks are opened here, in order: the first makes the split folder if it must, and the
+    // last made is the first aborted (abort_all()), so the folder goes when it is empty.
     for (guint k = 0; k < n; k++) {
         w[k] =
             (worker){.b = b, .out = out, .certs = g_ptr_array_new(), .problems = sc_problems_new()};
         for (guint i = k * share; i < MIN(certs->len, (k + 1) * share); i++)
             g_ptr_array_add(w[k].certs, certs->pdata[i]);
-        threads[k] = g_thread_new("skillcert-render", worker_run, &w[k]);
+        w[k].sink = open_sink(b, out, SC_SINK_SPLIT, &w[k].error);
     }
+    for (guint k = 0; k < n; k++)
+        threads[k] = g_thread_new("skillcert-render", worker_run, &w[k]);
     g_autoptr(sc_problems) mine = sc_problems_new();
     gboolean ok = pdf == NULL || draw_pages(b, b->renderer, out, certs, pdf, NULL, mine, error);
     for (guint k = 0; k < n; k++) {
@@ -761,6 +763,37 @@ set_batch_info(const sc_batch *b, const sc_batch_output *out, GPtrArray *certs, 
     sc_sink_set_info(sink, &info);
 }
 
+// The split sinks of SINKS (one per thread) made one, so that the set is committed whole: the
+// first takes over the others' files.
+static gboolean
+gather(GPtrArray *sinks, GError **error)
+{
+    sc_sink *first = NULL;
+    for (guint k = 0; k < sinks->len; k++) {
+        sc_sink *sink = sinks->pdata[k];
+        if (sink == NULL || sc_sink_get_kind(sink) != SC_SINK_SPLIT)
+            continue;
+        if (first == NULL) {
+            first = sink;
+            continue;
+        }
+        if (!sc_sink_finish(sink, error) || !sc_sink_adopt(first, sink, error))
+            return FALSE;
+        g_ptr_array_remove_index(sinks, k--); // adopted and freed: not to be aborted
+    }
+    return TRUE;
+}
+
+// Abort the sinks of SINKS, the last made first (a split folder made by the first is removed
+// once the others' temporaries are gone), and empty it.
+static void
+abort_all(GPtrArray *sinks)
+{
+    for (guint k = sinks->len; k-- > 0;)
+        sc_sink_abort(g_steal_pointer(&sinks->pdata[k]));
+    g_ptr_array_set_size(sinks, 0);
+}
+
 // Draw CERTS into fresh sinks, added to SINKS: the PNG of a preview, or the one PDF, and the
 // split folder (one sink, or one per worker).  Split file names are worked out first: two
 // certificates with one name are a problem before anything is written.
@@ -795,7 +828,8 @@ draw(sc_batch *b, const sc_batch_output *out, GPtrArray *certs, GPtrArray *sinks
     progress_start(b, certs->len * (one && workers > 1 ? 2 : 1));
     gboolean ok;
     if (workers > 1) {
-        ok = draw_parallel(b, out, certs, workers, pdf, sinks, problems, error);
+        ok = draw_parallel(b, out, certs, workers, pdf, sinks, problems, error) &&
+             gather(sinks, error);
     } else {
         if (split && (folder = open_sink(b, out, SC_SINK_SPLIT, error)) == NULL)
             return FALSE;
@@ -976,7 +1010,7 @@ issue(sc_batch *b, const sc_batch_output *out, sc_number_source *source, GPtrArr
         return FALSE;
     if (same_numbers(certs, predicted))
         return TRUE;
-    g_ptr_array_set_size(sinks, 0); // aborts them
+    abort_all(sinks);
     if (!draw(b, out, certs, sinks, problems, error))
         return FALSE;
     if (sc_problems_count(problems) > 0)
@@ -1071,7 +1105,7 @@ sc_batch_write(sc_batch *b, const sc_batch_output *out, GPtrArray **written, sc_
     g_return_val_if_fail(b != NULL && out != NULL, FALSE);
     g_autoptr(GPtrArray) certs = NULL, all = NULL;
     g_autoptr(GPtrArray) predicted = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(GPtrArray) sinks = g_ptr_array_new_with_free_func((GDestroyNotify)sc_sink_abort);
+    g_autoptr(GPtrArray) sinks = g_ptr_array_new(); // sc_sink *, aborted by abort_all()
     sc_number_source *source = NULL;
     gboolean owned = FALSE, ok = FALSE;
 
@@ -1114,6 +1148,7 @@ sc_batch_write(sc_batch *b, const sc_batch_output *out, GPtrArray **written, sc_
         *written = g_ptr_array_ref(certs);
 
 out:
+    abort_all(sinks);
     if (owned)
         sc_number_source_free(source);
     return ok;

@@ -466,6 +466,56 @@ memmem_mark(const guint8 *data, gsize len)
     return FALSE;
 }
 
+// What every finished PDF gets (the objects of sc_finish_pdf()), on the document Q read.
+// FALSE with *ERROR set.
+static gboolean
+amend(qpdf_data q, const sc_finish_info *info, gboolean stubs, gsize room, GError **error)
+{
+    if (stubs)
+        expand_stubs(q);
+    replace_info(q, info);
+    amend_catalog(q, info);
+    amend_objects(q);
+    amend_annotations(q);
+    if (info->signer != NULL)
+        add_signature_field(q, info, room);
+    return add_output_intent(q, error);
+}
+
+// Write Q as finished PDFs are written: streams as cairo compressed them, an /ID from the
+// content, so that the same input gives the same bytes.
+static gboolean
+write_finished_pdf(qpdf_data q)
+{
+    qpdf_set_stream_data_mode(q, qpdf_s_preserve);
+    qpdf_set_decode_level(q, qpdf_dl_none);
+    qpdf_set_deterministic_ID(q, QPDF_TRUE);
+    return !(qpdf_write(q) & QPDF_ERRORS);
+}
+
+gboolean
+sc_finish_pdf_file(const char *in, const char *out, const sc_finish_info *info, GError **error)
+{
+    g_return_val_if_fail(in != NULL && out != NULL && info != NULL && info->signer == NULL, FALSE);
+    qpdf_data q = qpdf_init();
+    qpdf_silence_errors(q);
+    qpdf_set_suppress_warnings(q, QPDF_TRUE);
+    gboolean ok = !(qpdf_read(q, in, NULL) & QPDF_ERRORS);
+    GError *local = NULL;
+    // Stubs are looked for in every image: the file is not in memory to search for their mark.
+    if (ok && !amend(q, info, /*stubs*/ TRUE, 0, &local)) {
+        g_propagate_error(error, local);
+        qpdf_cleanup(&q);
+        return FALSE;
+    }
+    ok = ok && !qpdf_has_error(q) && !(qpdf_init_write(q, out) & QPDF_ERRORS) &&
+         write_finished_pdf(q);
+    if (!ok)
+        set_qpdf_error(q, error);
+    qpdf_cleanup(&q);
+    return ok;
+}
+
 GBytes *
 sc_finish_pdf(const guint8 *data, gsize len, const sc_finish_info *info, GError **error)
 {
@@ -477,27 +527,12 @@ sc_finish_pdf(const guint8 *data, gsize len, const sc_finish_info *info, GError 
     if (qpdf_read_memory(q, "PDF", (const char *)data, len, NULL) & QPDF_ERRORS)
         goto out;
     // Only a PDF holding a stub's mark is searched for stubs, object by object.
-    if (memmem_mark(data, len))
-        expand_stubs(q);
-    replace_info(q, info);
-    amend_catalog(q, info);
-    amend_objects(q);
-    amend_annotations(q);
     gsize room = info->signer != NULL ? sc_signer_max_size(info->signer) : 0;
-    if (info->signer != NULL)
-        add_signature_field(q, info, room);
-    if (!add_output_intent(q, error)) {
+    if (!amend(q, info, memmem_mark(data, len), room, error)) {
         qpdf_cleanup(&q);
         return NULL;
     }
-    if (qpdf_has_error(q) || (qpdf_init_write_memory(q) & QPDF_ERRORS))
-        goto out;
-    // Streams as cairo compressed them; an /ID from the content, so that the same input gives
-    // the same bytes.
-    qpdf_set_stream_data_mode(q, qpdf_s_preserve);
-    qpdf_set_decode_level(q, qpdf_dl_none);
-    qpdf_set_deterministic_ID(q, QPDF_TRUE);
-    if (qpdf_write(q) & QPDF_ERRORS)
+    if (qpdf_has_error(q) || (qpdf_init_write_memory(q) & QPDF_ERRORS) || !write_finished_pdf(q))
         goto out;
     gsize n = qpdf_get_buffer_length(q);
     guint8 *pdf = g_memdup2(qpdf_get_buffer(q), n);

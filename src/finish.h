@@ -54,4 +54,10 @@ char *sc_finish_xmp(const sc_finish_info *info);
 // frees with g_bytes_unref().
 GBytes *sc_finish_pdf(const guint8 *data, gsize len, const sc_finish_info *info, GError **error);
 
+// As sc_finish_pdf() from the file IN to the file OUT (which it replaces), without holding the
+// document in memory: for the one PDF of a batch, thousands of pages.  INFO must not sign (a
+// signature is made over bytes in memory: use sc_finish_pdf()).  FALSE with *ERROR set.
+gboolean sc_finish_pdf_file(const char *in, const char *out, const sc_finish_info *info,
+                            GError **error);
+
 #endif

@@ -58,6 +58,7 @@ struct sc_sink {
     gboolean finished;
     guint pages;
     const sc_signer *signer; // signs every PDF (issue 13), or NULL
+    int write_errno;         // PDF: the first error of cairo's writes into FP, or 0
 };
 
 // --- Names, checks and stale temporaries -------------------------------------------------------
@@ -276,14 +277,31 @@ surface_ok(cairo_surface_t *surface, const char *path, GError **error)
     return FALSE;
 }
 
-// A PDF surface writing into SINK->buf (emptied).  Its document information is replaced by the
-// finish stage; the date is pinned all the same, so that cairo's own output is reproducible.
+// cairo writes the one PDF into the sink's temporary file (a document of thousands of pages is
+// never held in memory).  The first failure is kept and reported when the file is finished; the
+// rest is dropped, and cairo is told nothing: a cairo 1.16 PDF surface whose stream failed can
+// crash when it is finished or destroyed.
+static cairo_status_t
+write_file(void *closure, const unsigned char *data, unsigned int length)
+{
+    sc_sink *sink = closure;
+    if (sink->write_errno == 0 && fwrite(data, 1, length, sink->fp) != length)
+        sink->write_errno = errno != 0 ? errno : EIO;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+// A PDF surface writing into SINK->buf (emptied; split output), or for the one PDF into its
+// temporary file.  Its document information is replaced by the finish stage; the date is
+// pinned all the same, so that cairo's own output is reproducible.
 static cairo_surface_t *
 new_pdf(sc_sink *sink)
 {
     g_byte_array_set_size(sink->buf, 0);
-    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_buffer, sink->buf,
-                                                             sink->width_pt, sink->height_pt);
+    cairo_surface_t *s =
+        sink->kind == SC_SINK_PDF
+            ? cairo_pdf_surface_create_for_stream(write_file, sink, sink->width_pt, sink->height_pt)
+            : cairo_pdf_surface_create_for_stream(write_buffer, sink->buf, sink->width_pt,
+                                                  sink->height_pt);
     cairo_pdf_surface_restrict_to_version(s, CAIRO_PDF_VERSION_1_5);
     if (sink->created != NULL)
         cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, sink->created);
@@ -347,6 +365,88 @@ write_finished(sc_sink *sink, guint i, FILE *fp, const info_copy *info, GError *
         return FALSE;
     }
     return close_synced(fp, final, &f->size, error);
+}
+
+// The SHA-256 and size of the file at PATH, read in pieces, and the file synced.  FALSE with
+// *ERROR set.
+static gboolean
+digest_synced(const char *path, char **sha256, guint64 *size, GError **error)
+{
+    int fd = g_open(path, O_RDONLY | O_CLOEXEC, 0);
+    g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+    guint8 piece[1 << 16];
+    ssize_t n = 0;
+    guint64 total = 0;
+    while (fd >= 0 && (n = read(fd, piece, sizeof piece)) > 0) {
+        g_checksum_update(sum, piece, n);
+        total += (guint64)n;
+    }
+    gboolean ok = fd >= 0 && n == 0 && fsync(fd) == 0;
+    int err = errno;
+    if (fd >= 0)
+        close(fd);
+    if (!ok) {
+        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), path, g_strerror(err));
+        return FALSE;
+    }
+    *sha256 = g_strdup(g_checksum_get_string(sum));
+    *size = total;
+    return TRUE;
+}
+
+// The one PDF: what cairo wrote into FP (the file's temporary) finished from file to file by
+// sc_finish_pdf_file() into a new temporary that takes its place, synced; its size and SHA-256
+// set.  A signed one passes through memory (the signature is made over the written bytes).
+static gboolean
+write_finished_file(sc_sink *sink, FILE *fp, const info_copy *info, GError **error)
+{
+    out_file *f = &g_array_index(sink->files, out_file, 0);
+    gboolean ok = fflush(fp) == 0 && sink->write_errno == 0;
+    int err = sink->write_errno != 0 ? sink->write_errno : errno;
+    if (fclose(fp) != 0 && ok) {
+        ok = FALSE;
+        err = errno;
+    }
+    if (!ok) {
+        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), sink->path,
+                    g_strerror(err));
+        return FALSE;
+    }
+    const sc_finish_info view = {.title = info->title,
+                                 .author = info->author,
+                                 .subject = info->subject,
+                                 .keywords = info->keywords,
+                                 .created = info->created,
+                                 .signer = sink->signer};
+    g_autofree char *base = g_path_get_basename(sink->to_stdout ? "stdout.pdf" : sink->path);
+    char *finished = tmp_template(sink->dir, base);
+    FILE *out = open_file(sink, finished, TRUE, error);
+    if (out == NULL) {
+        g_free(finished);
+        return FALSE;
+    }
+    fclose(out);
+    if (sink->signer != NULL) {
+        // Signed: through memory, as split files are.
+        g_autofree char *raw = NULL;
+        gsize len = 0;
+        g_autoptr(GBytes) bytes = NULL;
+        ok = g_file_get_contents(f->tmp, &raw, &len, error) &&
+             (bytes = sc_finish_pdf((const guint8 *)raw, len, &view, error)) != NULL &&
+             g_file_set_contents(finished, g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes),
+                                 error);
+        if (ok)
+            g_chmod(finished, sink->mode);
+    } else {
+        ok = sc_finish_pdf_file(f->tmp, finished, &view, error);
+    }
+    // The finished file takes the raw one's place as the file to move in at commit.
+    g_unlink(f->tmp);
+    g_free(f->tmp);
+    f->tmp = finished;
+    g_free(f->sha256);
+    f->sha256 = NULL;
+    return ok && digest_synced(f->tmp, &f->sha256, &f->size, error);
 }
 
 // --- PNG ----------------------------------------------------------------------------------------
@@ -654,7 +754,7 @@ sc_sink_finish(sc_sink *sink, GError **error)
         if (!surface_ok(sink->surface, sink->path, error))
             return FALSE;
         cairo_surface_destroy(g_steal_pointer(&sink->surface));
-        if (!write_finished(sink, 0, g_steal_pointer(&sink->fp), &sink->info, error))
+        if (!write_finished_file(sink, g_steal_pointer(&sink->fp), &sink->info, error))
             return FALSE;
         break;
     case SC_SINK_SPLIT: break; // each page's file was synced and closed by sc_sink_end_page()
@@ -879,4 +979,39 @@ sc_sink_file_size(const sc_sink *sink, guint i)
 {
     g_return_val_if_fail(sink != NULL && i < sink->files->len, 0);
     return file_at(sink, i)->size;
+}
+
+gboolean
+sc_sink_adopt(sc_sink *sink, sc_sink *other, GError **error)
+{
+    g_return_val_if_fail(sink != NULL && other != NULL && sink->kind == SC_SINK_SPLIT &&
+                             other->kind == SC_SINK_SPLIT && sink->tmpdir != NULL,
+                         FALSE);
+    // Every file of OTHER moves into this sink's temporary folder (one folder, one file system:
+    // a rename), and is this sink's from then on.
+    for (guint i = 0; i < other->files->len; i++) {
+        out_file *f = file_at(other, i);
+        if (f->tmp == NULL)
+            continue;
+        g_autofree char *base = g_path_get_basename(f->tmp);
+        char *moved = g_build_filename(sink->tmpdir, base, NULL);
+        if (g_rename(f->tmp, moved) != 0) {
+            int err = errno;
+            g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), moved,
+                        g_strerror(err));
+            g_free(moved);
+            return FALSE;
+        }
+        g_free(f->tmp);
+        f->tmp = NULL;
+        add_file(sink, g_strdup(g_ptr_array_index(other->finals, i)), moved);
+        out_file *to = file_at(sink, sink->files->len - 1);
+        to->size = f->size;
+        to->sha256 = g_steal_pointer(&f->sha256);
+    }
+    sink->pages += other->pages;
+    sink->made_dir = sink->made_dir || other->made_dir;
+    other->made_dir = FALSE;
+    sc_sink_abort(other); // only its empty temporary folder is left to remove
+    return TRUE;
 }
