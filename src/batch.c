@@ -23,6 +23,10 @@
 #include <string.h>
 #include <unistd.h>
 
+// The photos of a batch kept between check and drawing: a batch whose photos fit is read once;
+// past this, a photo is read again when drawn (memory stays bounded whatever the batch).
+#define BATCH_PHOTO_BYTES (96u * 1024 * 1024)
+
 struct sc_batch {
     char *records_path;
     char *fonts_dir;
@@ -37,7 +41,8 @@ struct sc_batch {
     GPtrArray *notes; // char *
     GPtrArray *certs; // sc_cert *, one per record
     sc_fonts *fonts;
-    sc_renderer *renderer; // for the output being drawn (raster or not), made on demand
+    sc_renderer *renderer;  // for the output being drawn (raster or not), made on demand
+    sc_photo_files *photos; // each photo read once: by check, then drawn from it
     gboolean raster;
     gboolean *omit;    // per element: not drawn on the output being drawn (stock, seal), or NULL
     GHashTable *names; // split: sc_cert * → its file name, for the drawing under way
@@ -144,7 +149,9 @@ sc_batch_load(const sc_batch_options *o, sc_problems *problems, GError **error)
     if (b->records == NULL)
         goto fail;
 
-    sc_check_options copt = {.tmpl = b->tmpl,
+    b->photos = sc_photo_files_new(BATCH_PHOTO_BYTES);
+    sc_check_options copt = {.photo_files = b->photos,
+                             .tmpl = b->tmpl,
                              .institution = b->inst,
                              .photo_dir = photos,
                              .batch_year = o->year,
@@ -221,6 +228,8 @@ ensure_renderer(sc_batch *b, gboolean raster, GError **error)
     sc_renderer_free(b->renderer);
     b->raster = raster;
     b->renderer = sc_renderer_new(b->tmpl, b->fonts, sc_qr_encoder(), raster, error);
+    if (b->renderer != NULL)
+        sc_renderer_set_photo_files(b->renderer, b->photos);
     return b->renderer != NULL;
 }
 
@@ -653,6 +662,8 @@ worker_run(gpointer data)
     w->fonts = sc_fonts_new(NULL, &w->error);
     if (w->fonts != NULL)
         w->renderer = sc_renderer_new(w->b->tmpl, w->fonts, sc_qr_encoder(), FALSE, &w->error);
+    if (w->renderer != NULL)
+        sc_renderer_set_photo_files(w->renderer, w->b->photos);
     if (w->renderer != NULL && w->sink != NULL)
         draw_pages(w->b, w->renderer, w->out, w->certs, NULL, w->sink, w->problems, &w->error);
     return NULL;

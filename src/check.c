@@ -238,7 +238,7 @@ check_photo(sc_cert *c, const batch_rules *b)
     g_autofree char *path = sc_photo_find(
         b->opts->photo_dir, sc_record_get(c->record, SC_FIELD_PHOTO), c->id_number, &error);
     sc_photo_info info;
-    if (path != NULL && sc_photo_probe(path, &info, &error)) {
+    if (path != NULL && sc_photo_probe_in(b->opts->photo_files, path, &info, &error)) {
         int min_w = (int)ceil(sw / 25.4 * PHOTO_MIN_DPI - 1e-9);
         int min_h = (int)ceil(sh / 25.4 * PHOTO_MIN_DPI - 1e-9);
         double ratio = (double)info.width / info.height, want = sw / sh;

@@ -14,6 +14,7 @@ typedef struct {
     const sc_template *tmpl;                // which fields reach the certificate; has_level
     const sc_institution *institution;      // profile, prefix, forbidden words; may be NULL
     const char *photo_dir;                  // where photos are looked up; NULL = no photo checks
+    sc_photo_files *photo_files;            // photos read once (render loads them from it); or NULL
     int batch_year, batch_month, batch_day; // the default 发证日期
 } sc_check_options;
 

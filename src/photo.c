@@ -600,14 +600,79 @@ read_image(const char *path, const char *data, gsize len, read_mode mode, sc_pho
     return TRUE;
 }
 
+struct sc_photo_files {
+    GMutex lock;
+    GHashTable *kept; // path -> GBytes
+    gsize held, max;
+};
+
+sc_photo_files *
+sc_photo_files_new(gsize max_bytes)
+{
+    sc_photo_files *files = g_new0(sc_photo_files, 1);
+    g_mutex_init(&files->lock);
+    files->kept =
+        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_bytes_unref);
+    files->max = max_bytes;
+    return files;
+}
+
+void
+sc_photo_files_free(sc_photo_files *files)
+{
+    if (files == NULL)
+        return;
+    g_hash_table_unref(files->kept);
+    g_mutex_clear(&files->lock);
+    g_free(files);
+}
+
+// The bytes of the file at PATH: kept in FILES when read before, else read (and kept while
+// FILES has room; FILES may be NULL).  NULL with *ERROR set.  Caller frees with g_bytes_unref().
+static GBytes *
+file_bytes(sc_photo_files *files, const char *path, GError **error)
+{
+    GBytes *bytes = NULL;
+    if (files != NULL) {
+        g_mutex_lock(&files->lock);
+        bytes = g_hash_table_lookup(files->kept, path);
+        if (bytes != NULL)
+            g_bytes_ref(bytes);
+        g_mutex_unlock(&files->lock);
+        if (bytes != NULL)
+            return bytes;
+    }
+    char *data = NULL;
+    gsize len = 0;
+    if (!read_file(path, &data, &len, error))
+        return NULL;
+    bytes = g_bytes_new_take(data, len);
+    if (files != NULL) {
+        g_mutex_lock(&files->lock);
+        if (files->held + len <= files->max && !g_hash_table_contains(files->kept, path)) {
+            g_hash_table_insert(files->kept, g_strdup(path), g_bytes_ref(bytes));
+            files->held += len;
+        }
+        g_mutex_unlock(&files->lock);
+    }
+    return bytes;
+}
+
+gboolean
+sc_photo_probe_in(sc_photo_files *files, const char *path, sc_photo_info *info, GError **error)
+{
+    g_autoptr(GBytes) bytes = file_bytes(files, path, error);
+    if (bytes == NULL)
+        return FALSE;
+    gsize len = 0;
+    const char *data = g_bytes_get_data(bytes, &len);
+    return read_image(path, data, len, READ_PROBE, info, NULL, NULL, error);
+}
+
 gboolean
 sc_photo_probe(const char *path, sc_photo_info *info, GError **error)
 {
-    g_autofree char *data = NULL;
-    gsize len = 0;
-    if (!read_file(path, &data, &len, error))
-        return FALSE;
-    return read_image(path, data, len, READ_PROBE, info, NULL, NULL, error);
+    return sc_photo_probe_in(NULL, path, info, error);
 }
 
 // The key of a loaded image's orientation (cairo user data: a constant, no state).
@@ -616,10 +681,18 @@ static const cairo_user_data_key_t orientation_key;
 cairo_surface_t *
 sc_photo_load(const char *path, gboolean decode_jpeg, const char *unique_id, GError **error)
 {
-    g_autofree char *data = NULL;
-    gsize len = 0;
-    if (!read_file(path, &data, &len, error))
+    return sc_photo_load_in(NULL, path, decode_jpeg, unique_id, error);
+}
+
+cairo_surface_t *
+sc_photo_load_in(sc_photo_files *files, const char *path, gboolean decode_jpeg,
+                 const char *unique_id, GError **error)
+{
+    g_autoptr(GBytes) bytes = file_bytes(files, path, error);
+    if (bytes == NULL)
         return NULL;
+    gsize len = 0;
+    const char *data = g_bytes_get_data(bytes, &len);
 
     // Only the header of a JPEG for PDF output: its data, without metadata, goes into the PDF
     // as it is (its own pixels and size).

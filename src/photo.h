@@ -77,6 +77,19 @@ void sc_photo_orientation_matrix(int orientation, double w, double h, cairo_matr
 #define SC_PHOTO_DARK_MAX 0.35
 double sc_photo_dark_share(cairo_surface_t *image);
 
+// The photo files of a batch, each read once (issue 7): check reads a photo to probe it and
+// render loads it from the bytes kept, up to MAX_BYTES in all (a file past that is read again
+// when it is drawn).  Safe to share between threads.  Caller frees with sc_photo_files_free().
+typedef struct sc_photo_files sc_photo_files;
+sc_photo_files *sc_photo_files_new(gsize max_bytes);
+void sc_photo_files_free(sc_photo_files *files);
+
+// sc_photo_probe() and sc_photo_load() reading through FILES (may be NULL: read each time).
+gboolean sc_photo_probe_in(sc_photo_files *files, const char *path, sc_photo_info *info,
+                           GError **error);
+cairo_surface_t *sc_photo_load_in(sc_photo_files *files, const char *path, gboolean decode_jpeg,
+                                  const char *unique_id, GError **error);
+
 // An ARGB32 IMAGE (from sc_photo_load()) whose visible pixels all have one colour and differ
 // only in alpha, as a seal or a signature usually does: its alpha as a new A8 surface, and the
 // colour (0–1) in COLOUR, to draw as that colour through the mask (cairo_mask()).  The same

@@ -23,6 +23,7 @@ struct sc_renderer {
     sc_fonts *fonts;
     const sc_code_encoder *encoder;
     gboolean raster;
+    sc_photo_files *photo_files; // where photos are read once, or NULL
     char **families;             // per element: resolved font list (text elements), else NULL
     gboolean *invariant;         // per element: names no field, so is the same on every page
     placed *fixed;               // per element: an invariant element's content, prepared once
@@ -181,7 +182,7 @@ static gboolean
 load_into(const sc_renderer *r, const char *path, const char *id, gboolean over_text, placed *out,
           GError **error)
 {
-    cairo_surface_t *img = sc_photo_load(path, r->raster, id, error);
+    cairo_surface_t *img = sc_photo_load_in(r->photo_files, path, r->raster, id, error);
     if (img == NULL)
         return FALSE;
     if (over_text && hides_text(path, img, error)) {
@@ -467,6 +468,12 @@ sc_renderer_new(const sc_template *tmpl, sc_fonts *fonts, const sc_code_encoder 
 fail:
     sc_renderer_free(r);
     return NULL;
+}
+
+void
+sc_renderer_set_photo_files(sc_renderer *renderer, sc_photo_files *files)
+{
+    renderer->photo_files = files;
 }
 
 void

@@ -6,6 +6,7 @@
 
 #include "error.h"
 #include "layout.h"
+#include "photo.h"
 #include "qr.h"
 #include "template.h"
 #include <cairo.h>
@@ -25,6 +26,10 @@ typedef struct sc_page sc_page;         // opaque: sc_renderer_prepare() / sc_pa
 sc_renderer *sc_renderer_new(const sc_template *tmpl, sc_fonts *fonts,
                              const sc_code_encoder *encoder, gboolean raster, GError **error);
 void sc_renderer_free(sc_renderer *renderer);
+
+// Read the images that name a field (photos) through FILES, where check read them first (each
+// photo read once per batch; photo.h).  Borrows FILES: it must outlive the renderer.
+void sc_renderer_set_photo_files(sc_renderer *renderer, sc_photo_files *files);
 
 // Prepare the page of one certificate whose fields FIELDS gives: expand placeholders, lay out and
 // fit every text, load images (an image element's source is a path, after expansion), encode codes

@@ -873,6 +873,42 @@ test_load_png_passthrough(fixture *f, gconstpointer data)
     g_free(path);
 }
 
+// A batch's photo files are read once: probed, then loaded from the bytes kept even after the
+// file is gone; past the limit a file is not kept, and is read again (issue 7).
+static void
+test_files_read_once(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("photo-files-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "p.jpg", NULL);
+    gsize len = 0;
+    g_autofree char *jpeg = sc_test_slurp("examples/photos/440104199003121232.jpg", &len);
+    g_assert_true(g_file_set_contents(path, jpeg, (gssize)len, NULL));
+
+    sc_photo_files *files = sc_photo_files_new(1024 * 1024);
+    sc_photo_info info;
+    GError *error = NULL;
+    g_assert_true(sc_photo_probe_in(files, path, &info, &error));
+    g_assert_no_error(error);
+    g_unlink(path);
+    cairo_surface_t *s = sc_photo_load_in(files, path, FALSE, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(s);
+    g_assert_cmpint(cairo_image_surface_get_width(s), ==, info.width);
+    cairo_surface_destroy(s);
+    sc_photo_files_free(files);
+
+    // A limit smaller than the file: nothing kept, so the file gone is an error.
+    g_assert_true(g_file_set_contents(path, jpeg, (gssize)len, NULL));
+    files = sc_photo_files_new(len - 1);
+    g_assert_true(sc_photo_probe_in(files, path, &info, NULL));
+    g_unlink(path);
+    g_assert_null(sc_photo_load_in(files, path, FALSE, NULL, &error));
+    g_assert_error(error, SC_ERROR, SC_ERROR_PHOTO);
+    g_clear_error(&error);
+    sc_photo_files_free(files);
+    sc_test_remove_tree(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -891,6 +927,7 @@ main(int argc, char **argv)
     ADD("/photo/load/too-many-bytes", test_load_too_many_bytes);
     ADD("/photo/probe/too-many-bytes", test_probe_too_many_bytes);
     g_test_add_func("/photo/probe/cmyk-refused", test_cmyk_refused);
+    g_test_add_func("/photo/files/read-once", test_files_read_once);
     g_test_add_func("/photo/probe/not-regular", test_not_regular);
     g_test_add_func("/photo/load/jpeg-passthrough", test_load_jpeg_passthrough);
     g_test_add_func("/photo/probe/orientation", test_probe_orientation);
