@@ -691,6 +691,13 @@ sc_photo_load_in(sc_photo_files *files, const char *path, gboolean decode_jpeg,
     g_autoptr(GBytes) bytes = file_bytes(files, path, error);
     if (bytes == NULL)
         return NULL;
+    // Drawn now: its room goes to the photos still to come.
+    if (files != NULL) {
+        g_mutex_lock(&files->lock);
+        if (g_hash_table_remove(files->kept, path))
+            files->held -= g_bytes_get_size(bytes);
+        g_mutex_unlock(&files->lock);
+    }
     gsize len = 0;
     const char *data = g_bytes_get_data(bytes, &len);
 

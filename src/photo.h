@@ -79,7 +79,8 @@ double sc_photo_dark_share(cairo_surface_t *image);
 
 // The photo files of a batch, each read once (issue 7): check reads a photo to probe it and
 // render loads it from the bytes kept, up to MAX_BYTES in all (a file past that is read again
-// when it is drawn).  Safe to share between threads.  Caller frees with sc_photo_files_free().
+// when it is drawn); a file loaded leaves, making room.  Safe to share between threads.  Caller
+// frees with sc_photo_files_free().
 typedef struct sc_photo_files sc_photo_files;
 sc_photo_files *sc_photo_files_new(gsize max_bytes);
 void sc_photo_files_free(sc_photo_files *files);
