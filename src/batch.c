@@ -388,23 +388,12 @@ number(sc_batch *b, const sc_batch_output *out, sc_number_source *source, GPtrAr
     for (guint i = 0; i < n; i++) {
         const sc_cert *c = g_ptr_array_index(certs, i);
         places[i] = print_place(b, out, c, i);
-        items[i] = (sc_number_item){
-            .row = c->row,
-            .name = c->name,
-            .id_type = c->id_type,
-            .id_number = c->id_number,
-            .occupation = c->occupation,
-            .occupation_code = c->occupation_code,
-            .work_type = c->work_type,
-            .level = c->level,
-            .issue_date = c->issue_date,
-            .number =
-                c->number_given || (reserved && c->status == SC_NUMBER_NEW) ? c->number : NULL,
-            .date_given = c->date_given,
-            .second = out->second,
-            .correct = out->correct,
-            .output = places[i],
-        };
+        items[i] = sc_cert_number_item(c);
+        items[i].number =
+            c->number_given || (reserved && c->status == SC_NUMBER_NEW) ? c->number : NULL;
+        items[i].second = out->second;
+        items[i].correct = out->correct;
+        items[i].output = places[i];
         const file_hash *h = b->drawn != NULL ? g_hash_table_lookup(b->drawn, places[i]) : NULL;
         if (h != NULL && !dry_run) {
             items[i].sha256 = h->sha256;

@@ -133,3 +133,18 @@ sc_cert_lookup(const char *name, gpointer cert)
     const char *value = typed_value(c, sc_cert_field_name(name));
     return value != NULL ? value : sc_record_get(c->record, name);
 }
+
+sc_number_item
+sc_cert_number_item(const sc_cert *cert)
+{
+    return (sc_number_item){.row = cert->row,
+                            .name = cert->name,
+                            .id_type = cert->id_type,
+                            .id_number = cert->id_number,
+                            .occupation = cert->occupation,
+                            .occupation_code = cert->occupation_code,
+                            .work_type = cert->work_type,
+                            .level = cert->level,
+                            .issue_date = cert->issue_date,
+                            .date_given = cert->date_given};
+}

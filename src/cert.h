@@ -67,6 +67,10 @@ const char *sc_cert_lookup(const char *name, gpointer cert);
 // (" name " → "姓名", "issue_year" → "发证年"), else NAME itself.  Static or borrowed string.
 const char *sc_cert_field_name(const char *name);
 
+// What a number source needs of CERT: its holder, occupation, work type, level and 发证日期 (the
+// strings borrowed from CERT); the number and what the run asks are the caller's to add.
+sc_number_item sc_cert_number_item(const sc_cert *cert);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(sc_cert, sc_cert_free)
 
 #endif

@@ -298,18 +298,10 @@ import_items(GPtrArray *certs)
     sc_number_item *items = g_new0(sc_number_item, certs->len);
     for (guint i = 0; i < certs->len; i++) {
         const sc_cert *c = g_ptr_array_index(certs, i);
-        items[i] = (sc_number_item){.row = c->row,
-                                    .name = c->name,
-                                    .id_type = c->id_type,
-                                    .id_number = c->id_number,
-                                    .occupation = c->occupation,
-                                    .occupation_code = c->occupation_code,
-                                    .work_type = c->work_type,
-                                    .level = c->level,
-                                    .issue_date = c->issue_date,
-                                    .number = c->number,
-                                    .date_given = TRUE,
-                                    .unprinted = TRUE};
+        items[i] = sc_cert_number_item(c);
+        items[i].number = c->number;
+        items[i].date_given = TRUE;
+        items[i].unprinted = TRUE;
     }
     return items;
 }
