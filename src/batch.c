@@ -25,7 +25,7 @@
 
 // The photos of a batch kept between check and drawing: a batch whose photos fit is read once;
 // past this, a photo is read again when drawn (memory stays bounded whatever the batch).
-#define BATCH_PHOTO_BYTES (48u * 1024 * 1024)
+#define BATCH_PHOTO_BYTES (16u * 1024 * 1024)
 
 struct sc_batch {
     char *records_path;
