@@ -169,6 +169,10 @@ amend_catalog(qpdf_data q, const sc_finish_info *info)
     // Issue 12: every PDF asks to be printed at actual size.
     qpdf_oh prefs = qpdf_oh_parse(q, "<< /PrintScaling /None >>");
     qpdf_oh_replace_key(q, root, "/ViewerPreferences", prefs);
+    // A structure tree (render.c tags texts and images) makes a tagged PDF once it says so
+    // (ISO 32000-1 §14.7.1): cairo 1.16 writes the tree but not /MarkInfo.
+    if (qpdf_oh_has_key(q, root, "/StructTreeRoot"))
+        qpdf_oh_replace_key(q, root, "/MarkInfo", qpdf_oh_parse(q, "<< /Marked true >>"));
 }
 
 // --- PDF/A-2b (ISO 19005-2)

@@ -339,8 +339,34 @@ draw_code(cairo_t *cr, const sc_element *e, cairo_surface_t *mask)
 }
 
 // Draw element E with its prepared content P, shifted by (DX, DY) points.
+static void draw_content(cairo_t *cr, const sc_element *e, const placed *p, double dx, double dy);
+
+// The structure tag of E's content on a PDF page (tagged PDF, for screen readers; issue 11): P for
+// a text, Figure for an image or a code; NULL for a shape, or on any other surface (a recording
+// of the design, a raster preview), where tags mean nothing.
+static const char *
+structure_tag(cairo_t *cr, const sc_element *e)
+{
+    if (cairo_surface_get_type(cairo_get_target(cr)) != CAIRO_SURFACE_TYPE_PDF)
+        return NULL;
+    return e->type == SC_ELEMENT_TEXT                                    ? "P"
+           : e->type == SC_ELEMENT_IMAGE || e->type == SC_ELEMENT_QRCODE ? "Figure"
+                                                                         : NULL;
+}
+
 static void
 draw_element(cairo_t *cr, const sc_element *e, const placed *p, double dx, double dy)
+{
+    const char *tag = structure_tag(cr, e);
+    if (tag != NULL)
+        cairo_tag_begin(cr, tag, NULL);
+    draw_content(cr, e, p, dx, dy);
+    if (tag != NULL)
+        cairo_tag_end(cr, tag);
+}
+
+static void
+draw_content(cairo_t *cr, const sc_element *e, const placed *p, double dx, double dy)
 {
     cairo_save(cr);
     cairo_translate(cr, dx, dy);

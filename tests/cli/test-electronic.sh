@@ -201,3 +201,19 @@ if make -s --no-print-directory install DESTDIR="$D" >"$T/inst.log" 2>&1; then
 else
     not_ok "make install"; sed 's/^/# /' "$T/inst.log" | head
 fi
+
+# Tagged for screen readers (issue 11): the texts and images a page draws are in the structure
+# tree (P, Figure), and the PDF says it is tagged; the one PDF and each split file alike.
+new_register "$T/tag.db" "$INST"
+run_sc "$T/tag" render $EX/records.csv -i $INST --photos $EX/photos --register "$T/tag.db" -o "$T/tag.pdf" --split "$T/tags"
+expect_status "render, one PDF and split" 0
+pdfinfo "$T/tag.pdf" | grep -q "^Tagged: *yes" && ok "the one PDF is tagged" || not_ok "one PDF not tagged"
+first=$(ls "$T/tags"/*.pdf | head -n 1)
+pdfinfo "$first" | grep -q "^Tagged: *yes" && ok "… and each split file" || not_ok "split file not tagged"
+qpdf --qdf --object-streams=disable "$T/tag.pdf" "$T/tag-q.pdf"
+p=$(grep -a -c "/S /P$" "$T/tag-q.pdf")
+f=$(grep -a -c "/S /Figure" "$T/tag-q.pdf")
+[ "$p" -ge 100 ] && [ "$f" -ge 20 ] && ok "… its structure: $p paragraphs, $f figures for 10 pages" ||
+    not_ok "structure: $p paragraphs, $f figures"
+python3 tests/cli/pdfa.py "$T/tag.pdf" "$first" | grep -q "^not ok" && not_ok "a tagged PDF is not PDF/A" ||
+    ok "… and still PDF/A-2b by the clause checker"
