@@ -301,7 +301,7 @@ query_text(sc_registry *r, const char *sql, const char *arg, gboolean *failed, G
 
 // Migrate an older schema forward, under the write lock.
 static gboolean
-migrate(sc_registry *r, sqlite3_int64 version, GError **error)
+migrate(sc_registry *r, GError **error)
 {
     if (!exec(r, "BEGIN IMMEDIATE", error))
         return FALSE;
@@ -318,7 +318,6 @@ migrate(sc_registry *r, sqlite3_int64 version, GError **error)
     g_snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", REGISTRY_SCHEMA_VERSION);
     if (!exec(r, pragma, error) || !exec(r, "COMMIT", error))
         goto rollback;
-    (void)version;
     return TRUE;
 rollback:
     sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
@@ -531,7 +530,7 @@ sc_registry_open(const char *path, const char *prefix, GError **error)
                     advice);
         goto fail;
     }
-    if ((version < REGISTRY_SCHEMA_VERSION && !migrate(r, version, error)) ||
+    if ((version < REGISTRY_SCHEMA_VERSION && !migrate(r, error)) ||
         !check_prefix(r, prefix, error))
         goto fail;
     if (!prepare_all(r, error))
@@ -668,18 +667,26 @@ sc_registry_backup(sc_registry *registry, const char *dest, GError **error)
     return ok;
 }
 
-char *
-sc_registry_backup_rotate(sc_registry *registry, guint keep, GError **error)
+// "PATH.WHAT-YYYYMMDD-HHMMSS" for now, a file that does not exist: a second one within the same
+// second is "…-HHMMSS-02", and so on, which sorts after the first and before the next second's
+// and overwrites no other.  Caller frees with g_free().
+static char *
+stamped_name(const char *path, const char *what)
 {
     g_autoptr(GDateTime) now = g_date_time_new_now_local();
     g_autofree char *stamp = g_date_time_format(now, "%Y%m%d-%H%M%S");
-    // A second backup within the same second is "…-HHMMSS-02", and so on: it sorts after the
-    // first and before the next second's, and overwrites no other.
-    char *dest = g_strdup_printf("%s.backup-%s", registry->path, stamp);
-    for (guint i = 2; i < 100 && g_file_test(dest, G_FILE_TEST_EXISTS); i++) {
-        g_free(dest);
-        dest = g_strdup_printf("%s.backup-%s-%02u", registry->path, stamp, i);
+    char *name = g_strdup_printf("%s.%s-%s", path, what, stamp);
+    for (guint i = 2; i < 100 && g_file_test(name, G_FILE_TEST_EXISTS); i++) {
+        g_free(name);
+        name = g_strdup_printf("%s.%s-%s-%02u", path, what, stamp, i);
     }
+    return name;
+}
+
+char *
+sc_registry_backup_rotate(sc_registry *registry, guint keep, GError **error)
+{
+    char *dest = stamped_name(registry->path, "backup");
     if (!sc_registry_backup(registry, dest, error)) {
         g_free(dest);
         return NULL;
@@ -692,18 +699,11 @@ sc_registry_backup_rotate(sc_registry *registry, guint keep, GError **error)
 }
 
 // A name for keeping the register at PATH before a restore: "PATH.before-restore-STAMP", with
-// "-N" added when a restore in the same second already took it.  Caller frees with g_free().
+// "-NN" added when a restore in the same second already took it.  Caller frees with g_free().
 static char *
 before_restore_name(const char *path)
 {
-    g_autoptr(GDateTime) now = g_date_time_new_now_local();
-    g_autofree char *stamp = g_date_time_format(now, "%Y%m%d-%H%M%S");
-    char *kept = g_strdup_printf("%s.before-restore-%s", path, stamp);
-    for (guint i = 2; g_file_test(kept, G_FILE_TEST_EXISTS); i++) {
-        g_free(kept);
-        kept = g_strdup_printf("%s.before-restore-%s-%u", path, stamp, i);
-    }
-    return kept;
+    return stamped_name(path, "before-restore");
 }
 
 gboolean
