@@ -155,10 +155,11 @@ job_init(job *j, const job_options *o, const char *records_path, GError **error)
     out->stock_serials = o->stock_serials;
     if (o->rows != NULL && (out->rows = sc_batch_parse_rows(o->rows, error)) == NULL)
         return FALSE;
-    // Who got which number: beside one PDF, unless said otherwise.
+    // Who got which number: beside one PDF, unless said otherwise (a PDF on standard output has
+    // no place beside it: only --numbers says where).
     if (o->numbers != NULL)
         j->numbers = g_strdup(o->numbers);
-    else if (!out->preview && o->output != NULL && o->split == NULL)
+    else if (!out->preview && o->output != NULL && strcmp(o->output, "-") != 0 && o->split == NULL)
         j->numbers = g_strconcat(o->output, ".numbers.csv", NULL);
     out->numbers = j->numbers;
     j->created = sc_cli_creation_date(error);

@@ -124,13 +124,16 @@ expect_grep "… and no number used" "$T/cn.out" "${PREFIX}264000001"
 
 # Standard output: the PDF and nothing else; the summary on stderr; no temporary left.
 mkdir -p "$T/tmp"
-TMPDIR="$T/tmp" "$SKILLCERT" render $EX/records.csv -i $INST --photos $EX/photos --register "$T/reg.db" -o - >"$T/stdout.pdf" 2>"$T/stdout.err"
+mkdir -p "$T/cwd"
+(cd "$T/cwd" && TMPDIR="$T/tmp" "$SKILLCERT" render "$SC_TOP/$EX/records.csv" -i "$SC_TOP/$INST" --photos "$SC_TOP/$EX/photos" \
+    --register "$T/reg.db" -o - >"$T/stdout.pdf" 2>"$T/stdout.err")
 rc=$?
 expect_status "-o - writes to standard output" 0
 [ "$(head -c 5 "$T/stdout.pdf")" = "%PDF-" ] && [ "$(pdfinfo "$T/stdout.pdf" | sed -n 's/^Pages: *//p')" = 10 ] && ok "… a PDF of 10 pages" || not_ok "stdout PDF"
 cmp -s "$T/stdout.pdf" "$T/c.pdf" && ok "… the same bytes as -o FILE" || not_ok "stdout differs from the file"
 expect_grep "… the summary on stderr" "$T/stdout.err" "10 certificates"
 [ -z "$(ls -A "$T/tmp")" ] && ok "… no temporary left" || not_ok "temporary left in TMPDIR"
+[ -z "$(ls -A "$T/cwd")" ] && ok "… and no numbers file named after '-' (only --numbers writes one)" || not_ok "file written in the working folder: $(ls -A "$T/cwd")"
 
 # Progress: on a terminal only (script gives a pseudo-terminal); --quiet silences it.
 python3 - >"$T/big.csv" <<'PY'
