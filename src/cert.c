@@ -21,14 +21,14 @@ sc_cert_new(const sc_record *record)
     sc_cert *c = g_new0(sc_cert, 1);
     c->row = record->row;
     c->record = record;
-    c->name = g_strdup("");
-    c->id_type = g_strdup("");
+    c->name = "";
+    c->id_type = "";
     c->id_number = g_strdup("");
-    c->occupation = g_strdup("");
-    c->occupation_code = g_strdup("");
-    c->work_type = g_strdup("");
-    c->institution = g_strdup("");
-    c->seal = g_strdup("");
+    c->occupation = "";
+    c->occupation_code = "";
+    c->work_type = "";
+    c->institution = "";
+    c->seal = "";
     return c;
 }
 
@@ -37,16 +37,9 @@ sc_cert_free(sc_cert *cert)
 {
     if (cert == NULL)
         return;
-    g_free(cert->name);
-    g_free(cert->id_type);
     g_free(cert->id_number);
-    g_free(cert->occupation);
-    g_free(cert->occupation_code);
-    g_free(cert->work_type);
     g_free(cert->number);
     g_free(cert->photo);
-    g_free(cert->institution);
-    g_free(cert->seal);
     g_free(cert);
 }
 

@@ -21,30 +21,33 @@
 typedef struct {
     guint row;               // the record's row in its file
     const sc_record *record; // borrowed: the columns the certificate does not type
-    char *name;
-    char *id_type;   // 居民身份证 when the record leaves it empty
-    char *id_number; // normalised (upper-case X)
-    char *occupation;
-    char *occupation_code; // "" when none
-    char *work_type;       // "——" when empty (SPEC §2)
-    int level;             // 1–5 or 9; 0 when the certificate has no level or it is invalid
-    int year, month, day;  // 发证日期
-    gboolean date_given;   // the record's own 发证日期 (else the batch's default)
-    gboolean number_given; // the record carries its number, parsed into GIVEN
+    // The texts as checked.  Those the check does not change are borrowed from the record, the
+    // institution or a constant (a batch of 100,000 holds every certificate: issue 9).
+    const char *name;
+    const char *id_type; // 居民身份证 when the record leaves it empty
+    char *id_number;     // normalised (upper-case X)
+    const char *occupation;
+    const char *occupation_code; // "" when none
+    const char *work_type;       // "——" when empty (SPEC §2)
+    int level;                   // 1–5 or 9; 0 when the certificate has no level or it is invalid
+    int year, month, day;        // 发证日期
+    gboolean date_given;         // the record's own 发证日期 (else the batch's default)
+    gboolean number_given;       // the record carries its number, parsed into GIVEN
     sc_certno given;
     char *number;             // the 22 characters printed: given, predicted or issued; NULL before
     sc_number_status status;  // new, reprint or corrected, once numbered
     char *photo;              // the photo file found, or NULL
     sc_photo_info photo_info; // its format and size, when PHOTO is set
-    char *institution;        // the institution's name as filed, or ""
-    char *seal;               // the seal image's path, or ""
+    const char *institution;  // the institution's name as filed, or ""
+    const char *seal;         // the seal image's path, or ""
     // The derived values as templates print them.
     char issue_date[11]; // YYYY-MM-DD
     char issue_year[5], issue_month[3], issue_day[3], level_code[2];
 } sc_cert;
 
 // A certificate for RECORD, every text field empty.  Borrows RECORD: it must outlive the
-// certificate.  Caller frees with sc_cert_free().
+// certificate, as must the institution and whatever the borrowed texts point to.  Caller frees with
+// sc_cert_free().
 sc_cert *sc_cert_new(const sc_record *record);
 void sc_cert_free(sc_cert *cert);
 

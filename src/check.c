@@ -270,10 +270,8 @@ check_required(sc_cert *c, const batch_rules *b)
     for (guint i = 0; i < G_N_ELEMENTS(required); i++)
         if (sc_record_get(c->record, required[i]) != NULL && is_blank(cell(c, required[i])))
             problem(b, c, required[i], "%s", _("empty; every certificate needs it"));
-    g_free(c->name);
-    c->name = g_strdup(cell(c, SC_FIELD_NAME));
-    g_free(c->occupation);
-    c->occupation = g_strdup(cell(c, SC_FIELD_OCCUPATION));
+    c->name = cell(c, SC_FIELD_NAME);
+    c->occupation = cell(c, SC_FIELD_OCCUPATION);
 }
 
 // Whether S is a number as a spreadsheet shows a long one: "4.40307E+17", "4.4E17".
@@ -295,8 +293,7 @@ static void
 check_id(sc_cert *c, const batch_rules *b)
 {
     const char *id_type = cell(c, SC_FIELD_ID_TYPE);
-    g_free(c->id_type);
-    c->id_type = g_strdup(is_blank(id_type) ? ID_TYPE_RESIDENT : id_type);
+    c->id_type = is_blank(id_type) ? ID_TYPE_RESIDENT : id_type;
     const char *id = cell(c, SC_FIELD_ID_NUMBER);
     g_free(c->id_number);
     c->id_number = g_strdup(id);
@@ -343,11 +340,9 @@ check_occupation(sc_cert *c, const batch_rules *b)
     if (!is_blank(code) && !occupation_code_ok(code))
         problem(b, c, SC_FIELD_OCCUPATION_CODE,
                 _("'%s' is not of the form N-NN-NN-NN (e.g. 4-01-02-01)"), code);
-    g_free(c->occupation_code);
-    c->occupation_code = g_strdup(code);
+    c->occupation_code = code;
     const char *work_type = cell(c, SC_FIELD_WORK_TYPE);
-    g_free(c->work_type);
-    c->work_type = g_strdup(is_blank(work_type) ? EMPTY_WORK_TYPE : work_type);
+    c->work_type = is_blank(work_type) ? EMPTY_WORK_TYPE : work_type;
 }
 
 // 职业技能等级: any accepted form; 9 only where the profile has it.  None on a certificate
@@ -541,10 +536,8 @@ static void
 fill_institution(sc_cert *c, const batch_rules *b)
 {
     const sc_institution *inst = b->opts->institution;
-    g_free(c->institution);
-    c->institution = g_strdup(inst != NULL ? inst->name : cell(c, SC_FIELD_INSTITUTION));
-    g_free(c->seal);
-    c->seal = g_strdup(inst != NULL && inst->seal ? inst->seal : "");
+    c->institution = inst != NULL ? inst->name : cell(c, SC_FIELD_INSTITUTION);
+    c->seal = inst != NULL && inst->seal ? inst->seal : "";
 }
 
 // The institution's name is never left blank on a certificate that prints it.
@@ -620,8 +613,7 @@ sc_check_records(const sc_records *records, const sc_check_options *opts, sc_pro
 
     for (guint i = 0; i < records->records->len; i++) {
         sc_cert *c = sc_cert_new(g_ptr_array_index(records->records, i));
-        g_free(c->name);
-        c->name = g_strdup(cell(c, SC_FIELD_NAME)); // problems name the holder
+        c->name = cell(c, SC_FIELD_NAME); // problems name the holder
         check_required(c, &b);
         check_printed_text(c, &b);
         check_id(c, &b);

@@ -87,8 +87,11 @@ typedef struct {
     gboolean have_header;
     gboolean title_skipped; // a title line above the header was skipped (said once in NOTES)
     GArray *kinds;          // column_kind of each column
-    guint64 total_cells;    // cells of the records kept so far
-    gboolean stop;          // a problem that makes the rest of the file unreadable was reported
+    const char *const
+        *names; // the names of the field columns, shared by every record (names_new())
+    guint n_names;
+    guint64 total_cells; // cells of the records kept so far
+    gboolean stop;       // a problem that makes the rest of the file unreadable was reported
 } reader;
 
 // Whether the byte C is a space libcsv strips around unquoted CSV cells.  Also decides which
@@ -653,6 +656,49 @@ read_header(reader *r, char **values)
     r->have_header = TRUE;
 }
 
+// N names, or values, in one allocation: the N pointers, then the bytes they point to.  With
+// RC, a reference-counted box (names, shared by the records of a file).
+static char **
+strings_new(const char *const *text, guint n, gboolean rc)
+{
+    gsize size = n * sizeof(char *);
+    for (guint i = 0; i < n; i++)
+        size += strlen(text[i]) + 1;
+    char **out = rc ? g_atomic_rc_box_alloc(MAX(size, 1)) : g_malloc(MAX(size, 1));
+    char *at = (char *)(out + n);
+    for (guint i = 0; i < n; i++) {
+        gsize len = strlen(text[i]) + 1;
+        out[i] = memcpy(at, text[i], len);
+        at += len;
+    }
+    return out;
+}
+
+static char **
+values_new(const char *const *text, guint n)
+{
+    return strings_new(text, n, FALSE);
+}
+
+static const char *const *
+names_new(const char *const *text, guint n)
+{
+    return (const char *const *)strings_new(text, n, TRUE);
+}
+
+// The names of the header's field columns, once for the file.
+static void
+reader_names(reader *r)
+{
+    const char *names[r->kinds->len + 1];
+    guint n = 0;
+    for (guint i = 0; i < r->kinds->len; i++)
+        if (g_array_index(r->kinds, column_kind, i) == COLUMN_FIELD)
+            names[n++] = g_ptr_array_index(r->out->columns, i);
+    r->names = names_new(names, n);
+    r->n_names = n;
+}
+
 // Turn a data row into a record, or report why it cannot be one.
 static void
 read_record(reader *r, char **values)
@@ -695,16 +741,17 @@ read_record(reader *r, char **values)
     }
     r->total_cells += n_columns;
 
-    sc_record *record = g_new0(sc_record, 1);
-    record->row = row;
-    record->fields = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-    for (guint i = 0; i < n_columns; i++) {
-        if (g_array_index(r->kinds, column_kind, i) != COLUMN_FIELD)
-            continue;
-        g_hash_table_insert(record->fields, g_strdup(g_ptr_array_index(r->out->columns, i)),
-                            values[i]);
-        values[i] = NULL;
-    }
+    if (r->names == NULL)
+        reader_names(r);
+    const char *kept[r->n_names + 1];
+    guint n = 0;
+    for (guint i = 0; i < n_columns; i++)
+        if (g_array_index(r->kinds, column_kind, i) == COLUMN_FIELD)
+            kept[n++] = values[i];
+    sc_record *record = sc_record_new(row);
+    record->n = n;
+    record->names = g_atomic_rc_box_acquire((gpointer)r->names);
+    record->values = values_new(kept, n);
     g_ptr_array_add(r->out->records, record);
 }
 
@@ -975,15 +1022,30 @@ convert_utf16(const char *data, gsize len, const char *path, sc_problems *proble
     return NULL;
 }
 
-// Free one sc_record (a GDestroyNotify for sc_records.records).
+sc_record *
+sc_record_new(guint row)
+{
+    sc_record *record = g_new0(sc_record, 1);
+    record->row = row;
+    return record;
+}
+
+void
+sc_record_free(sc_record *record)
+{
+    if (record == NULL)
+        return;
+    if (record->names != NULL)
+        g_atomic_rc_box_release((gpointer)record->names);
+    g_free(record->values);
+    g_free(record);
+}
+
+// sc_record_free() as a GDestroyNotify for sc_records.records.
 static void
 record_free(gpointer data)
 {
-    sc_record *record = data;
-    if (record == NULL)
-        return;
-    g_hash_table_unref(record->fields);
-    g_free(record);
+    sc_record_free(data);
 }
 
 // Make an empty result for PATH.
@@ -1202,6 +1264,8 @@ parse_workbook(const char *data, gsize len, const char *path, const char *sheet,
                         _("the sheet is empty; its first row must be the header (姓名,证件号码,"
                           "职业名称,职业技能等级,…) and each row below it one certificate"));
     g_array_unref(r.kinds);
+    if (r.names != NULL)
+        g_atomic_rc_box_release((gpointer)r.names);
     return out;
 }
 
@@ -1275,6 +1339,8 @@ sc_records_parse_sheet(const char *data, gsize len, const char *path, const char
     g_string_free(r.row_bytes, TRUE);
     g_array_unref(r.cells);
     g_array_unref(r.kinds);
+    if (r.names != NULL)
+        g_atomic_rc_box_release((gpointer)r.names);
     g_free(d.converted);
     return out;
 }
@@ -1321,7 +1387,11 @@ sc_record_get(const sc_record *record, const char *field)
 {
     g_return_val_if_fail(record != NULL && field != NULL, NULL);
     const char *canon = sc_field_canonical(field);
-    return g_hash_table_lookup(record->fields, canon != NULL ? canon : field);
+    const char *key = canon != NULL ? canon : field;
+    for (guint i = 0; i < record->n; i++)
+        if (record->names[i][0] == key[0] && strcmp(record->names[i], key) == 0)
+            return record->values[i];
+    return NULL;
 }
 
 void
@@ -1329,7 +1399,28 @@ sc_record_set(sc_record *record, const char *field, const char *value)
 {
     g_return_if_fail(record != NULL && field != NULL && value != NULL);
     const char *canon = sc_field_canonical(field);
-    g_hash_table_replace(record->fields, g_strdup(canon != NULL ? canon : field), g_strdup(value));
+    const char *key = canon != NULL ? canon : field;
+    guint at = 0;
+    while (at < record->n && strcmp(record->names[at], key) != 0)
+        at++;
+    const char *names[record->n + 1], *values[record->n + 1];
+    for (guint i = 0; i < record->n; i++) {
+        names[i] = record->names[i];
+        values[i] = record->values[i];
+    }
+    names[at] = key;
+    values[at] = value;
+    guint n = MAX(record->n, at + 1);
+    char **old_values = record->values;
+    record->values = values_new(values, n);
+    g_free(old_values);
+    if (at == record->n) {
+        const char *const *old_names = record->names;
+        record->names = names_new(names, n);
+        if (old_names != NULL)
+            g_atomic_rc_box_release((gpointer)old_names);
+    }
+    record->n = n;
 }
 
 gboolean

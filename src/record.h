@@ -22,10 +22,14 @@
 #define SC_FIELD_PHOTO            "照片"
 #define SC_FIELD_INSTITUTION_NAME "评价机构名称" // = SC_FIELD_INSTITUTION (cert.h): a known column
 
+// One record, compact: a batch of 100,000 holds them all (issue 9: memory in proportion to the
+// batch stays small).  Read them with sc_record_get().
 typedef struct {
-    guint row;          // line number in the file where the record starts (the header is line 1)
-    GHashTable *fields; // field name -> UTF-8 value, both owned; known fields by canonical name,
-                        // unknown columns by their header text (trimmed)
+    guint row;                // line number in the file where the record starts (the header is 1)
+    guint n;                  // how many fields
+    const char *const *names; // their names, interned (g_intern_string()): known fields by
+                              // canonical name, unknown columns by their header text (trimmed)
+    char **values;            // their UTF-8 values: one allocation, the pointers then the bytes
 } sc_record;
 
 typedef struct {
@@ -116,6 +120,10 @@ const char *sc_record_get(const sc_record *record, const char *field);
 
 // Set FIELD (canonical name or alias) to VALUE.  Copies both.
 void sc_record_set(sc_record *record, const char *field, const char *value);
+
+// A record at ROW with no fields (then sc_record_set()).  Caller frees with sc_record_free().
+sc_record *sc_record_new(guint row);
+void sc_record_free(sc_record *record);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(sc_records, sc_records_free)
 

@@ -83,15 +83,13 @@ test_mask(void)
 
 // A certificate of ROW with NAME, NUMBER and ID, its record holding a column 车间 = WORKSHOP.
 static sc_cert *
-make_cert(sc_record *rec, guint row, const char *name, const char *number, const char *id,
+make_cert(sc_record **rec, guint row, const char *name, const char *number, const char *id,
           const char *workshop)
 {
-    rec->row = row;
-    rec->fields = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-    g_hash_table_insert(rec->fields, g_strdup("车间"), g_strdup(workshop));
-    sc_cert *c = sc_cert_new(rec);
-    g_free(c->name);
-    c->name = g_strdup(name);
+    *rec = sc_record_new(row);
+    sc_record_set(*rec, "车间", workshop);
+    sc_cert *c = sc_cert_new(*rec);
+    c->name = name;
     g_free(c->id_number);
     c->id_number = g_strdup(id);
     sc_cert_set_number(c, number);
@@ -100,7 +98,7 @@ make_cert(sc_record *rec, guint row, const char *name, const char *number, const
 }
 
 typedef struct {
-    sc_record recs[4];
+    sc_record *recs[4];
     GPtrArray *certs;
 } batch;
 
@@ -123,7 +121,7 @@ batch_clear(batch *b)
 {
     g_ptr_array_unref(b->certs);
     for (int i = 0; i < 4; i++)
-        g_hash_table_unref(b->recs[i].fields);
+        sc_record_free(b->recs[i]);
 }
 
 static void
@@ -155,10 +153,8 @@ test_names(void)
 
     // Names that differ only in case are one name on Windows and macOS.
     g_autoptr(sc_problems) more = sc_problems_new();
-    g_free(((sc_cert *)b.certs->pdata[1])->name);
-    ((sc_cert *)b.certs->pdata[1])->name = g_strdup("ZHANG");
-    g_free(((sc_cert *)b.certs->pdata[3])->name);
-    ((sc_cert *)b.certs->pdata[3])->name = g_strdup("zhang");
+    ((sc_cert *)b.certs->pdata[1])->name = "ZHANG";
+    ((sc_cert *)b.certs->pdata[3])->name = "zhang";
     names = sc_deliver_names(b.certs, "{姓名}", "r.csv", more, &error);
     g_assert_cmpuint(sc_problems_count(more), ==, 2); // row 4 (张伟) and row 5 (zhang)
     g_assert_cmpuint(sc_problems_item(more, 1)->row, ==, 5);
