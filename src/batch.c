@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -280,11 +281,60 @@ lay_out_all(sc_batch *b, GPtrArray *certs, sc_problems *problems)
     }
 }
 
+// How far a pre-assigned serial may run ahead of the register's next one before check calls
+// it a likely typo (issue 9: 999999 typed for 000012).
+#define SERIAL_FAR_AHEAD 1000
+
+// Whether the number of C, given by its record and not yet in REGISTRY, runs far ahead of the
+// serial the register would issue next for its year and level (NEXT caches those).
+static gboolean
+far_ahead(sc_registry *registry, const sc_cert *c, GHashTable *next)
+{
+    gpointer key = GINT_TO_POINTER(c->given.year * 10 + c->given.level);
+    gpointer known = g_hash_table_lookup(next, key);
+    if (known == NULL) {
+        g_autofree char *peek =
+            sc_registry_peek(registry, 2000 + c->given.year, c->given.level, NULL);
+        int serial = peek != NULL && strlen(peek) == 22 ? atoi(peek + 16) : 0;
+        g_hash_table_insert(next, key, known = GINT_TO_POINTER(serial + 1));
+    }
+    int serial = GPOINTER_TO_INT(known) - 1;
+    if (serial <= 0 || c->given.serial <= serial + SERIAL_FAR_AHEAD)
+        return FALSE;
+    g_autofree char *held = sc_registry_show(registry, c->number, NULL, NULL);
+    return held == NULL;
+}
+
+// Note each pre-assigned number far ahead of the register's counter (a likely typo: the counter
+// skips it, but the holder would keep it for good).  Nothing when there is no register yet.
+static void
+note_far_serials(sc_batch *b)
+{
+    if (b->inst == NULL || b->source != NULL)
+        return;
+    sc_registry *registry = sc_registry_open(b->register_path, b->inst->prefix, NULL);
+    if (registry == NULL)
+        return;
+    g_autoptr(GHashTable) next = g_hash_table_new(NULL, NULL);
+    for (guint i = 0; i < b->certs->len; i++) {
+        const sc_cert *c = g_ptr_array_index(b->certs, i);
+        if (c->number_given && c->number != NULL && far_ahead(registry, c, next))
+            g_ptr_array_add(
+                b->notes,
+                g_strdup_printf(_("%s:%u: 证书编号: serial %06d of %s is far ahead of the "
+                                  "register's next for that year and level; is it a typo? A "
+                                  "number given is the holder's for good once issued"),
+                                b->records_path, c->row, c->given.serial, c->number));
+    }
+    sc_registry_close(registry);
+}
+
 gboolean
 sc_batch_check(sc_batch *b, sc_problems *problems, GError **error)
 {
     if (!ensure_renderer(b, FALSE, error))
         return FALSE;
+    note_far_serials(b);
     lay_out_all(b, b->certs, problems);
     sc_problems_sort(problems);
     return TRUE;

@@ -285,8 +285,12 @@ run_check(job_options *o, const char *records_path)
         goto out;
     progress_line progress;
     progress_begin(batch, o, &progress);
+    GPtrArray *notes = sc_batch_get_notes(batch);
+    guint noted = notes->len;
     gboolean ok = sc_batch_check(batch, problems, &error);
     progress_end(&progress);
+    for (guint i = noted; !o->quiet && i < notes->len; i++)
+        fprintf(stderr, _("skillcert: note: %s\n"), (const char *)g_ptr_array_index(notes, i));
     if (!ok) {
         status = sc_cli_report(error);
         goto out;

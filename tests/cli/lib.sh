@@ -43,6 +43,11 @@ expect_grep() {
     if grep -qF -- "$3" "$2"; then ok "$1"; else not_ok "$1 (no '$3' in $(basename "$2"))"; sed 's/^/# /' "$2" | head -n 10; fi
 }
 
+# expect_no_grep DESCRIPTION FILE PATTERN (fixed string): FILE does not hold it.
+expect_no_grep() {
+    if grep -qF -- "$3" "$2"; then not_ok "$1 ('$3' in $(basename "$2"))"; sed 's/^/# /' "$2" | head -n 10; else ok "$1"; fi
+}
+
 # expect_absent DESCRIPTION PATH: no file there.
 expect_absent() {
     if [ -e "$2" ]; then not_ok "$1 ($2 exists)"; else ok "$1"; fi

@@ -51,10 +51,21 @@ rec() { # FILE NAME ID LEVEL NUMBER: one record with the example's first photo
 }
 rec "$T/last.csv" 张伟 440104199003121232 5 ${PREFIX}265999999
 new_register "$T/lim.db" "$INST"
+# check calls it a likely typo, without refusing it (a number from upstream may be right).
+run_sc "$T/c" check "$T/last.csv" -i $INST --photos examples/photos --register "$T/lim.db"
+expect_status "check of a far-ahead serial: no problem" 0
+expect_grep "… but a note naming the row and the serial" "$T/c.err" "last.csv:2: 证书编号: serial 999999 of ${PREFIX}265999999 is far ahead"
+rec "$T/near.csv" 张伟 440104199003121232 5 ${PREFIX}265000900
+run_sc "$T/c" check "$T/near.csv" -i $INST --photos examples/photos --register "$T/lim.db"
+expect_no_grep "a serial within reach of the counter: no note" "$T/c.err" "far ahead"
+run_sc "$T/c" check "$T/last.csv" -i $INST --photos examples/photos --register "$T/lim.db" --quiet
+expect_no_grep "--quiet: no note" "$T/c.err" "far ahead"
 run_sc "$T/l" render "$T/last.csv" -i $INST --photos examples/photos --register "$T/lim.db" -o "$T/last.pdf"
 expect_status "serial 999999 is accepted" 0
 run_sc "$T/n" number next -i $INST --register "$T/lim.db" --level 5 --year 2026
 expect_grep "… and the counter did not move" "$T/n.out" "${PREFIX}265000001"
+run_sc "$T/c" check "$T/last.csv" -i $INST --photos examples/photos --register "$T/lim.db"
+expect_no_grep "once issued, the number is the register's own: no note" "$T/c.err" "far ahead"
 rec "$T/two.csv" 李明 11010519491231002X 5 ${PREFIX}265000002
 run_sc "$T/l2" render "$T/two.csv" -i $INST --photos examples/photos --register "$T/lim.db" -o "$T/two.pdf"
 rec "$T/one.csv" 王芳 440106199511084565 5 ""
