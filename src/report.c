@@ -379,12 +379,27 @@ add_to_summary(const sc_registry_entry *e, gpointer data, GError **error)
     return TRUE;
 }
 
+// NAME in GB 18030, whose bytes sort the 3,755 common characters of GB 2312 (level 1) by their
+// pinyin, as a Chinese reader looks a table up (电工 before 焊工 before 钳工); the rarer ones come
+// after, by radical, then the rest.  NAME itself when it cannot be converted.  Caller frees with
+// g_free().
+static char *
+pinyin_key(const char *name)
+{
+    char *key = g_convert(name, -1, "GB18030", "UTF-8", NULL, NULL, NULL);
+    return key != NULL ? key : g_strdup(name);
+}
+
+// Rows by their names' pinyin (附件7 lists occupations as a reader looks for them).
 static gint
 compare_rows(gconstpointer a, gconstpointer b)
 {
     const sc_report_summary_row *x = *(const sc_report_summary_row *const *)a;
     const sc_report_summary_row *y = *(const sc_report_summary_row *const *)b;
-    return strcmp(x->name, y->name);
+    g_autofree char *kx = pinyin_key(x->name);
+    g_autofree char *ky = pinyin_key(y->name);
+    int c = strcmp(kx, ky);
+    return c != 0 ? c : strcmp(x->name, y->name);
 }
 
 sc_report_summary *

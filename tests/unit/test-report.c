@@ -184,6 +184,11 @@ test_summary(fixture *f, gconstpointer data)
     assert_counts(find_row(s, "焊工（电焊工）"), 0, 0, 2, 1, 0, 3);
     assert_counts(find_row(s, "焊工"), 0, 0, 0, 1, 0, 1);
     assert_counts(find_row(s, "车工"), 0, 0, 0, 0, 1, 1);
+    // In pinyin order (chē, diàn, hàn), not by code point (焊 U+710A, 电 U+7535, 车 U+8F66).
+    const char *const order[] = {"车工", "电工", "焊工", "焊工（电焊工）"};
+    for (guint i = 0; i < G_N_ELEMENTS(order); i++)
+        g_assert_cmpstr(((sc_report_summary_row *)g_ptr_array_index(s->rows, i))->name, ==,
+                        order[i]);
     const guint total[] = {2, 1, 2, 2, 1};
     for (guint i = 0; i < SC_REPORT_LEVELS; i++)
         g_assert_cmpuint(s->count[i], ==, total[i]);
