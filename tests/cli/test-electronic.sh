@@ -115,6 +115,8 @@ ROW
 read_pairs "national template, row 2" "$T/c.pdf" 1 2
 read_pairs "national template, row 3" "$T/c.pdf" 2 3
 python3 tests/cli/readcheck.py tagged "$T/c.pdf"
+read_pairs "a split file, row 2" "$f1" 1 2
+python3 tests/cli/readcheck.py tagged "$f1"
 # At 22 pt, where the two-em gap is wider still: labels and values in wider boxes.
 awk '/^\[/ { k = $0 ~ /^\[label_/ ? "label" : $0 ~ /^\[value_/ ? "value" : "" }
      k != "" && /^size =/ { $0 = "size = 22pt" }
