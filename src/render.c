@@ -338,6 +338,71 @@ draw_code(cairo_t *cr, const sc_element *e, cairo_surface_t *mask)
     cairo_restore(cr);
 }
 
+// The ideographic space: what justifies a two-character label to the width of a four-character
+// one (姓　　名：, SPEC §2).
+#define JUSTIFYING_SPACE 0x3000
+
+// Draw RUN, a run of a layout whose text is TEXT, at the current point, each ideographic space
+// of it part of the character before it: in a PDF that character's text then spans the spaces'
+// width too (cairo writes the cluster as /ActualText), so a text extractor reads 姓名：, one
+// word, where the eye reads 姓　　名：.  Spaces are no text to an extractor (poppler): it sees a
+// gap two em wide and splits the label in two, its halves far apart in its reading order.  The
+// glyphs drawn are the same.
+static void
+show_run(cairo_t *cr, const char *text, PangoGlyphItem *run)
+{
+    const char *start = text + run->item->offset;
+    int length = run->item->length;
+    GString *folded = g_string_sized_new(length);
+    g_autofree int *moved = g_new(int, length); // byte in the run -> byte in FOLDED
+    int kept = -1;                              // FOLDED's last character
+    for (const char *c = start; c < start + length; c = g_utf8_next_char(c)) {
+        if (g_utf8_get_char(c) != JUSTIFYING_SPACE || kept < 0) {
+            kept = (int)folded->len;
+            g_string_append_len(folded, c, g_utf8_next_char(c) - c);
+        }
+        moved[c - start] = kept;
+    }
+    if ((int)folded->len == length) {
+        pango_cairo_show_glyph_item(cr, text, run);
+    } else {
+        PangoGlyphItem joined = *run;
+        joined.item = pango_item_copy(run->item);
+        joined.item->offset = 0;
+        joined.item->length = (int)folded->len;
+        joined.item->num_chars = (int)g_utf8_strlen(folded->str, folded->len);
+        joined.glyphs = pango_glyph_string_copy(run->glyphs);
+        for (int g = 0; g < joined.glyphs->num_glyphs; g++)
+            joined.glyphs->log_clusters[g] = moved[run->glyphs->log_clusters[g]];
+        pango_cairo_show_glyph_item(cr, folded->str, &joined);
+        pango_glyph_string_free(joined.glyphs);
+        pango_item_free(joined.item);
+    }
+    g_string_free(folded, TRUE);
+}
+
+// Draw LAYOUT with its top-left corner at the current point, run by run as
+// pango_cairo_show_layout() does, its justified labels read as words (show_run()).
+static void
+show_layout(cairo_t *cr, PangoLayout *layout)
+{
+    double x, y;
+    cairo_get_current_point(cr, &x, &y);
+    const char *text = pango_layout_get_text(layout);
+    PangoLayoutIter *iter = pango_layout_get_iter(layout);
+    do {
+        PangoLayoutRun *run = pango_layout_iter_get_run_readonly(iter);
+        if (run == NULL)
+            continue; // a line's end
+        PangoRectangle logical;
+        pango_layout_iter_get_run_extents(iter, NULL, &logical);
+        cairo_move_to(cr, x + (double)logical.x / PANGO_SCALE,
+                      y + (double)pango_layout_iter_get_baseline(iter) / PANGO_SCALE);
+        show_run(cr, text, run);
+    } while (pango_layout_iter_next_run(iter));
+    pango_layout_iter_free(iter);
+}
+
 // Draw element E with its prepared content P, shifted by (DX, DY) points.
 static void draw_content(cairo_t *cr, const sc_element *e, const placed *p, double dx, double dy);
 
@@ -388,7 +453,7 @@ draw_content(cairo_t *cr, const sc_element *e, const placed *p, double dx, doubl
     case SC_ELEMENT_TEXT:
         if (p->text.layout != NULL) {
             cairo_move_to(cr, PT(p->text.x), PT(p->text.y));
-            pango_cairo_show_layout(cr, p->text.layout);
+            show_layout(cr, p->text.layout);
         }
         break;
     case SC_ELEMENT_IMAGE:
@@ -403,16 +468,29 @@ draw_content(cairo_t *cr, const sc_element *e, const placed *p, double dx, doubl
     cairo_restore(cr);
 }
 
-// Draw the invariant static elements of R (the pre-printed design: border, title, labels,
-// addresses) in file order, but those OMIT (may be NULL) leaves out.
+// Whether element I of R belongs to the design drawn once for every page (in PDF recorded once:
+// one Form XObject per document): a static shape or image that names no field and moves with no
+// flow.  Texts are drawn on each page instead, the pre-printed title and labels too: cairo tags
+// only a page's own content, never a form's that every page reuses, and a screen reader must
+// read them, each label with its value (draw_page_elements()).  Measured on 1,000 certificates
+// (make bench): no slower, and 0.35 kB a certificate smaller than with the texts in the form,
+// a label and its value being one paragraph where a label was one and its value another.
+static gboolean
+in_design(const sc_renderer *r, guint i)
+{
+    const sc_element *e = g_ptr_array_index(r->tmpl->elements, i);
+    return e->layer == SC_LAYER_STATIC && r->invariant[i] && e->flow == NULL &&
+           e->type != SC_ELEMENT_TEXT;
+}
+
+// Draw the design of R (in_design(): the border, a fixed mark) in file order, but the elements
+// OMIT (may be NULL) leaves out.
 static void
 draw_design(const sc_renderer *r, cairo_t *cr, const gboolean *omit)
 {
-    for (guint i = 0; i < r->tmpl->elements->len; i++) {
-        const sc_element *e = g_ptr_array_index(r->tmpl->elements, i);
-        if (e->layer == SC_LAYER_STATIC && r->invariant[i] && e->flow == NULL && !(omit && omit[i]))
-            draw_element(cr, e, &r->fixed[i], 0, 0);
-    }
+    for (guint i = 0; i < r->tmpl->elements->len; i++)
+        if (in_design(r, i) && !(omit && omit[i]))
+            draw_element(cr, g_ptr_array_index(r->tmpl->elements, i), &r->fixed[i], 0, 0);
 }
 
 // Record the design once on a recording surface of the page's size: painted on every page,
@@ -639,23 +717,54 @@ sc_renderer_prepare(sc_renderer *renderer, const sc_fields *fields, const char *
     return page;
 }
 
-// How many of the invariant static elements (the recorded design) OMIT leaves out.
+// How many elements of the recorded design (in_design()) OMIT leaves out.
 static guint
 design_omitted(const sc_renderer *r, const gboolean *omit)
 {
     guint n = 0;
-    for (guint i = 0; omit != NULL && i < r->tmpl->elements->len; i++) {
-        const sc_element *e = g_ptr_array_index(r->tmpl->elements, i);
-        n += e->layer == SC_LAYER_STATIC && r->invariant[i] && omit[i];
-    }
+    for (guint i = 0; omit != NULL && i < r->tmpl->elements->len; i++)
+        n += in_design(r, i) && omit[i];
     return n;
+}
+
+// Draw the elements of PAGE but the design's (in_design()) and those OMIT leaves out, in file
+// order, each moved as its flow says.  On a PDF page (structure_tag()) an image or a code is a
+// Figure, and the texts that share one baseline are one P: a label and its value are read as one
+// (姓名：张伟), in the order the template lists its lines.
+static void
+draw_page_elements(const sc_renderer *r, const sc_page *page, cairo_t *cr, const gboolean *omit)
+{
+    gboolean in_line = FALSE; // a P is open
+    double line = NAN;        // mm: its baseline on the page (NAN: its text has none)
+    for (guint i = 0; i < page->n; i++) {
+        const sc_element *e = g_ptr_array_index(r->tmpl->elements, i);
+        if ((omit && omit[i]) || in_design(r, i))
+            continue;
+        double baseline = e->baseline >= 0 ? e->baseline + page->dy[i] : NAN;
+        gboolean joins = in_line && e->type == SC_ELEMENT_TEXT && fabs(baseline - line) < 0.01;
+        if (in_line && !joins) {
+            cairo_tag_end(cr, "P");
+            in_line = FALSE;
+        }
+        const char *tag = joins ? NULL : structure_tag(cr, e);
+        if (tag != NULL)
+            cairo_tag_begin(cr, tag, NULL);
+        draw_content(cr, e, content_of(page, i), 0, PT(page->dy[i]));
+        if (tag != NULL && e->type == SC_ELEMENT_TEXT) {
+            in_line = TRUE;
+            line = baseline;
+        } else if (tag != NULL) {
+            cairo_tag_end(cr, tag);
+        }
+    }
+    if (in_line)
+        cairo_tag_end(cr, "P");
 }
 
 void
 sc_renderer_draw_with(const sc_renderer *renderer, const sc_page *page, cairo_t *cr,
                       const sc_draw_options *opt)
 {
-    const sc_template *tmpl = renderer->tmpl;
     const gboolean *omit = opt->omit;
     // The printer's correction, around the page's top-left corner, for everything drawn.
     cairo_save(cr);
@@ -670,14 +779,7 @@ sc_renderer_draw_with(const sc_renderer *renderer, const sc_page *page, cairo_t 
     } else {
         draw_design(renderer, cr, omit);
     }
-    for (guint i = 0; i < page->n; i++) {
-        const sc_element *e = g_ptr_array_index(tmpl->elements, i);
-        // A static element in a flow (a label) moves with the lines above it: drawn per page.
-        if ((omit && omit[i]) ||
-            (e->layer == SC_LAYER_STATIC && renderer->invariant[i] && e->flow == NULL))
-            continue;
-        draw_element(cr, e, content_of(page, i), 0, PT(page->dy[i]));
-    }
+    draw_page_elements(renderer, page, cr, omit);
     cairo_restore(cr);
 }
 

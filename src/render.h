@@ -16,10 +16,10 @@ typedef struct sc_page sc_page;         // opaque: sc_renderer_prepare() / sc_pa
 
 // A renderer for TMPL: resolves each text element's fonts (first installed wins) and prepares
 // once every element that names no {field} (shapes, fixed texts and images, a fixed code): the
-// same on every page.  For PDF output the static ones among them (the pre-printed design) are
-// also drawn once, on a recording surface that each page paints (one Form XObject per
-// document).  RASTER: decode JPEG photos (PNG preview) instead of passing them through (PDF).
-// NULL with *ERROR set: SC_ERROR_FONT; or a problem of such an element, as
+// same on every page.  For PDF output the static shapes and images among them (the pre-printed
+// design but its texts) are also drawn once, on a recording surface that each page paints (one
+// Form XObject per document).  RASTER: decode JPEG photos (PNG preview) instead of passing them
+// through (PDF). NULL with *ERROR set: SC_ERROR_FONT; or a problem of such an element, as
 // "TEMPLATE: [SECTION] KEY: message" (SC_ERROR_GLYPH, SC_ERROR_FIT, SC_ERROR_PHOTO).
 // Borrows TMPL, FONTS and ENCODER: they must outlive the renderer.
 // Caller frees with sc_renderer_free().
@@ -55,8 +55,10 @@ typedef struct {
 } sc_draw_options;
 
 // Draw PAGE's elements but those OPT omits on CR, whose user units are points with the page's
-// top-left corner at the origin: first the static elements that name no field, then the others
-// in the template's order.  Every element drawn is corrected alike, so none moves relative to
+// top-left corner at the origin: first the static shapes and images that name no field, then the
+// others in the template's order.  On a PDF page the texts and images are tagged for screen
+// readers: the texts that share a baseline (a label and its value) as one paragraph (P), each
+// image and code as a Figure.  Every element drawn is corrected alike, so none moves relative to
 // another: a point (x, y) of the template is drawn at (x × scale + offset_x, y × scale +
 // offset_y).  Borrows OPT.
 void sc_renderer_draw_with(const sc_renderer *renderer, const sc_page *page, cairo_t *cr,

@@ -66,8 +66,8 @@ count(const GByteArray *bytes, const char *needle)
     return n;
 }
 
-// Three pages: the design (border and title) is one Form XObject, the field text is on every
-// page; the fixed title is laid out once and still found through the page.
+// Three pages: the design (its border) is one Form XObject; the texts, the fixed title too, are
+// on every page (tagged there); the fixed title is laid out once and still found through the page.
 static void
 test_design_once(void)
 {
