@@ -467,6 +467,7 @@ read_qrcode(reader *r, sc_element *e)
         bad_key(r, "data", _("missing (the text to encode, e.g. with {证书编号})"));
     check_placeholders(r, "data", e->data);
     e->ec_level = ec_names[get_choice(r, "error_correction", ec_names, 1)][0];
+    e->sign = get_bool(r, "signed", TRUE);
     if (fabs(e->width - e->height) > 1e-9)
         bad_key(r, "height", _("a QR code is square: width and height must be equal"));
 }

@@ -56,6 +56,7 @@ typedef struct {
     // qrcode
     char *data;    // with {field} placeholders
     char ec_level; // 'L', 'M', 'Q' or 'H'
+    gboolean sign; // may carry the institution's signed payload (`signed`, default yes)
 } sc_element;
 
 // A certificate stock (套打 paper): which of the template's elements are already printed on it.
