@@ -303,6 +303,8 @@ run_verify(verify_job *j, const char *inst_path, const char *cert_opt)
     j->qr_cert = cert_opt != NULL                            ? cert_opt
                  : inst != NULL && (inst->qr_signed || !pdf) ? inst->qr_certificate
                                                              : NULL;
+    if (pdf && j->qr_cert == NULL && inst != NULL && inst->qr_signed)
+        printf(_("(%s names no qr_certificate: the QR codes are not checked)\n"), inst_path);
     if (pdf)
         return verify_pdf(j, data, len);
     if (j->qr_cert == NULL) {

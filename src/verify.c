@@ -107,12 +107,14 @@ sc_verify_holder(const sc_payload *p, const char *name, const char *id)
     return sc_payload_holder(p->number, name, id) == p->holder;
 }
 
-// TEXT without white space (poppler breaks and spaces letter-spaced labels: "姓 名").
+// TEXT without white space (poppler breaks and spaces letter-spaced labels: "姓 名"), bytes
+// that are not UTF-8 replaced.
 static char *
 compact(const char *text)
 {
-    GString *out = g_string_sized_new(strlen(text));
-    for (const char *c = text; *c != '\0'; c = g_utf8_next_char(c)) {
+    g_autofree char *valid = g_utf8_make_valid(text, -1);
+    GString *out = g_string_sized_new(strlen(valid));
+    for (const char *c = valid; *c != '\0'; c = g_utf8_next_char(c)) {
         gunichar u = g_utf8_get_char(c);
         if (!g_unichar_isspace(u) && u != 0x3000)
             g_string_append_unichar(out, u);
@@ -169,7 +171,8 @@ gboolean
 sc_verify_page_text(const sc_payload *p, const char *text, const char *name, const char *id,
                     char **holder, GError **error)
 {
-    g_autofree char *c = compact(text);
+    g_autofree char *valid = g_utf8_make_valid(text, -1);
+    g_autofree char *c = compact(valid);
     const char *level = p->level != 0 ? sc_level_name(p->level) : NULL;
     // The level's first name (一级 of 一级/高级技师), which every form of its name starts with.
     g_autofree char *short_level = level != NULL ? g_strndup(level, strcspn(level, "/")) : NULL;
@@ -189,7 +192,7 @@ sc_verify_page_text(const sc_payload *p, const char *text, const char *name, con
             why = _("the page does not print the name and identity number given");
         else
             found = g_strdup(name);
-    } else if ((found = find_holder(p, text)) == NULL)
+    } else if ((found = find_holder(p, valid)) == NULL)
         why = _("the page prints no name and identity number of the holder its QR code holds");
     if (why != NULL) {
         g_set_error(error, SC_ERROR, SC_ERROR_INPUT, "%s (%s, %s)", why, p->number, p->issue_date);
