@@ -642,8 +642,13 @@ open_sink(const sc_batch *b, const sc_batch_output *out, sc_sink_kind kind, GErr
         sc_sink_new_full(kind, kind == SC_SINK_SPLIT ? out->split : out->output, t->page_width,
                          t->page_height, 0, t->name, out->created, &so, error);
     // Issue 13: every electronic certificate is signed, the one PDF on request (--sign).
-    if (sink != NULL && b->signer != NULL && (kind == SC_SINK_SPLIT || out->sign))
+    if (sink != NULL && b->signer != NULL && (kind == SC_SINK_SPLIT || out->sign)) {
         sc_sink_set_signer(sink, b->signer);
+        if (t->signature >= 0) { // visible over the element the template names (the seal)
+            const sc_element *e = g_ptr_array_index(t->elements, t->signature);
+            sc_sink_set_signature_box(sink, (const double[4]){e->x, e->y, e->width, e->height});
+        }
+    }
     return sink;
 }
 

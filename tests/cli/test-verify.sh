@@ -107,3 +107,31 @@ expect_grep "verify: says the code carries no payload" "$T/v2.err" "no signed pa
 run_sc "$T/r3" render $EX/records.csv -i "$INST" --photos $EX/photos --register "$T/reg.db" --split "$T/s3"
 cmp -s "$pdf" "$T/s3/$(basename "$pdf")" && ok "a reprint with the signed code is byte-identical" ||
     not_ok "signed-code output differs between runs"
+
+# --- The signature field: visible over the seal, or invisible, as the template says ------------
+# The field's /Rect and appearance, read with qpdf's JSON (PDF points from the bottom-left).
+sig_field() {
+    qpdf --json=2 --json-key=qpdf "$1" | python3 -c '
+import json, sys
+objs = json.load(sys.stdin)["qpdf"][1]
+for o in objs.values():
+    v = o.get("value") if isinstance(o, dict) else None
+    if isinstance(v, dict) and v.get("/FT") == "/Sig":
+        print(" ".join("%.1f" % x for x in v["/Rect"]), "AP" if "/N" in v.get("/AP", {}) else "noAP")'
+}
+# templates/national.ini: signature = seal, the seal's box x 96–136 mm, y 100–140 mm on a 210 mm
+# page: [272.1 198.4 385.5 311.8] in points.
+field=$(sig_field "$pdf")
+[ "$field" = "272.1 198.4 385.5 311.8 AP" ] && ok "the signature field shows over the seal, with an appearance" ||
+    not_ok "signature field: $field"
+pdfsig "$pdf" 2>&1 | grep -q 'Signature is Valid' && ok "pdfsig: the visible signature is valid" || not_ok "pdfsig visible signature"
+python3 tests/cli/pdfa.py "$pdf" >"$T/pdfa.out" 2>&1 && ok "PDF/A-2b clauses hold with the visible signature (6.3.3: its appearance)" ||
+    { not_ok "PDF/A clauses with the visible signature"; grep -v '^ok' "$T/pdfa.out" | sed 's/^/# /' | head; }
+sed 's/^signature = seal$/signature = invisible/' templates/national.ini >"$T/invisible.ini"
+run_sc "$T/r4" render $EX/records.csv -t "$T/invisible.ini" -i "$INST" --photos $EX/photos --register "$T/reg.db" --split "$T/s4"
+field=$(sig_field "$(ls "$T/s4"/*.pdf | head -n 1)")
+[ "$field" = "0.0 0.0 0.0 0.0 noAP" ] && ok "signature = invisible: an empty /Rect" || not_ok "invisible signature field: $field"
+sed 's/^signature = seal$/signature = stamp/' templates/national.ini >"$T/nosuch.ini"
+run_sc "$T/r5" render $EX/records.csv -t "$T/nosuch.ini" -i "$INST" --photos $EX/photos --register "$T/reg.db" --split "$T/s5"
+expect_status "signature naming no element: the template is refused" 1
+expect_grep "the template's problem names the key" "$T/r5.err" "[template] signature: names no element"
