@@ -184,6 +184,8 @@ signed_code(const verify_job *j, GPtrArray *codes, sc_payload *p, GError **error
         }
         g_clear_error(&e);
     }
+    if (first == NULL) // no code at all (callers report that as unreadable first)
+        first = g_error_new_literal(SC_ERROR, SC_ERROR_INPUT, _("no QR code can be read"));
     g_propagate_error(error, first);
     return FALSE;
 }
