@@ -201,7 +201,18 @@ payload_encode(gpointer ctx, const char *text, char ec_level, sc_code_matrix *ou
     if (strstr(text, FACT_SEP) == NULL) // a code that carries no payload
         return sc_qr_encoder()->encode(NULL, text, ec_level, out, error);
     g_autofree char *full = payload_text(ctx, text, error);
-    return full != NULL && sc_qr_encode_mixed(full, ec_level, SC_PAYLOAD_MAX_VERSION, out, error);
+    GError *e = NULL;
+    if (full == NULL)
+        return FALSE;
+    if (sc_qr_encode_mixed(full, ec_level, SC_PAYLOAD_MAX_VERSION, out, &e))
+        return TRUE;
+    // Only the address can be made shorter: say so, with what fits.
+    g_set_error(error, SC_ERROR, SC_ERROR_INPUT,
+                _("the QR code's address (%zu characters) is too long to carry the signed "
+                  "payload: %s; about 74 characters fit at error correction M"),
+                (size_t)(strrchr(full, '#') - full), e->message);
+    g_error_free(e);
+    return FALSE;
 }
 
 // --- Reading back -------------------------------------------------------------------------------

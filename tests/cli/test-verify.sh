@@ -103,6 +103,13 @@ run_sc "$T/v2" verify "$pdf2" -i "$INST" --register "$T/reg.db"
 expect_status "verify PDF whose code carries no payload, for an institution that signs: invalid" 1
 expect_grep "verify: says the code carries no payload" "$T/v2.err" "no signed payload"
 
+# An address too long for version 8 with the payload: refused before anything is issued.
+cp "$INST" "$T/inst/long.ini"
+echo 'qr_data = https://verify.example.org/skill-certificates/check/by-number/all/{证书编号}' >>"$T/inst/long.ini"
+run_sc "$T/l" check $EX/records.csv -t templates/national.ini -i "$T/inst/long.ini" --photos $EX/photos
+expect_status "check: a QR address too long for the signed payload is refused" 1
+expect_grep "check: says the code would be larger than version 8" "$T/l.out" "larger than version 8"
+
 # --- Deterministic: the same certificate, the same signed code and file ------------------------
 run_sc "$T/r3" render $EX/records.csv -i "$INST" --photos $EX/photos --register "$T/reg.db" --split "$T/s3"
 cmp -s "$pdf" "$T/s3/$(basename "$pdf")" && ok "a reprint with the signed code is byte-identical" ||

@@ -185,6 +185,23 @@ test_tampered(void)
         g_clear_error(&error);
     }
     g_assert_cmpuint(refused, ==, n - 1);
+    // The same as a scanner sees it: a code made of the text with one digit changed (in the
+    // number, the date, the level, the holder digest, the signature), read back by zbar.
+    const char *d = strrchr(text, '#') + 1;
+    static const guint at[] = {5, 26, 32, 40, 100, 197};
+    for (guint i = 0; i < G_N_ELEMENTS(at); i++) {
+        g_autofree char *t = g_strdup(text);
+        char *c = t + (d - text) + at[i];
+        *c = (char)('0' + (*c - '0' + 1) % 10);
+        sc_code_matrix forged;
+        g_assert_true(sc_qr_encode_mixed(t, 'M', 40, &forged, NULL));
+        g_autofree char *scanned = read_back(&forged);
+        g_assert_cmpstr(scanned, ==, t);
+        g_assert_false(sc_payload_check(scanned, cert, &p, NULL, &error));
+        g_assert_error(error, SC_ERROR, SC_ERROR_INPUT);
+        g_clear_error(&error);
+        sc_code_matrix_clear(&forged);
+    }
     // An address alone carries no payload.
     g_assert_false(sc_payload_check("http://jndj.osta.org.cn/?zsbh=S000044011001264999999", cert,
                                     &p, NULL, &error));
