@@ -227,23 +227,33 @@ all_digits(const char *s, gsize n)
     return TRUE;
 }
 
-// The facts of DIGITS (the 43 signed digits) into *OUT; FALSE when they are not a payload's.
+// The value of the N digits at D (payload.h's fixed-width fields).
+static guint64
+field(const char *d, int n)
+{
+    guint64 v = 0;
+    for (int i = 0; i < n; i++)
+        v = v * 10 + (guint64)(d[i] - '0');
+    return v;
+}
+
+// The facts of D (the 43 signed digits, laid out as payload.h says) into *OUT; FALSE when they
+// are not a payload's.
 static gboolean
 parse_facts(const char *d, sc_payload *out)
 {
-    int letter = (d[1] - '0') * 10 + (d[2] - '0');
-    int y = atoi((char[]){d[24], d[25], d[26], d[27], 0});
-    int m = (d[28] - '0') * 10 + (d[29] - '0'), day = (d[30] - '0') * 10 + (d[31] - '0');
-    if (d[0] != '1' || letter < 10 || letter > 35 || !g_date_valid_dmy(day, m, y))
+    int letter = (int)field(d + 1, 2);
+    int y = (int)field(d + 24, 4), m = (int)field(d + 28, 2), day = (int)field(d + 30, 2);
+    guint64 holder = field(d + 33, 10);
+    if (d[0] != '1' || letter < 10 || letter > 35 || !g_date_valid_dmy(day, m, y) ||
+        holder > G_MAXUINT32)
         return FALSE;
     out->number[0] = (char)('A' + letter - 10);
     memcpy(out->number + 1, d + 3, SC_CERTNO_LEN - 1);
     out->number[SC_CERTNO_LEN] = '\0';
     g_snprintf(out->issue_date, sizeof out->issue_date, "%04d-%02d-%02d", y, m, day);
     out->level = d[32] - '0';
-    out->holder = (guint32)g_ascii_strtoull(
-        (char[]){d[33], d[34], d[35], d[36], d[37], d[38], d[39], d[40], d[41], d[42], 0}, NULL,
-        10);
+    out->holder = (guint32)holder;
     return TRUE;
 }
 
