@@ -318,6 +318,16 @@ number_array(qpdf_data q, const double *v, int n)
     return a;
 }
 
+// The value of the number N, read in the C locale (qpdf's numeric value reads a real with the
+// process's locale: 595,28 under a decimal comma, 595.28 read as 595).
+static double
+number_value(qpdf_data q, qpdf_oh n)
+{
+    if (qpdf_oh_is_integer(q, n))
+        return (double)qpdf_oh_get_int_value(q, n);
+    return qpdf_oh_is_real(q, n) ? g_ascii_strtod(qpdf_oh_get_real_value(q, n), NULL) : 0;
+}
+
 // Show the signature FIELD of PAGE over BOX (mm from the page's top-left: x, y, w, h): its
 // /Rect in the page's default user space, and the empty appearance PDF/A 6.3.3 asks of a
 // visible annotation (what shows is the page beneath it: the seal).
@@ -327,7 +337,7 @@ show_signature(qpdf_data q, qpdf_oh page, qpdf_oh field, const double *box)
     qpdf_oh media = qpdf_oh_get_key(q, page, "/MediaBox");
     double top = 0;
     if (qpdf_oh_is_array(q, media) && qpdf_oh_get_array_n_items(q, media) == 4)
-        top = qpdf_oh_get_numeric_value(q, qpdf_oh_get_array_item(q, media, 3));
+        top = number_value(q, qpdf_oh_get_array_item(q, media, 3));
     const double pt = 72.0 / 25.4;
     const double rect[4] = {box[0] * pt, top - (box[1] + box[3]) * pt, (box[0] + box[2]) * pt,
                             top - box[1] * pt};
