@@ -355,8 +355,9 @@ show_signature(qpdf_data q, qpdf_oh page, qpdf_oh field, const double *box)
     qpdf_oh_replace_key(q, field, "/AP", ap);
 }
 
-// An invisible signature field on the first page, its value a signature dictionary whose
-// /ByteRange and /Contents (ROOM zero bytes, written as hex) are filled in by sign_written().
+// A signature field on the first page (invisible, or shown over INFO->signature_box), its value
+// a signature dictionary whose /ByteRange and /Contents (ROOM zero bytes, written as hex) are
+// filled in by sign_written().
 static void
 add_signature_field(qpdf_data q, const sc_finish_info *info, gsize room)
 {

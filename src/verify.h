@@ -1,6 +1,7 @@
 // verify.h - is this certificate PDF the one the institution issued? (issue 13; seed 002: an
 // electronic certificate as hard to forge as paper).  Reads the file's PAdES signature with
-// qpdf and checks it with OpenSSL (sign.h); no other program is run.
+// qpdf and checks it with OpenSSL (sign.h); no other program is run.  A page's printed text is
+// checked against its QR code's signed payload (payload.h; the page read by scan.h).
 #ifndef SC_VERIFY_H
 #define SC_VERIFY_H
 
