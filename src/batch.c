@@ -9,6 +9,7 @@
 #include "layout.h"
 #include "ledger.h"
 #include "level.h"
+#include "payload.h"
 #include "qr.h"
 #include "registry.h"
 #include "render.h"
@@ -38,6 +39,7 @@ struct sc_batch {
     sc_template *tmpl;
     sc_institution *inst; // or NULL
     sc_signer *signer;    // the institution's signing key (issue 13), or NULL
+    sc_payload_key *qr;   // the key of the QR code's signed payload (issue 13), or NULL
     sc_records *records;
     GPtrArray *notes; // char *
     GPtrArray *certs; // sc_cert *, one per record
@@ -71,6 +73,7 @@ sc_batch_free(sc_batch *b)
     sc_records_free(b->records);
     sc_institution_free(b->inst);
     sc_signer_free(b->signer);
+    sc_payload_key_free(b->qr);
     sc_template_free(b->tmpl);
     g_free(b->records_path);
     g_free(b->fonts_dir);
@@ -98,7 +101,19 @@ load_design(sc_batch *b, const sc_batch_options *o, GError **error)
             e->data = g_strdup(b->inst->qr_data);
         }
     }
+    // Issue 13: qr_signed = yes: the codes the template lets carry it hold the signed payload.
+    if (b->inst->qr_signed && (b->qr = sc_payload_key_load(b->inst->qr_key, error)) == NULL)
+        return FALSE;
+    if (b->qr != NULL)
+        sc_payload_sign_template(b->tmpl);
     return TRUE;
+}
+
+// The code encoder: the signing one when the institution signs its codes.
+static const sc_code_encoder *
+encoder(const sc_batch *b)
+{
+    return b->qr != NULL ? sc_payload_key_encoder(b->qr) : sc_qr_encoder();
 }
 
 // The register's label for a batch of RECORDS_PATH: its file name and the time.
@@ -228,7 +243,7 @@ ensure_renderer(sc_batch *b, gboolean raster, GError **error)
         return TRUE;
     sc_renderer_free(b->renderer);
     b->raster = raster;
-    b->renderer = sc_renderer_new(b->tmpl, b->fonts, sc_qr_encoder(), raster, error);
+    b->renderer = sc_renderer_new(b->tmpl, b->fonts, encoder(b), raster, error);
     if (b->renderer != NULL)
         sc_renderer_set_photo_files(b->renderer, b->photos);
     return b->renderer != NULL;
@@ -574,6 +589,8 @@ draw_links(const sc_template *t, const sc_page *page, sc_cert *c, cairo_t *cr, c
             link_text(cr, page, e, dx, dy);
         } else if (e->type == SC_ELEMENT_QRCODE) {
             g_autofree char *data = sc_template_expand(e->data, sc_cert_lookup, c, NULL);
+            if (data != NULL)
+                sc_payload_cut_facts(data); // the address, never the holder's facts
             if (data != NULL &&
                 (g_str_has_prefix(data, "http://") || g_str_has_prefix(data, "https://")))
                 add_link(cr, data, e->x * SC_PT_PER_MM + dx, e->y * SC_PT_PER_MM + dy,
@@ -675,8 +692,13 @@ open_sink(const sc_batch *b, const sc_batch_output *out, sc_sink_kind kind, GErr
         sc_sink_new_full(kind, kind == SC_SINK_SPLIT ? out->split : out->output, t->page_width,
                          t->page_height, 0, t->name, out->created, &so, error);
     // Issue 13: every electronic certificate is signed, the one PDF on request (--sign).
-    if (sink != NULL && b->signer != NULL && (kind == SC_SINK_SPLIT || out->sign))
+    if (sink != NULL && b->signer != NULL && (kind == SC_SINK_SPLIT || out->sign)) {
         sc_sink_set_signer(sink, b->signer);
+        if (t->signature >= 0) { // visible over the element the template names (the seal)
+            const sc_element *e = g_ptr_array_index(t->elements, t->signature);
+            sc_sink_set_signature_box(sink, (const double[4]){e->x, e->y, e->width, e->height});
+        }
+    }
     return sink;
 }
 
@@ -700,7 +722,7 @@ worker_run(gpointer data)
     // The application font folder was added to fontconfig by the batch's own sc_fonts_new().
     w->fonts = sc_fonts_new(NULL, &w->error);
     if (w->fonts != NULL)
-        w->renderer = sc_renderer_new(w->b->tmpl, w->fonts, sc_qr_encoder(), FALSE, &w->error);
+        w->renderer = sc_renderer_new(w->b->tmpl, w->fonts, encoder(w->b), FALSE, &w->error);
     if (w->renderer != NULL)
         sc_renderer_set_photo_files(w->renderer, w->b->photos);
     if (w->renderer != NULL && w->sink != NULL)

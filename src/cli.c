@@ -117,7 +117,8 @@ static const struct {
     {"spoil", sc_cli_spoil, N_("log a spoiled blank stock sheet (证书内芯)")},
     {"calibrate", sc_cli_calibrate, N_("the calibration page of a printer on certificate stock")},
     {"key", sc_cli_key, N_("make or import the institution's signing keys")},
-    {"verify", sc_cli_verify, N_("check a certificate PDF's signature and its register entry")},
+    {"verify", sc_cli_verify,
+     N_("check a certificate PDF (signature, register, QR code) or a photo of its QR code")},
 };
 
 static void

@@ -5,7 +5,10 @@
 #include "i18n.h"
 #include "institution.h"
 #include "ledger.h"
+#include "level.h"
+#include "payload.h"
 #include "registry.h"
+#include "scan.h"
 #include "sign.h"
 #include "verify.h"
 
@@ -139,67 +142,228 @@ check_register(const sc_institution *inst, const char *reg_opt, const char *file
     return 0;
 }
 
-// verify FILE.pdf [-i INSTITUTION]: the signature, then the register.
+// What verify is asked: the file, and what it is checked against.
+typedef struct {
+    const char *file;
+    const sc_institution *inst; // or NULL
+    const char *reg_opt;        // --register, or NULL
+    const char *qr_cert;        // the QR key's certificate (--cert, or the institution's)
+    const char *name, *id;      // --name and --id, or NULL
+} verify_job;
+
+// Exit status of verify when the file holds no QR code that can be read (a blurred or cropped
+// photo): neither valid nor shown invalid; photograph it again.
+#define UNREADABLE 4
+
+// The fields of a valid payload P, one line.
+static void
+print_payload(const char *where, const sc_payload *p, const char *holder)
+{
+    const char *level = p->level != 0 ? sc_level_name(p->level) : NULL;
+    printf(_("%sQR code valid: certificate %s, issued %s, level %s%s%s\n"), where, p->number,
+           p->issue_date, level != NULL ? level : "—", holder != NULL ? _(", holder ") : "",
+           holder != NULL ? holder : "");
+}
+
+// The first of CODES that carries a payload signed with J's QR certificate, into *P; FALSE with
+// *ERROR set (the first code's reason) when none does.
+static gboolean
+signed_code(const verify_job *j, GPtrArray *codes, sc_payload *p, GError **error)
+{
+    GError *first = NULL;
+    for (guint i = 0; i < codes->len; i++) {
+        GError *e = NULL;
+        if (sc_payload_check(codes->pdata[i], j->qr_cert, p, NULL, &e)) {
+            g_clear_error(&first);
+            g_clear_error(&e);
+            return TRUE;
+        }
+        if (first == NULL || e->code == SC_ERROR_IO) { // an unreadable certificate says most
+            g_clear_error(&first);
+            first = g_steal_pointer(&e);
+        }
+        g_clear_error(&e);
+    }
+    if (first == NULL) // no code at all (callers report that as unreadable first)
+        first = g_error_new_literal(SC_ERROR, SC_ERROR_INPUT, _("no QR code can be read"));
+    g_propagate_error(error, first);
+    return FALSE;
+}
+
+// verify IMAGE: the QR code of a scan or photo, its signature, and the holder when given.
 static int
-run_verify(const char *file, const char *inst_path, const char *reg_opt)
+verify_image(const verify_job *j)
 {
     GError *error = NULL;
-    g_autoptr(sc_institution) inst = NULL;
-    if (inst_path != NULL && (inst = sc_institution_load(inst_path, &error)) == NULL)
-        return sc_cli_report(error);
-    if (inst != NULL && inst->certificate == NULL) {
-        fprintf(stderr, _("skillcert: %s names no certificate: run skillcert key new first\n"),
-                inst_path);
-        return 2;
+    g_autoptr(GPtrArray) codes = sc_scan_image(j->file, &error);
+    if (codes == NULL || codes->len == 0) {
+        fprintf(stderr, _("skillcert: unreadable: %s: %s\n"), j->file,
+                error != NULL ? error->message
+                              : _("no QR code can be read in it: photograph the certificate "
+                                  "again, flat, sharp and well lit"));
+        g_clear_error(&error);
+        return UNREADABLE;
     }
-    g_autofree char *data = NULL;
-    gsize len = 0;
-    if (!g_file_get_contents(file, &data, &len, &error))
+    sc_payload p;
+    if (!signed_code(j, codes, &p, &error)) {
+        if (error->code == SC_ERROR_IO)
+            return sc_cli_report(error);
+        fprintf(stderr, _("skillcert: invalid: %s: %s\n"), j->file, error->message);
+        g_error_free(error);
+        return 1;
+    }
+    if (j->name != NULL && !sc_verify_holder(&p, j->name, j->id)) {
+        fprintf(stderr,
+                _("skillcert: invalid: %s: %s and the identity number given are not the holder "
+                  "of certificate %s\n"),
+                j->file, j->name, p.number);
+        return 1;
+    }
+    print_payload("", &p, j->name);
+    return 0;
+}
+
+// The QR code of each page of the PDF DATA: signed with J's QR certificate and agreeing with
+// the page's printed text.
+static int
+verify_pdf_codes(const verify_job *j, const char *data, gsize len)
+{
+    GError *error = NULL;
+    g_autoptr(GPtrArray) pages = sc_scan_pdf((const guint8 *)data, len, j->file, 200, &error);
+    if (pages == NULL)
         return sc_cli_report(error);
+    for (guint i = 0; i < pages->len; i++) {
+        const sc_scan_page *page = pages->pdata[i];
+        sc_payload p;
+        g_autofree char *holder = NULL;
+        if (page->codes->len == 0) {
+            fprintf(stderr, _("skillcert: unreadable: %s: page %u: no QR code can be read\n"),
+                    j->file, i + 1);
+            return UNREADABLE;
+        }
+        if (!signed_code(j, page->codes, &p, &error) ||
+            !sc_verify_page_text(&p, page->text, j->name, j->id, &holder, &error)) {
+            if (error->code == SC_ERROR_IO)
+                return sc_cli_report(error);
+            fprintf(stderr, _("skillcert: invalid: %s: page %u: %s\n"), j->file, i + 1,
+                    error->message);
+            g_error_free(error);
+            return 1;
+        }
+        g_autofree char *where = g_strdup_printf(_("page %u: "), i + 1);
+        print_payload(where, &p, holder);
+    }
+    return 0;
+}
+
+// verify FILE.pdf: the signature, the QR codes (with a QR certificate), then the register.
+static int
+verify_pdf(const verify_job *j, const char *data, gsize len)
+{
+    GError *error = NULL;
+    const sc_institution *inst = j->inst;
     g_autofree char *signer = NULL;
-    if (!sc_verify_pdf((const guint8 *)data, len, file, inst != NULL ? inst->certificate : NULL,
+    if (!sc_verify_pdf((const guint8 *)data, len, j->file, inst != NULL ? inst->certificate : NULL,
                        &signer, &error)) {
         fprintf(stderr, _("skillcert: invalid: %s\n"), error->message);
         g_error_free(error);
         return 1;
     }
     printf(_("signature valid, the file unchanged since it was signed by %s\n"), signer);
+    int status = j->qr_cert != NULL ? verify_pdf_codes(j, data, len) : 0;
+    if (status != 0)
+        return status;
     if (inst == NULL) {
         printf(_("(without -i INSTITUTION the signer is not compared with the institution's "
                  "certificate, nor the file with the register)\n"));
         return 0;
     }
     g_autofree char *sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (guint8 *)data, len);
-    return check_register(inst, reg_opt, file, sha);
+    return check_register(inst, j->reg_opt, j->file, sha);
+}
+
+// verify FILE [-i INSTITUTION] [--cert FILE] [--name NAME --id ID]
+static int
+run_verify(verify_job *j, const char *inst_path, const char *cert_opt)
+{
+    GError *error = NULL;
+    g_autoptr(sc_institution) inst = NULL;
+    if (inst_path != NULL && (inst = sc_institution_load(inst_path, &error)) == NULL)
+        return sc_cli_report(error);
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    if (!g_file_get_contents(j->file, &data, &len, &error))
+        return sc_cli_report(error);
+    gboolean pdf = sc_scan_is_pdf((const guint8 *)data, len);
+    if (pdf && inst != NULL && inst->certificate == NULL) {
+        fprintf(stderr, _("skillcert: %s names no certificate: run skillcert key new first\n"),
+                inst_path);
+        return 2;
+    }
+    j->inst = inst;
+    // The QR codes are checked with --cert, or the certificate of an institution that signs them.
+    j->qr_cert = cert_opt != NULL                            ? cert_opt
+                 : inst != NULL && (inst->qr_signed || !pdf) ? inst->qr_certificate
+                                                             : NULL;
+    if (pdf && j->qr_cert == NULL && inst != NULL && inst->qr_signed)
+        printf(_("(%s names no qr_certificate: the QR codes are not checked)\n"), inst_path);
+    if (pdf)
+        return verify_pdf(j, data, len);
+    if (j->qr_cert == NULL) {
+        fprintf(stderr, _("skillcert: verify of an image needs the institution's QR certificate: "
+                          "--cert FILE, or -i INSTITUTION naming qr_certificate\n"));
+        return 2;
+    }
+    g_clear_pointer(&data, g_free); // a photo is read again, as an image
+    return verify_image(j);
 }
 
 int
 sc_cli_verify(int argc, char **argv)
 {
-    char *inst_path = NULL, *reg = NULL;
+    char *inst_path = NULL, *reg = NULL, *cert = NULL, *name = NULL, *id = NULL;
     GOptionEntry entries[] = {
         {"institution", 'i', 0, G_OPTION_ARG_FILENAME, &inst_path,
-         N_("The institution: the signer must be its certificate, the file in its register"),
+         N_("The institution: the signer must be its certificate, the file in its register, the "
+            "QR code signed with its qr_certificate"),
          N_("INSTITUTION")},
         {"register", 0, 0, G_OPTION_ARG_FILENAME, &reg,
          N_("Register (default: the "
             "institution's)"),
          N_("FILE")},
+        {"cert", 0, 0, G_OPTION_ARG_FILENAME, &cert,
+         N_("The QR code is signed with the key of this certificate (PEM; the institution's "
+            "qr_certificate)"),
+         N_("FILE")},
+        {"name", 0, 0, G_OPTION_ARG_STRING, &name, N_("The holder's name, checked with --id"),
+         N_("NAME")},
+        {"id", 0, 0, G_OPTION_ARG_STRING, &id, N_("The holder's identity number"), N_("ID")},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
     int status = sc_cli_parse_options(
-        N_("verify FILE.pdf [-i INSTITUTION]"),
+        N_("verify FILE.pdf|IMAGE [-i INSTITUTION] [--cert FILE] [--name NAME --id ID]"),
         N_("Check an electronic certificate: its signature valid and the file unchanged, signed "
-           "by the institution's certificate and issued by its register (with -i).  Exit 0 "
-           "valid, 1 invalid (the reason on standard error)."),
+           "by the institution's certificate and issued by its register (with -i), and the "
+           "signed QR code of each page agreeing with the page's text.  Or check the QR code of "
+           "a scan or photo (PNG, JPEG) of a printed certificate: its signature, and with --name "
+           "and --id its holder.  Exit 0 valid, 1 invalid (the reason on standard error), 4 no "
+           "QR code can be read."),
         entries, &argc, &argv, -1);
     if (status == 0 && argc != 2) {
-        fprintf(stderr, _("skillcert: verify takes one file: skillcert verify FILE.pdf\n"));
+        fprintf(stderr, _("skillcert: verify takes one file: skillcert verify FILE.pdf|IMAGE\n"));
         status = 2;
     }
+    if (status == 0 && (name == NULL) != (id == NULL)) {
+        fprintf(stderr, _("skillcert: --name and --id go together\n"));
+        status = 2;
+    }
+    verify_job j = {.file = status == 0 ? argv[1] : NULL, .reg_opt = reg, .name = name, .id = id};
     if (status == 0)
-        status = run_verify(argv[1], inst_path, reg);
+        status = run_verify(&j, inst_path, cert);
     g_free(inst_path);
     g_free(reg);
+    g_free(cert);
+    g_free(name);
+    g_free(id);
     return status;
 }

@@ -308,8 +308,56 @@ amend_annotations(qpdf_data q)
 // What qpdf writes for the byte ranges before they are known: wide enough for any file.
 #define BYTE_RANGE_STAND_IN "[0 9999999999 9999999999 9999999999]"
 
-// An invisible signature field on the first page, its value a signature dictionary whose
-// /ByteRange and /Contents (ROOM zero bytes, written as hex) are filled in by sign_written().
+// The PDF array of the N numbers V (points, to a hundredth: no locale's decimal comma).
+static qpdf_oh
+number_array(qpdf_data q, const double *v, int n)
+{
+    qpdf_oh a = qpdf_oh_new_array(q);
+    for (int i = 0; i < n; i++)
+        qpdf_oh_append_item(q, a, qpdf_oh_new_real_from_double(q, v[i], 2));
+    return a;
+}
+
+// The value of the number N, read in the C locale (qpdf's numeric value reads a real with the
+// process's locale: 595,28 under a decimal comma, 595.28 read as 595).
+static double
+number_value(qpdf_data q, qpdf_oh n)
+{
+    if (qpdf_oh_is_integer(q, n))
+        return (double)qpdf_oh_get_int_value(q, n);
+    return qpdf_oh_is_real(q, n) ? g_ascii_strtod(qpdf_oh_get_real_value(q, n), NULL) : 0;
+}
+
+// Show the signature FIELD of PAGE over BOX (mm from the page's top-left: x, y, w, h): its
+// /Rect in the page's default user space, and the empty appearance PDF/A 6.3.3 asks of a
+// visible annotation (what shows is the page beneath it: the seal).
+static void
+show_signature(qpdf_data q, qpdf_oh page, qpdf_oh field, const double *box)
+{
+    qpdf_oh media = qpdf_oh_get_key(q, page, "/MediaBox");
+    double top = 0;
+    if (qpdf_oh_is_array(q, media) && qpdf_oh_get_array_n_items(q, media) == 4)
+        top = number_value(q, qpdf_oh_get_array_item(q, media, 3));
+    const double pt = 72.0 / 25.4;
+    const double rect[4] = {box[0] * pt, top - (box[1] + box[3]) * pt, (box[0] + box[2]) * pt,
+                            top - box[1] * pt};
+    const double bbox[4] = {0, 0, rect[2] - rect[0], rect[3] - rect[1]};
+    qpdf_oh_replace_key(q, field, "/Rect", number_array(q, rect, 4));
+    qpdf_oh stream = qpdf_oh_new_stream(q);
+    qpdf_oh_replace_stream_data(q, stream, (const unsigned char *)"", 0, qpdf_oh_new_null(q),
+                                qpdf_oh_new_null(q));
+    qpdf_oh dict = qpdf_oh_get_dict(q, stream);
+    qpdf_oh_replace_key(q, dict, "/Type", qpdf_oh_new_name(q, "/XObject"));
+    qpdf_oh_replace_key(q, dict, "/Subtype", qpdf_oh_new_name(q, "/Form"));
+    qpdf_oh_replace_key(q, dict, "/BBox", number_array(q, bbox, 4));
+    qpdf_oh ap = qpdf_oh_new_dictionary(q);
+    qpdf_oh_replace_key(q, ap, "/N", stream);
+    qpdf_oh_replace_key(q, field, "/AP", ap);
+}
+
+// A signature field on the first page (invisible, or shown over INFO->signature_box), its value
+// a signature dictionary whose /ByteRange and /Contents (ROOM zero bytes, written as hex) are
+// filled in by sign_written().
 static void
 add_signature_field(qpdf_data q, const sc_finish_info *info, gsize room)
 {
@@ -329,6 +377,8 @@ add_signature_field(qpdf_data q, const sc_finish_info *info, gsize room)
     // /F 132: printed and locked; an empty /Rect: invisible (no appearance needed, PDF/A 6.3.3).
     qpdf_oh field = qpdf_oh_parse(q, "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature1) "
                                      "/F 132 /Rect [0 0 0 0] >>");
+    if (info->signature_box != NULL)
+        show_signature(q, page, field, info->signature_box);
     qpdf_oh_replace_key(q, field, "/V", qpdf_make_indirect_object(q, sig));
     qpdf_oh_replace_key(q, field, "/P", page);
     field = qpdf_make_indirect_object(q, field);

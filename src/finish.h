@@ -31,6 +31,9 @@ typedef struct {
     const char *lang;     // NULL: "zh-CN"
     // The key that signs the file (PAdES B-B, see sc_finish_pdf()), or NULL: not signed.
     const sc_signer *signer;
+    // Where the signature field shows on the first page (over the seal): x, y, width, height in
+    // mm from the page's top-left corner; NULL: the field is invisible.
+    const double *signature_box;
 } sc_finish_info;
 
 // The PDF date of ISO (ISO 8601 with a zone, "2026-11-23T09:30:00+08:00" or "…Z"; without a zone
@@ -44,7 +47,8 @@ char *sc_finish_xmp(const sc_finish_info *info);
 
 // DATA (LEN bytes, a PDF as cairo wrote it) with INFO's metadata, /Lang, the viewer preferences
 // and the PDF/A objects added.  With INFO->signer, the file is signed last (PAdES B-B, ETSI EN
-// 319 142-1): an invisible signature field on the first page whose /V is a signature dictionary
+// 319 142-1): a signature field on the first page (invisible, or over INFO->signature_box with
+// an empty appearance: what shows is the page beneath, the seal) whose /V is a signature dictionary
 // (/SubFilter /ETSI.CAdES.detached, /M the creation date or now) whose /Contents holds the CMS
 // of sc_signer_cms() over every byte of the file but the /Contents value itself (/ByteRange).
 // The signing time is INFO->created (else now), so the same input gives the same bytes.

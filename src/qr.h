@@ -25,6 +25,16 @@ typedef struct {
 // The libqrencode encoder (8-bit mode, UTF-8 text, error correction L/M/Q/H).  Static.
 const sc_code_encoder *sc_qr_encoder(void);
 
+// TEXT (UTF-8, not empty) encoded with libqrencode's choice of mode for each run of characters
+// (a run of digits in numeric mode: 3.3 bits a digit instead of 8), in the smallest version at
+// error correction EC_LEVEL.  FALSE with *ERROR set (SC_ERROR_INPUT) when that version is above
+// MAX_VERSION or TEXT does not fit at all.  Free OUT's modules with g_free().
+gboolean sc_qr_encode_mixed(const char *text, char ec_level, int max_version, sc_code_matrix *out,
+                            GError **error);
+
+// The QR version (1–40) of MATRIX: its width is 17 + 4 × version modules (ISO/IEC 18004).
+int sc_code_matrix_version(const sc_code_matrix *matrix);
+
 void sc_code_matrix_clear(sc_code_matrix *matrix);
 
 #endif

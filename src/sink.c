@@ -58,7 +58,9 @@ struct sc_sink {
     gboolean finished;
     guint pages;
     const sc_signer *signer; // signs every PDF (issue 13), or NULL
-    int write_errno;         // PDF: the first error of cairo's writes into FP, or 0
+    double signature_box[4]; // where the signature field shows (mm), when SIGNATURE_SHOWN
+    gboolean signature_shown;
+    int write_errno; // PDF: the first error of cairo's writes into FP, or 0
 };
 
 // --- Names, checks and stale temporaries -------------------------------------------------------
@@ -346,7 +348,9 @@ write_finished(sc_sink *sink, guint i, FILE *fp, const info_copy *info, GError *
                                  .subject = info->subject,
                                  .keywords = info->keywords,
                                  .created = info->created,
-                                 .signer = sink->signer};
+                                 .signer = sink->signer,
+                                 .signature_box =
+                                     sink->signature_shown ? sink->signature_box : NULL};
     g_autoptr(GBytes) bytes = sc_finish_pdf(sink->buf->data, sink->buf->len, &view, error);
     g_byte_array_set_size(sink->buf, 0);
     if (bytes == NULL) {
@@ -417,7 +421,9 @@ write_finished_file(sc_sink *sink, FILE *fp, const info_copy *info, GError **err
                                  .subject = info->subject,
                                  .keywords = info->keywords,
                                  .created = info->created,
-                                 .signer = sink->signer};
+                                 .signer = sink->signer,
+                                 .signature_box =
+                                     sink->signature_shown ? sink->signature_box : NULL};
     g_autofree char *base = g_path_get_basename(sink->to_stdout ? "stdout.pdf" : sink->path);
     char *finished = tmp_template(sink->dir, base);
     FILE *out = open_file(sink, finished, TRUE, error);
@@ -952,6 +958,14 @@ sc_sink_set_signer(sc_sink *sink, const sc_signer *signer)
 {
     g_return_if_fail(sink != NULL);
     sink->signer = signer;
+}
+
+void
+sc_sink_set_signature_box(sc_sink *sink, const double box[4])
+{
+    g_return_if_fail(sink != NULL);
+    memcpy(sink->signature_box, box, sizeof sink->signature_box);
+    sink->signature_shown = TRUE;
 }
 
 sc_sink_kind

@@ -86,6 +86,10 @@ void sc_sink_set_info(sc_sink *sink, const sc_finish_info *info);
 // sink's CREATED).  Call before the first page.  Borrows SIGNER: it must outlive the sink.
 void sc_sink_set_signer(sc_sink *sink, const sc_signer *signer);
 
+// Show the signature field of every signed PDF over BOX (x, y, width, height in mm from the
+// first page's top-left corner: the seal's box), instead of invisible.  Copies BOX.
+void sc_sink_set_signature_box(sc_sink *sink, const double box[4]);
+
 // Finish the page started last; checks cairo's status (and for split output, writes the file
 // under its temporary name).
 gboolean sc_sink_end_page(sc_sink *sink, GError **error);

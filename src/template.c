@@ -467,6 +467,7 @@ read_qrcode(reader *r, sc_element *e)
         bad_key(r, "data", _("missing (the text to encode, e.g. with {证书编号})"));
     check_placeholders(r, "data", e->data);
     e->ec_level = ec_names[get_choice(r, "error_correction", ec_names, 1)][0];
+    e->sign = get_bool(r, "signed", TRUE);
     if (fabs(e->width - e->height) > 1e-9)
         bad_key(r, "height", _("a QR code is square: width and height must be equal"));
 }
@@ -696,6 +697,27 @@ sc_template_element_names(const sc_element *e, const char *const *names)
     return st.found;
 }
 
+// [template] signature: invisible (the default), or the name of the element (section) over
+// whose box the signature field of a signed PDF is shown (issue 13: visible over the seal).
+static void
+read_signature(reader *r, sc_template *tmpl)
+{
+    g_autofree char *name = get_string(r, "signature", "invisible");
+    tmpl->signature = -1;
+    if (strcmp(name, "invisible") == 0)
+        return;
+    for (guint i = 0; i < tmpl->elements->len; i++) {
+        const sc_element *e = g_ptr_array_index(tmpl->elements, i);
+        if (strcmp(e->id, name) == 0 && e->type != SC_ELEMENT_LINE) {
+            tmpl->signature = (int)i;
+            return;
+        }
+    }
+    bad_key(r, "signature",
+            _("names no element with a box: write invisible, or an element's section name "
+              "(such as seal)"));
+}
+
 sc_template *
 sc_template_parse(const char *data, gsize len, const char *path, GError **error)
 {
@@ -749,6 +771,8 @@ sc_template_parse(const char *data, gsize len, const char *path, GError **error)
     if (tmpl->elements->len == 0)
         sc_problems_add(problems, path, 0, NULL, _("no elements: add a section per element"));
     check_stocks(tmpl, problems);
+    r.group = "template";
+    read_signature(&r, tmpl);
 
     if (!sc_problems_to_error(problems, SC_ERROR_INPUT, error)) {
         sc_template_free(tmpl);

@@ -56,6 +56,7 @@ typedef struct {
     // qrcode
     char *data;    // with {field} placeholders
     char ec_level; // 'L', 'M', 'Q' or 'H'
+    gboolean sign; // may carry the institution's signed payload (`signed`, default yes)
 } sc_element;
 
 // A certificate stock (套打 paper): which of the template's elements are already printed on it.
@@ -81,6 +82,9 @@ typedef struct {
     GPtrArray *elements; // sc_element *, in drawing order
     GPtrArray *stocks;   // sc_stock *, in file order
     char *stock;         // [template] stock: the default stock's name, or NULL (the static layer)
+    // [template] signature: the element (an index of ELEMENTS) over whose box a signed PDF shows
+    // its signature field (the seal, issue 13), or -1: the signature field is invisible.
+    int signature;
 } sc_template;
 
 // Load and validate the template at PATH.  Every problem (unknown key values, bad lengths,

@@ -22,7 +22,7 @@ seconds=$1
 shift
 
 cc=${FUZZ_CC:-clang}
-pkgs="cairo pango pangocairo pangoft2 fontconfig glib-2.0 libqrencode libpng libjpeg sqlite3"
+pkgs="cairo pango pangocairo pangoft2 fontconfig glib-2.0 libqrencode libpng libjpeg sqlite3 libcrypto libqpdf"
 if ! pkg_cflags=$(pkg-config --cflags $pkgs) || ! pkg_libs=$(pkg-config --libs $pkgs); then
     echo "run.sh: pkg-config cannot find the libraries (make setup installs them)" >&2
     exit 2
