@@ -223,8 +223,41 @@ verify_image(const verify_job *j)
     return 0;
 }
 
-// The QR code of each page of the PDF DATA: signed with J's QR certificate and agreeing with
-// the page's printed text.
+// Page I of PAGES (N in all): its QR code signed with J's QR certificate and agreeing with the
+// page's text, said on stdout.  *THEIRS: J's name and identity number are its holder (always
+// checked on a one-page file).  0, or the exit status after saying what is wrong.
+static int
+verify_page(const verify_job *j, const sc_scan_page *page, guint i, guint n, gboolean *theirs)
+{
+    GError *error = NULL;
+    sc_payload p;
+    g_autofree char *holder = NULL;
+    if (page->codes->len == 0) {
+        fprintf(stderr, _("skillcert: unreadable: %s: page %u: no QR code can be read\n"), j->file,
+                i + 1);
+        return UNREADABLE;
+    }
+    gboolean ok = signed_code(j, page->codes, &p, &error);
+    *theirs =
+        ok && j->name != NULL && j->id != NULL && (n == 1 || sc_verify_holder(&p, j->name, j->id));
+    if (ok)
+        ok = sc_verify_page_text(&p, page->text, *theirs ? j->name : NULL, *theirs ? j->id : NULL,
+                                 &holder, &error);
+    if (!ok) {
+        if (error->code == SC_ERROR_IO)
+            return sc_cli_report(error);
+        fprintf(stderr, _("skillcert: invalid: %s: page %u: %s\n"), j->file, i + 1, error->message);
+        g_error_free(error);
+        return 1;
+    }
+    g_autofree char *where = g_strdup_printf(_("page %u: "), i + 1);
+    print_payload(where, &p, holder);
+    return 0;
+}
+
+// The QR code of each page of the PDF DATA (verify_page()).  With J's name and identity number,
+// a one-page file must be theirs; a combined file must hold their certificate on some page, each
+// other page having its own holder.
 static int
 verify_pdf_codes(const verify_job *j, const char *data, gsize len)
 {
@@ -232,26 +265,20 @@ verify_pdf_codes(const verify_job *j, const char *data, gsize len)
     g_autoptr(GPtrArray) pages = sc_scan_pdf((const guint8 *)data, len, j->file, 200, &error);
     if (pages == NULL)
         return sc_cli_report(error);
+    gboolean found = FALSE;
     for (guint i = 0; i < pages->len; i++) {
-        const sc_scan_page *page = pages->pdata[i];
-        sc_payload p;
-        g_autofree char *holder = NULL;
-        if (page->codes->len == 0) {
-            fprintf(stderr, _("skillcert: unreadable: %s: page %u: no QR code can be read\n"),
-                    j->file, i + 1);
-            return UNREADABLE;
-        }
-        if (!signed_code(j, page->codes, &p, &error) ||
-            !sc_verify_page_text(&p, page->text, j->name, j->id, &holder, &error)) {
-            if (error->code == SC_ERROR_IO)
-                return sc_cli_report(error);
-            fprintf(stderr, _("skillcert: invalid: %s: page %u: %s\n"), j->file, i + 1,
-                    error->message);
-            g_error_free(error);
-            return 1;
-        }
-        g_autofree char *where = g_strdup_printf(_("page %u: "), i + 1);
-        print_payload(where, &p, holder);
+        gboolean theirs = FALSE;
+        int status = verify_page(j, pages->pdata[i], i, pages->len, &theirs);
+        if (status != 0)
+            return status;
+        found = found || theirs;
+    }
+    if (j->name != NULL && j->id != NULL && !found) {
+        fprintf(stderr,
+                _("skillcert: invalid: %s: no page is the certificate of the name and "
+                  "identity number given\n"),
+                j->file);
+        return 1;
     }
     return 0;
 }

@@ -56,6 +56,18 @@ run_sc "$T/vn" verify "$pdf" -i "$INST" --register "$T/reg.db" --name "王五" -
 expect_status "verify PDF: another name refused" 1
 expect_grep "verify PDF: says the holder is not the one given" "$T/vn.err" "not the holder"
 
+# A combined PDF (signed on request): each page its own holder; --name and --id ask whether
+# their certificate is one of them.
+run_sc "$T/o" render $EX/records.csv -i "$INST" --photos $EX/photos --register "$T/reg.db" -o "$T/all.pdf" --sign
+expect_status "render the combined PDF, signed" 0
+third=$(sed -n 4p $EX/records.csv)
+run_sc "$T/va" verify "$T/all.pdf" -i "$INST" --register "$T/reg.db" --name "${third%%,*}" --id "$(echo "$third" | cut -d, -f3)"
+expect_status "verify a combined PDF for the third holder: valid" 0
+expect_grep "… every page's code read and valid" "$T/va.out" "page 10: QR code valid"
+run_sc "$T/vx" verify "$T/all.pdf" -i "$INST" --register "$T/reg.db" --name "王五" --id "$id"
+expect_status "verify a combined PDF for someone not in it: invalid" 1
+expect_grep "… saying no page is theirs" "$T/vx.err" "no page is the certificate of the name and identity number given"
+
 # --- verify on a scan and on photographed versions -------------------------------------------
 run_sc "$T/i" verify "$page" --cert "$QRCERT"
 expect_status "verify the page at 300 dpi (PNG)" 0
