@@ -700,7 +700,8 @@ pg_create(const char *address, const char *prefix, GError **error)
         goto fail;
     if (there) {
         g_set_error(error, SC_ERROR, SC_ERROR_REGISTER,
-                    _("%s already holds a register: a register is never created over another"),
+                    _("%s: a register already exists in this database: a register is never "
+                      "created over another"),
                     r->path);
         goto fail;
     }
