@@ -747,7 +747,8 @@ begin_write(sc_registry *r)
         return sc_sqldb_exec(r->db, "BEGIN IMMEDIATE");
     if (sc_sqldb_exec(r->db, "BEGIN; LOCK TABLE counters IN SHARE ROW EXCLUSIVE MODE"))
         return TRUE;
-    sc_sqldb_exec(r->db, "ROLLBACK"); // the failure's message stays
+    if (!sc_sqldb_is_lost(r->db))
+        sc_sqldb_exec(r->db, "ROLLBACK"); // the failure's message stays
     return FALSE;
 }
 
@@ -1605,6 +1606,21 @@ clear_results(sc_number_item *items, guint n)
     }
 }
 
+// Set *ERROR for a batch's transaction that failed (saying WHAT): a PostgreSQL connection lost
+// is said as such, with what it means.
+static void
+batch_failed(sc_registry *r, const char *what, GError **error)
+{
+    if (!sc_sqldb_is_lost(r->db)) {
+        set_db_error(r, error, what);
+        return;
+    }
+    g_set_error(error, SC_ERROR, SC_ERROR_REGISTER,
+                _("%s: %s: the connection to the register's server was lost (%s): no number of "
+                  "this batch was issued; run it again"),
+                r->path, what, sc_sqldb_errmsg(r->db));
+}
+
 // Issue ITEMS in one transaction, left open when KEEP (for sc_registry_end_issue()), else rolled
 // back once the numbers are known (a preview).
 static gboolean
@@ -1633,7 +1649,7 @@ issue_batch(sc_registry *r, const char *batch, sc_number_item *items, guint n, g
     // One transaction for the whole batch, taking the write lock at once: a concurrent batch
     // waits (busy timeout) instead of failing half-way.
     if (!begin_write(r)) {
-        set_db_error(r, error, _("cannot lock the register"));
+        batch_failed(r, _("cannot lock the register"), error);
         goto out;
     }
     r->open = TRUE;
@@ -1681,7 +1697,7 @@ sc_registry_end_issue(sc_registry *registry, gboolean keep, GError **error)
         return TRUE;
     }
     if (!sc_sqldb_exec(registry->db, "COMMIT")) {
-        set_db_error(registry, error, _("cannot commit the batch"));
+        batch_failed(registry, _("cannot commit the batch"), error);
         sc_sqldb_exec(registry->db, "ROLLBACK");
         return FALSE;
     }
@@ -1897,14 +1913,14 @@ sc_registry_show(sc_registry *registry, const char *number, const char *id_numbe
 // --- Reports --------------------------------------------------------------------------------
 
 // Every certificate with its prints and corrections counted; ?1–?3: from, to, level (NULL/0:
-// any), ?4: 1 to leave void ones out.
+// any), ?4: 1 to leave void ones out.  (The casts tell PostgreSQL what a NULL bound is.)
 static const char each_sql[] =
     "SELECT c.number, c.name, c.id_type, c.id_number, c.occupation, c.occupation_code, "
     "c.work_type, c.level, c.issue_date, c.void_reason, "
     "(SELECT count(*) FROM prints p WHERE p.number = c.number), "
     "(SELECT count(*) FROM corrections k WHERE k.number = c.number) "
-    "FROM certificates c WHERE (?1 IS NULL OR c.issue_date >= ?1) "
-    "AND (?2 IS NULL OR c.issue_date <= ?2) AND (?3 = 0 OR c.level = ?3) "
+    "FROM certificates c WHERE (CAST(?1 AS TEXT) IS NULL OR c.issue_date >= ?1) "
+    "AND (CAST(?2 AS TEXT) IS NULL OR c.issue_date <= ?2) AND (?3 = 0 OR c.level = ?3) "
     "AND (?4 = 0 OR c.void_reason IS NULL) ORDER BY c.issue_date, c.number";
 
 gboolean

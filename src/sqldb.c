@@ -164,14 +164,20 @@ sc_sqldb_errmsg(sc_sqldb *db)
     return db->message != NULL ? db->message : "";
 }
 
-// Remember why RESULT (or the connection, when RESULT says nothing) failed.
+// Remember why RESULT (or the connection, when RESULT says nothing) failed: the server's
+// primary message, or the first line of libpq's without its severity ("FATAL:  ").
 static void
 pg_failed(sc_sqldb *db, const PGresult *result)
 {
     const char *primary =
         result != NULL ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    g_autofree char *text = g_strdup(primary != NULL ? primary : PQerrorMessage(db->pg));
+    char *end = strchr(text, '\n');
+    if (end != NULL)
+        *end = '\0';
+    const char *severity_end = primary == NULL ? strstr(text, ":  ") : NULL;
     g_free(db->message);
-    db->message = one_line(primary != NULL ? primary : PQerrorMessage(db->pg));
+    db->message = g_strdup(severity_end != NULL ? severity_end + 3 : text);
 }
 
 // RESULT of a command: TRUE when it succeeded (the rows it changed counted), else its reason
@@ -202,6 +208,12 @@ sc_sqldb_exec(sc_sqldb *db, const char *sql)
     if (db->kind == SC_SQLDB_SQLITE)
         return sqlite3_exec(db->lite, sql, NULL, NULL, NULL) == SQLITE_OK;
     return pg_command_done(db, PQexec(db->pg, sql), sql);
+}
+
+gboolean
+sc_sqldb_is_lost(sc_sqldb *db)
+{
+    return db->pg != NULL && PQstatus(db->pg) == CONNECTION_BAD;
 }
 
 gint64

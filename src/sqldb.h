@@ -56,6 +56,10 @@ const char *sc_sqldb_errmsg(sc_sqldb *db);
 // is a failure.
 gboolean sc_sqldb_exec(sc_sqldb *db, const char *sql);
 
+// Whether DB's connection to its server is lost (the server stopped, the session terminated):
+// then nothing of an open transaction was kept.  Always FALSE for SQLite.
+gboolean sc_sqldb_is_lost(sc_sqldb *db);
+
 // How many rows the last INSERT, UPDATE or DELETE changed.
 gint64 sc_sqldb_changes(sc_sqldb *db);
 
