@@ -11,6 +11,7 @@ struct sc_sqldb {
     PGconn *pg;
     char *message; // PostgreSQL: why the last call failed
     gint64 changes;
+    guint prepared; // PostgreSQL: statements prepared on the server, for their names
 };
 
 // A bound value, as PostgreSQL receives it: text, or NULL.
@@ -24,6 +25,7 @@ struct sc_sqldb_stmt {
     sqlite3_stmt *lite;
     // PostgreSQL: the statement with $N placeholders, its values, and its result being read.
     char *sql;
+    char *name; // prepared on the server under this name (a persistent statement), or NULL
     int n_params;
     pg_value *values;
     PGresult *result;
@@ -271,6 +273,14 @@ sc_sqldb_prepare(sc_sqldb *db, const char *sql, gboolean persistent)
     s->sql = pg_placeholders(sql, &s->n_params);
     s->values = g_new0(pg_value, MAX(s->n_params, 1));
     s->row = -1;
+    // A statement used for every item of a batch is parsed and planned once, on the server.
+    if (persistent) {
+        s->name = g_strdup_printf("sc_%u", ++db->prepared);
+        if (!pg_command_done(db, PQprepare(db->pg, s->name, s->sql, s->n_params, NULL), "")) {
+            sc_sqldb_finalize(s);
+            return NULL;
+        }
+    }
     return s;
 }
 
@@ -308,7 +318,9 @@ pg_run(sc_sqldb_stmt *s)
     const char **values = g_newa(const char *, MAX(s->n_params, 1));
     for (int i = 0; i < s->n_params; i++)
         values[i] = s->values[i].text;
-    PGresult *result = PQexecParams(s->db->pg, s->sql, s->n_params, NULL, values, NULL, NULL, 0);
+    PGresult *result =
+        s->name != NULL ? PQexecPrepared(s->db->pg, s->name, s->n_params, values, NULL, NULL, 0)
+                        : PQexecParams(s->db->pg, s->sql, s->n_params, NULL, values, NULL, NULL, 0);
     s->run = TRUE;
     if (PQresultStatus(result) == PGRES_TUPLES_OK) {
         s->result = result;
@@ -376,6 +388,7 @@ sc_sqldb_finalize(sc_sqldb_stmt *stmt)
     if (stmt->result != NULL)
         PQclear(stmt->result);
     g_free(stmt->sql);
+    g_free(stmt->name);
     g_free(stmt->values);
     g_free(stmt);
 }
