@@ -25,7 +25,8 @@ struct sc_sqldb_stmt {
     sqlite3_stmt *lite;
     // PostgreSQL: the statement with $N placeholders, its values, and its result being read.
     char *sql;
-    char *name; // prepared on the server under this name (a persistent statement), or NULL
+    char *name;    // a persistent statement's name on the server, or NULL
+    gboolean made; // prepared there under NAME
     int n_params;
     pg_value *values;
     PGresult *result;
@@ -273,14 +274,10 @@ sc_sqldb_prepare(sc_sqldb *db, const char *sql, gboolean persistent)
     s->sql = pg_placeholders(sql, &s->n_params);
     s->values = g_new0(pg_value, MAX(s->n_params, 1));
     s->row = -1;
-    // A statement used for every item of a batch is parsed and planned once, on the server.
-    if (persistent) {
+    // A statement used for every item of a batch is parsed and planned once, on the server,
+    // when first run (preparing takes the locks running takes: not before a batch has them).
+    if (persistent)
         s->name = g_strdup_printf("sc_%u", ++db->prepared);
-        if (!pg_command_done(db, PQprepare(db->pg, s->name, s->sql, s->n_params, NULL), "")) {
-            sc_sqldb_finalize(s);
-            return NULL;
-        }
-    }
     return s;
 }
 
@@ -315,6 +312,11 @@ sc_sqldb_bind_null(sc_sqldb_stmt *stmt, int i)
 static sc_sqldb_result
 pg_run(sc_sqldb_stmt *s)
 {
+    if (s->name != NULL && !s->made) {
+        if (!pg_command_done(s->db, PQprepare(s->db->pg, s->name, s->sql, s->n_params, NULL), ""))
+            return SC_SQLDB_ERROR;
+        s->made = TRUE;
+    }
     const char **values = g_newa(const char *, MAX(s->n_params, 1));
     for (int i = 0; i < s->n_params; i++)
         values[i] = s->values[i].text;
