@@ -87,10 +87,17 @@ sc_ledger_init(const sc_ledger_place *at, const char *from, GError **error)
                         path);
             ok = FALSE;
         } else {
-            // The older register, migrated and checked, copied whole (an online backup).
+            // The older register, migrated and checked, copied whole (an online backup; between
+            // SQLite and PostgreSQL, row for row).
             sc_registry *old = sc_registry_open(from, inst->prefix, error);
-            ok = old != NULL && sc_registry_check(old, error) &&
-                 sc_registry_backup(old, path, error);
+            ok = old != NULL && sc_registry_check(old, error);
+            if (ok && (sc_sqldb_is_address(path) || sc_sqldb_is_address(from))) {
+                sc_registry *made = sc_registry_create_from(path, old, error);
+                ok = made != NULL;
+                sc_registry_close(made);
+            } else if (ok) {
+                ok = sc_registry_backup(old, path, error);
+            }
             sc_registry_close(old);
         }
     } else {

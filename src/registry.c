@@ -683,8 +683,10 @@ pg_open(const char *address, const char *prefix, GError **error)
 // Create the register's tables for PREFIX in the database at ADDRESS, which holds none (a
 // register is never created over another).  Two desks creating it at once: one does, the other
 // is refused.
+static gboolean copy_rows(sc_registry *from, sc_registry *to, GError **error);
+
 static sc_registry *
-pg_create(const char *address, const char *prefix, GError **error)
+pg_create(const char *address, const char *prefix, sc_registry *from, GError **error)
 {
     sc_registry *r = pg_connect(address, error);
     if (r == NULL)
@@ -705,7 +707,14 @@ pg_create(const char *address, const char *prefix, GError **error)
                     r->path);
         goto fail;
     }
-    if (!sc_sqldb_exec(r->db, init) || !sc_sqldb_exec(r->db, "COMMIT")) {
+    if (!sc_sqldb_exec(r->db, init)) {
+        set_db_error(r, error, _("cannot create the register"));
+        goto fail;
+    }
+    // A copy is made in the same transaction: all of it, or no register.
+    if (from != NULL && !copy_rows(from, r, error))
+        goto fail;
+    if (!sc_sqldb_exec(r->db, "COMMIT")) {
         set_db_error(r, error, _("cannot create the register"));
         goto fail;
     }
@@ -843,7 +852,7 @@ sc_registry_create(const char *path, const char *prefix, GError **error)
         return NULL;
     }
     if (sc_sqldb_is_address(path))
-        return pg_create(path, prefix, error);
+        return pg_create(path, prefix, NULL, error);
     // Created by us, so it is born 0600 whatever the umask (it holds identity numbers); SQLite
     // gives its -wal and -shm files the database file's mode.  O_EXCL: never over a register.
     int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -877,6 +886,103 @@ sc_registry_create(const char *path, const char *prefix, GError **error)
         return NULL;
     }
     return r;
+}
+
+// --- Copies between the engines (issue 14) --------------------------------------------------
+
+// Every table of a register with the columns it holds (schema 4), in an order that keeps the
+// references whole; the prints in the order they were logged.
+static const struct {
+    const char *table, *columns, *order;
+} copied[] = {
+    {"certificates",
+     "number, prefix, year, level, serial, name, id_type, id_number, occupation, work_type, "
+     "issue_date, batch, issued_at, second, void_reason, voided_at, occupation_code",
+     "number"},
+    {"counters", "prefix, year, level, last", "prefix, year, level"},
+    {"corrections", "number, field, old_value, new_value, batch, at", "at, number"},
+    {"prints", "number, batch, output, at, stock, sha256", "rowid"},
+    {"stock_ranges", "letters, first, last, width, batch, at", "letters, first, last"},
+    {"spoiled", "serial, reason, at", "serial"},
+};
+
+// Copy table K of FROM into TO, row for row, every value as text (SQLite's INTEGER affinity
+// and PostgreSQL's typed columns take it back as a number); *ROWS counted.
+static gboolean
+copy_table(sc_registry *from, sc_registry *to, guint k, gint64 *rows, GError **error)
+{
+    int n = 1;
+    for (const char *c = copied[k].columns; *c != '\0'; c++)
+        n += *c == ',';
+    g_autofree char *select = g_strdup_printf("SELECT %s FROM %s ORDER BY %s", copied[k].columns,
+                                              copied[k].table, copied[k].order);
+    GString *insert = g_string_new(NULL);
+    g_string_printf(insert, "INSERT INTO %s (%s) VALUES (", copied[k].table, copied[k].columns);
+    for (int i = 1; i <= n; i++)
+        g_string_append_printf(insert, i < n ? "?%d, " : "?%d)", i);
+    sc_sqldb_stmt *get = sc_sqldb_prepare(from->db, select, FALSE);
+    sc_sqldb_stmt *put = get != NULL ? sc_sqldb_prepare(to->db, insert->str, FALSE) : NULL;
+    g_string_free(insert, TRUE);
+    gboolean ok = put != NULL;
+    sc_sqldb_result rc = SC_SQLDB_DONE;
+    while (ok && (rc = sc_sqldb_step(get)) == SC_SQLDB_ROW) {
+        for (int i = 0; i < n; i++)
+            sc_sqldb_bind_text(put, i + 1, sc_sqldb_column_text(get, i));
+        ok = sc_sqldb_step(put) == SC_SQLDB_DONE;
+        sc_sqldb_reset(put);
+        ++*rows;
+    }
+    if (get == NULL || rc == SC_SQLDB_ERROR)
+        set_db_error(from, error, _("reading the register"));
+    else if (!ok)
+        set_db_error(to, error, _("cannot create the register"));
+    sc_sqldb_finalize(get);
+    sc_sqldb_finalize(put);
+    return get != NULL && rc != SC_SQLDB_ERROR && ok;
+}
+
+// Copy every row of FROM into TO (new, empty, in an open transaction), FROM read in one
+// consistent view; then the counts of both compared.
+static gboolean
+copy_rows(sc_registry *from, sc_registry *to, GError **error)
+{
+    if (!exec(from, is_server(from) ? "BEGIN ISOLATION LEVEL REPEATABLE READ" : "BEGIN", error))
+        return FALSE;
+    gboolean ok = TRUE;
+    for (guint k = 0; ok && k < G_N_ELEMENTS(copied); k++) {
+        gint64 rows = 0, there = 0;
+        g_autofree char *count = g_strdup_printf("SELECT count(*) FROM %s", copied[k].table);
+        g_autofree char *n = NULL;
+        gboolean failed = FALSE;
+        ok = copy_table(from, to, k, &rows, error) &&
+             (n = query_text(to, count, NULL, &failed, error)) != NULL;
+        there = n != NULL ? g_ascii_strtoll(n, NULL, 10) : -1;
+        if (ok && there != rows) {
+            g_set_error(error, SC_ERROR, SC_ERROR_REGISTER, _("%s: %s: %lld of %lld rows copied"),
+                        to->path, copied[k].table, (long long)there, (long long)rows);
+            ok = FALSE;
+        }
+    }
+    sc_sqldb_exec(from->db, "ROLLBACK"); // it only read
+    return ok;
+}
+
+sc_registry *
+sc_registry_create_from(const char *path, sc_registry *from, GError **error)
+{
+    g_return_val_if_fail(path != NULL && from != NULL, NULL);
+    if (sc_sqldb_is_address(path))
+        return pg_create(path, from->prefix, from, error);
+    sc_registry *to = sc_registry_create(path, from->prefix, error);
+    if (to == NULL)
+        return NULL;
+    if (!exec(to, "BEGIN IMMEDIATE", error) || !copy_rows(from, to, error) ||
+        !exec(to, "COMMIT", error)) {
+        sc_registry_close(to);
+        g_unlink(path);
+        return NULL;
+    }
+    return to;
 }
 
 void

@@ -29,6 +29,12 @@ sc_registry *sc_registry_open(const char *path, const char *prefix, GError **err
 // tables).  Caller frees with sc_registry_close().
 sc_registry *sc_registry_create(const char *path, const char *prefix, GError **error);
 
+// Create a new register at PATH (a file or an address, refused as sc_registry_create() refuses)
+// holding every row of FROM, a register of either kind, for FROM's institution: a register
+// moved between SQLite and PostgreSQL (issue 14).  All or nothing: on failure no register is
+// left at PATH.  NULL with *ERROR set.  Caller frees with sc_registry_close().  Borrows FROM.
+sc_registry *sc_registry_create_from(const char *path, sc_registry *from, GError **error);
+
 void sc_registry_close(sc_registry *registry);
 
 // The institution the register serves (positions 1–13).  Valid until sc_registry_close().

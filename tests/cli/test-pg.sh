@@ -208,3 +208,32 @@ run_sc "$T/pw" render "$T/r.csv" -i $INST $PHOTOS --register "postgresql://desk:
 expect_status "an unreachable server: refused" 3
 expect_grep "… naming the address" "$T/pw.err" "postgresql://desk@/nowhere?host=$T"
 grep -q s3cret "$T/pw.err" && not_ok "the password is shown" || ok "… without its password"
+
+# --- register copy: SQLite → PostgreSQL → SQLite, losslessly ---------------------------------
+schema
+run_sc "$T/cp1" register copy "$T/same.db" "$ADDR" -i $INST
+expect_status "register copy of a SQLite register into PostgreSQL" 0
+run_sc "$T/cp1r" report issued -i $INST --register "$ADDR" -o "$T/issued-copy.csv"
+cmp -s "$T/issued-same.csv" "$T/issued-copy.csv" && ok "… report issued the same before and after" ||
+    not_ok "report issued differs after the copy"
+run_sc "$T/cp2" register copy "$ADDR" "$T/back.db" -i $INST
+expect_status "… and back into a new SQLite file" 0
+python3 - "$T/same.db" "$T/back.db" >"$T/cp.diff" <<'PY'
+import sqlite3, sys
+a, b = (sqlite3.connect(p) for p in sys.argv[1:3])
+bad = 0
+for t in ("meta", "certificates", "counters", "corrections", "prints", "stock_ranges", "spoiled"):
+    ra, rb = (sorted(map(repr, d.execute("SELECT * FROM " + t))) for d in (a, b))
+    if ra != rb:
+        print(t, len(ra), len(rb)); bad = 1
+if len(list(a.execute("SELECT * FROM prints"))) < 10:
+    print("too few prints to compare"); bad = 1
+sys.exit(bad)
+PY
+[ $? = 0 ] && ok "… every row of every table as it was, values and types" || { not_ok "the round trip changed rows"; sed 's/^/# /' "$T/cp.diff"; }
+run_sc "$T/cp3" register copy "$T/same.db" "$ADDR" -i $INST
+expect_status "a copy over an existing register is refused" 3
+printf '姓名,证件号码,职业名称,职业技能等级,照片\n李明,11010519491231002X,电工,四级,440104199003121232.jpg\n' >"$T/new.csv"
+run_sc "$T/cp4" render "$T/new.csv" -i $INST $PHOTOS --register "$ADDR" --date 2026-11-30 -o "$T/cp4.pdf"
+expect_status "the copy issues on" 0
+expect_grep "… from where the original stood (四级: 000005)" "$T/cp4.pdf.numbers.csv" "${PREFIX}264000005"
