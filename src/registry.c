@@ -1,6 +1,7 @@
-// registry.c - the register of issued certificates (台账) in SQLite: serial allocation per
-// (institution, year, level), reprints, corrections, voids, the print log (SPEC §3 and "What the
-// register means in an office"; seeds/004 附件4 二(七), 001 五(四), 002 四(四)4).
+// registry.c - the register of issued certificates (台账) in SQLite or PostgreSQL (issue 14;
+// one logic over sqldb.h, the engines' differences in its "PostgreSQL" section): serial
+// allocation per (institution, year, level), reprints, corrections, voids, the print log (SPEC
+// §3 and "What the register means in an office"; seeds/004 附件4 二(七), 001 五(四), 002 四(四)4).
 #include "registry.h"
 
 #include "certno.h"
@@ -728,19 +729,34 @@ fail:
     return NULL;
 }
 
-// Read every table through: what the server can tell of a register's health (its own WAL and
-// page checksums guard the rest).
+// Read every table through, and check what the rows must agree on (each number is its
+// institution, year, level and serial): what a register on a server can be checked for; its own
+// WAL and page checksums guard the rest.
 static gboolean
 pg_check(sc_registry *r, GError **error)
 {
     static const char sql[] =
-        "SELECT (SELECT count(*) FROM meta) + (SELECT count(*) FROM certificates) + "
-        "(SELECT count(*) FROM counters) + (SELECT count(*) FROM corrections) + "
-        "(SELECT count(*) FROM prints) + (SELECT count(*) FROM stock_ranges) + "
-        "(SELECT count(*) FROM spoiled)";
+        "SELECT (SELECT count(*) FROM certificates WHERE number <> prefix || "
+        "lpad(year::text, 2, '0') || level::text || lpad(serial::text, 6, '0')) + "
+        "0 * ((SELECT count(*) FROM meta) + (SELECT count(*) FROM counters) + "
+        "(SELECT count(*) FROM corrections) + (SELECT count(*) FROM prints) + "
+        "(SELECT count(*) FROM stock_ranges) + (SELECT count(*) FROM spoiled))";
     gboolean failed = FALSE;
-    g_autofree char *rows = query_text(r, sql, NULL, &failed, error);
-    return !failed && pg_check_schema(r, error);
+    if (!pg_check_schema(r, error))
+        return FALSE;
+    g_autofree char *bad = query_text(r, sql, NULL, &failed, error);
+    if (failed)
+        return FALSE;
+    gint64 n = bad != NULL ? g_ascii_strtoll(bad, NULL, 10) : 0;
+    if (n != 0) {
+        g_autofree char *what = g_strdup_printf(
+            g_dngettext(GETTEXT_PACKAGE, "%lld certificate whose number disagrees with its parts",
+                        "%lld certificates whose number disagrees with its parts", (gulong)n),
+            (long long)n);
+        g_set_error(error, SC_ERROR, SC_ERROR_REGISTER, _("%s is damaged: %s"), r->path, what);
+        return FALSE;
+    }
+    return TRUE;
 }
 
 // Take the write lock of a batch at once, so that a concurrent batch waits (SQLite's busy

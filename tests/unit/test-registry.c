@@ -2317,6 +2317,19 @@ test_pg_open(fixture *f, gconstpointer data)
     g_assert_cmpstr(prefix, ==, GUIZHOU);
 
     assert_open_refused(f->path, CHONGQING, SC_ERROR_REGISTER, "register of institution " GUIZHOU);
+    // register check: a number that disagrees with its parts is damage.
+    r = open_ok(f->path, GUIZHOU);
+    batch *b = batch_new();
+    batch_add(b, "A", 5, "2020-06-01", NULL);
+    issue_ok(r, "one", b);
+    batch_free(b);
+    g_assert_true(sc_registry_check(r, &error));
+    sql(f, "UPDATE certificates SET serial = 2");
+    g_assert_false(sc_registry_check(r, &error));
+    g_assert_error(error, SC_ERROR, SC_ERROR_REGISTER);
+    g_assert_nonnull(strstr(error->message, "1 certificate whose number disagrees"));
+    g_clear_error(&error);
+    sc_registry_close(r);
     sql(f, "UPDATE meta SET value = '5' WHERE key = 'schema_version'");
     assert_open_refused(f->path, GUIZHOU, SC_ERROR_REGISTER, "newer");
     sql(f, "UPDATE meta SET value = '4' WHERE key = 'schema_version'");
