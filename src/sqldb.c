@@ -317,7 +317,7 @@ pg_run(sc_sqldb_stmt *s)
             return SC_SQLDB_ERROR;
         s->made = TRUE;
     }
-    const char **values = g_newa(const char *, MAX(s->n_params, 1));
+    g_autofree const char **values = g_new(const char *, MAX(s->n_params, 1));
     for (int i = 0; i < s->n_params; i++)
         values[i] = s->values[i].text;
     PGresult *result =
