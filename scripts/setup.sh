@@ -5,11 +5,11 @@ set -eu
 
 PKGS="build-essential pkg-config clang libclang-rt-14-dev gettext
 libcairo2-dev libpango1.0-dev libglib2.0-dev libfontconfig-dev
-libqrencode-dev libpng-dev zlib1g-dev libjpeg-dev libexif-dev libsqlite3-dev libcsv-dev libcups2-dev libzip-dev
+libqrencode-dev libpng-dev zlib1g-dev libjpeg-dev libexif-dev libsqlite3-dev libpq-dev libcsv-dev libcups2-dev libzip-dev
 libqpdf-dev qpdf libxlsxwriter-dev icc-profiles-free libssl-dev python3-openpyxl python3-xlsxwriter
 fonts-lxgw-wenkai
 libzbar-dev libpoppler-glib-dev
-cups-daemon cups-client poppler-utils zbar-tools mupdf-tools imagemagick libimage-exiftool-perl locales valgrind time python3 cppcheck clang-format"
+postgresql cups-daemon cups-client poppler-utils zbar-tools mupdf-tools imagemagick libimage-exiftool-perl locales valgrind time python3 cppcheck clang-format"
 
 missing=""
 for p in $PKGS; do

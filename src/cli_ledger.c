@@ -10,6 +10,7 @@
 #include "i18n.h"
 #include "ledger.h"
 #include "level.h"
+#include "sqldb.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -95,17 +96,21 @@ sc_cli_register(int argc, char **argv)
     GError *error = NULL;
     g_autofree char *said = NULL;
     int status = sc_cli_parse_options(
-        N_("register init|backup|restore BACKUP|check -i INSTITUTION"),
+        N_("register init|backup|restore BACKUP|check|copy FROM TO -i INSTITUTION"),
         N_("Create the institution's register (once, on purpose), back it up, restore a backup, "
-           "or check it."),
+           "check it, or copy it whole into a new register (a file or a postgresql:// address)."),
         entries, &argc, &argv, -1);
     const char *what = argc >= 2 ? argv[1] : "";
-    gboolean restore = strcmp(what, "restore") == 0;
-    if (status == 0 && (inst_path == NULL || argc != (restore ? 3 : 2) ||
+    gboolean restore = strcmp(what, "restore") == 0, copy = strcmp(what, "copy") == 0;
+    if (status == 0 && (inst_path == NULL ||
+                        argc != (restore ? 3
+                                 : copy  ? 4
+                                         : 2) ||
                         (strcmp(what, "init") != 0 && strcmp(what, "backup") != 0 && !restore &&
-                         strcmp(what, "check") != 0))) {
+                         !copy && strcmp(what, "check") != 0))) {
         fprintf(stderr, _("usage: skillcert register init|backup|check -i INSTITUTION\n"
-                          "       skillcert register restore BACKUP -i INSTITUTION\n"));
+                          "       skillcert register restore BACKUP -i INSTITUTION\n"
+                          "       skillcert register copy FROM TO -i INSTITUTION\n"));
         status = 2;
     }
     if (status != 0)
@@ -119,6 +124,13 @@ sc_cli_register(int argc, char **argv)
         g_autofree char *path = sc_ledger_backup(&at, output, &error);
         if (path != NULL)
             said = g_strdup_printf(_("backup written: %s"), path);
+    } else if (copy) {
+        // A new register TO holding FROM's every row: init --from, between any two kinds.
+        const sc_ledger_place to = {inst_path, argv[3]};
+        g_autofree char *path = sc_ledger_init(&to, argv[2], &error);
+        g_autofree char *shown = sc_sqldb_display_name(argv[2]);
+        if (path != NULL)
+            said = g_strdup_printf(_("register copied from %s: %s"), shown, path);
     } else if (restore) {
         g_autofree char *path = sc_ledger_restore(&at, argv[2], &error);
         if (path != NULL)

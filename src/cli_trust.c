@@ -10,6 +10,7 @@
 #include "registry.h"
 #include "scan.h"
 #include "sign.h"
+#include "sqldb.h"
 #include "verify.h"
 
 #include <stdio.h>
@@ -125,11 +126,12 @@ check_register(const sc_institution *inst, const char *reg_opt, const char *file
     sc_registry_close(reg);
     if (!ok)
         return sc_cli_report(error);
+    g_autofree char *shown = sc_sqldb_display_name(reg_path); // never a password
     if (number == NULL) {
         fprintf(stderr,
                 _("skillcert: invalid: %s: the register %s issued no file with this "
                   "SHA-256 (%s)\n"),
-                file, reg_path, sha256);
+                file, shown, sha256);
         return 1;
     }
     if (reason != NULL) {
@@ -138,7 +140,7 @@ check_register(const sc_institution *inst, const char *reg_opt, const char *file
         return 1;
     }
     printf(_("issued: certificate %s, this very file (SHA-256 %s) in the register %s\n"), number,
-           sha256, reg_path);
+           sha256, shown);
     return 0;
 }
 

@@ -6,6 +6,7 @@
 #include "keyfile.h"
 
 #include "i18n.h"
+#include "sqldb.h"
 
 #include <string.h>
 
@@ -201,10 +202,12 @@ sc_institution_parse(const char *data, gsize len, const char *path, GError **err
         if (!g_file_test(inst->seal, G_FILE_TEST_IS_REGULAR))
             sc_problems_add(problems, path, 0, "seal", _("%s not found"), inst->seal);
     }
-    // Where the register is when not in the per-user data folder (a shared folder): relative
-    // to this file.
+    // Where the register is when not in the per-user data folder: a shared folder, relative
+    // to this file, or a PostgreSQL server's address (issue 14), as it is.
     g_autofree char *reg = get(kf, "register");
-    if (reg != NULL && *reg != '\0') {
+    if (sc_sqldb_is_address(reg)) {
+        inst->register_path = g_steal_pointer(&reg);
+    } else if (reg != NULL && *reg != '\0') {
         g_autofree char *dir = g_path_get_dirname(path);
         g_autofree char *abs_dir = g_canonicalize_filename(dir, NULL);
         inst->register_path = g_canonicalize_filename(reg, abs_dir);

@@ -8,6 +8,7 @@
 #include "record.h"
 #include "registry.h"
 #include "report.h"
+#include "sqldb.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -32,7 +33,8 @@ gboolean
 sc_ledger_check_exists(const sc_institution *inst, const char *path, GError **error)
 {
     g_autofree char *legacy = g_strconcat(inst->path, ".register.db", NULL);
-    if (g_file_test(path, G_FILE_TEST_EXISTS) || !g_file_test(legacy, G_FILE_TEST_IS_REGULAR))
+    if (sc_sqldb_is_address(path) || g_file_test(path, G_FILE_TEST_EXISTS) ||
+        !g_file_test(legacy, G_FILE_TEST_IS_REGULAR))
         return TRUE;
     g_set_error(error, SC_ERROR, SC_ERROR_REGISTER,
                 _("%s: no register there; the register of %s is at %s: adopt it with skillcert "
@@ -70,7 +72,7 @@ sc_ledger_init(const sc_ledger_place *at, const char *from, GError **error)
     if (inst == NULL)
         return NULL;
     g_autofree char *dir = g_path_get_dirname(path);
-    if (g_mkdir_with_parents(dir, 0700) != 0) {
+    if (!sc_sqldb_is_address(path) && g_mkdir_with_parents(dir, 0700) != 0) {
         int saved = errno;
         g_set_error(error, SC_ERROR, SC_ERROR_IO, _("%s: cannot create the folder: %s"), dir,
                     g_strerror(saved));
@@ -85,10 +87,17 @@ sc_ledger_init(const sc_ledger_place *at, const char *from, GError **error)
                         path);
             ok = FALSE;
         } else {
-            // The older register, migrated and checked, copied whole (an online backup).
+            // The older register, migrated and checked, copied whole (an online backup; between
+            // SQLite and PostgreSQL, row for row).
             sc_registry *old = sc_registry_open(from, inst->prefix, error);
-            ok = old != NULL && sc_registry_check(old, error) &&
-                 sc_registry_backup(old, path, error);
+            ok = old != NULL && sc_registry_check(old, error);
+            if (ok && (sc_sqldb_is_address(path) || sc_sqldb_is_address(from))) {
+                sc_registry *made = sc_registry_create_from(path, old, error);
+                ok = made != NULL;
+                sc_registry_close(made);
+            } else if (ok) {
+                ok = sc_registry_backup(old, path, error);
+            }
             sc_registry_close(old);
         }
     } else {
@@ -98,7 +107,10 @@ sc_ledger_init(const sc_ledger_place *at, const char *from, GError **error)
     }
     if (!ok)
         g_clear_pointer(&path, g_free);
-    return path;
+    // An address is said without its password.
+    char *shown = path != NULL ? sc_sqldb_display_name(path) : NULL;
+    g_free(path);
+    return shown;
 }
 
 char *
@@ -171,10 +183,12 @@ sc_ledger_next_number(const sc_ledger_place *at, const char *level_text, int yea
     return next;
 }
 
-// A backup before a change made by hand.
+// A backup before a change made by hand (a PostgreSQL register's are its server's).
 static gboolean
 backed_up(sc_registry *reg, GError **error)
 {
+    if (!sc_registry_is_file(reg))
+        return TRUE;
     g_autofree char *made = sc_registry_backup_rotate(reg, SC_REGISTRY_BACKUPS, error);
     return made != NULL;
 }

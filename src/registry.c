@@ -1,12 +1,14 @@
-// registry.c - the register of issued certificates (台账) in SQLite: serial allocation per
-// (institution, year, level), reprints, corrections, voids, the print log (SPEC §3 and "What the
-// register means in an office"; seeds/004 附件4 二(七), 001 五(四), 002 四(四)4).
+// registry.c - the register of issued certificates (台账) in SQLite or PostgreSQL (issue 14;
+// one logic over sqldb.h, the engines' differences in its "PostgreSQL" section): serial
+// allocation per (institution, year, level), reprints, corrections, voids, the print log (SPEC
+// §3 and "What the register means in an office"; seeds/004 附件4 二(七), 001 五(四), 002 四(四)4).
 #include "registry.h"
 
 #include "certno.h"
 #include "i18n.h"
 #include "level.h"
 #include "record.h"
+#include "sqldb.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -142,18 +144,18 @@ static const char migrate_3_4_sql[] = MIGRATE_3_4_SQL;
 struct sc_registry {
     char *path;
     char *prefix; // the institution it serves
-    sqlite3 *db;
+    sc_sqldb *db;
     gboolean open; // an issue's transaction is open
     // Prepared once, reused for every item of every batch.
-    sqlite3_stmt *find_holder; // the holder's certificate of a kind, not void, newest first
-    sqlite3_stmt *find_number; // a number's holder and state
-    sqlite3_stmt *find_serial; // whether a serial is taken
-    sqlite3_stmt *get_last;    // the counter of (prefix, year, level)
-    sqlite3_stmt *put_last;    // raise it
-    sqlite3_stmt *insert;      // record a certificate
-    sqlite3_stmt *correct;     // change a certificate's name
-    sqlite3_stmt *log_fix;     // record a correction
-    sqlite3_stmt *log_print;   // record a print
+    sc_sqldb_stmt *find_holder; // the holder's certificate of a kind, not void, newest first
+    sc_sqldb_stmt *find_number; // a number's holder and state
+    sc_sqldb_stmt *find_serial; // whether a serial is taken
+    sc_sqldb_stmt *get_last;    // the counter of (prefix, year, level)
+    sc_sqldb_stmt *put_last;    // raise it
+    sc_sqldb_stmt *insert;      // record a certificate
+    sc_sqldb_stmt *correct;     // change a certificate's name
+    sc_sqldb_stmt *log_fix;     // record a correction
+    sc_sqldb_stmt *log_print;   // record a print
 };
 
 static const char find_holder_sql[] =
@@ -171,7 +173,7 @@ static const char get_last_sql[] =
 static const char put_last_sql[] =
     "INSERT INTO counters (prefix, year, level, last) VALUES (?1, ?2, ?3, ?4) "
     "ON CONFLICT (prefix, year, level) DO UPDATE SET last = excluded.last "
-    "WHERE excluded.last > last";
+    "WHERE excluded.last > counters.last";
 static const char insert_sql[] =
     "INSERT INTO certificates (number, prefix, year, level, serial, name, id_type, id_number, "
     "occupation, work_type, issue_date, batch, issued_at, second, occupation_code) "
@@ -188,18 +190,16 @@ static void
 set_db_error(const sc_registry *r, GError **error, const char *what)
 {
     g_set_error(error, SC_ERROR, SC_ERROR_REGISTER, "%s: %s: %s", r->path, what,
-                sqlite3_errmsg(r->db));
+                sc_sqldb_errmsg(r->db));
 }
 
 // Run SQL that returns no rows of interest.
 static gboolean
 exec(sc_registry *r, const char *sql, GError **error)
 {
-    char *msg = NULL;
-    if (sqlite3_exec(r->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+    if (!sc_sqldb_exec(r->db, sql)) {
         g_set_error(error, SC_ERROR, SC_ERROR_REGISTER, "%s: %s: %s", r->path, sql,
-                    msg != NULL ? msg : sqlite3_errmsg(r->db));
-        sqlite3_free(msg);
+                    sc_sqldb_errmsg(r->db));
         return FALSE;
     }
     return TRUE;
@@ -207,23 +207,23 @@ exec(sc_registry *r, const char *sql, GError **error)
 
 // The integer a one-row query (a PRAGMA) returns, in *VALUE.
 static gboolean
-query_int(sc_registry *r, const char *sql, sqlite3_int64 *value, GError **error)
+query_int(sc_registry *r, const char *sql, gint64 *value, GError **error)
 {
-    sqlite3_stmt *stmt = NULL;
+    sc_sqldb_stmt *stmt = NULL;
     gboolean ok = FALSE;
-    if (sqlite3_prepare_v2(r->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+    if ((stmt = sc_sqldb_prepare(r->db, sql, FALSE)) == NULL) {
         set_db_error(r, error, sql);
         goto out;
     }
-    int rc = sqlite3_step(stmt);
-    if (rc != SQLITE_ROW) {
+    int rc = sc_sqldb_step(stmt);
+    if (rc != SC_SQLDB_ROW) {
         set_db_error(r, error, sql);
         goto out;
     }
-    *value = sqlite3_column_int64(stmt, 0);
+    *value = sc_sqldb_column_int64(stmt, 0);
     ok = TRUE;
 out:
-    sqlite3_finalize(stmt);
+    sc_sqldb_finalize(stmt);
     return ok;
 }
 
@@ -233,8 +233,9 @@ out:
 static gboolean
 set_wal(sc_registry *r, GError **error)
 {
+    sqlite3 *lite = sc_sqldb_get_sqlite(r->db);
     sqlite3_stmt *stmt = NULL;
-    if (sqlite3_prepare_v2(r->db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(lite, "PRAGMA journal_mode = WAL", -1, &stmt, NULL) != SQLITE_OK) {
         set_db_error(r, error, _("cannot use it as a register"));
         return FALSE;
     }
@@ -279,23 +280,23 @@ sql_printf(const char *format, ...)
 static char *
 query_text(sc_registry *r, const char *sql, const char *arg, gboolean *failed, GError **error)
 {
-    sqlite3_stmt *stmt = NULL;
+    sc_sqldb_stmt *stmt = NULL;
     char *value = NULL;
-    if (sqlite3_prepare_v2(r->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+    if ((stmt = sc_sqldb_prepare(r->db, sql, FALSE)) == NULL) {
         set_db_error(r, error, sql);
         *failed = TRUE;
         return NULL;
     }
     if (arg != NULL)
-        sqlite3_bind_text(stmt, 1, arg, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(stmt);
-    if (rc == SQLITE_ROW && sqlite3_column_text(stmt, 0) != NULL)
-        value = g_strdup((const char *)sqlite3_column_text(stmt, 0));
-    else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        sc_sqldb_bind_text(stmt, 1, arg);
+    int rc = sc_sqldb_step(stmt);
+    if (rc == SC_SQLDB_ROW && sc_sqldb_column_text(stmt, 0) != NULL)
+        value = g_strdup((const char *)sc_sqldb_column_text(stmt, 0));
+    else if (rc != SC_SQLDB_ROW && rc != SC_SQLDB_DONE) {
         set_db_error(r, error, sql);
         *failed = TRUE;
     }
-    sqlite3_finalize(stmt);
+    sc_sqldb_finalize(stmt);
     return value;
 }
 
@@ -305,7 +306,7 @@ migrate(sc_registry *r, GError **error)
 {
     if (!exec(r, "BEGIN IMMEDIATE", error))
         return FALSE;
-    sqlite3_int64 now = 0;
+    gint64 now = 0;
     if (!query_int(r, "PRAGMA user_version", &now, error))
         goto rollback;
     if (now == 1 && !exec(r, migrate_1_2_sql, error))
@@ -320,15 +321,15 @@ migrate(sc_registry *r, GError **error)
         goto rollback;
     return TRUE;
 rollback:
-    sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+    sc_sqldb_exec(r->db, "ROLLBACK");
     return FALSE;
 }
 
 // Check the file is a register of ours and not newer; its schema version in *VERSION.
 static gboolean
-check_schema(sc_registry *r, sqlite3_int64 *version_out, GError **error)
+check_schema(sc_registry *r, gint64 *version_out, GError **error)
 {
-    sqlite3_int64 version = 0, app = 0;
+    gint64 version = 0, app = 0;
     if (!query_int(r, "PRAGMA application_id", &app, error) ||
         !query_int(r, "PRAGMA user_version", &version, error))
         return FALSE;
@@ -442,9 +443,9 @@ check_private(const char *path, const struct stat *st, GError **error)
 }
 
 static gboolean
-prepare(sc_registry *r, const char *sql, sqlite3_stmt **stmt, GError **error)
+prepare(sc_registry *r, const char *sql, sc_sqldb_stmt **stmt, GError **error)
 {
-    if (sqlite3_prepare_v3(r->db, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, NULL) != SQLITE_OK) {
+    if ((*stmt = sc_sqldb_prepare(r->db, sql, /*persistent*/ TRUE)) == NULL) {
         set_db_error(r, error, _("preparing a statement"));
         return FALSE;
     }
@@ -471,8 +472,11 @@ connect(const char *path, GError **error)
 {
     sc_registry *r = g_new0(sc_registry, 1);
     r->path = g_strdup(path);
-    if (sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
-        SQLITE_OK) {
+    sqlite3 *lite = NULL;
+    int rc = sqlite3_open_v2(path, &lite, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (lite != NULL)
+        r->db = sc_sqldb_open_sqlite(lite);
+    if (rc != SQLITE_OK) {
         if (r->db == NULL)
             g_set_error(error, SC_ERROR, SC_ERROR_REGISTER, _("%s: cannot open: out of memory"),
                         path);
@@ -481,7 +485,7 @@ connect(const char *path, GError **error)
         sc_registry_close(r);
         return NULL;
     }
-    sqlite3_busy_timeout(r->db, REGISTRY_BUSY_TIMEOUT_MS);
+    sqlite3_busy_timeout(lite, REGISTRY_BUSY_TIMEOUT_MS);
     // WAL: readers never block the writer.  synchronous=FULL: a committed batch survives a
     // power cut, or its numbers could be issued twice after the certificates were printed.
     if (!set_wal(r, error) || !exec(r, "PRAGMA synchronous = FULL", error)) {
@@ -491,10 +495,321 @@ connect(const char *path, GError **error)
     return r;
 }
 
+// --- PostgreSQL (issue 14 "Several desks, one register") ------------------------------------
+// The same register on a PostgreSQL server (postgresql://… through libpq), for several desks:
+// the same tables, statements and rules.  What differs is here: the schema's dialect (no
+// PRAGMAs: the meta table says what the database is; triggers call a function; texts compare
+// byte by byte, COLLATE "C", as in SQLite, whatever the database's locale; prints.rowid keeps
+// the order prints were logged in), locking (see begin_write()), and what the server does
+// itself (backups: pg_dump; integrity: its WAL and checksums).
+
+// meta.value of 'application', as SQLite's application_id tells a register from other files.
+#define PG_APPLICATION "skillcert register"
+
+#define PG_TEXT "TEXT COLLATE \"C\""
+static const char pg_schema_sql[] =
+    "CREATE TABLE meta (key " PG_TEXT " NOT NULL PRIMARY KEY, value " PG_TEXT " NOT NULL);\n"
+    "CREATE TABLE certificates (\n"
+    "    number      " PG_TEXT " NOT NULL PRIMARY KEY CHECK (length(number) = 22),\n"
+    "    prefix      " PG_TEXT " NOT NULL CHECK (length(prefix) = 13),\n"
+    "    year        INTEGER NOT NULL CHECK (year BETWEEN 0 AND 99),\n"
+    "    level       INTEGER NOT NULL CHECK (level BETWEEN 1 AND 5 OR level = 9),\n"
+    "    serial      INTEGER NOT NULL CHECK (serial BETWEEN 1 AND 999999),\n"
+    "    name        " PG_TEXT " NOT NULL,\n"
+    "    id_type     " PG_TEXT " NOT NULL,\n"
+    "    id_number   " PG_TEXT " NOT NULL,\n"
+    "    occupation  " PG_TEXT " NOT NULL,\n"
+    "    work_type   " PG_TEXT " NOT NULL,\n"
+    "    issue_date  " PG_TEXT " NOT NULL,\n"
+    "    batch       " PG_TEXT " NOT NULL,\n"
+    "    issued_at   " PG_TEXT " NOT NULL,\n"
+    "    second      INTEGER NOT NULL DEFAULT 0,\n"
+    "    void_reason " PG_TEXT ",\n"
+    "    voided_at   " PG_TEXT ",\n"
+    "    occupation_code " PG_TEXT " NOT NULL DEFAULT '',\n"
+    "    UNIQUE (prefix, year, level, serial)\n"
+    ");\n"
+    "CREATE INDEX certificates_holder ON certificates\n"
+    "    (prefix, id_number, id_type, occupation, work_type, level);\n"
+    "CREATE TABLE counters (\n"
+    "    prefix " PG_TEXT " NOT NULL,\n"
+    "    year   INTEGER NOT NULL,\n"
+    "    level  INTEGER NOT NULL,\n"
+    "    last   INTEGER NOT NULL CHECK (last BETWEEN 0 AND 999999),\n"
+    "    PRIMARY KEY (prefix, year, level)\n"
+    ");\n"
+    "CREATE FUNCTION skillcert_refuse() RETURNS trigger LANGUAGE plpgsql AS\n"
+    "    $$BEGIN RAISE EXCEPTION '%', TG_ARGV[0]; END$$;\n"
+    "CREATE TRIGGER counters_only_increase BEFORE UPDATE OF last ON counters FOR EACH ROW\n"
+    "    WHEN (NEW.last < OLD.last)\n"
+    "    EXECUTE FUNCTION skillcert_refuse('a serial counter never decreases');\n"
+    "CREATE TRIGGER counters_never_deleted BEFORE DELETE ON counters FOR EACH ROW\n"
+    "    EXECUTE FUNCTION skillcert_refuse('a serial counter is never deleted');\n"
+    "CREATE TABLE corrections (\n"
+    "    number    " PG_TEXT " NOT NULL REFERENCES certificates (number),\n"
+    "    field     " PG_TEXT " NOT NULL,\n"
+    "    old_value " PG_TEXT " NOT NULL,\n"
+    "    new_value " PG_TEXT " NOT NULL,\n"
+    "    batch     " PG_TEXT " NOT NULL,\n"
+    "    at        " PG_TEXT " NOT NULL\n"
+    ");\n"
+    "CREATE TABLE prints (\n"
+    "    rowid  BIGINT GENERATED ALWAYS AS IDENTITY,\n"
+    "    number " PG_TEXT " NOT NULL REFERENCES certificates (number),\n"
+    "    batch  " PG_TEXT " NOT NULL,\n"
+    "    output " PG_TEXT " NOT NULL,\n"
+    "    at     " PG_TEXT " NOT NULL,\n"
+    "    stock  " PG_TEXT ",\n"
+    "    sha256 " PG_TEXT "\n"
+    ");\n"
+    "CREATE INDEX prints_number ON prints (number);\n"
+    "CREATE INDEX prints_sha256 ON prints (sha256);\n"
+    "CREATE UNIQUE INDEX prints_stock ON prints (stock) WHERE stock IS NOT NULL;\n"
+    "CREATE TRIGGER certificates_never_deleted BEFORE DELETE ON certificates FOR EACH ROW\n"
+    "    EXECUTE FUNCTION skillcert_refuse('an issued certificate is never deleted: void it');\n"
+    "CREATE TABLE stock_ranges (\n"
+    "    letters " PG_TEXT " NOT NULL,\n"
+    "    first   BIGINT NOT NULL,\n"
+    "    last    BIGINT NOT NULL CHECK (last >= first),\n"
+    "    width   INTEGER NOT NULL,\n"
+    "    batch   " PG_TEXT " NOT NULL,\n"
+    "    at      " PG_TEXT " NOT NULL\n"
+    ");\n"
+    "CREATE TABLE spoiled (\n"
+    "    serial " PG_TEXT " NOT NULL PRIMARY KEY,\n"
+    "    reason " PG_TEXT " NOT NULL,\n"
+    "    at     " PG_TEXT " NOT NULL\n"
+    ");\n";
+
+static gboolean
+is_server(const sc_registry *r)
+{
+    return sc_sqldb_get_kind(r->db) == SC_SQLDB_POSTGRESQL;
+}
+
+// Backups and restores of a PostgreSQL register are its server's: refused with the tools.
+static gboolean
+pg_no_backup(const char *shown, GError **error)
+{
+    g_set_error(error, SC_ERROR, SC_ERROR_REGISTER,
+                _("%s: a register on a PostgreSQL server is backed up and restored by the "
+                  "server's tools (pg_dump, pg_restore), not by skillcert"),
+                shown);
+    return FALSE;
+}
+
+// Connect to the register's server at ADDRESS.  Its name in messages never has the password.
+static sc_registry *
+pg_connect(const char *address, GError **error)
+{
+    sc_registry *r = g_new0(sc_registry, 1);
+    r->path = sc_sqldb_display_name(address);
+    g_autofree char *message = NULL;
+    r->db = sc_sqldb_open_postgresql(address, &message);
+    if (r->db == NULL) {
+        g_set_error(error, SC_ERROR, SC_ERROR_REGISTER,
+                    _("%s: cannot connect to the register's server: %s"), r->path, message);
+        sc_registry_close(r);
+        return NULL;
+    }
+    // A batch waits for another as long as on SQLite (its busy timeout), then fails.
+    char sql[64];
+    g_snprintf(sql, sizeof sql, "SET lock_timeout = %d", REGISTRY_BUSY_TIMEOUT_MS);
+    if (!exec(r, sql, error)) {
+        sc_registry_close(r);
+        return NULL;
+    }
+    return r;
+}
+
+// Whether the database holds a register (its meta table): *THERE.  FALSE with *ERROR set when
+// the server fails.
+static gboolean
+pg_has_register(sc_registry *r, gboolean *there, GError **error)
+{
+    gboolean failed = FALSE;
+    g_autofree char *meta = query_text(r, "SELECT to_regclass('meta')::text", NULL, &failed, error);
+    *there = meta != NULL;
+    return !failed;
+}
+
+// The database is a register of ours, not newer (as check_schema()).
+static gboolean
+pg_check_schema(sc_registry *r, GError **error)
+{
+    gboolean there = FALSE, failed = FALSE;
+    if (!pg_has_register(r, &there, error))
+        return FALSE;
+    if (!there) {
+        g_set_error(error, SC_ERROR, SC_ERROR_REGISTER, _("%s: no register there (%s): %s"),
+                    r->path, _("the database holds none"),
+                    _("create it with skillcert register init -i INSTITUTION --register ADDRESS"));
+        return FALSE;
+    }
+    g_autofree char *app =
+        query_text(r, "SELECT value FROM meta WHERE key = 'application'", NULL, &failed, error);
+    g_autofree char *version = failed ? NULL
+                                      : query_text(r,
+                                                   "SELECT value FROM meta WHERE key = "
+                                                   "'schema_version'",
+                                                   NULL, &failed, error);
+    if (failed)
+        return FALSE;
+    gint64 v = version != NULL ? g_ascii_strtoll(version, NULL, 10) : 0;
+    if (g_strcmp0(app, PG_APPLICATION) != 0 || v <= 0) {
+        g_set_error(error, SC_ERROR, SC_ERROR_REGISTER, _("%s: not a skillcert register"), r->path);
+        return FALSE;
+    }
+    // Schema version 4 is the first on PostgreSQL: nothing older to migrate.
+    if (v > REGISTRY_SCHEMA_VERSION) {
+        g_set_error(error, SC_ERROR, SC_ERROR_REGISTER,
+                    _("%s: register schema version %lld is newer than this program's (%d); use "
+                      "a newer skillcert"),
+                    r->path, (long long)v, REGISTRY_SCHEMA_VERSION);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static sc_registry *
+pg_open(const char *address, const char *prefix, GError **error)
+{
+    sc_registry *r = pg_connect(address, error);
+    if (r != NULL &&
+        (!pg_check_schema(r, error) || !check_prefix(r, prefix, error) || !prepare_all(r, error)))
+        g_clear_pointer(&r, sc_registry_close);
+    return r;
+}
+
+// Create the register's tables for PREFIX in the database at ADDRESS, which holds none (a
+// register is never created over another).  Two desks creating it at once: one does, the other
+// is refused.
+static gboolean copy_rows(sc_registry *from, sc_registry *to, GError **error);
+
+static sc_registry *
+pg_create(const char *address, const char *prefix, sc_registry *from, GError **error)
+{
+    sc_registry *r = pg_connect(address, error);
+    if (r == NULL)
+        return NULL;
+    gboolean there = FALSE;
+    g_autofree char *init =
+        sql_printf("%s INSERT INTO meta (key, value) VALUES ('prefix', %Q), ('application', %Q), "
+                   "('schema_version', '%d');",
+                   pg_schema_sql, prefix, PG_APPLICATION, REGISTRY_SCHEMA_VERSION);
+    // The lock (keyed by the application id) makes concurrent inits take turns.
+    if (!exec(r, "BEGIN; SELECT pg_advisory_xact_lock(1396920903)", error) ||
+        !pg_has_register(r, &there, error))
+        goto fail;
+    if (there) {
+        g_set_error(error, SC_ERROR, SC_ERROR_REGISTER,
+                    _("%s: a register already exists in this database: a register is never "
+                      "created over another"),
+                    r->path);
+        goto fail;
+    }
+    if (!sc_sqldb_exec(r->db, init)) {
+        set_db_error(r, error, _("cannot create the register"));
+        goto fail;
+    }
+    // A copy is made in the same transaction: all of it, or no register.
+    if (from != NULL && !copy_rows(from, r, error))
+        goto fail;
+    if (!sc_sqldb_exec(r->db, "COMMIT")) {
+        set_db_error(r, error, _("cannot create the register"));
+        goto fail;
+    }
+    r->prefix = g_strdup(prefix);
+    if (!prepare_all(r, error))
+        goto fail;
+    return r;
+fail:
+    sc_sqldb_exec(r->db, "ROLLBACK");
+    sc_registry_close(r);
+    return NULL;
+}
+
+// Read every table through, and check what the rows must agree on (each number is its
+// institution, year, level and serial): what a register on a server can be checked for; its own
+// WAL and page checksums guard the rest.
+static gboolean
+pg_check(sc_registry *r, GError **error)
+{
+    static const char sql[] =
+        "SELECT (SELECT count(*) FROM certificates WHERE number <> prefix || "
+        "lpad(year::text, 2, '0') || level::text || lpad(serial::text, 6, '0')) + "
+        "0 * ((SELECT count(*) FROM meta) + (SELECT count(*) FROM counters) + "
+        "(SELECT count(*) FROM corrections) + (SELECT count(*) FROM prints) + "
+        "(SELECT count(*) FROM stock_ranges) + (SELECT count(*) FROM spoiled))";
+    gboolean failed = FALSE;
+    if (!pg_check_schema(r, error))
+        return FALSE;
+    g_autofree char *bad = query_text(r, sql, NULL, &failed, error);
+    if (failed)
+        return FALSE;
+    gint64 n = bad != NULL ? g_ascii_strtoll(bad, NULL, 10) : 0;
+    if (n != 0) {
+        g_autofree char *what = g_strdup_printf(
+            g_dngettext(GETTEXT_PACKAGE, "%lld certificate whose number disagrees with its parts",
+                        "%lld certificates whose number disagrees with its parts", (gulong)n),
+            (long long)n);
+        g_set_error(error, SC_ERROR, SC_ERROR_REGISTER, _("%s is damaged: %s"), r->path, what);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+// Take the write lock of a batch at once, so that a concurrent batch waits (SQLite's busy
+// timeout, PostgreSQL's lock_timeout) instead of failing half-way.  On PostgreSQL: a lock on
+// the counters table that writers take and readers (reports, previews) do not, as SQLite's
+// BEGIN IMMEDIATE with WAL.  The whole batch takes turns, not only each (institution, year,
+// level) counter row: a reprint is told by the holder's earlier certificate, which another
+// desk's batch may be recording at the same moment, under any counter.
+static gboolean
+begin_write(sc_registry *r)
+{
+    if (!is_server(r))
+        return sc_sqldb_exec(r->db, "BEGIN IMMEDIATE");
+    if (sc_sqldb_exec(r->db, "BEGIN; LOCK TABLE counters IN SHARE ROW EXCLUSIVE MODE"))
+        return TRUE;
+    if (!sc_sqldb_is_lost(r->db))
+        sc_sqldb_exec(r->db, "ROLLBACK"); // the failure's message stays
+    return FALSE;
+}
+
+// Run SQL, one change made by hand (a void, a spoiled sheet), under the write lock of a batch
+// on PostgreSQL (on SQLite a statement takes it), with the rows it changed in *CHANGES.
+static gboolean
+exec_write(sc_registry *r, const char *sql, gint64 *changes, GError **error)
+{
+    if (!is_server(r)) {
+        gboolean ok = exec(r, sql, error);
+        *changes = sc_sqldb_changes(r->db);
+        return ok;
+    }
+    if (!begin_write(r)) {
+        set_db_error(r, error, _("cannot lock the register"));
+        return FALSE;
+    }
+    if (!exec(r, sql, error)) {
+        sc_sqldb_exec(r->db, "ROLLBACK");
+        return FALSE;
+    }
+    *changes = sc_sqldb_changes(r->db);
+    if (!sc_sqldb_exec(r->db, "COMMIT")) {
+        set_db_error(r, error, _("cannot commit the change"));
+        sc_sqldb_exec(r->db, "ROLLBACK");
+        return FALSE;
+    }
+    return TRUE;
+}
+
 sc_registry *
 sc_registry_open(const char *path, const char *prefix, GError **error)
 {
     g_return_val_if_fail(path != NULL, NULL);
+    if (sc_sqldb_is_address(path))
+        return pg_open(path, prefix, error);
     struct stat st;
     if (g_stat(path, &st) != 0 || (S_ISREG(st.st_mode) && st.st_size == 0)) {
         int saved = errno;
@@ -516,7 +831,7 @@ sc_registry_open(const char *path, const char *prefix, GError **error)
         return NULL;
     g_autofree char *verdict = NULL;
     gboolean failed = FALSE;
-    sqlite3_int64 version = 0;
+    gint64 version = 0;
     if (!check_schema(r, &version, error))
         goto fail;
     // A quick check before anything is written (a migration, the institution recorded): a
@@ -552,6 +867,8 @@ sc_registry_create(const char *path, const char *prefix, GError **error)
         g_error_free(local);
         return NULL;
     }
+    if (sc_sqldb_is_address(path))
+        return pg_create(path, prefix, NULL, error);
     // Created by us, so it is born 0600 whatever the umask (it holds identity numbers); SQLite
     // gives its -wal and -shm files the database file's mode.  O_EXCL: never over a register.
     int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -587,19 +904,116 @@ sc_registry_create(const char *path, const char *prefix, GError **error)
     return r;
 }
 
+// --- Copies between the engines (issue 14) --------------------------------------------------
+
+// Every table of a register with the columns it holds (schema 4), in an order that keeps the
+// references whole; the prints in the order they were logged.
+static const struct {
+    const char *table, *columns, *order;
+} copied[] = {
+    {"certificates",
+     "number, prefix, year, level, serial, name, id_type, id_number, occupation, work_type, "
+     "issue_date, batch, issued_at, second, void_reason, voided_at, occupation_code",
+     "number"},
+    {"counters", "prefix, year, level, last", "prefix, year, level"},
+    {"corrections", "number, field, old_value, new_value, batch, at", "at, number"},
+    {"prints", "number, batch, output, at, stock, sha256", "rowid"},
+    {"stock_ranges", "letters, first, last, width, batch, at", "letters, first, last"},
+    {"spoiled", "serial, reason, at", "serial"},
+};
+
+// Copy table K of FROM into TO, row for row, every value as text (SQLite's INTEGER affinity
+// and PostgreSQL's typed columns take it back as a number); *ROWS counted.
+static gboolean
+copy_table(sc_registry *from, sc_registry *to, guint k, gint64 *rows, GError **error)
+{
+    int n = 1;
+    for (const char *c = copied[k].columns; *c != '\0'; c++)
+        n += *c == ',';
+    g_autofree char *select = g_strdup_printf("SELECT %s FROM %s ORDER BY %s", copied[k].columns,
+                                              copied[k].table, copied[k].order);
+    GString *insert = g_string_new(NULL);
+    g_string_printf(insert, "INSERT INTO %s (%s) VALUES (", copied[k].table, copied[k].columns);
+    for (int i = 1; i <= n; i++)
+        g_string_append_printf(insert, i < n ? "?%d, " : "?%d)", i);
+    sc_sqldb_stmt *get = sc_sqldb_prepare(from->db, select, FALSE);
+    sc_sqldb_stmt *put = get != NULL ? sc_sqldb_prepare(to->db, insert->str, FALSE) : NULL;
+    g_string_free(insert, TRUE);
+    gboolean ok = put != NULL;
+    sc_sqldb_result rc = SC_SQLDB_DONE;
+    while (ok && (rc = sc_sqldb_step(get)) == SC_SQLDB_ROW) {
+        for (int i = 0; i < n; i++)
+            sc_sqldb_bind_text(put, i + 1, sc_sqldb_column_text(get, i));
+        ok = sc_sqldb_step(put) == SC_SQLDB_DONE;
+        sc_sqldb_reset(put);
+        ++*rows;
+    }
+    if (get == NULL || rc == SC_SQLDB_ERROR)
+        set_db_error(from, error, _("reading the register"));
+    else if (!ok)
+        set_db_error(to, error, _("cannot create the register"));
+    sc_sqldb_finalize(get);
+    sc_sqldb_finalize(put);
+    return get != NULL && rc != SC_SQLDB_ERROR && ok;
+}
+
+// Copy every row of FROM into TO (new, empty, in an open transaction), FROM read in one
+// consistent view; then the counts of both compared.
+static gboolean
+copy_rows(sc_registry *from, sc_registry *to, GError **error)
+{
+    if (!exec(from, is_server(from) ? "BEGIN ISOLATION LEVEL REPEATABLE READ" : "BEGIN", error))
+        return FALSE;
+    gboolean ok = TRUE;
+    for (guint k = 0; ok && k < G_N_ELEMENTS(copied); k++) {
+        gint64 rows = 0, there = 0;
+        g_autofree char *count = g_strdup_printf("SELECT count(*) FROM %s", copied[k].table);
+        g_autofree char *n = NULL;
+        gboolean failed = FALSE;
+        ok = copy_table(from, to, k, &rows, error) &&
+             (n = query_text(to, count, NULL, &failed, error)) != NULL;
+        there = n != NULL ? g_ascii_strtoll(n, NULL, 10) : -1;
+        if (ok && there != rows) {
+            g_set_error(error, SC_ERROR, SC_ERROR_REGISTER, _("%s: %s: %lld of %lld rows copied"),
+                        to->path, copied[k].table, (long long)there, (long long)rows);
+            ok = FALSE;
+        }
+    }
+    sc_sqldb_exec(from->db, "ROLLBACK"); // it only read
+    return ok;
+}
+
+sc_registry *
+sc_registry_create_from(const char *path, sc_registry *from, GError **error)
+{
+    g_return_val_if_fail(path != NULL && from != NULL, NULL);
+    if (sc_sqldb_is_address(path))
+        return pg_create(path, from->prefix, from, error);
+    sc_registry *to = sc_registry_create(path, from->prefix, error);
+    if (to == NULL)
+        return NULL;
+    if (!exec(to, "BEGIN IMMEDIATE", error) || !copy_rows(from, to, error) ||
+        !exec(to, "COMMIT", error)) {
+        sc_registry_close(to);
+        g_unlink(path);
+        return NULL;
+    }
+    return to;
+}
+
 void
 sc_registry_close(sc_registry *registry)
 {
     if (registry == NULL)
         return;
     if (registry->open)
-        sqlite3_exec(registry->db, "ROLLBACK", NULL, NULL, NULL);
-    sqlite3_stmt *stmts[] = {registry->find_holder, registry->find_number, registry->find_serial,
-                             registry->get_last,    registry->put_last,    registry->insert,
-                             registry->correct,     registry->log_fix,     registry->log_print};
+        sc_sqldb_exec(registry->db, "ROLLBACK");
+    sc_sqldb_stmt *stmts[] = {registry->find_holder, registry->find_number, registry->find_serial,
+                              registry->get_last,    registry->put_last,    registry->insert,
+                              registry->correct,     registry->log_fix,     registry->log_print};
     for (guint i = 0; i < G_N_ELEMENTS(stmts); i++)
-        sqlite3_finalize(stmts[i]);
-    sqlite3_close_v2(registry->db);
+        sc_sqldb_finalize(stmts[i]);
+    sc_sqldb_close(registry->db);
     g_free(registry->path);
     g_free(registry->prefix);
     g_free(registry);
@@ -614,6 +1028,8 @@ sc_registry_get_prefix(const sc_registry *registry)
 gboolean
 sc_registry_check(sc_registry *registry, GError **error)
 {
+    if (is_server(registry))
+        return pg_check(registry, error);
     gboolean failed = FALSE;
     g_autofree char *verdict = query_text(registry, "PRAGMA integrity_check", NULL, &failed, error);
     if (failed)
@@ -629,6 +1045,8 @@ sc_registry_check(sc_registry *registry, GError **error)
 gboolean
 sc_registry_backup(sc_registry *registry, const char *dest, GError **error)
 {
+    if (is_server(registry) || sc_sqldb_is_address(dest))
+        return pg_no_backup(is_server(registry) ? registry->path : dest, error);
     g_autofree char *tmp = g_strdup_printf("%s.tmp-%d", dest, (int)getpid());
     int fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) {
@@ -641,7 +1059,8 @@ sc_registry_backup(sc_registry *registry, const char *dest, GError **error)
     sqlite3 *to = NULL;
     gboolean ok = FALSE;
     if (sqlite3_open_v2(tmp, &to, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK) {
-        sqlite3_backup *b = sqlite3_backup_init(to, "main", registry->db, "main");
+        sqlite3_backup *b =
+            sqlite3_backup_init(to, "main", sc_sqldb_get_sqlite(registry->db), "main");
         if (b != NULL) {
             int rc;
             while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED)
@@ -683,9 +1102,19 @@ stamped_name(const char *path, const char *what)
     return name;
 }
 
+gboolean
+sc_registry_is_file(const sc_registry *registry)
+{
+    return !is_server(registry);
+}
+
 char *
 sc_registry_backup_rotate(sc_registry *registry, guint keep, GError **error)
 {
+    if (is_server(registry)) {
+        pg_no_backup(registry->path, error);
+        return NULL;
+    }
     char *dest = stamped_name(registry->path, "backup");
     if (!sc_registry_backup(registry, dest, error)) {
         g_free(dest);
@@ -709,6 +1138,10 @@ before_restore_name(const char *path)
 gboolean
 sc_registry_restore(const char *backup, const char *path, GError **error)
 {
+    if (sc_sqldb_is_address(backup) || sc_sqldb_is_address(path)) {
+        g_autofree char *shown = sc_sqldb_display_name(sc_sqldb_is_address(path) ? path : backup);
+        return pg_no_backup(shown, error);
+    }
     g_autoptr(GError) local = NULL;
     sc_registry *current = sc_registry_open(path, NULL, &local);
     sc_registry *from = sc_registry_open(backup, current != NULL ? current->prefix : NULL, error);
@@ -782,19 +1215,19 @@ static void G_GNUC_PRINTF(5, 6) problem(issuing *is, sc_error_code code, const s
 
 // Bind TEXT (borrowed until the statement is reset).
 static void
-bind_text(sqlite3_stmt *stmt, int i, const char *text)
+bind_text(sc_sqldb_stmt *stmt, int i, const char *text)
 {
-    sqlite3_bind_text(stmt, i, text, -1, SQLITE_STATIC);
+    sc_sqldb_bind_text(stmt, i, text);
 }
 
 // Run the write statement S once and reset it for the next use; FALSE with *ERROR set (saying
 // WHAT failed) unless it completed.
 static gboolean
-step_done(sc_registry *r, sqlite3_stmt *s, const char *what, GError **error)
+step_done(sc_registry *r, sc_sqldb_stmt *s, const char *what, GError **error)
 {
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE) {
+    int rc = sc_sqldb_step(s);
+    sc_sqldb_reset(s);
+    if (rc != SC_SQLDB_DONE) {
         set_db_error(r, error, what);
         return FALSE;
     }
@@ -804,13 +1237,13 @@ step_done(sc_registry *r, sqlite3_stmt *s, const char *what, GError **error)
 // Step the query S for one row: TRUE and the row ready (reset it after reading), FALSE with
 // *FOUND FALSE for none, or FALSE with *ERROR set (saying WHAT) when the database fails.
 static gboolean
-step_row(sc_registry *r, sqlite3_stmt *s, const char *what, gboolean *failed, GError **error)
+step_row(sc_registry *r, sc_sqldb_stmt *s, const char *what, gboolean *failed, GError **error)
 {
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
+    int rc = sc_sqldb_step(s);
+    if (rc == SC_SQLDB_ROW)
         return TRUE;
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE) {
+    sc_sqldb_reset(s);
+    if (rc != SC_SQLDB_DONE) {
         set_db_error(r, error, what);
         *failed = TRUE;
     }
@@ -818,9 +1251,9 @@ step_row(sc_registry *r, sqlite3_stmt *s, const char *what, gboolean *failed, GE
 }
 
 static char *
-column(sqlite3_stmt *s, int i)
+column(sc_sqldb_stmt *s, int i)
 {
-    return g_strdup((const char *)sqlite3_column_text(s, i));
+    return g_strdup((const char *)sc_sqldb_column_text(s, i));
 }
 
 // The counter of (YEAR, LEVEL), read from the register on first use.  NULL with *ERROR set
@@ -833,18 +1266,18 @@ get_counter(issuing *is, int year, int level, GError **error)
     counter *c = g_hash_table_lookup(is->counters, key);
     if (c != NULL)
         return c;
-    sqlite3_stmt *s = is->r->get_last;
+    sc_sqldb_stmt *s = is->r->get_last;
     bind_text(s, 1, is->r->prefix);
-    sqlite3_bind_int(s, 2, year);
-    sqlite3_bind_int(s, 3, level);
+    sc_sqldb_bind_int64(s, 2, year);
+    sc_sqldb_bind_int64(s, 3, level);
     gboolean failed = FALSE;
     if (!step_row(is->r, s, _("reading a serial counter"), &failed, error))
         return NULL;
     c = g_new0(counter, 1);
     c->year = year;
     c->level = level;
-    c->last = sqlite3_column_int(s, 0);
-    sqlite3_reset(s);
+    c->last = (int)sc_sqldb_column_int64(s, 0);
+    sc_sqldb_reset(s);
     g_hash_table_insert(is->counters, g_strdup(key), c);
     return c;
 }
@@ -883,17 +1316,17 @@ work_type_of(const sc_number_item *it)
 static gboolean
 find_holder(issuing *is, const sc_number_item *it, held *out, gboolean *failed, GError **error)
 {
-    sqlite3_stmt *s = is->r->find_holder;
+    sc_sqldb_stmt *s = is->r->find_holder;
     bind_text(s, 1, is->r->prefix);
     bind_text(s, 2, it->id_number);
     bind_text(s, 3, it->id_type);
     bind_text(s, 4, it->occupation);
     bind_text(s, 5, work_type_of(it));
-    sqlite3_bind_int(s, 6, it->level);
+    sc_sqldb_bind_int64(s, 6, it->level);
     if (!step_row(is->r, s, _("looking up a certificate"), failed, error))
         return FALSE;
     *out = (held){.number = column(s, 0), .name = column(s, 1), .issue_date = column(s, 2)};
-    sqlite3_reset(s);
+    sc_sqldb_reset(s);
     return TRUE;
 }
 
@@ -901,7 +1334,7 @@ find_holder(issuing *is, const sc_number_item *it, held *out, gboolean *failed, 
 static gboolean
 find_number(sc_registry *r, const char *number, held *out, gboolean *failed, GError **error)
 {
-    sqlite3_stmt *s = r->find_number;
+    sc_sqldb_stmt *s = r->find_number;
     bind_text(s, 1, number);
     if (!step_row(r, s, _("looking up a number"), failed, error))
         return FALSE;
@@ -910,11 +1343,11 @@ find_number(sc_registry *r, const char *number, held *out, gboolean *failed, GEr
                   .id_type = column(s, 1),
                   .occupation = column(s, 2),
                   .work_type = column(s, 3),
-                  .level = sqlite3_column_int(s, 4),
+                  .level = (int)sc_sqldb_column_int64(s, 4),
                   .name = column(s, 5),
                   .issue_date = column(s, 6),
                   .void_reason = column(s, 7)};
-    sqlite3_reset(s);
+    sc_sqldb_reset(s);
     return TRUE;
 }
 
@@ -922,14 +1355,14 @@ find_number(sc_registry *r, const char *number, held *out, gboolean *failed, GEr
 static gboolean
 serial_taken(issuing *is, int year, int level, int serial, gboolean *failed, GError **error)
 {
-    sqlite3_stmt *s = is->r->find_serial;
+    sc_sqldb_stmt *s = is->r->find_serial;
     bind_text(s, 1, is->r->prefix);
-    sqlite3_bind_int(s, 2, year);
-    sqlite3_bind_int(s, 3, level);
-    sqlite3_bind_int(s, 4, serial);
+    sc_sqldb_bind_int64(s, 2, year);
+    sc_sqldb_bind_int64(s, 3, level);
+    sc_sqldb_bind_int64(s, 4, serial);
     gboolean taken = step_row(is->r, s, _("looking up a number"), failed, error);
     if (taken)
-        sqlite3_reset(s);
+        sc_sqldb_reset(s);
     return taken;
 }
 
@@ -938,12 +1371,12 @@ static gboolean
 insert(issuing *is, const sc_number_item *it, const sc_certno *number, const char *text,
        GError **error)
 {
-    sqlite3_stmt *s = is->r->insert;
+    sc_sqldb_stmt *s = is->r->insert;
     bind_text(s, 1, text);
     bind_text(s, 2, is->r->prefix);
-    sqlite3_bind_int(s, 3, number->year);
-    sqlite3_bind_int(s, 4, it->level);
-    sqlite3_bind_int(s, 5, number->serial);
+    sc_sqldb_bind_int64(s, 3, number->year);
+    sc_sqldb_bind_int64(s, 4, it->level);
+    sc_sqldb_bind_int64(s, 5, number->serial);
     bind_text(s, 6, it->name);
     bind_text(s, 7, it->id_type);
     bind_text(s, 8, it->id_number);
@@ -952,7 +1385,7 @@ insert(issuing *is, const sc_number_item *it, const sc_certno *number, const cha
     bind_text(s, 11, it->issue_date);
     bind_text(s, 12, is->batch);
     bind_text(s, 13, is->issued_at);
-    sqlite3_bind_int(s, 14, it->second ? 1 : 0);
+    sc_sqldb_bind_int64(s, 14, it->second ? 1 : 0);
     bind_text(s, 15, it->occupation_code != NULL ? it->occupation_code : "");
     return step_done(is->r, s, _("recording a certificate"), error);
 }
@@ -961,7 +1394,7 @@ insert(issuing *is, const sc_number_item *it, const sc_certno *number, const cha
 static gboolean
 correct_name(issuing *is, const char *number, const char *old, const char *new_name, GError **error)
 {
-    sqlite3_stmt *s = is->r->correct;
+    sc_sqldb_stmt *s = is->r->correct;
     bind_text(s, 1, number);
     bind_text(s, 2, new_name);
     if (!step_done(is->r, s, _("correcting a certificate"), error))
@@ -1247,7 +1680,7 @@ log_prints(issuing *is, sc_number_item *items, guint n, GError **error)
     for (guint i = 0; i < n && is->found == 0; i++) {
         if (items[i].unprinted)
             continue;
-        sqlite3_stmt *s = is->r->log_print;
+        sc_sqldb_stmt *s = is->r->log_print;
         bind_text(s, 1, items[i].assigned);
         bind_text(s, 2, is->batch);
         bind_text(s, 3, items[i].output != NULL ? items[i].output : "");
@@ -1257,7 +1690,7 @@ log_prints(issuing *is, sc_number_item *items, guint n, GError **error)
         if (items[i].sha256 != NULL && g_strcmp0(items[i].sha256_number, items[i].assigned) == 0)
             bind_text(s, 6, items[i].sha256);
         else
-            sqlite3_bind_null(s, 6);
+            sc_sqldb_bind_null(s, 6);
         if (!step_done(is->r, s, _("logging a print"), error))
             return FALSE;
     }
@@ -1275,11 +1708,11 @@ save_counters(issuing *is, GError **error)
         counter *c = value;
         if (!c->dirty)
             continue;
-        sqlite3_stmt *s = is->r->put_last;
+        sc_sqldb_stmt *s = is->r->put_last;
         bind_text(s, 1, is->r->prefix);
-        sqlite3_bind_int(s, 2, c->year);
-        sqlite3_bind_int(s, 3, c->level);
-        sqlite3_bind_int(s, 4, c->last);
+        sc_sqldb_bind_int64(s, 2, c->year);
+        sc_sqldb_bind_int64(s, 3, c->level);
+        sc_sqldb_bind_int64(s, 4, c->last);
         if (!step_done(is->r, s, _("saving a serial counter"), error))
             return FALSE;
     }
@@ -1293,6 +1726,21 @@ clear_results(sc_number_item *items, guint n)
         g_clear_pointer(&items[i].assigned, g_free);
         g_clear_pointer(&items[i].assigned_date, g_free);
     }
+}
+
+// Set *ERROR for a batch's transaction that failed (saying WHAT): a PostgreSQL connection lost
+// is said as such, with what it means.
+static void
+batch_failed(sc_registry *r, const char *what, GError **error)
+{
+    if (!sc_sqldb_is_lost(r->db)) {
+        set_db_error(r, error, what);
+        return;
+    }
+    g_set_error(error, SC_ERROR, SC_ERROR_REGISTER,
+                _("%s: %s: the connection to the register's server was lost (%s): no number of "
+                  "this batch was issued; run it again"),
+                r->path, what, sc_sqldb_errmsg(r->db));
 }
 
 // Issue ITEMS in one transaction, left open when KEEP (for sc_registry_end_issue()), else rolled
@@ -1322,8 +1770,8 @@ issue_batch(sc_registry *r, const char *batch, sc_number_item *items, guint n, g
         goto out;
     // One transaction for the whole batch, taking the write lock at once: a concurrent batch
     // waits (busy timeout) instead of failing half-way.
-    if (sqlite3_exec(r->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-        set_db_error(r, error, _("cannot lock the register"));
+    if (!begin_write(r)) {
+        batch_failed(r, _("cannot lock the register"), error);
         goto out;
     }
     r->open = TRUE;
@@ -1338,7 +1786,7 @@ issue_batch(sc_registry *r, const char *batch, sc_number_item *items, guint n, g
     ok = TRUE;
 out:
     if (r->open && (!ok || !keep)) {
-        sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+        sc_sqldb_exec(r->db, "ROLLBACK");
         r->open = FALSE;
     }
     if (!ok)
@@ -1367,12 +1815,12 @@ sc_registry_end_issue(sc_registry *registry, gboolean keep, GError **error)
         return TRUE;
     registry->open = FALSE;
     if (!keep) {
-        sqlite3_exec(registry->db, "ROLLBACK", NULL, NULL, NULL);
+        sc_sqldb_exec(registry->db, "ROLLBACK");
         return TRUE;
     }
-    if (sqlite3_exec(registry->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        set_db_error(registry, error, _("cannot commit the batch"));
-        sqlite3_exec(registry->db, "ROLLBACK", NULL, NULL, NULL);
+    if (!sc_sqldb_exec(registry->db, "COMMIT")) {
+        batch_failed(registry, _("cannot commit the batch"), error);
+        sc_sqldb_exec(registry->db, "ROLLBACK");
         return FALSE;
     }
     return TRUE;
@@ -1456,8 +1904,9 @@ sc_registry_void(sc_registry *registry, const char *number, const char *reason, 
             sql_printf("UPDATE certificates SET void_reason = %Q, voided_at = %Q WHERE number = %Q "
                        "AND void_reason IS NULL",
                        reason, at, number);
-        ok = exec(registry, sql, error);
-        if (ok && sqlite3_changes(registry->db) == 0) {
+        gint64 changes = 0;
+        ok = exec_write(registry, sql, &changes, error);
+        if (ok && changes == 0) {
             g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("%s is already void"), number);
             ok = FALSE;
         }
@@ -1476,30 +1925,30 @@ show_history(sc_registry *r, const char *number, GString *out, GError **error)
     g_autofree char *prints = sql_printf(
         "SELECT at, output, batch, sha256 FROM prints WHERE number = %Q ORDER BY at, rowid",
         number);
-    sqlite3_stmt *s = NULL;
+    sc_sqldb_stmt *s = NULL;
     for (int pass = 0; pass < 2; pass++) {
-        if (sqlite3_prepare_v2(r->db, pass == 0 ? sql : prints, -1, &s, NULL) != SQLITE_OK) {
+        if ((s = sc_sqldb_prepare(r->db, pass == 0 ? sql : prints, FALSE)) == NULL) {
             set_db_error(r, error, _("reading the history"));
             return FALSE;
         }
         int rc;
         guint count = 0;
-        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-            const char *a = (const char *)sqlite3_column_text(s, 0);
-            const char *b = (const char *)sqlite3_column_text(s, 1);
-            const char *c = (const char *)sqlite3_column_text(s, 2);
+        while ((rc = sc_sqldb_step(s)) == SC_SQLDB_ROW) {
+            const char *a = (const char *)sc_sqldb_column_text(s, 0);
+            const char *b = (const char *)sc_sqldb_column_text(s, 1);
+            const char *c = (const char *)sc_sqldb_column_text(s, 2);
             if (pass == 0)
                 g_string_append_printf(out, _("  更正 %s：%s 由 %s 改为 %s\n"), a, b, c,
-                                       (const char *)sqlite3_column_text(s, 3));
+                                       (const char *)sc_sqldb_column_text(s, 3));
             else
                 g_string_append_printf(out, _("  打印 %s：%s（%s）\n"), a, *b ? b : "-", c);
-            const char *sha = pass == 1 ? (const char *)sqlite3_column_text(s, 3) : NULL;
+            const char *sha = pass == 1 ? (const char *)sc_sqldb_column_text(s, 3) : NULL;
             if (sha != NULL)
                 g_string_append_printf(out, "    SHA-256 %s\n", sha);
             count++;
         }
-        sqlite3_finalize(s);
-        if (rc != SQLITE_DONE) {
+        sc_sqldb_finalize(s);
+        if (rc != SC_SQLDB_DONE) {
             set_db_error(r, error, _("reading the history"));
             return FALSE;
         }
@@ -1519,20 +1968,20 @@ sc_registry_find_file(sc_registry *registry, const char *sha256, char **number, 
         *void_reason = NULL;
     static const char sql[] = "SELECT p.number, c.void_reason FROM prints p JOIN certificates c "
                               "ON c.number = p.number WHERE p.sha256 = ?1 LIMIT 1";
-    sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(registry->db, sql, -1, &s, NULL) != SQLITE_OK) {
+    sc_sqldb_stmt *s = NULL;
+    if ((s = sc_sqldb_prepare(registry->db, sql, FALSE)) == NULL) {
         set_db_error(registry, error, _("reading the print log"));
         return FALSE;
     }
     bind_text(s, 1, sha256);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        *number = g_strdup((const char *)sqlite3_column_text(s, 0));
+    int rc = sc_sqldb_step(s);
+    if (rc == SC_SQLDB_ROW) {
+        *number = g_strdup((const char *)sc_sqldb_column_text(s, 0));
         if (void_reason != NULL)
-            *void_reason = g_strdup((const char *)sqlite3_column_text(s, 1));
+            *void_reason = g_strdup((const char *)sc_sqldb_column_text(s, 1));
     }
-    sqlite3_finalize(s);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+    sc_sqldb_finalize(s);
+    if (rc != SC_SQLDB_ROW && rc != SC_SQLDB_DONE) {
         set_db_error(registry, error, _("reading the print log"));
         return FALSE;
     }
@@ -1548,29 +1997,30 @@ sc_registry_show(sc_registry *registry, const char *number, const char *id_numbe
         "issued_at, batch, void_reason, voided_at, second FROM certificates WHERE %s = %Q "
         "ORDER BY issued_at, number",
         number != NULL ? "number" : "id_number", number != NULL ? number : id_number);
-    sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(registry->db, sql, -1, &s, NULL) != SQLITE_OK) {
+    sc_sqldb_stmt *s = NULL;
+    if ((s = sc_sqldb_prepare(registry->db, sql, FALSE)) == NULL) {
         set_db_error(registry, error, _("reading the register"));
         return NULL;
     }
     GString *out = g_string_new(NULL);
     int rc;
     gboolean ok = TRUE;
-    while (ok && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while (ok && (rc = sc_sqldb_step(s)) == SC_SQLDB_ROW) {
         const char *col[13];
         for (int i = 0; i < 13; i++)
-            col[i] = (const char *)sqlite3_column_text(s, i);
+            col[i] = (const char *)sc_sqldb_column_text(s, i);
         g_string_append_printf(
             out, _("%s  %s（%s %s）\n  %s / %s / %s\n  发证日期 %s，登记于 %s（%s）%s\n"), col[0],
-            col[1], col[2], col[3], col[4], col[5], sc_level_name(sqlite3_column_int(s, 6)), col[7],
-            col[8], col[9], sqlite3_column_int(s, 12) ? _("，另发的第二份证书") : "");
+            col[1], col[2], col[3], col[4], col[5], sc_level_name((int)sc_sqldb_column_int64(s, 6)),
+            col[7], col[8], col[9],
+            (int)sc_sqldb_column_int64(s, 12) ? _("，另发的第二份证书") : "");
         if (col[10] != NULL)
             g_string_append_printf(out, _("  已作废（%s）：%s\n"), col[11], col[10]);
         g_autofree char *num = g_strdup(col[0]);
         ok = show_history(registry, num, out, error);
     }
-    sqlite3_finalize(s);
-    if (ok && rc != SQLITE_DONE) {
+    sc_sqldb_finalize(s);
+    if (ok && rc != SC_SQLDB_DONE) {
         set_db_error(registry, error, _("reading the register"));
         ok = FALSE;
     }
@@ -1585,14 +2035,14 @@ sc_registry_show(sc_registry *registry, const char *number, const char *id_numbe
 // --- Reports --------------------------------------------------------------------------------
 
 // Every certificate with its prints and corrections counted; ?1–?3: from, to, level (NULL/0:
-// any), ?4: 1 to leave void ones out.
+// any), ?4: 1 to leave void ones out.  (The casts tell PostgreSQL what a NULL bound is.)
 static const char each_sql[] =
     "SELECT c.number, c.name, c.id_type, c.id_number, c.occupation, c.occupation_code, "
     "c.work_type, c.level, c.issue_date, c.void_reason, "
     "(SELECT count(*) FROM prints p WHERE p.number = c.number), "
     "(SELECT count(*) FROM corrections k WHERE k.number = c.number) "
-    "FROM certificates c WHERE (?1 IS NULL OR c.issue_date >= ?1) "
-    "AND (?2 IS NULL OR c.issue_date <= ?2) AND (?3 = 0 OR c.level = ?3) "
+    "FROM certificates c WHERE (CAST(?1 AS TEXT) IS NULL OR c.issue_date >= ?1) "
+    "AND (CAST(?2 AS TEXT) IS NULL OR c.issue_date <= ?2) AND (?3 = 0 OR c.level = ?3) "
     "AND (?4 = 0 OR c.void_reason IS NULL) ORDER BY c.issue_date, c.number";
 
 gboolean
@@ -1603,21 +2053,21 @@ sc_registry_each(sc_registry *registry, const sc_registry_filter *filter,
     const sc_registry_filter all = {0};
     if (filter == NULL)
         filter = &all;
-    sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(registry->db, each_sql, -1, &s, NULL) != SQLITE_OK) {
+    sc_sqldb_stmt *s = NULL;
+    if ((s = sc_sqldb_prepare(registry->db, each_sql, FALSE)) == NULL) {
         set_db_error(registry, error, _("reading the register"));
         return FALSE;
     }
     bind_text(s, 1, filter->from);
     bind_text(s, 2, filter->to);
-    sqlite3_bind_int(s, 3, filter->level);
-    sqlite3_bind_int(s, 4, filter->skip_void ? 1 : 0);
+    sc_sqldb_bind_int64(s, 3, filter->level);
+    sc_sqldb_bind_int64(s, 4, filter->skip_void ? 1 : 0);
     int rc;
     gboolean ok = TRUE;
-    while (ok && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while (ok && (rc = sc_sqldb_step(s)) == SC_SQLDB_ROW) {
         const char *col[10];
         for (int i = 0; i < 10; i++)
-            col[i] = (const char *)sqlite3_column_text(s, i);
+            col[i] = (const char *)sc_sqldb_column_text(s, i);
         sc_registry_entry e = {
             .number = col[0],
             .name = col[1],
@@ -1626,11 +2076,11 @@ sc_registry_each(sc_registry *registry, const sc_registry_filter *filter,
             .occupation = col[4],
             .occupation_code = col[5],
             .work_type = col[6],
-            .level = sqlite3_column_int(s, 7),
+            .level = (int)sc_sqldb_column_int64(s, 7),
             .issue_date = col[8],
             .void_reason = col[9],
-            .prints = (guint)sqlite3_column_int(s, 10),
-            .corrections = (guint)sqlite3_column_int(s, 11),
+            .prints = (guint)(int)sc_sqldb_column_int64(s, 10),
+            .corrections = (guint)(int)sc_sqldb_column_int64(s, 11),
         };
         e.state = e.void_reason != NULL ? SC_REGISTRY_VOID
                   : e.corrections > 0   ? SC_REGISTRY_CORRECTED
@@ -1638,11 +2088,11 @@ sc_registry_each(sc_registry *registry, const sc_registry_filter *filter,
                                         : SC_REGISTRY_ISSUED;
         ok = func(&e, data, error);
     }
-    if (ok && rc != SQLITE_DONE) {
+    if (ok && rc != SC_SQLDB_DONE) {
         set_db_error(registry, error, _("reading the register"));
         ok = FALSE;
     }
-    sqlite3_finalize(s);
+    sc_sqldb_finalize(s);
     return ok;
 }
 
@@ -1718,9 +2168,10 @@ sc_registry_spoil(sc_registry *registry, const char *sheet, const char *reason, 
     g_autofree char *sql = sql_printf(
         "INSERT INTO spoiled (serial, reason, at) VALUES (%Q, %Q, %Q) ON CONFLICT DO NOTHING", text,
         reason, at);
-    if (!exec(registry, sql, error))
+    gint64 changes = 0;
+    if (!exec_write(registry, sql, &changes, error))
         return FALSE;
-    if (sqlite3_changes(registry->db) == 0) {
+    if (changes == 0) {
         g_set_error(error, SC_ERROR, SC_ERROR_INPUT, _("stock sheet %s is already spoiled"), text);
         return FALSE;
     }
@@ -1731,16 +2182,16 @@ sc_registry_spoil(sc_registry *registry, const char *sheet, const char *reason, 
 static gboolean
 collect(sc_registry *r, const char *sql, GHashTable *set, GError **error)
 {
-    sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(r->db, sql, -1, &s, NULL) != SQLITE_OK) {
+    sc_sqldb_stmt *s = NULL;
+    if ((s = sc_sqldb_prepare(r->db, sql, FALSE)) == NULL) {
         set_db_error(r, error, _("reading the stock"));
         return FALSE;
     }
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        g_hash_table_add(set, g_strdup((const char *)sqlite3_column_text(s, 0)));
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE) {
+    while ((rc = sc_sqldb_step(s)) == SC_SQLDB_ROW)
+        g_hash_table_add(set, g_strdup((const char *)sc_sqldb_column_text(s, 0)));
+    sc_sqldb_finalize(s);
+    if (rc != SC_SQLDB_DONE) {
         set_db_error(r, error, _("reading the stock"));
         return FALSE;
     }
@@ -1751,20 +2202,20 @@ collect(sc_registry *r, const char *sql, GHashTable *set, GError **error)
 static GArray *
 merged_ranges(sc_registry *r, GError **error)
 {
-    sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(r->db,
-                           "SELECT letters, width, first, last FROM stock_ranges "
-                           "ORDER BY letters, width, first, last",
-                           -1, &s, NULL) != SQLITE_OK) {
+    sc_sqldb_stmt *s = NULL;
+    if ((s = sc_sqldb_prepare(r->db,
+                              "SELECT letters, width, first, last FROM stock_ranges "
+                              "ORDER BY letters, width, first, last",
+                              FALSE)) == NULL) {
         set_db_error(r, error, _("reading the stock"));
         return NULL;
     }
     GArray *out = g_array_new(FALSE, TRUE, sizeof(sc_stock_range));
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        sc_stock_range x = {.width = sqlite3_column_int(s, 1),
-                            .first = (guint64)sqlite3_column_int64(s, 2),
-                            .last = (guint64)sqlite3_column_int64(s, 3)};
-        g_strlcpy(x.letters, (const char *)sqlite3_column_text(s, 0), sizeof x.letters);
+    while (sc_sqldb_step(s) == SC_SQLDB_ROW) {
+        sc_stock_range x = {.width = (int)sc_sqldb_column_int64(s, 1),
+                            .first = (guint64)sc_sqldb_column_int64(s, 2),
+                            .last = (guint64)sc_sqldb_column_int64(s, 3)};
+        g_strlcpy(x.letters, (const char *)sc_sqldb_column_text(s, 0), sizeof x.letters);
         sc_stock_range *prev =
             out->len > 0 ? &g_array_index(out, sc_stock_range, out->len - 1) : NULL;
         if (prev != NULL && strcmp(prev->letters, x.letters) == 0 && prev->width == x.width &&
@@ -1773,7 +2224,7 @@ merged_ranges(sc_registry *r, GError **error)
         else
             g_array_append_val(out, x);
     }
-    sqlite3_finalize(s);
+    sc_sqldb_finalize(s);
     return out;
 }
 
@@ -1841,8 +2292,12 @@ source_assign(sc_number_source *self, sc_number_item *items, guint n, gboolean d
     registry_source *rs = (registry_source *)self;
     if (dry_run)
         return sc_registry_preview(rs->registry, items, n, problems, error);
-    // A consistent copy first: a register damaged later is restored from it.
-    g_autofree char *backup = sc_registry_backup_rotate(rs->registry, SC_REGISTRY_BACKUPS, error);
+    // A consistent copy first: a register damaged later is restored from it.  A PostgreSQL
+    // register's copies are its server's.
+    g_autofree char *backup =
+        sc_registry_is_file(rs->registry)
+            ? sc_registry_backup_rotate(rs->registry, SC_REGISTRY_BACKUPS, error)
+            : g_strdup("");
     return backup != NULL &&
            sc_registry_begin_issue(rs->registry, rs->batch, items, n, problems, error);
 }

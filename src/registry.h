@@ -1,7 +1,9 @@
 // registry.h - the register of issued certificates (SPEC §3 and "What the register means in an
-// office"; 台账, seeds/001 五(四), 002 四(四)4): SQLite, the embedded default.  A register
-// belongs to one institution (its number positions 1–13); it is created only on purpose
-// (sc_registry_create()), never because a file is missing or empty.
+// office"; 台账, seeds/001 五(四), 002 四(四)4): SQLite, the embedded default, or PostgreSQL for
+// several desks (issue 14), chosen by where it is: a file, or an address postgresql://… (or
+// postgres://…), which messages show without its password.  The same rules either way.  A
+// register belongs to one institution (its number positions 1–13); it is created only on
+// purpose (sc_registry_create()), never because a file is missing or empty.
 #ifndef SC_REGISTRY_H
 #define SC_REGISTRY_H
 
@@ -16,26 +18,39 @@ typedef struct sc_registry sc_registry; // opaque: sc_registry_open() / sc_regis
 // restore a backup or create a register), a file that is no register, a register of another
 // institution, a newer schema, a file others may read (group or other permissions: it holds
 // identity numbers; the message gives the chmod that fixes it), a register failing SQLite's
-// quick_check.  An older schema is migrated forward, keeping every number.  Caller frees with
-// sc_registry_close().  Copies PATH.
+// quick_check.  An older schema is migrated forward, keeping every number.  PATH an address: a
+// server that cannot be reached, a database holding no register (tables made by
+// sc_registry_create() only), or another institution's are refused alike; no file checks.
+// Caller frees with sc_registry_close().  Copies PATH.
 sc_registry *sc_registry_open(const char *path, const char *prefix, GError **error);
 
 // Create a new register at PATH for the institution whose positions 1–13 are PREFIX (file mode
-// 0600).  Refused when PATH exists.  Caller frees with sc_registry_close().
+// 0600).  Refused when PATH exists (an address: when its database already holds a register's
+// tables).  Caller frees with sc_registry_close().
 sc_registry *sc_registry_create(const char *path, const char *prefix, GError **error);
+
+// Create a new register at PATH (a file or an address, refused as sc_registry_create() refuses)
+// holding every row of FROM, a register of either kind, for FROM's institution: a register
+// moved between SQLite and PostgreSQL (issue 14).  All or nothing: on failure no register is
+// left at PATH.  NULL with *ERROR set.  Caller frees with sc_registry_close().  Borrows FROM.
+sc_registry *sc_registry_create_from(const char *path, sc_registry *from, GError **error);
 
 void sc_registry_close(sc_registry *registry);
 
 // The institution the register serves (positions 1–13).  Valid until sc_registry_close().
 const char *sc_registry_get_prefix(const sc_registry *registry);
 
-// Check the whole database (PRAGMA integrity_check).  FALSE with *ERROR set naming what is
-// wrong (SC_ERROR_REGISTER).
+// Check the whole database (PRAGMA integrity_check; on PostgreSQL every table read through).
+// FALSE with *ERROR set naming what is wrong (SC_ERROR_REGISTER).
 gboolean sc_registry_check(sc_registry *registry, GError **error);
 
 // A consistent copy of the register at DEST (SQLite's online backup; mode 0600), written to a
-// temporary name and renamed.  FALSE with *ERROR set.
+// temporary name and renamed.  FALSE with *ERROR set; always for a PostgreSQL register or
+// DEST (its server's tools, pg_dump and pg_restore, keep its copies).
 gboolean sc_registry_backup(sc_registry *registry, const char *dest, GError **error);
+
+// Whether REGISTRY is a SQLite file, with backups beside it; FALSE on a PostgreSQL server.
+gboolean sc_registry_is_file(const sc_registry *registry);
 
 // How many backups beside a register are kept.
 #define SC_REGISTRY_BACKUPS 10
@@ -46,7 +61,7 @@ char *sc_registry_backup_rotate(sc_registry *registry, guint keep, GError **erro
 
 // Replace the register at PATH by the backup BACKUP (checked first: a register, whole, of the
 // same institution when PATH is one).  The register being replaced is kept as
-// "PATH.before-restore-…".  FALSE with *ERROR set.
+// "PATH.before-restore-…".  FALSE with *ERROR set; always when either is an address.
 gboolean sc_registry_restore(const char *backup, const char *path, GError **error);
 
 // Number the N ITEMS (SPEC §3) in one transaction, recording BATCH (a label) and the time, and
@@ -182,8 +197,8 @@ gboolean sc_registry_find_file(sc_registry *registry, const char *sha256, char *
 // The register at PATH, which must exist, as a number source (numbering.h) for the institution
 // whose positions 1–13 are PREFIX, recording BATCH: its assign is sc_registry_begin_issue(), or
 // sc_registry_preview() for a dry run (a real one first takes a backup beside the register,
-// sc_registry_backup_rotate()); its finish is sc_registry_end_issue().  Returns NULL with
-// *ERROR set as sc_registry_open() does.  Copies PATH, PREFIX and BATCH.  Caller frees with
+// sc_registry_backup_rotate(), on a file); its finish is sc_registry_end_issue().  Returns NULL
+// with *ERROR set as sc_registry_open() does.  Copies PATH, PREFIX and BATCH.  Caller frees with
 // sc_number_source_free(), which rolls back an issue not finished and closes the register.
 sc_number_source *sc_registry_source_new(const char *path, const char *prefix, const char *batch,
                                          GError **error);

@@ -5,6 +5,7 @@
 #   SAN_BUILD  the ASan + UBSan build, run a second time in the de_DE.UTF-8 locale, where the
 #              decimal separator is a comma (STYLE.md)
 # SC_ONLY_SAN=1 runs only the second pass; SC_VALGRIND=1 runs the unit tests under valgrind.
+# A PostgreSQL server for the tests runs meanwhile (tests/pg.sh), at $SC_TEST_PG.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 top=$(pwd)
@@ -14,7 +15,18 @@ passed=0
 failed=0
 failures=""
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+# The PostgreSQL register's tests (issue 14) use a throw-away server of their own, started once
+# here and stopped at the end.  When none can be started they fail, never skip.
+pg_dir=""
+if pg=$(sh tests/pg.sh start 2>"$log"); then
+    pg_dir=${pg%% *}
+    export SC_TEST_PG="${pg#* }"
+else
+    echo "PostgreSQL test server: $(cat "$log")"
+    export SC_TEST_PG="unavailable: $(head -n 1 "$log")"
+fi
+trap 'exit 130' INT TERM
+trap 'rm -f "$log"; [ -z "$pg_dir" ] || sh tests/pg.sh stop "$pg_dir"' EXIT
 
 # Count TAP lines in $log; remember the failing ones.
 tally() {

@@ -3,9 +3,13 @@
 // by others, newer or damaged; consecutive allocation per (year, level) that skips pre-assigned
 // serials; reprints, corrections, second certificates, voids and the print log; the two-phase
 // issue; backups and restores; the schema migrated from version 1; crashes and concurrent
-// processes — on real files in a temporary folder.
+// processes — on real files in a temporary folder.  Every test of the register's rules runs
+// twice, on SQLite and on PostgreSQL (issue 14): each case in a schema of its own on the test
+// server at $SC_TEST_PG (tests/run.sh starts one with tests/pg.sh; without it the PostgreSQL
+// cases fail, they are never skipped).
 #include "registry.h"
 #include "record.h"
+#include "sqldb.h"
 #include "testutil.h"
 
 #include <fcntl.h>
@@ -25,26 +29,72 @@
 
 // --- Fixtures -------------------------------------------------------------------------------
 
-// A temporary folder with a register path in it; removed afterwards.
+// A temporary folder with a register path in it (a SQLite file), or the address of an empty
+// schema of its own on the test server (PostgreSQL); removed afterwards.
 typedef struct {
     char *dir;
     char *path;
+    gboolean pg;  // the register is on PostgreSQL
+    char *schema; // its schema there
 } fixture;
+
+// The fixture data of the PostgreSQL cases (the SQLite ones have NULL).
+static const char on_postgresql[] = "postgresql";
+
+// The test server's address ($SC_TEST_PG), or a failed test.
+static const char *
+test_server(void)
+{
+    const char *server = g_getenv("SC_TEST_PG");
+    if (!sc_sqldb_is_address(server))
+        g_error("no PostgreSQL test server: SC_TEST_PG is %s (tests/run.sh starts one with "
+                "tests/pg.sh start)",
+                server != NULL ? server : "not set");
+    return server;
+}
+
+// Run SQL on the test server as a whole (not in a case's schema).
+static void
+server_exec(const char *sql)
+{
+    char *message = NULL;
+    sc_sqldb *db = sc_sqldb_open_postgresql(test_server(), &message);
+    if (db == NULL)
+        g_error("%s: %s", test_server(), message);
+    if (!sc_sqldb_exec(db, sql))
+        g_error("%s: %s", sql, sc_sqldb_errmsg(db));
+    sc_sqldb_close(db);
+}
 
 static void
 fixture_set_up(fixture *f, gconstpointer data)
 {
-    (void)data;
+    static guint cases;
     GError *error = NULL;
     f->dir = g_dir_make_tmp("sc-registry-XXXXXX", &error);
     g_assert_no_error(error);
-    f->path = g_build_filename(f->dir, "register.db", NULL);
+    f->pg = data == on_postgresql;
+    if (!f->pg) {
+        f->path = g_build_filename(f->dir, "register.db", NULL);
+        return;
+    }
+    const char *server = test_server();
+    f->schema = g_strdup_printf("registry_%ld_%u", (long)getpid(), ++cases);
+    g_autofree char *create = g_strdup_printf("CREATE SCHEMA %s", f->schema);
+    server_exec(create);
+    f->path = g_strdup_printf("%s%coptions=-csearch_path%%3D%s", server,
+                              strchr(server, '?') != NULL ? '&' : '?', f->schema);
 }
 
 static void
 fixture_tear_down(fixture *f, gconstpointer data)
 {
     (void)data;
+    if (f->pg) {
+        g_autofree char *drop = g_strdup_printf("DROP SCHEMA %s CASCADE", f->schema);
+        server_exec(drop);
+        g_free(f->schema);
+    }
     sc_test_remove_tree(f->dir);
     g_assert_false(g_file_test(f->dir, G_FILE_TEST_EXISTS));
     g_free(f->path);
@@ -201,64 +251,86 @@ assert_problem(const batch *b, guint i, guint row, const char *field, const char
         g_error("problem %u: \"%s\" does not contain \"%s\"", i, p->message, want);
 }
 
-// Another connection to the register at PATH, to look at it from outside.
-static sqlite3 *
+// Another connection to the register at PATH (a file or an address), to look at it from
+// outside.
+static sc_sqldb *
 db_open(const char *path)
 {
+    if (sc_sqldb_is_address(path)) {
+        char *message = NULL;
+        sc_sqldb *db = sc_sqldb_open_postgresql(path, &message);
+        if (db == NULL)
+            g_error("%s: %s", path, message);
+        return db;
+    }
     sqlite3 *db = NULL;
     g_assert_cmpint(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
     sqlite3_busy_timeout(db, 30000);
-    return db;
+    return sc_sqldb_open_sqlite(db);
 }
 
-static sqlite3 *
+// A new SQLite database at PATH.
+static sc_sqldb *
+db_create_sqlite(const char *path)
+{
+    sqlite3 *db = NULL;
+    g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
+    return sc_sqldb_open_sqlite(db);
+}
+
+static sc_sqldb *
 peek_db(const fixture *f)
 {
     return db_open(f->path);
 }
 
 static void
-db_exec(sqlite3 *db, const char *sql)
+db_exec(sc_sqldb *db, const char *sql)
 {
-    char *msg = NULL;
-    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
-        g_error("%s: %s", sql, msg);
+    if (!sc_sqldb_exec(db, sql))
+        g_error("%s: %s", sql, sc_sqldb_errmsg(db));
 }
 
-static sqlite3_int64
-db_int(sqlite3 *db, const char *sql)
+// The statement of a one-row query, stepped onto its row.
+static sc_sqldb_stmt *
+db_row(sc_sqldb *db, const char *sql)
 {
-    sqlite3_stmt *s = NULL;
-    g_assert_cmpint(sqlite3_prepare_v2(db, sql, -1, &s, NULL), ==, SQLITE_OK);
-    g_assert_cmpint(sqlite3_step(s), ==, SQLITE_ROW);
-    sqlite3_int64 v = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
+    sc_sqldb_stmt *s = sc_sqldb_prepare(db, sql, FALSE);
+    if (s == NULL || sc_sqldb_step(s) != SC_SQLDB_ROW)
+        g_error("%s: %s", sql, sc_sqldb_errmsg(db));
+    return s;
+}
+
+static gint64
+db_int(sc_sqldb *db, const char *sql)
+{
+    sc_sqldb_stmt *s = db_row(db, sql);
+    gint64 v = sc_sqldb_column_int64(s, 0);
+    sc_sqldb_finalize(s);
     return v;
 }
 
 // The text a one-row query gives.  Caller frees with g_free().
 static char *
-db_text(sqlite3 *db, const char *sql)
+db_text(sc_sqldb *db, const char *sql)
 {
-    sqlite3_stmt *s = NULL;
-    g_assert_cmpint(sqlite3_prepare_v2(db, sql, -1, &s, NULL), ==, SQLITE_OK);
-    g_assert_cmpint(sqlite3_step(s), ==, SQLITE_ROW);
-    char *v = g_strdup((const char *)sqlite3_column_text(s, 0));
-    sqlite3_finalize(s);
+    sc_sqldb_stmt *s = db_row(db, sql);
+    char *v = g_strdup(sc_sqldb_column_text(s, 0));
+    sc_sqldb_finalize(s);
     return v;
 }
 
 // One query's integer answer, seen from another connection to the register at PATH.
-static sqlite3_int64
+static gint64
 path_int(const char *path, const char *sql)
 {
-    sqlite3 *db = db_open(path);
-    sqlite3_int64 n = db_int(db, sql);
-    sqlite3_close(db);
+    sc_sqldb *db = db_open(path);
+    gint64 n = db_int(db, sql);
+    sc_sqldb_close(db);
     return n;
 }
 
-static sqlite3_int64
+static gint64
 count_rows(const fixture *f)
 {
     return path_int(f->path, "SELECT count(*) FROM certificates");
@@ -267,9 +339,9 @@ count_rows(const fixture *f)
 static void
 sql(const fixture *f, const char *text)
 {
-    sqlite3 *db = peek_db(f);
+    sc_sqldb *db = peek_db(f);
     db_exec(db, text);
-    sqlite3_close(db);
+    sc_sqldb_close(db);
 }
 
 static void
@@ -357,12 +429,12 @@ test_create(fixture *f, gconstpointer data)
     if (g_file_test(wal, G_FILE_TEST_EXISTS))
         g_assert_cmpuint(file_mode(wal), ==, 0600);
 
-    sqlite3 *db = peek_db(f);
+    sc_sqldb *db = peek_db(f);
     g_autofree char *mode = db_text(db, "PRAGMA journal_mode");
     g_assert_cmpstr(mode, ==, "wal");
     g_assert_cmpint(db_int(db, "PRAGMA user_version"), ==, 4);
     g_assert_cmpint(db_int(db, "PRAGMA application_id"), ==, 0x53435247);
-    sqlite3_close(db);
+    sc_sqldb_close(db);
     batch_free(b);
     sc_registry_close(r);
     sc_registry_close(NULL); // a no-op
@@ -459,10 +531,9 @@ test_open_refusals(fixture *f, gconstpointer data)
     assert_open_refused(text, GUIZHOU, SC_ERROR_REGISTER, text);
     assert_open_refused(f->dir, GUIZHOU, SC_ERROR_REGISTER, "not a regular file");
     g_autofree char *other = g_build_filename(f->dir, "other.db", NULL);
-    sqlite3 *db = NULL;
-    g_assert_cmpint(sqlite3_open(other, &db), ==, SQLITE_OK);
+    sc_sqldb *db = db_create_sqlite(other);
     db_exec(db, "CREATE TABLE t (x)");
-    sqlite3_close(db);
+    sc_sqldb_close(db);
     g_assert_cmpint(g_chmod(other, 0600), ==, 0);
     assert_open_refused(other, GUIZHOU, SC_ERROR_REGISTER, "not a skillcert register");
 
@@ -515,8 +586,8 @@ test_open_damaged(fixture *f, gconstpointer data)
     // then none of SQLite's (btreeInitPage fails), which quick_check finds.
     struct stat st;
     g_assert_cmpint(g_stat(f->path, &st), ==, 0);
-    sqlite3_int64 page = path_int(f->path, "PRAGMA page_size");
-    sqlite3_int64 pages = st.st_size / page;
+    gint64 page = path_int(f->path, "PRAGMA page_size");
+    gint64 pages = st.st_size / page;
     g_assert_cmpint(pages, >=, 8);
     int fd = open(f->path, O_WRONLY);
     g_assert_cmpint(fd, >=, 0);
@@ -963,16 +1034,15 @@ test_never_reused(fixture *f, gconstpointer data)
     issue_ok(r, "first", b);
     batch_free(b);
 
-    sqlite3 *db = peek_db(f);
-    g_assert_cmpint(sqlite3_exec(db, "DELETE FROM certificates WHERE serial = 3", NULL, NULL, NULL),
-                    !=, SQLITE_OK);
-    g_assert_cmpint(sqlite3_exec(db, "UPDATE counters SET last = 0", NULL, NULL, NULL), !=,
-                    SQLITE_OK);
-    g_assert_cmpint(sqlite3_exec(db, "DELETE FROM counters", NULL, NULL, NULL), !=, SQLITE_OK);
-    db_exec(db, "DROP TRIGGER certificates_never_deleted; "
-                "DELETE FROM prints WHERE number LIKE '%000003'; "
-                "DELETE FROM certificates WHERE serial = 3");
-    sqlite3_close(db);
+    sc_sqldb *db = peek_db(f);
+    g_assert_false(sc_sqldb_exec(db, "DELETE FROM certificates WHERE serial = 3"));
+    g_assert_false(sc_sqldb_exec(db, "UPDATE counters SET last = 0"));
+    g_assert_false(sc_sqldb_exec(db, "DELETE FROM counters"));
+    db_exec(db, f->pg ? "DROP TRIGGER certificates_never_deleted ON certificates; "
+                      : "DROP TRIGGER certificates_never_deleted; "
+                        "DELETE FROM prints WHERE number LIKE '%000003'; "
+                        "DELETE FROM certificates WHERE serial = 3");
+    sc_sqldb_close(db);
 
     b = batch_new();
     batch_add(b, "D", 5, "2020-06-01", NULL);
@@ -1117,11 +1187,11 @@ test_correct(fixture *f, gconstpointer data)
     assert_problem(b, 0, 2, "姓名", GUIZHOU "265000001 was issued to 刘䶮");
     assert_problem(b, 0, 2, "姓名", "刘岩");
     g_assert_null(batch_item(b, 0)->assigned);
-    sqlite3 *db = peek_db(f);
+    sc_sqldb *db = peek_db(f);
     g_autofree char *name = db_text(db, "SELECT name FROM certificates");
     g_assert_cmpstr(name, ==, "刘䶮");
     g_assert_cmpint(db_int(db, "SELECT count(*) FROM corrections"), ==, 0);
-    sqlite3_close(db);
+    sc_sqldb_close(db);
 
     // With --correct: the same number and date, the register's name changed, the history kept.
     batch_item(b, 0)->correct = TRUE;
@@ -1135,7 +1205,7 @@ test_correct(fixture *f, gconstpointer data)
     g_assert_cmpint(db_int(db, "SELECT count(*) FROM corrections WHERE old_value = '刘䶮' AND "
                                "new_value = '刘岩' AND field = '姓名' AND at <> ''"),
                     ==, 1);
-    sqlite3_close(db);
+    sc_sqldb_close(db);
     g_autofree char *shown = show_ok(r, GUIZHOU "265000001", NULL);
     assert_contains(shown, "刘岩", 2); // the holder, and the correction's new value
     assert_contains(shown, "刘䶮", 1); // the correction's old value
@@ -1621,25 +1691,24 @@ static const char v1_numbers[] = GUIZHOU "203000001," GUIZHOU "205000001," GUIZH
 static void
 make_v1(const char *path)
 {
-    sqlite3 *db = NULL;
-    g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
+    sc_sqldb *db = db_create_sqlite(path);
     db_exec(db, "PRAGMA journal_mode = WAL");
     db_exec(db, v1_schema);
     db_exec(db, v1_rows);
     g_autofree char *pragmas =
         g_strdup_printf("PRAGMA user_version = 1; PRAGMA application_id = %d", 0x53435247);
     db_exec(db, pragmas);
-    sqlite3_close(db);
+    sc_sqldb_close(db);
     g_assert_cmpint(g_chmod(path, 0600), ==, 0);
 }
 
 static char *
 all_numbers(const char *path)
 {
-    sqlite3 *db = db_open(path);
+    sc_sqldb *db = db_open(path);
     char *numbers = db_text(db, "SELECT group_concat(number) FROM (SELECT number FROM certificates "
                                 "ORDER BY number)");
-    sqlite3_close(db);
+    sc_sqldb_close(db);
     return numbers;
 }
 
@@ -1676,6 +1745,8 @@ test_sha256(fixture *f, gconstpointer data)
     g_free(number);
     g_free(reason);
     sc_registry_close(r);
+    if (f->pg)
+        return; // PostgreSQL registers begin at version 4: nothing to migrate
     // A version-2 register: no sha256 column; opened, it gets one and keeps its numbers.
     sql(f, "DROP INDEX prints_sha256; ALTER TABLE prints DROP COLUMN sha256; "
            "DROP INDEX prints_stock; DROP TABLE stock_ranges; DROP TABLE spoiled; "
@@ -1683,10 +1754,10 @@ test_sha256(fixture *f, gconstpointer data)
            "ALTER TABLE certificates DROP COLUMN occupation_code; PRAGMA user_version = 2");
     g_autofree char *before = all_numbers(f->path);
     r = open_ok(f->path, GUIZHOU);
-    sqlite3 *db = peek_db(f);
+    sc_sqldb *db = peek_db(f);
     g_assert_cmpint(db_int(db, "PRAGMA user_version"), ==, 4);
     g_assert_cmpint(db_int(db, "SELECT count(*) FROM prints WHERE sha256 IS NULL"), ==, 2);
-    sqlite3_close(db);
+    sc_sqldb_close(db);
     g_autofree char *after = all_numbers(f->path);
     g_assert_cmpstr(before, ==, after);
     sc_registry_close(r);
@@ -1705,14 +1776,14 @@ test_migrate_v1(fixture *f, gconstpointer data)
     g_assert_true(sc_registry_check(r, NULL));
     g_autofree char *numbers = all_numbers(f->path);
     g_assert_cmpstr(numbers, ==, v1_numbers);
-    sqlite3 *db = peek_db(f);
+    sc_sqldb *db = peek_db(f);
     g_assert_cmpint(db_int(db, "PRAGMA user_version"), ==, 4);
     g_autofree char *prefix = db_text(db, "SELECT value FROM meta WHERE key = 'prefix'");
     g_assert_cmpstr(prefix, ==, GUIZHOU);
     g_assert_cmpint(db_int(db, "SELECT count(*) FROM certificates WHERE second = 0 AND "
                                "void_reason IS NULL AND batch <> '' AND issued_at <> ''"),
                     ==, 5);
-    sqlite3_close(db);
+    sc_sqldb_close(db);
 
     assert_peek(r, 2020, 5, GUIZHOU "205000009");
     batch *b = batch_new();
@@ -1762,8 +1833,8 @@ test_migrate_damaged(fixture *f, gconstpointer data)
     make_v1(f->path);
     // The last page of the file is a b-tree page (the file has no free pages): a page header
     // that is none of SQLite's.
-    sqlite3_int64 page = path_int(f->path, "PRAGMA page_size");
-    sqlite3_int64 pages = path_int(f->path, "PRAGMA page_count");
+    gint64 page = path_int(f->path, "PRAGMA page_size");
+    gint64 pages = path_int(f->path, "PRAGMA page_count");
     g_assert_cmpint(path_int(f->path, "PRAGMA freelist_count"), ==, 0);
     int fd = open(f->path, O_WRONLY);
     g_assert_cmpint(fd, >=, 0);
@@ -1784,36 +1855,37 @@ test_migrate_damaged(fixture *f, gconstpointer data)
 
 // For every (institution, year, level): serials 1…max with no gap and no duplicate, and the
 // counter at max.  Returns the number of certificates.
-static sqlite3_int64
+static gint64
 assert_no_gap(const fixture *f)
 {
-    sqlite3 *db = peek_db(f);
-    sqlite3_stmt *s = NULL;
-    g_assert_cmpint(
-        sqlite3_prepare_v2(db,
-                           "SELECT c.prefix, c.year, c.level, count(*), count(DISTINCT c.serial), "
-                           "min(c.serial), max(c.serial), "
-                           "(SELECT last FROM counters k WHERE k.prefix = c.prefix "
-                           "AND k.year = c.year AND k.level = c.level) "
-                           "FROM certificates c GROUP BY c.prefix, c.year, c.level",
-                           -1, &s, NULL),
-        ==, SQLITE_OK);
-    sqlite3_int64 total = 0;
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        sqlite3_int64 n = sqlite3_column_int64(s, 3);
-        g_assert_cmpint(sqlite3_column_int64(s, 4), ==, n);
-        g_assert_cmpint(sqlite3_column_int64(s, 5), ==, 1);
-        g_assert_cmpint(sqlite3_column_int64(s, 6), ==, n);
-        g_assert_cmpint(sqlite3_column_int64(s, 7), ==, n);
+    sc_sqldb *db = peek_db(f);
+    sc_sqldb_stmt *s =
+        sc_sqldb_prepare(db,
+                         "SELECT c.prefix, c.year, c.level, count(*), count(DISTINCT c.serial), "
+                         "min(c.serial), max(c.serial), "
+                         "(SELECT last FROM counters k WHERE k.prefix = c.prefix "
+                         "AND k.year = c.year AND k.level = c.level) "
+                         "FROM certificates c GROUP BY c.prefix, c.year, c.level",
+                         FALSE);
+    g_assert_nonnull(s);
+    gint64 total = 0;
+    sc_sqldb_result rc;
+    while ((rc = sc_sqldb_step(s)) == SC_SQLDB_ROW) {
+        gint64 n = sc_sqldb_column_int64(s, 3);
+        g_assert_cmpint(sc_sqldb_column_int64(s, 4), ==, n);
+        g_assert_cmpint(sc_sqldb_column_int64(s, 5), ==, 1);
+        g_assert_cmpint(sc_sqldb_column_int64(s, 6), ==, n);
+        g_assert_cmpint(sc_sqldb_column_int64(s, 7), ==, n);
         total += n;
     }
-    sqlite3_finalize(s);
+    g_assert_cmpint(rc, ==, SC_SQLDB_DONE);
+    sc_sqldb_finalize(s);
     g_assert_cmpint(total, ==, db_int(db, "SELECT count(*) FROM certificates"));
-    g_assert_cmpint(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &s, NULL), ==, SQLITE_OK);
-    g_assert_cmpint(sqlite3_step(s), ==, SQLITE_ROW);
-    g_assert_cmpstr((const char *)sqlite3_column_text(s, 0), ==, "ok");
-    sqlite3_finalize(s);
-    sqlite3_close(db);
+    if (!f->pg) {
+        g_autofree char *verdict = db_text(db, "PRAGMA integrity_check");
+        g_assert_cmpstr(verdict, ==, "ok");
+    }
+    sc_sqldb_close(db);
     return total;
 }
 
@@ -1889,17 +1961,17 @@ test_killed(fixture *f, gconstpointer data)
     }
     g_rand_free(rand);
 
-    sqlite3_int64 total = assert_no_gap(f);
+    gint64 total = assert_no_gap(f);
     g_assert_cmpint(total, >, 0);
     g_test_message("%" G_GINT64_FORMAT " certificates survived 10 rounds of SIGKILL",
                    (gint64)total);
 
     // The register carries on from where it was.
     sc_registry *r = open_ok(f->path, GUIZHOU);
-    sqlite3 *db = peek_db(f);
-    sqlite3_int64 max = db_int(db, "SELECT coalesce(max(serial), 0) FROM certificates "
-                                   "WHERE year = 20 AND level = 5");
-    sqlite3_close(db);
+    sc_sqldb *db = peek_db(f);
+    gint64 max = db_int(db, "SELECT coalesce(max(serial), 0) FROM certificates "
+                            "WHERE year = 20 AND level = 5");
+    sc_sqldb_close(db);
     char *want = g_strdup_printf(GUIZHOU "205%06d", (int)max + 1);
     assert_peek(r, 2020, 5, want);
     g_free(want);
@@ -1965,11 +2037,11 @@ test_concurrent(fixture *f, gconstpointer data)
     close(ready[0]);
     close(go[1]);
 
-    sqlite3 *db = peek_db(f);
-    sqlite3_int64 lo[2], hi[2];
+    sc_sqldb *db = peek_db(f);
+    gint64 lo[2], hi[2];
     for (int k = 0; k < 2; k++) {
-        char *sql = g_strdup_printf("SELECT count(*) = 500 AND max(serial) - min(serial) = 499 "
-                                    "FROM certificates WHERE batch = '%c'",
+        char *sql = g_strdup_printf("SELECT CASE WHEN count(*) = 500 AND max(serial) - min(serial) "
+                                    "= 499 THEN 1 ELSE 0 END FROM certificates WHERE batch = '%c'",
                                     'A' + k);
         g_assert_cmpint(db_int(db, sql), ==, 1);
         g_free(sql);
@@ -1988,7 +2060,7 @@ test_concurrent(fixture *f, gconstpointer data)
     g_assert_true(hi[0] < lo[1] || hi[1] < lo[0]);
     g_assert_cmpint(MIN(lo[0], lo[1]), ==, 1);
     g_assert_cmpint(MAX(hi[0], hi[1]), ==, 1000);
-    sqlite3_close(db);
+    sc_sqldb_close(db);
     g_assert_cmpint(assert_no_gap(f), ==, 1000);
 }
 
@@ -2162,9 +2234,11 @@ test_source(fixture *f, gconstpointer data)
     g_assert_no_error(error);
     g_assert_cmpstr(items[2].assigned, ==, GUANGDONG "265000001");
     g_autoptr(GPtrArray) backups = files_starting(f->dir, "register.db.backup-");
-    g_assert_cmpuint(backups->len, ==, 1);
-    g_autofree char *backup = g_build_filename(f->dir, backups->pdata[0], NULL);
-    g_assert_cmpint(path_int(backup, "SELECT count(*) FROM certificates"), ==, 0);
+    g_assert_cmpuint(backups->len, ==, f->pg ? 0 : 1); // PostgreSQL's are its server's
+    if (!f->pg) {
+        g_autofree char *backup = g_build_filename(f->dir, backups->pdata[0], NULL);
+        g_assert_cmpint(path_int(backup, "SELECT count(*) FROM certificates"), ==, 0);
+    }
     g_assert_cmpint(count_rows(f), ==, 0);
     g_assert_true(sc_number_source_finish(s, /*keep*/ FALSE, &error));
     g_assert_no_error(error);
@@ -2199,40 +2273,166 @@ test_source(fixture *f, gconstpointer data)
     batch_free(b);
 }
 
+// --- PostgreSQL (issue 14) ------------------------------------------------------------------
+
+// A register on a PostgreSQL server: created on purpose only, once, in a database holding none;
+// refused for another institution, a newer schema, a database of something else, a server that
+// cannot be reached (named without the password in its address); its backups are the server's.
+static void
+test_pg_open(fixture *f, gconstpointer data)
+{
+    (void)data;
+    assert_open_refused(f->path, GUIZHOU, SC_ERROR_REGISTER, "register init");
+    sc_registry *r = create_ok(f, GUIZHOU);
+    g_assert_false(sc_registry_is_file(r));
+    GError *error = NULL;
+    g_assert_null(sc_registry_create(f->path, GUIZHOU, &error));
+    g_assert_error(error, SC_ERROR, SC_ERROR_REGISTER);
+    g_assert_nonnull(strstr(error->message, "already exists"));
+    g_clear_error(&error);
+    g_assert_true(sc_registry_check(r, &error));
+    g_assert_no_error(error);
+    // Backups and restores: pg_dump's, said so; no file written.
+    g_autofree char *dest = g_build_filename(f->dir, "copy.db", NULL);
+    g_assert_false(sc_registry_backup(r, dest, &error));
+    g_assert_error(error, SC_ERROR, SC_ERROR_REGISTER);
+    g_assert_nonnull(strstr(error->message, "pg_dump"));
+    g_clear_error(&error);
+    g_assert_false(g_file_test(dest, G_FILE_TEST_EXISTS));
+    g_assert_null(sc_registry_backup_rotate(r, 3, &error));
+    g_assert_nonnull(strstr(error->message, "pg_dump"));
+    g_clear_error(&error);
+    g_assert_false(sc_registry_restore(dest, f->path, &error));
+    g_assert_nonnull(strstr(error->message, "pg_restore"));
+    g_clear_error(&error);
+    sc_registry_close(r);
+
+    sc_sqldb *db = peek_db(f);
+    g_autofree char *app = db_text(db, "SELECT value FROM meta WHERE key = 'application'");
+    g_autofree char *version = db_text(db, "SELECT value FROM meta WHERE key = 'schema_version'");
+    g_autofree char *prefix = db_text(db, "SELECT value FROM meta WHERE key = 'prefix'");
+    sc_sqldb_close(db);
+    g_assert_cmpstr(app, ==, "skillcert register");
+    g_assert_cmpstr(version, ==, "4");
+    g_assert_cmpstr(prefix, ==, GUIZHOU);
+
+    assert_open_refused(f->path, CHONGQING, SC_ERROR_REGISTER, "register of institution " GUIZHOU);
+    // register check: a number that disagrees with its parts is damage.
+    r = open_ok(f->path, GUIZHOU);
+    batch *b = batch_new();
+    batch_add(b, "A", 5, "2020-06-01", NULL);
+    issue_ok(r, "one", b);
+    batch_free(b);
+    g_assert_true(sc_registry_check(r, &error));
+    sql(f, "UPDATE certificates SET serial = 2");
+    g_assert_false(sc_registry_check(r, &error));
+    g_assert_error(error, SC_ERROR, SC_ERROR_REGISTER);
+    g_assert_nonnull(strstr(error->message, "1 certificate whose number disagrees"));
+    g_clear_error(&error);
+    sc_registry_close(r);
+    sql(f, "UPDATE meta SET value = '5' WHERE key = 'schema_version'");
+    assert_open_refused(f->path, GUIZHOU, SC_ERROR_REGISTER, "newer");
+    sql(f, "UPDATE meta SET value = '4' WHERE key = 'schema_version'");
+    sql(f, "UPDATE meta SET value = 'other' WHERE key = 'application'");
+    assert_open_refused(f->path, GUIZHOU, SC_ERROR_REGISTER, "not a skillcert register");
+    sql(f, "UPDATE meta SET value = 'skillcert register' WHERE key = 'application'");
+    sc_registry_close(open_ok(f->path, GUIZHOU));
+
+    // No server there: the address is named, its password never.
+    g_autofree char *nowhere =
+        g_strdup_printf("postgresql://desk:s3cret@/register?host=%s&password=s3cret", f->dir);
+    g_assert_null(sc_registry_open(nowhere, GUIZHOU, &error));
+    g_assert_error(error, SC_ERROR, SC_ERROR_REGISTER);
+    g_autofree char *shown = g_strdup_printf("postgresql://desk@/register?host=%s:", f->dir);
+    if (strstr(error->message, shown) == NULL || strstr(error->message, "s3cret") != NULL)
+        g_error("\"%s\": not \"%s\" without the password", error->message, shown);
+    g_clear_error(&error);
+}
+
+// The connection to the server lost while a batch holds its numbers (the server stopped, the
+// backend terminated): keeping them fails, says so, and nothing is issued; the next batch gets
+// the same numbers.
+static void
+test_pg_connection_lost(fixture *f, gconstpointer data)
+{
+    (void)data;
+    sc_registry *r = create_ok(f, GUIZHOU);
+    batch *b = batch_new();
+    batch_add(b, "A", 5, "2020-06-01", NULL);
+    batch_add(b, "B", 5, "2020-06-01", NULL);
+    begin_ok(r, "lost", b);
+    sc_sqldb *db = peek_db(f);
+    g_assert_cmpint(db_int(db, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                               "WHERE state = 'idle in transaction' AND pid <> pg_backend_pid() "
+                               "AND query LIKE 'INSERT INTO prints%'"),
+                    ==, 1);
+    sc_sqldb_close(db);
+    GError *error = NULL;
+    g_assert_false(sc_registry_end_issue(r, TRUE, &error));
+    g_assert_error(error, SC_ERROR, SC_ERROR_REGISTER);
+    g_assert_nonnull(strstr(error->message, "cannot commit the batch"));
+    g_clear_error(&error);
+    sc_registry_close(r);
+    batch_free(b);
+    g_assert_cmpint(count_rows(f), ==, 0);
+
+    r = open_ok(f->path, GUIZHOU);
+    b = batch_new();
+    batch_add(b, "C", 5, "2020-06-01", NULL);
+    issue_ok(r, "after", b);
+    g_assert_cmpstr(batch_item(b, 0)->assigned, ==, GUIZHOU "205000001");
+    batch_free(b);
+    sc_registry_close(r);
+}
+
 int
 main(int argc, char **argv)
 {
     sc_test_init(&argc, &argv);
 #define ADD(path, fn) g_test_add(path, fixture, NULL, fixture_set_up, fn, fixture_tear_down)
-    ADD("/registry/create", test_create);
-    ADD("/registry/open/missing", test_open_missing);
-    ADD("/registry/open/refusals", test_open_refusals);
-    ADD("/registry/open/damaged", test_open_damaged);
-    ADD("/registry/migrate/v1", test_migrate_v1);
-    ADD("/registry/sha256", test_sha256);
-    ADD("/registry/migrate/damaged", test_migrate_damaged);
-    ADD("/registry/allocate/consecutive", test_consecutive);
-    ADD("/registry/allocate/idempotent", test_idempotent);
-    ADD("/registry/allocate/preassigned", test_preassigned);
-    ADD("/registry/allocate/preassigned-wrong", test_preassigned_wrong);
-    ADD("/registry/allocate/duplicate", test_duplicate);
-    ADD("/registry/allocate/bad-items", test_bad_items);
-    ADD("/registry/allocate/exhausted", test_exhausted);
-    ADD("/registry/allocate/never-reused", test_never_reused);
-    ADD("/registry/allocate/preview", test_preview);
-    ADD("/registry/reprint", test_reprint);
-    ADD("/registry/correct", test_correct);
-    ADD("/registry/void", test_void);
-    ADD("/registry/print-log", test_print_log);
-    ADD("/registry/two-phase/end", test_two_phase);
-    ADD("/registry/two-phase/lock", test_two_phase_lock);
-    ADD("/registry/backup/rotate", test_backup_rotate);
-    ADD("/registry/backup/restore", test_restore);
-    ADD("/registry/source", test_source);
-    ADD("/registry/process/killed", test_killed);
-    ADD("/registry/process/concurrent", test_concurrent);
-    ADD("/registry/process/create-race", test_create_race);
-    ADD("/registry/allocate/large-batch", test_speed);
+// The rules of the register, on both: "/registry/sqlite/…" and "/registry/postgresql/…".
+#define ADD2(path, fn)                                                                             \
+    do {                                                                                           \
+        g_test_add("/registry/sqlite" path, fixture, NULL, fixture_set_up, fn, fixture_tear_down); \
+        g_test_add("/registry/postgresql" path, fixture, on_postgresql, fixture_set_up, fn,        \
+                   fixture_tear_down);                                                             \
+    } while (0)
+    // SQLite's files: modes, damage, migrations, backups.
+    ADD("/registry/sqlite/create", test_create);
+    ADD("/registry/sqlite/open/missing", test_open_missing);
+    ADD("/registry/sqlite/open/refusals", test_open_refusals);
+    ADD("/registry/sqlite/open/damaged", test_open_damaged);
+    ADD("/registry/sqlite/migrate/v1", test_migrate_v1);
+    ADD("/registry/sqlite/migrate/damaged", test_migrate_damaged);
+    ADD("/registry/sqlite/backup/rotate", test_backup_rotate);
+    ADD("/registry/sqlite/backup/restore", test_restore);
+    // PostgreSQL's server.
+    g_test_add("/registry/postgresql/open", fixture, on_postgresql, fixture_set_up, test_pg_open,
+               fixture_tear_down);
+    g_test_add("/registry/postgresql/connection-lost", fixture, on_postgresql, fixture_set_up,
+               test_pg_connection_lost, fixture_tear_down);
+    ADD2("/sha256", test_sha256);
+    ADD2("/allocate/consecutive", test_consecutive);
+    ADD2("/allocate/idempotent", test_idempotent);
+    ADD2("/allocate/preassigned", test_preassigned);
+    ADD2("/allocate/preassigned-wrong", test_preassigned_wrong);
+    ADD2("/allocate/duplicate", test_duplicate);
+    ADD2("/allocate/bad-items", test_bad_items);
+    ADD2("/allocate/exhausted", test_exhausted);
+    ADD2("/allocate/never-reused", test_never_reused);
+    ADD2("/allocate/preview", test_preview);
+    ADD2("/reprint", test_reprint);
+    ADD2("/correct", test_correct);
+    ADD2("/void", test_void);
+    ADD2("/print-log", test_print_log);
+    ADD2("/two-phase/end", test_two_phase);
+    ADD2("/two-phase/lock", test_two_phase_lock);
+    ADD2("/source", test_source);
+    ADD2("/process/killed", test_killed);
+    ADD2("/process/concurrent", test_concurrent);
+    ADD2("/process/create-race", test_create_race);
+    ADD2("/allocate/large-batch", test_speed);
+#undef ADD2
 #undef ADD
     return g_test_run();
 }
