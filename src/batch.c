@@ -15,6 +15,7 @@
 #include "render.h"
 #include "sign.h"
 #include "sink.h"
+#include "sqldb.h"
 #include "template.h"
 
 #include <errno.h>
@@ -1269,8 +1270,10 @@ sc_batch_summary(const sc_batch *b, GPtrArray *written, const char *numbers)
 {
     GString *out = g_string_new(NULL);
     const char *reg = sc_batch_get_register(b);
-    if (reg != NULL)
-        g_string_append_printf(out, _("register: %s\n"), reg);
+    if (reg != NULL) {
+        g_autofree char *shown = sc_sqldb_display_name(reg); // never a password
+        g_string_append_printf(out, _("register: %s\n"), shown);
+    }
     level_range ranges[10] = {{0}};
     guint reprinted = 0, corrected = 0;
     for (guint i = 0; i < written->len; i++) {

@@ -208,6 +208,11 @@ run_sc "$T/pw" render "$T/r.csv" -i $INST $PHOTOS --register "postgresql://desk:
 expect_status "an unreachable server: refused" 3
 expect_grep "… naming the address" "$T/pw.err" "postgresql://desk@/nowhere?host=$T"
 grep -q s3cret "$T/pw.err" && not_ok "the password is shown" || ok "… without its password"
+# The summary of a render that worked names its register without the password either.
+run_sc "$T/pw2" render "$T/r.csv" -i $INST $PHOTOS --register "$ADDR&password=s3cret" -o "$T/pw2.pdf"
+expect_status "a render with a password in the address" 0
+expect_grep "… its summary names the register" "$T/pw2.out" "register: postgresql://"
+cat "$T/pw2.out" "$T/pw2.err" | grep -q s3cret && not_ok "the summary shows the password" || ok "… without its password"
 
 # --- register copy: SQLite → PostgreSQL → SQLite, losslessly ---------------------------------
 schema
