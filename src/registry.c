@@ -154,6 +154,7 @@ struct sc_registry {
     sc_sqldb_stmt *put_last;    // raise it
     sc_sqldb_stmt *insert;      // record a certificate
     sc_sqldb_stmt *correct;     // change a certificate's name
+    sc_sqldb_stmt *fill_code;   // give a certificate the 职业编码 it lacks
     sc_sqldb_stmt *log_fix;     // record a correction
     sc_sqldb_stmt *log_print;   // record a print
 };
@@ -179,6 +180,9 @@ static const char insert_sql[] =
     "occupation, work_type, issue_date, batch, issued_at, second, occupation_code) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
 static const char correct_sql[] = "UPDATE certificates SET name = ?2 WHERE number = ?1";
+// A reprint whose record now gives the 职业编码 the register lacks fills it in (reports need it).
+static const char fill_code_sql[] =
+    "UPDATE certificates SET occupation_code = ?2 WHERE number = ?1 AND occupation_code = ''";
 static const char log_fix_sql[] =
     "INSERT INTO corrections (number, field, old_value, new_value, batch, at) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
@@ -462,6 +466,7 @@ prepare_all(sc_registry *r, GError **error)
            prepare(r, put_last_sql, &r->put_last, error) &&
            prepare(r, insert_sql, &r->insert, error) &&
            prepare(r, correct_sql, &r->correct, error) &&
+           prepare(r, fill_code_sql, &r->fill_code, error) &&
            prepare(r, log_fix_sql, &r->log_fix, error) &&
            prepare(r, log_print_sql, &r->log_print, error);
 }
@@ -1010,7 +1015,8 @@ sc_registry_close(sc_registry *registry)
         sc_sqldb_exec(registry->db, "ROLLBACK");
     sc_sqldb_stmt *stmts[] = {registry->find_holder, registry->find_number, registry->find_serial,
                               registry->get_last,    registry->put_last,    registry->insert,
-                              registry->correct,     registry->log_fix,     registry->log_print};
+                              registry->correct,     registry->log_fix,     registry->log_print,
+                              registry->fill_code};
     for (guint i = 0; i < G_N_ELEMENTS(stmts); i++)
         sc_sqldb_finalize(stmts[i]);
     sc_sqldb_close(registry->db);
@@ -1506,6 +1512,13 @@ reissue(issuing *is, sc_number_item *it, const held *h, GError **error)
         if (!correct_name(is, h->number, h->name, it->name, error))
             return FALSE;
         it->status = SC_NUMBER_CORRECTED;
+    }
+    if (!is_empty(it->occupation_code)) {
+        sc_sqldb_stmt *s = is->r->fill_code;
+        bind_text(s, 1, h->number);
+        bind_text(s, 2, it->occupation_code);
+        if (!step_done(is->r, s, _("recording a certificate's 职业编码"), error))
+            return FALSE;
     }
     it->assigned = g_strdup(h->number);
     it->assigned_date = g_strdup(h->issue_date);

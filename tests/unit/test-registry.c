@@ -1137,6 +1137,23 @@ test_reprint(fixture *f, gconstpointer data)
     g_assert_cmpint(count_rows(f), ==, 1);
     g_assert_cmpint(path_int(f->path, "SELECT count(*) FROM prints"), ==, 4);
 
+    // Issue 14: a reprint whose record now gives the 职业编码 the register lacks fills it in;
+    // one the register has is kept.
+    batch_item(b, 0)->issue_date = "2026-11-30";
+    batch_item(b, 0)->occupation_code = "6-29-03-01";
+    issue_ok(r, "with its code", b);
+    g_assert_cmpint(batch_item(b, 0)->status, ==, SC_NUMBER_REPRINT);
+    g_assert_cmpint(path_int(f->path, "SELECT count(*) FROM certificates WHERE serial = 1 AND "
+                                      "occupation_code = '6-29-03-01'"),
+                    ==, 1);
+    batch_item(b, 0)->occupation_code = "4-01-02-01";
+    issue_ok(r, "another code", b);
+    g_assert_cmpint(path_int(f->path, "SELECT count(*) FROM certificates WHERE serial = 1 AND "
+                                      "occupation_code = '6-29-03-01'"),
+                    ==, 1);
+    batch_item(b, 0)->occupation_code = NULL;
+    batch_item(b, 0)->issue_date = "2026-12-07";
+
     // --new: a genuinely second certificate, recorded as such; a later reprint is of one of them.
     batch_item(b, 0)->second = TRUE;
     issue_ok(r, "second", b);
