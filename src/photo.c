@@ -491,18 +491,22 @@ png_idat(const guint8 *d, gsize len, int *w, int *h, int *colors, GByteArray *id
     return FALSE;
 }
 
-// The stub: SOI, a COM segment saying what it is, an SOF0 of the PNG's size and channels (all
+// The stub: SOI, a COM segment saying what it is (padded: room for the finish stage to write the
+// image's dictionary over the stub where it stands), an SOF0 of the PNG's size and channels (all
 // cairo 1.16 reads of "JPEG" mime data), EOI, then the IDAT data.
 static const char stub_mark[] = "skillcert-png-idat"; // with its NUL: 19 bytes
-#define STUB_SOF 25                                   // SOI (2) + COM (2 + 2 + 19)
+#define STUB_PAD 96
+#define STUB_SOF (2 + 2 + 2 + sizeof stub_mark + STUB_PAD) // SOI, COM marker, length, body
 
 static GByteArray *
 png_stub(int w, int h, int colors, const GByteArray *idat)
 {
-    GByteArray *stub = g_byte_array_sized_new(idat->len + 64);
-    const guint8 head[] = {0xFF, 0xD8, 0xFF, 0xFE, 0, 2 + sizeof stub_mark};
+    GByteArray *stub = g_byte_array_sized_new(idat->len + 64 + STUB_PAD);
+    const guint8 head[] = {0xFF, 0xD8, 0xFF, 0xFE, 0, 2 + sizeof stub_mark + STUB_PAD};
     g_byte_array_append(stub, head, sizeof head);
     g_byte_array_append(stub, (const guint8 *)stub_mark, sizeof stub_mark);
+    const guint8 pad[STUB_PAD] = {0};
+    g_byte_array_append(stub, pad, sizeof pad);
     const guint8 sof[] = {0xFF,      0xC0,
                           0,         (guint8)(8 + 3 * colors),
                           8,         (guint8)(h >> 8),
@@ -523,8 +527,9 @@ gboolean
 sc_photo_png_stub_parse(const guint8 *data, gsize len, int *colors, int *columns, gsize *offset)
 {
     if (len < STUB_SOF + 4 || memcmp(data, "\xFF\xD8\xFF\xFE\0", 5) != 0 ||
-        data[5] != 2 + sizeof stub_mark || memcmp(data + 6, stub_mark, sizeof stub_mark) != 0 ||
-        data[STUB_SOF] != 0xFF || data[STUB_SOF + 1] != 0xC0)
+        data[5] != 2 + sizeof stub_mark + STUB_PAD ||
+        memcmp(data + 6, stub_mark, sizeof stub_mark) != 0 || data[STUB_SOF] != 0xFF ||
+        data[STUB_SOF + 1] != 0xC0)
         return FALSE;
     gsize n = (gsize)data[STUB_SOF + 2] << 8 | data[STUB_SOF + 3];
     gsize end = STUB_SOF + 2 + n;
