@@ -29,7 +29,9 @@ char *sc_photo_find(const char *dir, const char *value, const char *id_number, G
 // Read the format, shown size and orientation of the image at PATH from its content (not its
 // name), reading the file once, and prove it whole without keeping its pixels: a JPEG's segments
 // are walked to its end marker (EOI) and it is decoded at 1/8 scale with every libjpeg warning
-// (premature end, corrupt data) an error; a PNG is decoded through its last IDAT to IEND.  FALSE
+// (premature end, corrupt data) an error; a PNG is decoded through its last IDAT to IEND, but
+// one that goes into a PDF as it is (see sc_photo_load()) is proved by its chunks' CRCs and
+// zlib header instead, its data never being inflated by skillcert (issue 15).  FALSE
 // with *ERROR set (SC_ERROR_PHOTO) when it is not a PNG or JPEG, is truncated or corrupt,
 // exceeds the limits above, or is a PNG whose middle (the face) is partly transparent, which
 // prints washed out (issue 10).
