@@ -613,6 +613,19 @@ jpeg_icc_space(pdf_doc *d, const guint8 *data, gsize len, int n)
     return g_strdup_printf("[/ICCBased %u 0 R]", num);
 }
 
+// A soft mask of W × H 8-bit ALPHA (zlib) as a new image object: its reference.
+static char *
+soft_mask(pdf_doc *d, GBytes *alpha, int w, int h)
+{
+    g_autofree char *dict = g_strdup_printf(
+        "<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
+        "/BitsPerComponent 8 /Interpolate false /Filter /FlateDecode >>",
+        w, h);
+    gsize n;
+    const guint8 *data = g_bytes_get_data(alpha, &n);
+    return g_strdup_printf("%u 0 R", new_stream(d, dict, data, n));
+}
+
 // Image O (number NUM): /Interpolate false (ISO 19005-2 §6.2.8: cairo 1.16 writes true for the
 // default filter); a PNG's stub (photo.h) turned into the PNG's image, its IDAT data as is with
 // the PNG predictors (issue 15); a JPEG's own ICC profile as its colour space (SPEC §5; issue 10:
@@ -635,8 +648,9 @@ amend_image(pdf_doc *d, guint num, pdf_obj *o, GError **error)
         gsize head_len = len > 0 ? (gsize)MIN(len, 256 * 1024) : 0;
         g_autofree guint8 *head = g_malloc(head_len + 1);
         head_len = doc_read(d, o->data_at, head, head_len);
-        int colors, columns;
+        int colors, columns, w, h;
         gsize offset;
+        g_autoptr(GBytes) alpha = NULL;
         if (sc_photo_png_stub_parse(head, head_len, &colors, &columns, &offset)) {
             g_autofree char *parms = g_strdup_printf(
                 "<< /Predictor 15 /Colors %d /BitsPerComponent 8 /Columns %d >>", colors, columns);
@@ -644,6 +658,14 @@ amend_image(pdf_doc *d, guint num, pdf_obj *o, GError **error)
             dict_set(o->dict, "/ColorSpace", colors == 3 ? "/DeviceRGB" : "/DeviceGray");
             dict_set(o->dict, "/Filter", "/FlateDecode");
             dict_set(o->dict, "/DecodeParms", parms);
+            dict_set(o->dict, "/Length", length);
+            skip = offset;
+        } else if ((alpha = sc_photo_mask_stub_parse(head, head_len, &w, &h, &offset)) != NULL) {
+            g_autofree char *smask = soft_mask(d, alpha, w, h);
+            g_autofree char *length = g_strdup_printf("%" G_GINT64_FORMAT, len - (gint64)offset);
+            dict_set(o->dict, "/ColorSpace", "/DeviceRGB");
+            dict_set(o->dict, "/Filter", "/FlateDecode");
+            dict_set(o->dict, "/SMask", smask);
             dict_set(o->dict, "/Length", length);
             skip = offset;
         } else if (n != 0) {

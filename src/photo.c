@@ -8,6 +8,7 @@
 
 #include <glib/gstdio.h>
 #include <libexif/exif-data.h>
+#include <math.h>
 #include <png.h>
 #include <setjmp.h>
 #include <stdio.h>
@@ -939,4 +940,114 @@ sc_photo_jpeg_icc(const guint8 *jpeg, gsize len)
     }
     g_ptr_array_unref(parts);
     return profile;
+}
+
+// --- Single-colour images carried for PDF ---------------------------------------------------
+
+// The alpha of every carried image (sc_photo_mask_carrier()), deflated once for the batch:
+// stub key → GBytes.  Shared by the threads drawing split files.
+static GMutex carried_lock;
+static GHashTable *carried;
+
+static const char mask_mark[] = "skillcert-mask"; // with its NUL: 15 bytes
+
+// W × H bytes of SRC (rows STRIDE apart), or of the constant C when SRC is NULL, REPEAT times
+// per pixel, compressed with zlib.
+static GBytes *
+deflated(const guint8 *src, int stride, const guint8 *c, int repeat, int w, int h)
+{
+    gsize raw_len = (gsize)w * h * repeat;
+    g_autofree guint8 *raw = g_malloc(raw_len);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            for (int k = 0; k < repeat; k++)
+                raw[((gsize)y * w + x) * repeat + k] = src != NULL ? src[y * stride + x] : c[k];
+    uLongf n = compressBound(raw_len);
+    guint8 *out = g_malloc(n);
+    if (compress2(out, &n, raw, raw_len, Z_BEST_COMPRESSION) != Z_OK) {
+        g_free(out);
+        return NULL;
+    }
+    return g_bytes_new_take(out, n);
+}
+
+cairo_surface_t *
+sc_photo_mask_carrier(cairo_surface_t *mask, const double colour[3], const char *unique_id)
+{
+    g_return_val_if_fail(cairo_image_surface_get_format(mask) == CAIRO_FORMAT_A8, NULL);
+    cairo_surface_flush(mask);
+    int w = cairo_image_surface_get_width(mask), h = cairo_image_surface_get_height(mask);
+    guint8 rgb[3];
+    for (int k = 0; k < 3; k++)
+        rgb[k] = (guint8)lround(CLAMP(colour[k], 0, 1) * 255);
+    g_autoptr(GBytes) colours = deflated(NULL, 0, rgb, 3, w, h);
+    GBytes *alpha = deflated(cairo_image_surface_get_data(mask),
+                             cairo_image_surface_get_stride(mask), NULL, 1, w, h);
+    if (colours == NULL || alpha == NULL || w > 0xFFFF || h > 0xFFFF) {
+        g_clear_pointer(&alpha, g_bytes_unref);
+        return NULL;
+    }
+    // The stub: SOI, a COM segment (the mark, the alpha's key, room for the finish stage's
+    // dictionary), an SOF0 of the size with 3 components, EOI, then the colour data.
+    g_autofree char *key = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, alpha);
+    GByteArray *stub = g_byte_array_new();
+    const guint8 head[] = {0xFF, 0xD8, 0xFF, 0xFE, 0, 2 + sizeof mask_mark + 64 + STUB_PAD};
+    g_byte_array_append(stub, head, sizeof head);
+    g_byte_array_append(stub, (const guint8 *)mask_mark, sizeof mask_mark);
+    guint8 room[64 + STUB_PAD] = {0};
+    memcpy(room, key, 64);
+    g_byte_array_append(stub, room, sizeof room);
+    const guint8 sof[] = {0xFF,      0xC0,
+                          0,         17,
+                          8,         (guint8)(h >> 8),
+                          (guint8)h, (guint8)(w >> 8),
+                          (guint8)w, 3,
+                          1,         0x11,
+                          0,         2,
+                          0x11,      0,
+                          3,         0x11,
+                          0};
+    g_byte_array_append(stub, sof, sizeof sof);
+    const guint8 eoi[] = {0xFF, 0xD9};
+    g_byte_array_append(stub, eoi, sizeof eoi);
+    g_byte_array_append(stub, g_bytes_get_data(colours, NULL), g_bytes_get_size(colours));
+
+    g_mutex_lock(&carried_lock);
+    if (carried == NULL)
+        carried =
+            g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_bytes_unref);
+    g_hash_table_replace(carried, g_strdup(key), alpha);
+    g_mutex_unlock(&carried_lock);
+
+    cairo_surface_t *carrier = cairo_image_surface_create(CAIRO_FORMAT_A8, w, h);
+    guint len = stub->len;
+    cairo_surface_set_mime_data(carrier, CAIRO_MIME_TYPE_JPEG, g_byte_array_free(stub, FALSE), len,
+                                g_free, NULL);
+    if (unique_id != NULL) {
+        char *id = g_strdup_printf("%s#carried", unique_id);
+        cairo_surface_set_mime_data(carrier, CAIRO_MIME_TYPE_UNIQUE_ID, (unsigned char *)id,
+                                    strlen(id), g_free, id);
+    }
+    return carrier;
+}
+
+GBytes *
+sc_photo_mask_stub_parse(const guint8 *data, gsize len, int *width, int *height, gsize *offset)
+{
+    const gsize sof = 6 + sizeof mask_mark + 64 + STUB_PAD;
+    if (len < sof + 21 || memcmp(data, "\xFF\xD8\xFF\xFE\0", 5) != 0 ||
+        data[5] != 2 + sizeof mask_mark + 64 + STUB_PAD ||
+        memcmp(data + 6, mask_mark, sizeof mask_mark) != 0 || data[sof] != 0xFF ||
+        data[sof + 1] != 0xC0 || data[sof + 19] != 0xFF || data[sof + 20] != 0xD9)
+        return NULL;
+    g_autofree char *key = g_strndup((const char *)data + 6 + sizeof mask_mark, 64);
+    *height = data[sof + 5] << 8 | data[sof + 6];
+    *width = data[sof + 7] << 8 | data[sof + 8];
+    *offset = sof + 21;
+    g_mutex_lock(&carried_lock);
+    GBytes *alpha = carried != NULL ? g_hash_table_lookup(carried, key) : NULL;
+    if (alpha != NULL)
+        g_bytes_ref(alpha);
+    g_mutex_unlock(&carried_lock);
+    return alpha;
 }

@@ -174,10 +174,10 @@ hides_text(const char *path, cairo_surface_t *img, GError **error)
 
 // Load the image at PATH into *OUT, with a unique ID so PDF output embeds it once however many
 // pages show it.  For PDF output a single-colour image (a seal) becomes its colour through its
-// alpha mask (sc_photo_to_mask()), recorded once as a form of the image's size: cairo's PDF then
-// emits the mask's soft-mask group once per document, not on every page.  Raster output keeps
-// the image, so a preview shows its exact pixels.  OVER_TEXT: the image is printed over text
-// (as ink, multiplied) and refused when it would still hide it (hides_text()).
+// alpha mask (sc_photo_to_mask()), carried compressed once for the batch to be written by the
+// finish stage (sc_photo_mask_carrier()), else recorded once as a form of the image's size.  Raster
+// output keeps the image, so a preview shows its exact pixels.  OVER_TEXT: the image is printed
+// over text (as ink, multiplied) and refused when it would still hide it (hides_text()).
 static gboolean
 load_into(const sc_renderer *r, const char *path, const char *id, gboolean over_text, placed *out,
           GError **error)
@@ -191,7 +191,14 @@ load_into(const sc_renderer *r, const char *path, const char *id, gboolean over_
     }
     double colour[3];
     cairo_surface_t *mask = r->raster ? NULL : sc_photo_to_mask(img, colour);
-    if (mask != NULL) {
+    cairo_surface_t *carrier = mask != NULL ? sc_photo_mask_carrier(mask, colour, id) : NULL;
+    if (carrier != NULL) {
+        // Its colour and alpha compressed once for the batch (issue 15), the finish stage
+        // making it an image with a soft mask in each PDF.
+        cairo_surface_destroy(mask);
+        cairo_surface_destroy(img);
+        img = carrier;
+    } else if (mask != NULL) {
         cairo_rectangle_t box = {0, 0, cairo_image_surface_get_width(mask),
                                  cairo_image_surface_get_height(mask)};
         out->form = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &box);
