@@ -964,7 +964,7 @@ deflated(const guint8 *src, int stride, const guint8 *c, int repeat, int w, int 
                 raw[((gsize)y * w + x) * repeat + k] = src != NULL ? src[y * stride + x] : c[k];
     uLongf n = compressBound(raw_len);
     guint8 *out = g_malloc(n);
-    if (compress2(out, &n, raw, raw_len, Z_BEST_COMPRESSION) != Z_OK) {
+    if (compress2(out, &n, raw, raw_len, Z_DEFAULT_COMPRESSION) != Z_OK) {
         g_free(out);
         return NULL;
     }
