@@ -2,16 +2,17 @@
 // and a zone, no /ID, no XMP; SPEC §5 metadata and /Lang; issue 12: /PrintScaling /None).
 #include "finish.h"
 
-#include "photo.h"
-
 #include "i18n.h"
-
 #include "photo.h"
 
 #include <cairo.h>
-#include <qpdf/qpdf-c.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifndef SC_ICC_PROFILE
 #define SC_ICC_PROFILE "/usr/share/color/icc/sRGB.icc" // Debian's icc-profiles-free
@@ -53,11 +54,11 @@ creator_of(const sc_finish_info *info)
     return info->creator != NULL ? info->creator : "skillcert " SC_VERSION;
 }
 
-// The producer: the libraries that wrote the file.
+// The producer: the library that wrote the file (the finish stage only appends to it).
 static char *
 producer(void)
 {
-    return g_strdup_printf("cairo %s; qpdf %s", cairo_version_string(), qpdf_get_qpdf_version());
+    return g_strdup_printf("cairo %s", cairo_version_string());
 }
 
 // Append <TAG><rdf:KIND>items</rdf:KIND></TAG> to X: the items of TEXT split at SEP (or TEXT
@@ -123,311 +124,783 @@ sc_finish_xmp(const sc_finish_info *info)
     return g_string_free(x, FALSE);
 }
 
-// Set KEY of dictionary DICT to the text string TEXT, when TEXT is given.
+// --- The file cairo wrote -----------------------------------------------------------------------
+//
+// The finish stage does not rewrite the file (issue 15: a rewrite by qpdf took most of the time
+// of a batch and ≈ 50 KB of memory per page).  It reads cairo's cross-reference table, changes
+// the few dictionaries that must change where they stand when the new one fits in the old one's
+// bytes (an image's /Interpolate, a PNG's stub turned into its image, an annotation's /F), and
+// appends an incremental update (ISO 32000-1 §7.5.6, allowed by PDF/A-2: ISO 19005-2 §6.1.3)
+// holding the new catalog, document information, XMP, OutputIntent and whatever did not fit.
+// The bulk of the file (photos, fonts, pages) is never copied.  cairo 1.16 writes one classic
+// cross-reference section and no object streams; anything else is refused.
+
+// A PDF being finished: in memory (MEM), or a file (FD) of LEN bytes as cairo wrote it.
+typedef struct {
+    GByteArray *mem;
+    int fd;
+    guint64 len;       // the bytes cairo wrote; the update goes after them
+    guint64 *offset;   // offset of object I (0: free), I < SIZE
+    guint size;        // the trailer's /Size: objects 0 … SIZE - 1
+    guint root, info;  // the trailer's /Root and /Info (0: none)
+    guint64 xref_at;   // cairo's cross-reference section, the update's /Prev
+    GString *tail;     // the update, written after LEN
+    GArray *written;   // (number, offset) of every object in the update
+    guint next;        // the next new object number
+    GHashTable *iccs;  // JPEG ICC profiles embedded (checksum → object number)
+    guint64 sig_range; // offsets in the update of the signature's /ByteRange array and
+    guint64 sig_hex;   // /Contents hex string, when signing
+} pdf_doc;
+
+typedef struct {
+    guint num;
+    guint64 at;
+} xref_entry;
+
+// At most this many bytes of an object's dictionary are read (a font's /W array is the longest).
+#define MAX_DICT (4u << 20)
+
 static void
-set_text(qpdf_data q, qpdf_oh dict, const char *key, const char *text)
+set_bad(GError **error, const char *why)
 {
-    if (text != NULL)
-        qpdf_oh_replace_key(q, dict, key, qpdf_oh_new_unicode_string(q, text));
+    g_set_error(error, SC_ERROR, SC_ERROR_RENDER, _("cannot finish the PDF: %s"), why);
 }
 
-// A new document information dictionary for INFO, indirect, in the trailer.
-static void
-replace_info(qpdf_data q, const sc_finish_info *info)
+// Read up to N bytes at OFF into BUF; the count read.
+static gsize
+doc_read(const pdf_doc *d, guint64 off, guint8 *buf, gsize n)
 {
-    qpdf_oh dict = qpdf_oh_new_dictionary(q);
-    set_text(q, dict, "/Title", info->title);
-    set_text(q, dict, "/Author", info->author);
-    set_text(q, dict, "/Subject", info->subject);
-    set_text(q, dict, "/Keywords", info->keywords);
-    set_text(q, dict, "/Creator", creator_of(info));
-    g_autofree char *prod = producer();
-    set_text(q, dict, "/Producer", prod);
-    g_autofree char *date = sc_finish_pdf_date(info->created);
-    if (date != NULL) {
-        qpdf_oh_replace_key(q, dict, "/CreationDate", qpdf_oh_new_string(q, date));
-        qpdf_oh_replace_key(q, dict, "/ModDate", qpdf_oh_new_string(q, date));
+    if (off >= d->len)
+        return 0;
+    n = (gsize)MIN((guint64)n, d->len - off);
+    if (d->mem != NULL) {
+        memcpy(buf, d->mem->data + off, n);
+        return n;
     }
-    qpdf_oh_replace_key(q, qpdf_get_trailer(q), "/Info", qpdf_make_indirect_object(q, dict));
+    gsize got = 0;
+    while (got < n) {
+        ssize_t r = pread(d->fd, buf + got, n - got, (off_t)(off + got));
+        if (r <= 0)
+            break;
+        got += (gsize)r;
+    }
+    return got;
 }
 
-// The catalog's additions: the XMP stream, the language and the viewer preferences.
-static void
-amend_catalog(qpdf_data q, const sc_finish_info *info)
-{
-    qpdf_oh root = qpdf_get_root(q);
-    g_autofree char *xmp = sc_finish_xmp(info);
-    qpdf_oh stream = qpdf_oh_new_stream(q);
-    qpdf_oh sdict = qpdf_oh_get_dict(q, stream);
-    qpdf_oh_replace_key(q, sdict, "/Type", qpdf_oh_new_name(q, "/Metadata"));
-    qpdf_oh_replace_key(q, sdict, "/Subtype", qpdf_oh_new_name(q, "/XML"));
-    // Uncompressed, so that a reader (and PDF/A) finds the packet without decoding.
-    qpdf_oh_replace_stream_data(q, stream, (const unsigned char *)xmp, strlen(xmp),
-                                qpdf_oh_new_null(q), qpdf_oh_new_null(q));
-    qpdf_oh_replace_key(q, root, "/Metadata", stream);
-    set_text(q, root, "/Lang", info->lang != NULL ? info->lang : "zh-CN");
-    // Issue 12: every PDF asks to be printed at actual size.
-    qpdf_oh prefs = qpdf_oh_parse(q, "<< /PrintScaling /None >>");
-    qpdf_oh_replace_key(q, root, "/ViewerPreferences", prefs);
-    // A structure tree (render.c tags texts and images) makes a tagged PDF once it says so
-    // (ISO 32000-1 §14.7.1): cairo 1.16 writes the tree but not /MarkInfo.
-    if (qpdf_oh_has_key(q, root, "/StructTreeRoot"))
-        qpdf_oh_replace_key(q, root, "/MarkInfo", qpdf_oh_parse(q, "<< /Marked true >>"));
-}
-
-// --- PDF/A-2b (ISO 19005-2)
-// -----------------------------------------------------------------------
-
-// ISO 19005-2 §6.2.3: an sRGB OutputIntent, its ICC profile embedded once per file, since cairo
-// paints in DeviceRGB.  FALSE with *ERROR set when the profile cannot be read.
+// Write N bytes at OFF (within what cairo wrote).  FALSE with *ERROR set.
 static gboolean
-add_output_intent(qpdf_data q, GError **error)
+doc_write(pdf_doc *d, guint64 off, const char *buf, gsize n, GError **error)
 {
-    g_autofree char *icc = NULL;
-    gsize len = 0;
-    if (!g_file_get_contents(SC_ICC_PROFILE, &icc, &len, error)) {
-        g_prefix_error(error, _("the sRGB colour profile (Debian package icc-profiles-free): "));
+    if (d->mem != NULL) {
+        memcpy(d->mem->data + off, buf, n);
+        return TRUE;
+    }
+    if (pwrite(d->fd, buf, n, (off_t)off) != (ssize_t)n) {
+        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot finish the PDF: %s"),
+                    g_strerror(errno));
         return FALSE;
     }
-    qpdf_oh stream = qpdf_oh_new_stream(q);
-    qpdf_oh_replace_key(q, qpdf_oh_get_dict(q, stream), "/N", qpdf_oh_new_integer(q, 3));
-    qpdf_oh_replace_stream_data(q, stream, (const unsigned char *)icc, len, qpdf_oh_new_null(q),
-                                qpdf_oh_new_null(q));
-    qpdf_oh intent =
-        qpdf_oh_parse(q, "<< /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier "
-                         "(sRGB IEC61966-2.1) /Info (sRGB IEC61966-2.1) /RegistryName "
-                         "(http://www.color.org) >>");
-    qpdf_oh_replace_key(q, intent, "/DestOutputProfile", stream);
-    qpdf_oh_replace_key(q, qpdf_get_root(q), "/OutputIntents", qpdf_oh_wrap_in_array(q, intent));
     return TRUE;
 }
 
-// Whether dictionary DICT has KEY with the name NAME.
+// --- A dictionary's entries, read without interpreting the values
+
 static gboolean
-has_name(qpdf_data q, qpdf_oh dict, const char *key, const char *name)
+is_space(char c)
 {
-    if (!qpdf_oh_has_key(q, dict, key))
-        return FALSE;
-    qpdf_oh v = qpdf_oh_get_key(q, dict, key);
-    gboolean is = qpdf_oh_is_name(q, v) && strcmp(qpdf_oh_get_name(q, v), name) == 0;
-    qpdf_oh_release(q, v);
-    return is;
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\0';
 }
 
-// A JPEG image's own ICC profile as its colour space (SPEC §5; issue 10: a photo's profile is
-// honoured, not dropped): cairo 1.16 writes /DeviceRGB (or Gray, CMYK) for JPEG data, and a
-// viewer then ignores the profile the JPEG carries.  The profile's stream is added once per image.
-static void
-use_jpeg_icc(qpdf_data q, qpdf_oh image, qpdf_oh dict)
+static gboolean
+is_delim(char c)
 {
-    static const struct {
-        const char *name;
-        int components;
-    } spaces[] = {{"/DeviceRGB", 3}, {"/DeviceGray", 1}, {"/DeviceCMYK", 4}};
-    int n = 0;
-    for (guint i = 0; i < G_N_ELEMENTS(spaces) && n == 0; i++)
-        if (has_name(q, dict, "/ColorSpace", spaces[i].name))
-            n = spaces[i].components;
-    unsigned char *jpeg = NULL;
-    size_t len = 0;
-    // Warnings (qpdf's about the data it does not decode) are no failure.
-    if (n == 0 ||
-        (qpdf_oh_get_stream_data(q, image, qpdf_dl_none, NULL, &jpeg, &len) & QPDF_ERRORS) ||
-        jpeg == NULL) {
-        free(jpeg);
-        return;
+    return is_space(c) || strchr("()<>[]{}/%", c) != NULL;
+}
+
+// P past white space and comments.
+static const char *
+skip_space(const char *p, const char *end)
+{
+    while (p < end) {
+        if (*p == '%')
+            while (p < end && *p != '\n' && *p != '\r')
+                p++;
+        else if (is_space(*p))
+            p++;
+        else
+            break;
     }
-    g_autoptr(GBytes) icc = sc_photo_jpeg_icc(jpeg, len);
-    free(jpeg);
+    return p;
+}
+
+static const char *value_end(const char *p, const char *end);
+
+// The end of the literal string starting at P: nested parentheses, backslash escapes.
+static const char *
+string_end(const char *p, const char *end)
+{
+    int depth = 0;
+    for (; p < end; p++) {
+        if (*p == '\\')
+            p++;
+        else if (*p == '(')
+            depth++;
+        else if (*p == ')' && --depth == 0)
+            return p + 1;
+    }
+    return NULL;
+}
+
+// The end of the array or dictionary starting at P (CLOSE: "]" or ">>").
+static const char *
+container_end(const char *p, const char *end, const char *close)
+{
+    gsize n = strlen(close);
+    p += n;
+    while (p != NULL) {
+        p = skip_space(p, end);
+        if (p + n <= end && memcmp(p, close, n) == 0)
+            return p + n;
+        p = p < end ? value_end(p, end) : NULL;
+    }
+    return NULL;
+}
+
+// The end of the token at P: a name, number or keyword.
+static const char *
+token_end(const char *p, const char *end)
+{
+    if (p < end && *p == '/')
+        p++;
+    while (p < end && !is_delim(*p))
+        p++;
+    return p;
+}
+
+// Whether the bytes P … END hold an unsigned integer only.
+static gboolean
+is_uint(const char *p, const char *end)
+{
+    if (p == end)
+        return FALSE;
+    for (; p < end; p++)
+        if (!g_ascii_isdigit(*p))
+            return FALSE;
+    return TRUE;
+}
+
+// The end of the value starting at P, a reference "N G R" being one value; NULL if malformed.
+static const char *
+value_end(const char *p, const char *end)
+{
+    if (p >= end)
+        return NULL;
+    if (*p == '(')
+        return string_end(p, end);
+    if (end - p >= 2 && p[0] == '<' && p[1] == '<')
+        return container_end(p, end, ">>");
+    if (*p == '<') {
+        const char *q = memchr(p, '>', (gsize)(end - p));
+        return q != NULL ? q + 1 : NULL;
+    }
+    if (*p == '[')
+        return container_end(p, end, "]");
+    const char *q = token_end(p, end);
+    if (q == p)
+        return NULL;
+    if (!is_uint(p, q))
+        return q;
+    // N G R
+    const char *g = skip_space(q, end), *g_end = token_end(g, end);
+    const char *r = skip_space(g_end, end), *r_end = token_end(r, end);
+    if (is_uint(g, g_end) && r_end - r == 1 && *r == 'R')
+        return r_end;
+    return q;
+}
+
+typedef struct {
+    char *key;   // "/Name"
+    char *value; // as written
+} dict_entry;
+
+static void
+entry_clear(gpointer p)
+{
+    dict_entry *e = p;
+    g_free(e->key);
+    g_free(e->value);
+}
+
+// The entries of the dictionary starting at P ("<<"), and its end in *END_OUT; NULL if malformed.
+static GArray *
+dict_parse(const char *p, const char *end, const char **end_out)
+{
+    if (end - p < 2 || p[0] != '<' || p[1] != '<')
+        return NULL;
+    GArray *a = g_array_new(FALSE, FALSE, sizeof(dict_entry));
+    g_array_set_clear_func(a, entry_clear);
+    p += 2;
+    for (;;) {
+        p = skip_space(p, end);
+        if (end - p >= 2 && p[0] == '>' && p[1] == '>') {
+            *end_out = p + 2;
+            return a;
+        }
+        const char *k_end = p < end && *p == '/' ? token_end(p, end) : NULL;
+        const char *v = k_end != NULL ? skip_space(k_end, end) : NULL;
+        const char *v_end = v != NULL ? value_end(v, end) : NULL;
+        if (v_end == NULL) {
+            g_array_unref(a);
+            return NULL;
+        }
+        dict_entry e = {g_strndup(p, (gsize)(k_end - p)), g_strndup(v, (gsize)(v_end - v))};
+        g_array_append_val(a, e);
+        p = v_end;
+    }
+}
+
+// The value of KEY in A as written, or NULL.
+static const char *
+dict_get(GArray *a, const char *key)
+{
+    for (guint i = 0; i < a->len; i++)
+        if (strcmp(g_array_index(a, dict_entry, i).key, key) == 0)
+            return g_array_index(a, dict_entry, i).value;
+    return NULL;
+}
+
+// Set KEY of A to VALUE (copied), in place of its value or last.
+static void
+dict_set(GArray *a, const char *key, const char *value)
+{
+    for (guint i = 0; i < a->len; i++) {
+        dict_entry *e = &g_array_index(a, dict_entry, i);
+        if (strcmp(e->key, key) == 0) {
+            g_free(e->value);
+            e->value = g_strdup(value);
+            return;
+        }
+    }
+    dict_entry e = {g_strdup(key), g_strdup(value)};
+    g_array_append_val(a, e);
+}
+
+// Whether KEY of A is the name NAME.
+static gboolean
+dict_is(GArray *a, const char *key, const char *name)
+{
+    const char *v = dict_get(a, key);
+    return v != NULL && strcmp(v, name) == 0;
+}
+
+// A written on one line, with WIDTH - its length spaces before its ">>" when WIDTH is larger.
+static GString *
+dict_unparse(GArray *a, gsize width)
+{
+    GString *s = g_string_new("<<");
+    for (guint i = 0; i < a->len; i++) {
+        dict_entry *e = &g_array_index(a, dict_entry, i);
+        g_string_append_printf(s, " %s %s", e->key, e->value);
+    }
+    while (s->len + 3 < width)
+        g_string_append_c(s, ' ');
+    g_string_append(s, " >>");
+    return s;
+}
+
+// The object number of the reference REF ("N 0 R"), or 0.
+static guint
+ref_num(const char *ref)
+{
+    if (ref == NULL)
+        return 0;
+    const char *end = ref + strlen(ref);
+    const char *n_end = token_end(ref, end);
+    const char *v_end = value_end(ref, end);
+    if (!is_uint(ref, n_end) || v_end == NULL || v_end == n_end || v_end[-1] != 'R')
+        return 0;
+    guint64 n = g_ascii_strtoull(ref, NULL, 10);
+    return n < G_MAXUINT ? (guint)n : 0;
+}
+
+// --- Objects
+
+// Object NUM as written: its dictionary's entries (NULL when it has none: an array, a number),
+// where the dictionary starts and ends, and where its stream's data starts (0: not a stream).
+typedef struct {
+    GArray *dict;
+    guint64 dict_at, dict_end, data_at;
+    char *text; // the bytes read, from the object's start
+    gsize text_len;
+} pdf_obj;
+
+static void
+obj_clear(pdf_obj *o)
+{
+    g_clear_pointer(&o->dict, g_array_unref);
+    g_clear_pointer(&o->text, g_free);
+}
+
+// Read object NUM into *O.  FALSE when it is free or not "NUM 0 obj" followed by a dictionary
+// read whole (O->dict NULL and O->text the object's first bytes when it is no dictionary).
+static gboolean
+obj_read(const pdf_doc *d, guint num, gsize first, pdf_obj *o)
+{
+    memset(o, 0, sizeof *o);
+    if (num == 0 || num >= d->size || d->offset[num] == 0)
+        return FALSE;
+    guint64 at = d->offset[num];
+    g_autofree char *head = g_strdup_printf("%u 0 obj", num);
+    for (gsize want = first; want <= MAX_DICT; want *= 4) {
+        g_free(o->text);
+        o->text = g_malloc(want + 1);
+        o->text_len = doc_read(d, at, (guint8 *)o->text, want);
+        o->text[o->text_len] = '\0';
+        const char *end = o->text + o->text_len;
+        gsize hn = strlen(head);
+        if (o->text_len < hn || memcmp(o->text, head, hn) != 0)
+            return FALSE;
+        const char *p = skip_space(o->text + hn, end);
+        const char *dict_end = NULL;
+        o->dict = dict_parse(p, end, &dict_end);
+        if (o->dict != NULL) {
+            o->dict_at = at + (guint64)(p - o->text);
+            o->dict_end = at + (guint64)(dict_end - o->text);
+            const char *s = skip_space(dict_end, end);
+            if (end - s >= 7 && memcmp(s, "stream", 6) == 0) {
+                s += 6;
+                s += s[0] == '\r' && s[1] == '\n' ? 2 : 1;
+                o->data_at = at + (guint64)(s - o->text);
+            }
+            return TRUE;
+        }
+        if (o->text_len < want || (p < end && *p != '<'))
+            return FALSE; // the whole object read, or no dictionary at all
+    }
+    return FALSE;
+}
+
+// The integer that object NUM is (a stream's indirect /Length), or -1.
+static gint64
+obj_integer(const pdf_doc *d, guint num)
+{
+    pdf_obj o;
+    obj_read(d, num, 64, &o);
+    gint64 v = -1;
+    g_autofree char *head = g_strdup_printf("%u 0 obj", num);
+    if (o.text != NULL && g_str_has_prefix(o.text, head)) {
+        const char *p = skip_space(o.text + strlen(head), o.text + o.text_len);
+        char *e = NULL;
+        guint64 n = g_ascii_strtoull(p, &e, 10);
+        if (e != p && n < G_MAXINT64)
+            v = (gint64)n;
+    }
+    obj_clear(&o);
+    return v;
+}
+
+// The length of stream O's data, or -1.
+static gint64
+obj_length(const pdf_doc *d, const pdf_obj *o)
+{
+    const char *v = dict_get(o->dict, "/Length");
+    if (v == NULL)
+        return -1;
+    if (ref_num(v) != 0)
+        return obj_integer(d, ref_num(v));
+    return is_uint(v, v + strlen(v)) ? (gint64)g_ascii_strtoull(v, NULL, 10) : -1;
+}
+
+// Start object NUM in the update (its offset recorded); what follows is its body.
+static void
+begin_object(pdf_doc *d, guint num)
+{
+    xref_entry e = {num, d->len + d->tail->len};
+    g_array_append_val(d->written, e);
+    g_string_append_printf(d->tail, "%u 0 obj\n", num);
+}
+
+// Object NUM (a new one, or a new version of NUM) in the update: TEXT, or dictionary DICT with
+// LEN bytes of stream DATA.
+static void
+put_object(pdf_doc *d, guint num, const char *text)
+{
+    begin_object(d, num);
+    g_string_append_printf(d->tail, "%s\nendobj\n", text);
+}
+
+static void
+put_stream(pdf_doc *d, guint num, GArray *dict, const guint8 *data, gsize len)
+{
+    g_autofree char *n = g_strdup_printf("%" G_GSIZE_FORMAT, len);
+    dict_set(dict, "/Length", n);
+    g_autoptr(GString) s = dict_unparse(dict, 0);
+    begin_object(d, num);
+    g_string_append_len(d->tail, s->str, (gssize)s->len);
+    g_string_append(d->tail, "\nstream\n");
+    g_string_append_len(d->tail, (const char *)data, (gssize)len);
+    g_string_append(d->tail, "\nendstream\nendobj\n");
+}
+
+// A new stream object of DICT_TEXT (without /Length) and DATA; its number.
+static guint
+new_stream(pdf_doc *d, const char *dict_text, const guint8 *data, gsize len)
+{
+    const char *end = NULL;
+    GArray *dict = dict_parse(dict_text, dict_text + strlen(dict_text), &end);
+    guint num = d->next++;
+    put_stream(d, num, dict, data, len);
+    g_array_unref(dict);
+    return num;
+}
+
+// Object O (number NUM) with its dictionary O->dict as amended: written over the old dictionary
+// when it fits in its bytes, else as a new version in the update.  SKIP: the first bytes of the
+// stream's data, a PNG's stub header (photo.h), to be dropped; the new dictionary may take them.
+// FALSE with *ERROR set.
+static gboolean
+rewrite_dict(pdf_doc *d, guint num, pdf_obj *o, gsize skip, GError **error)
+{
+    static const char eol_stream[] = "\nstream\n";
+    gsize width = (gsize)(o->dict_end - o->dict_at);
+    if (skip > 0)
+        width = (gsize)(o->data_at + skip - o->dict_at) - strlen(eol_stream);
+    g_autoptr(GString) s = dict_unparse(o->dict, width);
+    if (s->len == width) {
+        if (skip > 0)
+            g_string_append(s, eol_stream);
+        return doc_write(d, o->dict_at, s->str, s->len, error);
+    }
+    if (o->data_at == 0) {
+        put_object(d, num, s->str);
+        return TRUE;
+    }
+    // A stream whose dictionary grew past its room: written again whole (never for cairo 1.16's
+    // images, whose dictionaries carry spare white space).
+    // (A stub's dictionary already has its image's /Length.)
+    gint64 len = obj_length(d, o);
+    if (len < 0 || o->data_at + skip + (guint64)len > d->len) {
+        set_bad(error, _("a stream without its length"));
+        return FALSE;
+    }
+    g_autofree guint8 *data = g_malloc((gsize)len + 1);
+    gsize n = doc_read(d, o->data_at + skip, data, (gsize)len);
+    put_stream(d, num, o->dict, data, n);
+    return TRUE;
+}
+
+// --- What every finished PDF gets
+
+// The ICC profile of the JPEG at DATA (LEN of its first bytes) as a colour space for its N
+// components ("[/ICCBased K 0 R]", the profile's stream added once per file), or NULL.
+static char *
+jpeg_icc_space(pdf_doc *d, const guint8 *data, gsize len, int n)
+{
+    g_autoptr(GBytes) icc = sc_photo_jpeg_icc(data, len);
     gsize size = 0;
     const guint8 *profile = icc != NULL ? g_bytes_get_data(icc, &size) : NULL;
     // A profile of another colour space than the image's would be wrong: ICC.1 §7.2.6.
     static const char *const sig[] = {NULL, "GRAY", NULL, "RGB ", "CMYK"};
     if (profile == NULL || size < 128 || memcmp(profile + 16, sig[n], 4) != 0)
-        return;
-    qpdf_oh stream = qpdf_oh_new_stream(q);
-    qpdf_oh sdict = qpdf_oh_get_dict(q, stream);
-    qpdf_oh_replace_key(q, sdict, "/N", qpdf_oh_new_integer(q, n));
-    qpdf_oh_replace_stream_data(q, stream, profile, size, qpdf_oh_new_null(q), qpdf_oh_new_null(q));
-    qpdf_oh space = qpdf_oh_new_array(q);
-    qpdf_oh_append_item(q, space, qpdf_oh_new_name(q, "/ICCBased"));
-    qpdf_oh_append_item(q, space, qpdf_make_indirect_object(q, stream));
-    qpdf_oh_replace_key(q, dict, "/ColorSpace", space);
+        return NULL;
+    g_autofree char *sum = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, icc);
+    guint num = GPOINTER_TO_UINT(g_hash_table_lookup(d->iccs, sum));
+    if (num == 0) {
+        g_autofree char *dict = g_strdup_printf("<< /N %d >>", n);
+        num = new_stream(d, dict, profile, size);
+        g_hash_table_insert(d->iccs, g_steal_pointer(&sum), GUINT_TO_POINTER(num));
+    }
+    return g_strdup_printf("[/ICCBased %u 0 R]", num);
 }
 
-// Every object cairo wrote (numbered 1 to the trailer's /Size - 1): images say /Interpolate false
-// (§6.2.8: cairo 1.16 writes true for the default filter), and CIDFontType2 fonts name their
-// /CIDToGIDMap (§6.2.11.3.2: cairo's subsets are numbered CID = GID, which is /Identity).
-static void
-amend_objects(qpdf_data q)
+// A soft mask of W × H 8-bit ALPHA (zlib) as a new image object: its reference.
+static char *
+soft_mask(pdf_doc *d, GBytes *alpha, int w, int h)
 {
-    qpdf_oh size = qpdf_oh_get_key(q, qpdf_get_trailer(q), "/Size");
-    int n = qpdf_oh_get_int_value_as_int(q, size);
-    for (int id = 1; id < n; id++) {
-        qpdf_oh obj = qpdf_get_object_by_id(q, id, 0);
-        qpdf_oh dict = qpdf_oh_is_stream(q, obj) ? qpdf_oh_get_dict(q, obj) : obj;
-        if (!qpdf_oh_is_dictionary(q, dict)) {
-            qpdf_oh_release(q, obj);
+    g_autofree char *dict = g_strdup_printf(
+        "<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
+        "/BitsPerComponent 8 /Interpolate false /Filter /FlateDecode >>",
+        w, h);
+    gsize n;
+    const guint8 *data = g_bytes_get_data(alpha, &n);
+    return g_strdup_printf("%u 0 R", new_stream(d, dict, data, n));
+}
+
+// Image O (number NUM): /Interpolate false (ISO 19005-2 §6.2.8: cairo 1.16 writes true for the
+// default filter); a PNG's stub (photo.h) turned into the PNG's image, its IDAT data as is with
+// the PNG predictors (issue 15); a JPEG's own ICC profile as its colour space (SPEC §5; issue 10:
+// cairo 1.16 writes /DeviceRGB, and a viewer would ignore the profile).
+static gboolean
+amend_image(pdf_doc *d, guint num, pdf_obj *o, GError **error)
+{
+    dict_set(o->dict, "/Interpolate", "false");
+    gsize skip = 0;
+    if (o->data_at != 0 && dict_is(o->dict, "/Filter", "/DCTDecode")) {
+        static const struct {
+            const char *name;
+            int components;
+        } spaces[] = {{"/DeviceRGB", 3}, {"/DeviceGray", 1}, {"/DeviceCMYK", 4}};
+        int n = 0;
+        for (guint i = 0; i < G_N_ELEMENTS(spaces) && n == 0; i++)
+            if (dict_is(o->dict, "/ColorSpace", spaces[i].name))
+                n = spaces[i].components;
+        gint64 len = obj_length(d, o);
+        gsize head_len = len > 0 ? (gsize)MIN(len, 256 * 1024) : 0;
+        g_autofree guint8 *head = g_malloc(head_len + 1);
+        head_len = doc_read(d, o->data_at, head, head_len);
+        int colors, columns, w, h;
+        gsize offset;
+        g_autoptr(GBytes) alpha = NULL;
+        if (sc_photo_png_stub_parse(head, head_len, &colors, &columns, &offset)) {
+            g_autofree char *parms = g_strdup_printf(
+                "<< /Predictor 15 /Colors %d /BitsPerComponent 8 /Columns %d >>", colors, columns);
+            g_autofree char *length = g_strdup_printf("%" G_GINT64_FORMAT, len - (gint64)offset);
+            dict_set(o->dict, "/ColorSpace", colors == 3 ? "/DeviceRGB" : "/DeviceGray");
+            dict_set(o->dict, "/Filter", "/FlateDecode");
+            dict_set(o->dict, "/DecodeParms", parms);
+            dict_set(o->dict, "/Length", length);
+            skip = offset;
+        } else if ((alpha = sc_photo_mask_stub_parse(head, head_len, &w, &h, &offset)) != NULL) {
+            g_autofree char *smask = soft_mask(d, alpha, w, h);
+            g_autofree char *length = g_strdup_printf("%" G_GINT64_FORMAT, len - (gint64)offset);
+            dict_set(o->dict, "/ColorSpace", "/DeviceRGB");
+            dict_set(o->dict, "/Filter", "/FlateDecode");
+            dict_set(o->dict, "/SMask", smask);
+            dict_set(o->dict, "/Length", length);
+            skip = offset;
+        } else if (n != 0) {
+            g_autofree char *space = jpeg_icc_space(d, head, head_len, n);
+            if (space != NULL)
+                dict_set(o->dict, "/ColorSpace", space);
+        }
+    }
+    return rewrite_dict(d, num, o, skip, error);
+}
+
+// Every object cairo wrote: images amended (amend_image()); CIDFontType2 fonts naming their
+// /CIDToGIDMap (§6.2.11.3.2: cairo's subsets are numbered CID = GID, which is /Identity); every
+// annotation (cairo's links) printed, never hidden: /F 4 (§6.3.2).  Only the first bytes of an
+// object are read to know what it is.
+static gboolean
+amend_objects(pdf_doc *d, GError **error)
+{
+    gboolean ok = TRUE;
+    for (guint num = 1; num < d->size && ok; num++) {
+        guint8 head[160];
+        gsize n = d->offset[num] != 0 ? doc_read(d, d->offset[num], head, sizeof head - 1) : 0;
+        head[n] = '\0';
+        const char *h = (const char *)head;
+        gboolean image = strstr(h, "/Subtype /Image") != NULL;
+        gboolean font = strstr(h, "/Subtype /CIDFontType2") != NULL;
+        gboolean annot = strstr(h, "/Type /Annot") != NULL;
+        pdf_obj o;
+        if (!(image || font || annot) || !obj_read(d, num, 1024, &o))
             continue;
+        if (image && dict_is(o.dict, "/Subtype", "/Image"))
+            ok = amend_image(d, num, &o, error);
+        else if (font && dict_is(o.dict, "/Subtype", "/CIDFontType2") &&
+                 dict_get(o.dict, "/CIDToGIDMap") == NULL) {
+            dict_set(o.dict, "/CIDToGIDMap", "/Identity");
+            ok = rewrite_dict(d, num, &o, 0, error);
+        } else if (annot && dict_is(o.dict, "/Type", "/Annot") && dict_get(o.dict, "/F") == NULL) {
+            dict_set(o.dict, "/F", "4");
+            ok = rewrite_dict(d, num, &o, 0, error);
         }
-        if (has_name(q, dict, "/Subtype", "/Image")) {
-            qpdf_oh_replace_key(q, dict, "/Interpolate", qpdf_oh_new_bool(q, QPDF_FALSE));
-            if (has_name(q, dict, "/Filter", "/DCTDecode"))
-                use_jpeg_icc(q, obj, dict);
-        } else if (has_name(q, dict, "/Subtype", "/CIDFontType2"))
-            qpdf_oh_replace_key(q, dict, "/CIDToGIDMap", qpdf_oh_new_name(q, "/Identity"));
-        if (dict != obj)
-            qpdf_oh_release(q, dict);
-        qpdf_oh_release(q, obj);
+        obj_clear(&o);
     }
+    return ok;
 }
 
-// §6.3.2: every annotation (cairo's links) printed, never hidden: /F 4 (the Print flag).
+// TEXT as a PDF text string: literal when printable ASCII, else UTF-16BE with its byte order
+// mark, in hex (ISO 32000-1 §7.9.2.2).
 static void
-amend_annotations(qpdf_data q)
+append_text(GString *s, const char *text)
 {
-    int pages = qpdf_get_num_pages(q);
-    for (int p = 0; p < pages; p++) {
-        qpdf_oh page = qpdf_get_page_n(q, (size_t)p);
-        qpdf_oh annots = qpdf_oh_get_key(q, page, "/Annots");
-        int n = qpdf_oh_is_array(q, annots) ? qpdf_oh_get_array_n_items(q, annots) : 0;
-        for (int i = 0; i < n; i++) {
-            qpdf_oh a = qpdf_oh_get_array_item(q, annots, i);
-            if (qpdf_oh_is_dictionary(q, a) && !qpdf_oh_has_key(q, a, "/F"))
-                qpdf_oh_replace_key(q, a, "/F", qpdf_oh_new_integer(q, 4));
-            qpdf_oh_release(q, a);
+    gboolean ascii = TRUE;
+    for (const char *p = text; *p != '\0' && ascii; p++)
+        ascii = *p >= 0x20 && *p < 0x7f;
+    if (ascii) {
+        g_string_append_c(s, '(');
+        for (const char *p = text; *p != '\0'; p++) {
+            if (*p == '(' || *p == ')' || *p == '\\')
+                g_string_append_c(s, '\\');
+            g_string_append_c(s, *p);
         }
-        qpdf_oh_release(q, annots);
-        qpdf_oh_release(q, page);
+        g_string_append_c(s, ')');
+        return;
     }
+    glong n = 0;
+    g_autofree gunichar2 *u = g_utf8_to_utf16(text, -1, NULL, &n, NULL);
+    g_string_append(s, "<FEFF");
+    for (glong i = 0; u != NULL && i < n; i++)
+        g_string_append_printf(s, "%04X", u[i]);
+    g_string_append_c(s, '>');
+}
+
+static void
+info_text(GString *s, const char *key, const char *text)
+{
+    if (text == NULL)
+        return;
+    g_string_append_printf(s, " %s ", key);
+    append_text(s, text);
+}
+
+// A new document information dictionary for INFO, in place of cairo's (or a new object).
+static void
+replace_info(pdf_doc *d, const sc_finish_info *info)
+{
+    g_autoptr(GString) s = g_string_new("<<");
+    info_text(s, "/Title", info->title);
+    info_text(s, "/Author", info->author);
+    info_text(s, "/Subject", info->subject);
+    info_text(s, "/Keywords", info->keywords);
+    info_text(s, "/Creator", creator_of(info));
+    g_autofree char *prod = producer();
+    info_text(s, "/Producer", prod);
+    g_autofree char *date = sc_finish_pdf_date(info->created);
+    info_text(s, "/CreationDate", date);
+    info_text(s, "/ModDate", date);
+    g_string_append(s, " >>");
+    if (d->info == 0)
+        d->info = d->next++;
+    put_object(d, d->info, s->str);
+}
+
+// ISO 19005-2 §6.2.3: an sRGB OutputIntent, its ICC profile embedded once per file, since cairo
+// paints in DeviceRGB: the intents array, or NULL with *ERROR set when the profile is missing.
+static char *
+output_intents(pdf_doc *d, GError **error)
+{
+    g_autofree char *icc = NULL;
+    gsize len = 0;
+    if (!g_file_get_contents(SC_ICC_PROFILE, &icc, &len, error)) {
+        g_prefix_error(error, _("the sRGB colour profile (Debian package icc-profiles-free): "));
+        return NULL;
+    }
+    guint num = new_stream(d, "<< /N 3 >>", (const guint8 *)icc, len);
+    return g_strdup_printf("[<< /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier "
+                           "(sRGB IEC61966-2.1) /Info (sRGB IEC61966-2.1) /RegistryName "
+                           "(http://www.color.org) /DestOutputProfile %u 0 R >>]",
+                           num);
+}
+
+// The first page's object number, down the page tree from the catalog's /Pages; 0 if none.
+static guint
+first_page(const pdf_doc *d, const char *pages)
+{
+    guint num = ref_num(pages);
+    for (int depth = 0; num != 0 && depth < 64; depth++) {
+        pdf_obj o;
+        if (!obj_read(d, num, 1024, &o))
+            return 0;
+        gboolean leaf = dict_is(o.dict, "/Type", "/Page");
+        const char *kids = dict_get(o.dict, "/Kids");
+        guint next =
+            kids != NULL && kids[0] == '[' ? ref_num(skip_space(kids + 1, kids + strlen(kids))) : 0;
+        obj_clear(&o);
+        if (leaf)
+            return num;
+        num = next;
+    }
+    return 0;
 }
 
 // --- The signature (PAdES B-B, ETSI EN 319 142-1)
 // -------------------------------------------------
 
-// What qpdf writes for the byte ranges before they are known: wide enough for any file.
+// What is written for the byte ranges before they are known: wide enough for any file.
 #define BYTE_RANGE_STAND_IN "[0 9999999999 9999999999 9999999999]"
 
-// The PDF array of the N numbers V (points, to a hundredth: no locale's decimal comma).
-static qpdf_oh
-number_array(qpdf_data q, const double *v, int n)
+// The /Rect and /AP of a signature widget shown over BOX (mm from the top-left of the page whose
+// dictionary is PAGE: x, y, w, h): the rectangle in the page's default user space, and the empty
+// appearance PDF/A 6.3.3 asks of a visible annotation (what shows is the page beneath: the
+// seal).  Caller frees with g_free().
+static char *
+shown_signature(pdf_doc *d, GArray *page, const double *box)
 {
-    qpdf_oh a = qpdf_oh_new_array(q);
-    for (int i = 0; i < n; i++)
-        qpdf_oh_append_item(q, a, qpdf_oh_new_real_from_double(q, v[i], 2));
-    return a;
-}
-
-// The value of the number N, read in the C locale (qpdf's numeric value reads a real with the
-// process's locale: 595,28 under a decimal comma, 595.28 read as 595).
-static double
-number_value(qpdf_data q, qpdf_oh n)
-{
-    if (qpdf_oh_is_integer(q, n))
-        return (double)qpdf_oh_get_int_value(q, n);
-    return qpdf_oh_is_real(q, n) ? g_ascii_strtod(qpdf_oh_get_real_value(q, n), NULL) : 0;
-}
-
-// Show the signature FIELD of PAGE over BOX (mm from the page's top-left: x, y, w, h): its
-// /Rect in the page's default user space, and the empty appearance PDF/A 6.3.3 asks of a
-// visible annotation (what shows is the page beneath it: the seal).
-static void
-show_signature(qpdf_data q, qpdf_oh page, qpdf_oh field, const double *box)
-{
-    qpdf_oh media = qpdf_oh_get_key(q, page, "/MediaBox");
+    const char *media = dict_get(page, "/MediaBox");
     double top = 0;
-    if (qpdf_oh_is_array(q, media) && qpdf_oh_get_array_n_items(q, media) == 4)
-        top = number_value(q, qpdf_oh_get_array_item(q, media, 3));
+    if (media != NULL && media[0] == '[') {
+        const char *p = media + 1;
+        for (int i = 0; i < 4; i++)
+            top = g_ascii_strtod(p, (char **)&p); // the C locale whatever the process's
+    }
     const double pt = 72.0 / 25.4;
-    const double rect[4] = {box[0] * pt, top - (box[1] + box[3]) * pt, (box[0] + box[2]) * pt,
-                            top - box[1] * pt};
-    const double bbox[4] = {0, 0, rect[2] - rect[0], rect[3] - rect[1]};
-    qpdf_oh_replace_key(q, field, "/Rect", number_array(q, rect, 4));
-    qpdf_oh stream = qpdf_oh_new_stream(q);
-    qpdf_oh_replace_stream_data(q, stream, (const unsigned char *)"", 0, qpdf_oh_new_null(q),
-                                qpdf_oh_new_null(q));
-    qpdf_oh dict = qpdf_oh_get_dict(q, stream);
-    qpdf_oh_replace_key(q, dict, "/Type", qpdf_oh_new_name(q, "/XObject"));
-    qpdf_oh_replace_key(q, dict, "/Subtype", qpdf_oh_new_name(q, "/Form"));
-    qpdf_oh_replace_key(q, dict, "/BBox", number_array(q, bbox, 4));
-    qpdf_oh ap = qpdf_oh_new_dictionary(q);
-    qpdf_oh_replace_key(q, ap, "/N", stream);
-    qpdf_oh_replace_key(q, field, "/AP", ap);
+    const double r[4] = {box[0] * pt, top - (box[1] + box[3]) * pt, (box[0] + box[2]) * pt,
+                         top - box[1] * pt};
+    char n[6][G_ASCII_DTOSTR_BUF_SIZE];
+    const double v[6] = {r[0], r[1], r[2], r[3], r[2] - r[0], r[3] - r[1]};
+    for (int i = 0; i < 6; i++)
+        g_ascii_formatd(n[i], sizeof n[i], "%.2f", v[i]);
+    g_autofree char *form =
+        g_strdup_printf("<< /Type /XObject /Subtype /Form /BBox [0 0 %s %s] >>", n[4], n[5]);
+    guint ap = new_stream(d, form, (const guint8 *)"", 0);
+    return g_strdup_printf("/Rect [%s %s %s %s] /AP << /N %u 0 R >>", n[0], n[1], n[2], n[3], ap);
 }
 
 // A signature field on the first page (invisible, or shown over INFO->signature_box), its value
 // a signature dictionary whose /ByteRange and /Contents (ROOM zero bytes, written as hex) are
-// filled in by sign_written().
-static void
-add_signature_field(qpdf_data q, const sc_finish_info *info, gsize room)
+// filled in by sign_written().  The field's number, or 0 with *ERROR set.
+static guint
+add_signature_field(pdf_doc *d, const char *pages, const sc_finish_info *info, gsize room,
+                    GError **error)
 {
-    GString *hex = g_string_sized_new(2 * room + 2);
-    g_string_append_c(hex, '<');
+    guint page = first_page(d, pages);
+    pdf_obj o;
+    if (page == 0 || !obj_read(d, page, 1024, &o)) {
+        set_bad(error, _("no first page to sign"));
+        return 0;
+    }
+    guint sig = d->next++, field = d->next++;
+    begin_object(d, sig);
+    g_string_append(d->tail, "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter "
+                             "/ETSI.CAdES.detached /ByteRange ");
+    d->sig_range = d->len + d->tail->len;
+    g_string_append(d->tail, BYTE_RANGE_STAND_IN " /Contents ");
+    d->sig_hex = d->len + d->tail->len;
+    g_string_append_c(d->tail, '<');
     for (gsize i = 0; i < room; i++)
-        g_string_append(hex, "00");
-    g_string_append_c(hex, '>');
-    qpdf_oh sig = qpdf_oh_parse(q, "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter "
-                                   "/ETSI.CAdES.detached /ByteRange " BYTE_RANGE_STAND_IN " >>");
-    qpdf_oh_replace_key(q, sig, "/Contents", qpdf_oh_parse(q, hex->str));
-    g_string_free(hex, TRUE);
+        g_string_append(d->tail, "00");
+    g_string_append_c(d->tail, '>');
     g_autofree char *date = sc_finish_pdf_date(info->created);
     if (date != NULL)
-        qpdf_oh_replace_key(q, sig, "/M", qpdf_oh_new_string(q, date));
-    qpdf_oh page = qpdf_get_page_n(q, 0);
+        g_string_append_printf(d->tail, " /M (%s)", date);
+    g_string_append(d->tail, " >>\nendobj\n");
     // /F 132: printed and locked; an empty /Rect: invisible (no appearance needed, PDF/A 6.3.3).
-    qpdf_oh field = qpdf_oh_parse(q, "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature1) "
-                                     "/F 132 /Rect [0 0 0 0] >>");
-    if (info->signature_box != NULL)
-        show_signature(q, page, field, info->signature_box);
-    qpdf_oh_replace_key(q, field, "/V", qpdf_make_indirect_object(q, sig));
-    qpdf_oh_replace_key(q, field, "/P", page);
-    field = qpdf_make_indirect_object(q, field);
-    qpdf_oh annots = qpdf_oh_get_key(q, page, "/Annots");
-    if (!qpdf_oh_is_array(q, annots)) {
-        annots = qpdf_oh_new_array(q);
-        qpdf_oh_replace_key(q, page, "/Annots", annots);
-    }
-    qpdf_oh_append_item(q, annots, field);
-    qpdf_oh form = qpdf_oh_parse(q, "<< /SigFlags 3 >>");
-    qpdf_oh_replace_key(q, form, "/Fields", qpdf_oh_wrap_in_array(q, field));
-    qpdf_oh_replace_key(q, qpdf_get_root(q), "/AcroForm", form);
+    g_autofree char *place = info->signature_box != NULL
+                                 ? shown_signature(d, o.dict, info->signature_box)
+                                 : g_strdup("/Rect [0 0 0 0]");
+    g_autofree char *widget =
+        g_strdup_printf("<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature1) /F 132 %s "
+                        "/V %u 0 R /P %u 0 R >>",
+                        place, sig, page);
+    put_object(d, field, widget);
+    const char *annots = dict_get(o.dict, "/Annots");
+    g_autofree char *list = NULL;
+    if (annots != NULL && annots[0] == '[') // cairo writes its links' array in the page
+        list = g_strdup_printf("%.*s %u 0 R]", (int)strlen(annots) - 1, annots, field);
+    else
+        list = g_strdup_printf("[%u 0 R]", field);
+    dict_set(o.dict, "/Annots", list);
+    g_autoptr(GString) s = dict_unparse(o.dict, 0);
+    put_object(d, page, s->str);
+    obj_clear(&o);
+    return field;
 }
 
-// The first NEEDLE in the LEN bytes at HAY (which may hold zero bytes), or NULL.
-static guint8 *
-find_bytes(guint8 *hay, gsize len, const char *needle)
-{
-    gsize n = strlen(needle);
-    for (guint8 *p = hay; n <= len && p <= hay + len - n; p++) {
-        p = memchr(p, needle[0], (gsize)(hay + len - n - p) + 1);
-        if (p == NULL)
-            return NULL;
-        if (memcmp(p, needle, n) == 0)
-            return p;
-    }
-    return NULL;
-}
-
-// Sign PDF (LEN bytes, as qpdf wrote it with add_signature_field()'s stand-ins) in place: the
-// byte ranges written over their stand-in, the CMS over them written into /Contents.
+// Sign PDF (LEN bytes, written with add_signature_field()'s stand-ins at D's offsets) in place:
+// the byte ranges written over their stand-in, the CMS over them written into /Contents.
 static gboolean
-sign_written(guint8 *pdf, gsize len, const sc_finish_info *info, gsize room, GError **error)
+sign_written(const pdf_doc *d, guint8 *pdf, gsize len, const sc_finish_info *info, gsize room,
+             GError **error)
 {
-    // qpdf writes the stand-in as "[ 0 9999999999 9999999999 9999999999 ]".
-    guint8 *br = find_bytes(pdf, len, "/ByteRange [");
-    guint8 *br_end = br != NULL ? memchr(br, ']', (gsize)(pdf + len - br)) : NULL;
-    guint8 *c0 = find_bytes(pdf, len, "<0000000000000000");
-    gsize c1 = c0 != NULL ? (gsize)(c0 - pdf) + 2 * room + 2 : 0;
-    if (br_end == NULL || c0 == NULL || c1 > len || pdf[c1 - 1] != '>') {
-        g_set_error(error, SC_ERROR, SC_ERROR_RENDER,
-                    _("cannot sign the PDF: its signature dictionary is not where expected"));
-        return FALSE;
-    }
-    br += strlen("/ByteRange ");
-    gsize width = (gsize)(br_end - br) + 1;
+    guint8 *br = pdf + d->sig_range, *c0 = pdf + d->sig_hex;
+    gsize c1 = d->sig_hex + 2 * room + 2;
+    gsize width = strlen(BYTE_RANGE_STAND_IN);
     g_autofree char *range =
         g_strdup_printf("[0 %" G_GSIZE_FORMAT " %" G_GSIZE_FORMAT " %" G_GSIZE_FORMAT "]",
-                        (gsize)(c0 - pdf), c1, len - c1);
+                        (gsize)d->sig_hex, c1, len - c1);
     gsize n = strlen(range);
     if (n > width) {
         g_set_error(error, SC_ERROR, SC_ERROR_RENDER, _("cannot sign the PDF: it is too large"));
@@ -439,12 +912,12 @@ sign_written(guint8 *pdf, gsize len, const sc_finish_info *info, gsize room, GEr
     g_autoptr(GDateTime) t = parse_iso(info->created);
     gint64 when = t != NULL ? g_date_time_to_unix(t) : g_get_real_time() / G_USEC_PER_SEC;
     g_autoptr(GBytes) cms =
-        sc_signer_cms(info->signer, pdf, (gsize)(c0 - pdf), pdf + c1, len - c1, when, error);
+        sc_signer_cms(info->signer, pdf, d->sig_hex, pdf + c1, len - c1, when, error);
     if (cms == NULL)
         return FALSE;
     // Here a time-stamp (PAdES B-T) would be added to the CMS as an unsigned attribute.
     gsize cms_len;
-    const guint8 *d = g_bytes_get_data(cms, &cms_len);
+    const guint8 *data = g_bytes_get_data(cms, &cms_len);
     if (cms_len > room) {
         g_set_error(error, SC_ERROR, SC_ERROR_RENDER,
                     _("cannot sign the PDF: the signature takes %lu bytes, more than the %lu "
@@ -454,119 +927,288 @@ sign_written(guint8 *pdf, gsize len, const sc_finish_info *info, gsize room, GEr
     }
     static const char digits[] = "0123456789abcdef";
     for (gsize i = 0; i < cms_len; i++) {
-        c0[1 + 2 * i] = (guint8)digits[d[i] >> 4];
-        c0[2 + 2 * i] = (guint8)digits[d[i] & 15];
+        c0[1 + 2 * i] = (guint8)digits[data[i] >> 4];
+        c0[2 + 2 * i] = (guint8)digits[data[i] & 15];
     }
     return TRUE;
 }
 
-// qpdf's last error as *ERROR.
-static void
-set_qpdf_error(qpdf_data q, GError **error)
-{
-    qpdf_error e = qpdf_has_error(q) ? qpdf_get_error(q) : NULL;
-    g_set_error(error, SC_ERROR, SC_ERROR_RENDER, _("cannot finish the PDF: %s"),
-                e != NULL ? qpdf_get_error_full_text(q, e) : "qpdf failed");
-}
+// --- Reading the cross-reference table, writing the update
 
-// Turn stream OH, when it is the stub of a PNG photo (sc_photo_png_stub_parse()), into the
-// PNG's image: its IDAT data as is, /FlateDecode with the PNG predictors (issue 15).
-static void
-expand_stub(qpdf_data q, qpdf_oh oh)
+// The first KEY in the bytes P … END (which may hold zero bytes), or NULL.
+static const char *
+find_key(const char *p, const char *end, const char *key)
 {
-    qpdf_oh dict = qpdf_oh_get_dict(q, oh);
-    if (!has_name(q, dict, "/Subtype", "/Image") || !has_name(q, dict, "/Filter", "/DCTDecode"))
-        return;
-    unsigned char *data = NULL;
-    size_t len = 0;
-    if (qpdf_oh_get_stream_data(q, oh, qpdf_dl_none, NULL, &data, &len) & QPDF_ERRORS)
-        return;
-    int colors, columns;
-    gsize offset;
-    if (sc_photo_png_stub_parse(data, len, &colors, &columns, &offset)) {
-        g_autofree char *parms = g_strdup_printf(
-            "<< /Predictor 15 /Colors %d /BitsPerComponent 8 /Columns %d >>", colors, columns);
-        qpdf_oh_replace_key(q, dict, "/ColorSpace",
-                            qpdf_oh_new_name(q, colors == 3 ? "/DeviceRGB" : "/DeviceGray"));
-        qpdf_oh_replace_stream_data(q, oh, data + offset, len - offset,
-                                    qpdf_oh_new_name(q, "/FlateDecode"), qpdf_oh_parse(q, parms));
+    gsize n = strlen(key);
+    for (; p + n <= end; p++) {
+        p = memchr(p, key[0], (gsize)(end - p) - n + 1);
+        if (p == NULL || memcmp(p, key, n) == 0)
+            return p;
     }
-    free(data);
+    return NULL;
 }
 
-// Every image object of Q that is a PNG's stub, expanded (expand_stub()).
-static void
-expand_stubs(qpdf_data q)
+// A number after KEY in the bytes P … END, or -1.
+static gint64
+number_after(const char *p, const char *end, const char *key)
 {
-    qpdf_oh size = qpdf_oh_get_key(q, qpdf_get_trailer(q), "/Size");
-    int n = qpdf_oh_is_integer(q, size) ? qpdf_oh_get_int_value_as_int(q, size) : 0;
-    for (int id = 1; id < n; id++) {
-        qpdf_oh oh = qpdf_get_object_by_id(q, id, 0);
-        if (qpdf_oh_is_stream(q, oh))
-            expand_stub(q, oh);
-        qpdf_oh_release_all(q);
+    const char *k = find_key(p, end, key);
+    if (k == NULL)
+        return -1;
+    const char *v = skip_space(k + strlen(key), end);
+    char *e = NULL;
+    guint64 n = g_ascii_strtoull(v, &e, 10);
+    return e != v && n < G_MAXINT64 ? (gint64)n : -1;
+}
+
+// The trailer and cross-reference table of D's file: one classic section, as cairo writes.
+static gboolean
+read_xref(pdf_doc *d, GError **error)
+{
+    char tail[1024 + 1];
+    gsize n = doc_read(d, d->len > 1024 ? d->len - 1024 : 0, (guint8 *)tail, 1024);
+    tail[n] = '\0';
+    const char *sx = NULL;
+    for (const char *p = tail; (p = find_key(p, tail + n, "startxref")) != NULL; p++)
+        sx = p;
+    gint64 at = sx != NULL ? number_after(sx, tail + n, "startxref") : -1;
+    char head[64 + 1];
+    gsize hn = at > 0 ? doc_read(d, (guint64)at, (guint8 *)head, 64) : 0;
+    head[hn] = '\0';
+    guint first = 1, count = 0;
+    int used = 0;
+    if (hn == 0 || sscanf(head, "xref %u %u%n", &first, &count, &used) != 2 || first != 0 ||
+        count == 0 || count > 100000000) {
+        set_bad(error, _("it is not a PDF as cairo writes it"));
+        return FALSE;
+    }
+    const char *e = head + used;
+    while (*e == ' ' || *e == '\r' || *e == '\n')
+        e++;
+    guint64 entries = (guint64)at + (guint64)(e - head);
+    d->xref_at = (guint64)at;
+    d->size = count;
+    d->next = count;
+    d->offset = g_new0(guint64, count);
+    guint8 buf[20 * 1024];
+    for (guint i = 0; i < count; i += 1024) {
+        guint k = MIN(1024, count - i);
+        if (doc_read(d, entries + 20ull * i, buf, 20 * k) != 20 * k) {
+            set_bad(error, _("its cross-reference table is cut short"));
+            return FALSE;
+        }
+        for (guint j = 0; j < k; j++) {
+            const char *entry = (const char *)buf + 20 * j;
+            if (entry[17] == 'n')
+                d->offset[i + j] = g_ascii_strtoull(entry, NULL, 10);
+        }
+    }
+    // The trailer dictionary follows the table.
+    char trailer[1024 + 1];
+    gsize tn = doc_read(d, entries + 20ull * count, (guint8 *)trailer, 1024);
+    trailer[tn] = '\0';
+    gint64 root = number_after(trailer, trailer + tn, "/Root");
+    gint64 info = number_after(trailer, trailer + tn, "/Info");
+    if (!g_str_has_prefix(skip_space(trailer, trailer + tn), "trailer") || root <= 0 ||
+        (guint64)root >= count) {
+        set_bad(error, _("it has no catalog"));
+        return FALSE;
+    }
+    d->root = (guint)root;
+    d->info = info > 0 && (guint64)info < count ? (guint)info : 0;
+    return TRUE;
+}
+
+static gint
+entry_cmp(gconstpointer a, gconstpointer b)
+{
+    const xref_entry *x = a, *y = b;
+    return x->num < y->num ? -1 : x->num > y->num;
+}
+
+// The update's cross-reference section: one subsection per run of consecutive numbers.
+static void
+write_xref(pdf_doc *d)
+{
+    g_array_sort(d->written, entry_cmp);
+    g_string_append(d->tail, "xref\n");
+    for (guint i = 0; i < d->written->len;) {
+        guint j = i + 1;
+        while (j < d->written->len && g_array_index(d->written, xref_entry, j).num ==
+                                          g_array_index(d->written, xref_entry, j - 1).num + 1)
+            j++;
+        g_string_append_printf(d->tail, "%u %u\n", g_array_index(d->written, xref_entry, i).num,
+                               j - i);
+        for (; i < j; i++)
+            g_string_append_printf(d->tail, "%010" G_GUINT64_FORMAT " 00000 n \n",
+                                   g_array_index(d->written, xref_entry, i).at);
     }
 }
 
-// Whether the LEN bytes of DATA hold the mark of a PNG's stub (photo.h).
+// The catalog's additions: the XMP stream, the language, the viewer preferences, /MarkInfo, the
+// OutputIntent, and with a signer the signature field (ROOM bytes for its CMS).
 static gboolean
-memmem_mark(const guint8 *data, gsize len)
+amend_catalog(pdf_doc *d, const sc_finish_info *info, gsize room, GError **error)
 {
-    static const char mark[] = "skillcert-png-idat";
-    const gsize n = sizeof mark - 1;
-    for (const guint8 *p = data; len >= n && (p = memchr(p, 's', len - (p - data) - n + 1)); p++)
-        if (memcmp(p, mark, n) == 0)
-            return TRUE;
-    return FALSE;
+    pdf_obj cat;
+    if (!obj_read(d, d->root, 4096, &cat)) {
+        set_bad(error, _("it has no catalog"));
+        return FALSE;
+    }
+    g_autofree char *xmp = sc_finish_xmp(info);
+    // Uncompressed, so that a reader (and PDF/A) finds the packet without decoding.
+    guint meta =
+        new_stream(d, "<< /Type /Metadata /Subtype /XML >>", (const guint8 *)xmp, strlen(xmp));
+    g_autofree char *meta_ref = g_strdup_printf("%u 0 R", meta);
+    dict_set(cat.dict, "/Metadata", meta_ref);
+    g_autoptr(GString) lang = g_string_new(NULL);
+    append_text(lang, info->lang != NULL ? info->lang : "zh-CN");
+    dict_set(cat.dict, "/Lang", lang->str);
+    // Issue 12: every PDF asks to be printed at actual size.
+    dict_set(cat.dict, "/ViewerPreferences", "<< /PrintScaling /None >>");
+    // A structure tree (render.c tags texts and images) makes a tagged PDF once it says so
+    // (ISO 32000-1 §14.7.1): cairo 1.16 writes the tree but not /MarkInfo.
+    if (dict_get(cat.dict, "/StructTreeRoot") != NULL)
+        dict_set(cat.dict, "/MarkInfo", "<< /Marked true >>");
+    g_autofree char *intents = output_intents(d, error);
+    gboolean ok = intents != NULL;
+    if (ok)
+        dict_set(cat.dict, "/OutputIntents", intents);
+    if (ok && info->signer != NULL) {
+        guint field = add_signature_field(d, dict_get(cat.dict, "/Pages"), info, room, error);
+        g_autofree char *form = g_strdup_printf("<< /SigFlags 3 /Fields [%u 0 R] >>", field);
+        dict_set(cat.dict, "/AcroForm", form);
+        ok = field != 0;
+    }
+    g_autoptr(GString) s = dict_unparse(cat.dict, 0);
+    put_object(d, d->root, s->str);
+    obj_clear(&cat);
+    return ok;
 }
 
-// What every finished PDF gets (the objects of sc_finish_pdf()), on the document Q read.
-// FALSE with *ERROR set.
+// The update: every amendment, then its cross-reference section (the trailer follows, once the
+// file's /ID is known).  FALSE with *ERROR set.
 static gboolean
-amend(qpdf_data q, const sc_finish_info *info, gboolean stubs, gsize room, GError **error)
+amend(pdf_doc *d, const sc_finish_info *info, gsize room, guint64 *xref, GError **error)
 {
-    if (stubs)
-        expand_stubs(q);
-    replace_info(q, info);
-    amend_catalog(q, info);
-    amend_objects(q);
-    amend_annotations(q);
-    if (info->signer != NULL)
-        add_signature_field(q, info, room);
-    return add_output_intent(q, error);
+    if (!read_xref(d, error) || !amend_objects(d, error))
+        return FALSE;
+    replace_info(d, info);
+    if (!amend_catalog(d, info, room, error))
+        return FALSE;
+    *xref = d->len + d->tail->len;
+    write_xref(d);
+    return TRUE;
 }
 
-// Write Q as finished PDFs are written: streams as cairo compressed them, an /ID from the
-// content, so that the same input gives the same bytes.
-static gboolean
-write_finished_pdf(qpdf_data q)
+// The trailer, with the /ID made from DIGEST (of every byte before it: the same input gives the
+// same bytes, another holder another /ID).
+static void
+write_trailer(pdf_doc *d, guint64 xref, const guint8 *digest)
 {
-    qpdf_set_stream_data_mode(q, qpdf_s_preserve);
-    qpdf_set_decode_level(q, qpdf_dl_none);
-    qpdf_set_deterministic_ID(q, QPDF_TRUE);
-    return !(qpdf_write(q) & QPDF_ERRORS);
+    char hex[33];
+    for (int i = 0; i < 16; i++)
+        g_snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+    g_string_append_printf(d->tail,
+                           "trailer\n<< /Size %u /Root %u 0 R /Info %u 0 R /Prev %" G_GUINT64_FORMAT
+                           " /ID [<%s> <%s>] >>\nstartxref\n%" G_GUINT64_FORMAT "\n%%%%EOF\n",
+                           d->next, d->root, d->info, d->xref_at, hex, hex, xref);
+}
+
+static void
+doc_init(pdf_doc *d)
+{
+    d->fd = -1;
+    d->tail = g_string_new(NULL);
+    d->written = g_array_new(FALSE, FALSE, sizeof(xref_entry));
+    d->iccs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+}
+
+static void
+doc_clear(pdf_doc *d)
+{
+    g_free(d->offset);
+    g_string_free(d->tail, TRUE);
+    g_array_unref(d->written);
+    g_hash_table_unref(d->iccs);
+}
+
+static char *
+hex_digest(const guint8 *md, guint n)
+{
+    GString *s = g_string_sized_new(2 * n);
+    for (guint i = 0; i < n; i++)
+        g_string_append_printf(s, "%02x", md[i]);
+    return g_string_free(s, FALSE);
+}
+
+char *
+sc_finish_sha256(const guint8 *data, gsize len)
+{
+    guint8 md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
+    return hex_digest(md, n);
+}
+
+// The SHA-256 of CTX so far, CTX left as it was.
+static void
+digest_so_far(EVP_MD_CTX *ctx, guint8 *md)
+{
+    EVP_MD_CTX *copy = EVP_MD_CTX_new();
+    unsigned int n = 0;
+    EVP_MD_CTX_copy_ex(copy, ctx);
+    EVP_DigestFinal_ex(copy, md, &n);
+    EVP_MD_CTX_free(copy);
 }
 
 gboolean
-sc_finish_pdf_file(const char *in, const char *out, const sc_finish_info *info, GError **error)
+sc_finish_pdf_file(const char *path, const sc_finish_info *info, char **sha256, GError **error)
 {
-    g_return_val_if_fail(in != NULL && out != NULL && info != NULL && info->signer == NULL, FALSE);
-    qpdf_data q = qpdf_init();
-    qpdf_silence_errors(q);
-    qpdf_set_suppress_warnings(q, QPDF_TRUE);
-    gboolean ok = !(qpdf_read(q, in, NULL) & QPDF_ERRORS);
-    GError *local = NULL;
-    // Stubs are looked for in every image: the file is not in memory to search for their mark.
-    if (ok && !amend(q, info, /*stubs*/ TRUE, 0, &local)) {
-        g_propagate_error(error, local);
-        qpdf_cleanup(&q);
+    g_return_val_if_fail(path != NULL && info != NULL && info->signer == NULL, FALSE);
+    pdf_doc d = {0};
+    doc_init(&d);
+    d.fd = g_open(path, O_RDWR | O_CLOEXEC, 0);
+    GStatBuf st;
+    if (d.fd < 0 || fstat(d.fd, &st) != 0) {
+        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot finish %s: %s"), path,
+                    g_strerror(errno));
+        doc_clear(&d);
         return FALSE;
     }
-    ok = ok && !qpdf_has_error(q) && !(qpdf_init_write(q, out) & QPDF_ERRORS) &&
-         write_finished_pdf(q);
-    if (!ok)
-        set_qpdf_error(q, error);
-    qpdf_cleanup(&q);
+    d.len = (guint64)st.st_size;
+    guint64 xref = 0;
+    gboolean ok = amend(&d, info, 0, &xref, error);
+    // One pass over the file: the /ID from its digest, and the file's SHA-256.
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+    g_autofree guint8 *buf = g_malloc(1 << 20);
+    for (guint64 at = 0; ok && at < d.len; at += 1 << 20) {
+        gsize n = doc_read(&d, at, buf, 1 << 20);
+        ok = n > 0;
+        EVP_DigestUpdate(ctx, buf, n);
+    }
+    guint8 md[EVP_MAX_MD_SIZE];
+    unsigned int mdn = 0;
+    if (ok) {
+        EVP_DigestUpdate(ctx, d.tail->str, d.tail->len);
+        digest_so_far(ctx, md);
+        gsize before = d.tail->len;
+        write_trailer(&d, xref, md);
+        EVP_DigestUpdate(ctx, d.tail->str + before, d.tail->len - before);
+        EVP_DigestFinal_ex(ctx, md, &mdn);
+        ok = pwrite(d.fd, d.tail->str, d.tail->len, (off_t)d.len) == (ssize_t)d.tail->len;
+        if (!ok)
+            g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot finish %s: %s"), path,
+                        g_strerror(errno));
+    } else if (error != NULL && *error == NULL) {
+        set_bad(error, _("it cannot be read back"));
+    }
+    EVP_MD_CTX_free(ctx);
+    if (ok && sha256 != NULL)
+        *sha256 = hex_digest(md, mdn);
+    close(d.fd);
+    doc_clear(&d);
     return ok;
 }
 
@@ -574,31 +1216,30 @@ GBytes *
 sc_finish_pdf(const guint8 *data, gsize len, const sc_finish_info *info, GError **error)
 {
     g_return_val_if_fail(data != NULL && info != NULL, NULL);
-    qpdf_data q = qpdf_init();
-    GBytes *result = NULL;
-    qpdf_silence_errors(q);
-    qpdf_set_suppress_warnings(q, QPDF_TRUE);
-    if (qpdf_read_memory(q, "PDF", (const char *)data, len, NULL) & QPDF_ERRORS)
-        goto out;
-    // Only a PDF holding a stub's mark is searched for stubs, object by object.
+    pdf_doc d = {0};
+    doc_init(&d);
+    d.mem = g_byte_array_sized_new((guint)len + 64 * 1024);
+    g_byte_array_append(d.mem, data, (guint)len);
+    d.len = len;
     gsize room = info->signer != NULL ? sc_signer_max_size(info->signer) : 0;
-    if (!amend(q, info, memmem_mark(data, len), room, error)) {
-        qpdf_cleanup(&q);
-        return NULL;
+    guint64 xref = 0;
+    gboolean ok = amend(&d, info, room, &xref, error);
+    if (ok) {
+        EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+        guint8 md[EVP_MAX_MD_SIZE];
+        EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+        EVP_DigestUpdate(ctx, d.mem->data, d.len);
+        EVP_DigestUpdate(ctx, d.tail->str, d.tail->len);
+        digest_so_far(ctx, md);
+        EVP_MD_CTX_free(ctx);
+        write_trailer(&d, xref, md);
+        g_byte_array_append(d.mem, (const guint8 *)d.tail->str, (guint)d.tail->len);
+        if (info->signer != NULL)
+            ok = sign_written(&d, d.mem->data, d.mem->len, info, room, error);
     }
-    if (qpdf_has_error(q) || (qpdf_init_write_memory(q) & QPDF_ERRORS) || !write_finished_pdf(q))
-        goto out;
-    gsize n = qpdf_get_buffer_length(q);
-    guint8 *pdf = g_memdup2(qpdf_get_buffer(q), n);
-    if (info->signer != NULL && !sign_written(pdf, n, info, room, error)) {
-        g_free(pdf);
-        qpdf_cleanup(&q);
-        return NULL;
-    }
-    result = g_bytes_new_take(pdf, n);
-out:
-    if (result == NULL)
-        set_qpdf_error(q, error);
-    qpdf_cleanup(&q);
+    GBytes *result = ok ? g_byte_array_free_to_bytes(g_steal_pointer(&d.mem)) : NULL;
+    if (d.mem != NULL)
+        g_byte_array_unref(d.mem);
+    doc_clear(&d);
     return result;
 }

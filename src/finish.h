@@ -2,7 +2,8 @@
 // cairo has written it (DESIGN.md "finish"; SPEC §5: metadata naming the holder, the institution,
 // the number and the issue date, /Lang zh-CN; issue 12: print at actual size).
 //
-// The PDF is read and written again with qpdf (libqpdf's C API): a new document information
+// cairo's file is amended where it stands and an incremental update appended (finish.c says
+// how): a new document information
 // dictionary with dates in the D:YYYYMMDDHHmmSS+08'00' form, an XMP metadata packet saying the
 // same, /Lang and /ViewerPreferences << /PrintScaling /None >> in the catalog, and a /ID made from
 // the content (the same input gives the same bytes).  Every PDF is made PDF/A-2b (ISO 19005-2;
@@ -54,14 +55,20 @@ char *sc_finish_xmp(const sc_finish_info *info);
 // The signing time is INFO->created (else now), so the same input gives the same bytes.
 // Time-stamping (PAdES B-T) is not done: it needs a time-stamp authority; its hook is the
 // unsigned attributes of the CMS, added after signing and before the hex is written.  NULL with
-// *ERROR set (SC_ERROR_RENDER) when qpdf cannot read or write it. Borrows DATA and INFO.  Caller
-// frees with g_bytes_unref().
+// *ERROR set (SC_ERROR_RENDER) when the file is not as cairo writes it. Borrows DATA and INFO.
+// Caller frees with g_bytes_unref().
 GBytes *sc_finish_pdf(const guint8 *data, gsize len, const sc_finish_info *info, GError **error);
 
-// As sc_finish_pdf() from the file IN to the file OUT (which it replaces), without holding the
-// document in memory: for the one PDF of a batch, thousands of pages.  INFO must not sign (a
-// signature is made over bytes in memory: use sc_finish_pdf()).  FALSE with *ERROR set.
-gboolean sc_finish_pdf_file(const char *in, const char *out, const sc_finish_info *info,
+// As sc_finish_pdf() for the file at PATH, amended in place: the file cairo wrote, thousands of
+// pages, is neither held in memory nor copied, only its last bytes written.  INFO must not sign
+// (a signature is made over bytes in memory: use sc_finish_pdf()).  With SHA256 (may be NULL),
+// the finished file's SHA-256 in lower-case hex (caller frees with g_free()).  Not synced.
+// FALSE with *ERROR set; the file is then to be removed.
+gboolean sc_finish_pdf_file(const char *path, const sc_finish_info *info, char **sha256,
                             GError **error);
+
+// The SHA-256 of LEN bytes of DATA in lower-case hex, as recorded for every finished file
+// (OpenSSL's, several times GLib's speed).  Caller frees with g_free().
+char *sc_finish_sha256(const guint8 *data, gsize len);
 
 #endif

@@ -29,7 +29,9 @@ char *sc_photo_find(const char *dir, const char *value, const char *id_number, G
 // Read the format, shown size and orientation of the image at PATH from its content (not its
 // name), reading the file once, and prove it whole without keeping its pixels: a JPEG's segments
 // are walked to its end marker (EOI) and it is decoded at 1/8 scale with every libjpeg warning
-// (premature end, corrupt data) an error; a PNG is decoded through its last IDAT to IEND.  FALSE
+// (premature end, corrupt data) an error; a PNG is decoded through its last IDAT to IEND, but
+// one that goes into a PDF as it is (see sc_photo_load()) is proved by its chunks' CRCs and
+// zlib header instead, its data never being inflated by skillcert (issue 15).  FALSE
 // with *ERROR set (SC_ERROR_PHOTO) when it is not a PNG or JPEG, is truncated or corrupt,
 // exceeds the limits above, or is a PNG whose middle (the face) is partly transparent, which
 // prints washed out (issue 10).
@@ -101,6 +103,24 @@ cairo_surface_t *sc_photo_load_in(sc_photo_files *files, const char *path, gbool
 // it (which in cairo 1.16 drops mime data).  Borrows IMAGE.
 // Caller frees with cairo_surface_destroy().
 cairo_surface_t *sc_photo_to_mask(cairo_surface_t *image, double colour[3]);
+
+// For PDF output: MASK (an A8 surface from sc_photo_to_mask()) in COLOUR as a carrier like a
+// PNG's (sc_photo_load()): an empty A8 surface of its size whose JPEG mime data is a stub holding
+// the colour image, compressed, that the finish stage turns into an RGB image with MASK as its
+// soft mask (issue 15: a seal compressed once per batch, not again in every split file; cairo
+// 1.16 cannot be handed compressed data but JPEG's).  UNIQUE_ID (may be NULL) with "#carried"
+// appended: the image embedded once per document.  The mask's compressed data is kept for the
+// process's life.  NULL when MASK is larger than a JPEG header says.  Borrows MASK.
+// Caller frees with cairo_surface_destroy().
+cairo_surface_t *sc_photo_mask_carrier(cairo_surface_t *mask, const double colour[3],
+                                       const char *unique_id);
+
+// Whether DATA (LEN bytes, an image stream cairo wrote as /DCTDecode) is the stub of
+// sc_photo_mask_carrier(): then its size into *WIDTH and *HEIGHT, where its colour data (zlib)
+// starts into *OFFSET, and returned the soft mask's data (zlib, 8-bit grey).  NULL otherwise.
+// Caller frees with g_bytes_unref().
+GBytes *sc_photo_mask_stub_parse(const guint8 *data, gsize len, int *width, int *height,
+                                 gsize *offset);
 
 // The ICC profile a JPEG carries (its APP2 ICC_PROFILE segments, joined in sequence order), or
 // NULL when it has none or an incomplete one.  Borrows JPEG.  Caller frees with g_bytes_unref().

@@ -31,6 +31,7 @@ struct sc_renderer {
     placed *last;                // per image element: the image loaded last, and its path, so
     char **last_path;            // an image every record names (a seal) is loaded once
     gboolean *over_text;         // per image element: its box overlaps a text's (a seal)
+    GHashTable **texts;          // per text element: laid-out texts by value (layout_cached())
 };
 
 struct sc_page {
@@ -174,10 +175,10 @@ hides_text(const char *path, cairo_surface_t *img, GError **error)
 
 // Load the image at PATH into *OUT, with a unique ID so PDF output embeds it once however many
 // pages show it.  For PDF output a single-colour image (a seal) becomes its colour through its
-// alpha mask (sc_photo_to_mask()), recorded once as a form of the image's size: cairo's PDF then
-// emits the mask's soft-mask group once per document, not on every page.  Raster output keeps
-// the image, so a preview shows its exact pixels.  OVER_TEXT: the image is printed over text
-// (as ink, multiplied) and refused when it would still hide it (hides_text()).
+// alpha mask (sc_photo_to_mask()), carried compressed once for the batch to be written by the
+// finish stage (sc_photo_mask_carrier()), else recorded once as a form of the image's size.  Raster
+// output keeps the image, so a preview shows its exact pixels.  OVER_TEXT: the image is printed
+// over text (as ink, multiplied) and refused when it would still hide it (hides_text()).
 static gboolean
 load_into(const sc_renderer *r, const char *path, const char *id, gboolean over_text, placed *out,
           GError **error)
@@ -191,7 +192,14 @@ load_into(const sc_renderer *r, const char *path, const char *id, gboolean over_
     }
     double colour[3];
     cairo_surface_t *mask = r->raster ? NULL : sc_photo_to_mask(img, colour);
-    if (mask != NULL) {
+    cairo_surface_t *carrier = mask != NULL ? sc_photo_mask_carrier(mask, colour, id) : NULL;
+    if (carrier != NULL) {
+        // Its colour and alpha compressed once for the batch (issue 15), the finish stage
+        // making it an image with a soft mask in each PDF.
+        cairo_surface_destroy(mask);
+        cairo_surface_destroy(img);
+        img = carrier;
+    } else if (mask != NULL) {
         cairo_rectangle_t box = {0, 0, cairo_image_surface_get_width(mask),
                                  cairo_image_surface_get_height(mask)};
         out->form = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &box);
@@ -218,14 +226,48 @@ load_into(const sc_renderer *r, const char *path, const char *id, gboolean over_
     return TRUE;
 }
 
+// Texts laid out kept per element: a batch's values recur (issue 15: 31 % of the (element, text)
+// pairs of 1,000 records are distinct); an element whose values all differ (a name) churns
+// through at most this many.
+#define TEXT_CACHE_MAX 64
+
+static void
+placed_text_free(gpointer t)
+{
+    sc_placed_text_clear(t);
+    g_free(t);
+}
+
+// Lay out VALUE for text element I (E) into *OUT, sharing the layout of an earlier page that had
+// the same value.  FALSE with *ERROR set.
+static gboolean
+layout_cached(sc_renderer *r, guint i, const sc_element *e, const char *value, sc_placed_text *out,
+              GError **error)
+{
+    if (r->texts[i] == NULL)
+        r->texts[i] = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, placed_text_free);
+    sc_placed_text *hit = g_hash_table_lookup(r->texts[i], value);
+    if (hit == NULL) {
+        sc_placed_text t = {0};
+        if (!sc_layout_text(r->fonts, e, r->families[i], value, &t, error))
+            return FALSE;
+        if (g_hash_table_size(r->texts[i]) >= TEXT_CACHE_MAX)
+            g_hash_table_remove_all(r->texts[i]);
+        hit = g_memdup2(&t, sizeof t);
+        g_hash_table_insert(r->texts[i], g_strdup(value), hit);
+    }
+    *out = *hit;
+    g_object_ref(out->layout);
+    return TRUE;
+}
+
 // Prepare element E's content from VALUE (its pattern expanded) into *P.  FALSE with *ERROR set.
 static gboolean
 prepare_element(sc_renderer *r, guint i, const sc_element *e, const char *value, placed *p,
                 GError **error)
 {
     switch (e->type) {
-    case SC_ELEMENT_TEXT:
-        return sc_layout_text(r->fonts, e, r->families[i], value, &p->text, error);
+    case SC_ELEMENT_TEXT: return layout_cached(r, i, e, value, &p->text, error);
     case SC_ELEMENT_IMAGE:
         if (*value == '\0' && e->optional)
             return TRUE;
@@ -546,6 +588,7 @@ sc_renderer_new(const sc_template *tmpl, sc_fonts *fonts, const sc_code_encoder 
     r->fixed = g_new0(placed, n);
     r->last = g_new0(placed, n);
     r->last_path = g_new0(char *, n);
+    r->texts = g_new0(GHashTable *, n);
     r->over_text = g_new0(gboolean, n);
     for (guint i = 0; i < n; i++)
         r->over_text[i] = overlaps_text(tmpl, g_ptr_array_index(tmpl->elements, i));
@@ -590,6 +633,8 @@ sc_renderer_free(sc_renderer *renderer)
         placed_clear(&renderer->fixed[i]);
         placed_clear(&renderer->last[i]);
         g_free(renderer->last_path[i]);
+        if (renderer->texts[i] != NULL)
+            g_hash_table_unref(renderer->texts[i]);
     }
     if (renderer->background != NULL)
         cairo_surface_destroy(renderer->background);
@@ -598,6 +643,7 @@ sc_renderer_free(sc_renderer *renderer)
     g_free(renderer->fixed);
     g_free(renderer->last);
     g_free(renderer->last_path);
+    g_free(renderer->texts);
     g_free(renderer->over_text);
     g_free(renderer);
 }

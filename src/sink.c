@@ -361,7 +361,7 @@ write_finished(sc_sink *sink, guint i, FILE *fp, const info_copy *info, GError *
     const guint8 *d = g_bytes_get_data(bytes, &n);
     out_file *f = &g_array_index(sink->files, out_file, i);
     g_free(f->sha256);
-    f->sha256 = g_compute_checksum_for_data(G_CHECKSUM_SHA256, d, n);
+    f->sha256 = sc_finish_sha256(d, n);
     if (fwrite(d, 1, n, fp) != n) {
         g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), final,
                     g_strerror(errno));
@@ -371,21 +371,13 @@ write_finished(sc_sink *sink, guint i, FILE *fp, const info_copy *info, GError *
     return close_synced(fp, final, &f->size, error);
 }
 
-// The SHA-256 and size of the file at PATH, read in pieces, and the file synced.  FALSE with
-// *ERROR set.
+// Sync the file at PATH and set *SIZE.  FALSE with *ERROR set.
 static gboolean
-digest_synced(const char *path, char **sha256, guint64 *size, GError **error)
+sync_file(const char *path, guint64 *size, GError **error)
 {
     int fd = g_open(path, O_RDONLY | O_CLOEXEC, 0);
-    g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
-    guint8 piece[1 << 16];
-    ssize_t n = 0;
-    guint64 total = 0;
-    while (fd >= 0 && (n = read(fd, piece, sizeof piece)) > 0) {
-        g_checksum_update(sum, piece, n);
-        total += (guint64)n;
-    }
-    gboolean ok = fd >= 0 && n == 0 && fsync(fd) == 0;
+    GStatBuf st;
+    gboolean ok = fd >= 0 && fstat(fd, &st) == 0 && fsync(fd) == 0;
     int err = errno;
     if (fd >= 0)
         close(fd);
@@ -393,14 +385,13 @@ digest_synced(const char *path, char **sha256, guint64 *size, GError **error)
         g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), path, g_strerror(err));
         return FALSE;
     }
-    *sha256 = g_strdup(g_checksum_get_string(sum));
-    *size = total;
+    *size = (guint64)st.st_size;
     return TRUE;
 }
 
-// The one PDF: what cairo wrote into FP (the file's temporary) finished from file to file by
-// sc_finish_pdf_file() into a new temporary that takes its place, synced; its size and SHA-256
-// set.  A signed one passes through memory (the signature is made over the written bytes).
+// The one PDF: what cairo wrote into FP (the file's temporary) finished where it is by
+// sc_finish_pdf_file() (an update appended), synced; its size and SHA-256 set.  A signed one
+// passes through memory into a new temporary (the signature is made over the written bytes).
 static gboolean
 write_finished_file(sc_sink *sink, FILE *fp, const info_copy *info, GError **error)
 {
@@ -424,6 +415,11 @@ write_finished_file(sc_sink *sink, FILE *fp, const info_copy *info, GError **err
                                  .signer = sink->signer,
                                  .signature_box =
                                      sink->signature_shown ? sink->signature_box : NULL};
+    g_free(f->sha256);
+    f->sha256 = NULL;
+    if (sink->signer == NULL)
+        return sc_finish_pdf_file(f->tmp, &view, &f->sha256, error) &&
+               sync_file(f->tmp, &f->size, error);
     g_autofree char *base = g_path_get_basename(sink->to_stdout ? "stdout.pdf" : sink->path);
     char *finished = tmp_template(sink->dir, base);
     FILE *out = open_file(sink, finished, TRUE, error);
@@ -431,28 +427,30 @@ write_finished_file(sc_sink *sink, FILE *fp, const info_copy *info, GError **err
         g_free(finished);
         return FALSE;
     }
-    fclose(out);
-    if (sink->signer != NULL) {
-        // Signed: through memory, as split files are.
-        g_autofree char *raw = NULL;
-        gsize len = 0;
-        g_autoptr(GBytes) bytes = NULL;
-        ok = g_file_get_contents(f->tmp, &raw, &len, error) &&
-             (bytes = sc_finish_pdf((const guint8 *)raw, len, &view, error)) != NULL &&
-             g_file_set_contents(finished, g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes),
-                                 error);
-        if (ok)
-            g_chmod(finished, sink->mode);
-    } else {
-        ok = sc_finish_pdf_file(f->tmp, finished, &view, error);
+    // Signed: through memory, as split files are.
+    g_autofree char *raw = NULL;
+    gsize len = 0;
+    g_autoptr(GBytes) bytes = NULL;
+    ok = g_file_get_contents(f->tmp, &raw, &len, error) &&
+         (bytes = sc_finish_pdf((const guint8 *)raw, len, &view, error)) != NULL;
+    if (ok) {
+        gsize n;
+        const guint8 *d = g_bytes_get_data(bytes, &n);
+        f->sha256 = sc_finish_sha256(d, n);
+        ok = fwrite(d, 1, n, out) == n;
+        if (!ok)
+            g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), finished,
+                        g_strerror(errno));
     }
     // The finished file takes the raw one's place as the file to move in at commit.
     g_unlink(f->tmp);
     g_free(f->tmp);
     f->tmp = finished;
-    g_free(f->sha256);
-    f->sha256 = NULL;
-    return ok && digest_synced(f->tmp, &f->sha256, &f->size, error);
+    if (!ok) {
+        fclose(out);
+        return FALSE;
+    }
+    return close_synced(out, finished, &f->size, error);
 }
 
 // --- PNG ----------------------------------------------------------------------------------------

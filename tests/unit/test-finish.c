@@ -6,6 +6,7 @@
 
 #include <cairo-pdf.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void
@@ -186,6 +187,106 @@ test_png_stub(void)
     g_rmdir(dir);
 }
 
+// The LEN bytes of DATA from the last "startxref" on: the number after it.
+static long
+last_startxref(const guint8 *data, gsize len)
+{
+    long at = -1;
+    for (gsize i = 0; i + 9 <= len; i++)
+        if (memcmp(data + i, "startxref", 9) == 0)
+            at = strtol((const char *)data + i + 9, NULL, 10);
+    return at;
+}
+
+// Issue 15: cairo's file is not rewritten but amended where it stands, an incremental update
+// appended (ISO 32000-1 §7.5.6) whose /Prev is cairo's cross-reference section; the file amended
+// in place (the one PDF of a batch) is byte for byte the one finished in memory.
+static void
+test_incremental(void)
+{
+    g_autoptr(GByteArray) in = cairo_pdf();
+    const sc_finish_info info = {.title = "证书", .created = "2026-11-20T00:00:00+08:00"};
+    GError *error = NULL;
+    g_autoptr(GBytes) out = sc_finish_pdf(in->data, in->len, &info, &error);
+    g_assert_no_error(error);
+    gsize len;
+    const guint8 *d = g_bytes_get_data(out, &len);
+    g_assert_cmpuint(len, >, in->len);
+    // Nothing cairo wrote before its first object moved; the update ends the file.
+    g_assert_cmpmem(d, 15, in->data, 15);
+    g_autofree char *prev = g_strdup_printf("/Prev %ld ", last_startxref(in->data, in->len));
+    g_assert_true(has_bytes(d + in->len, len - in->len, prev));
+    g_assert_cmpint(last_startxref(d, len), >, (long)in->len);
+    g_assert_true(has_bytes(d, len, "/Title <FEFF8BC14E66>"));
+    g_assert_true(len >= 6 && memcmp(d + len - 6, "%%EOF\n", 6) == 0);
+
+    g_autofree char *dir = g_dir_make_tmp("sc-finish-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "c.pdf", NULL);
+    g_assert_true(g_file_set_contents(path, (const char *)in->data, in->len, NULL));
+    g_autofree char *sha = NULL;
+    g_assert_true(sc_finish_pdf_file(path, &info, &sha, &error));
+    g_assert_no_error(error);
+    g_autofree char *file = NULL;
+    gsize file_len = 0;
+    g_assert_true(g_file_get_contents(path, &file, &file_len, NULL));
+    g_assert_cmpmem(file, file_len, d, len);
+    g_autofree char *want = g_compute_checksum_for_data(G_CHECKSUM_SHA256, d, len);
+    g_assert_cmpstr(sha, ==, want);
+    g_autofree char *fast = sc_finish_sha256(d, len);
+    g_assert_cmpstr(fast, ==, want);
+    g_unlink(path);
+    g_rmdir(dir);
+}
+
+// Issue 15: a single-colour image (a seal) carried by sc_photo_mask_carrier() comes out as an RGB
+// image of its colour with its alpha as a soft mask, no stub left, the same mask bytes in every
+// file (compressed once).
+static void
+test_mask_carrier(void)
+{
+    cairo_surface_t *mask = cairo_image_surface_create(CAIRO_FORMAT_A8, 40, 30);
+    cairo_t *m = cairo_create(mask);
+    cairo_arc(m, 20, 15, 12, 0, 2 * G_PI);
+    cairo_fill(m);
+    cairo_destroy(m);
+    const double red[3] = {0.8, 0.1, 0.1};
+    cairo_surface_t *carrier = sc_photo_mask_carrier(mask, red, "seal");
+    g_assert_nonnull(carrier);
+    g_autoptr(GBytes) first = NULL;
+    for (int round = 0; round < 2; round++) {
+        GByteArray *in = g_byte_array_new();
+        cairo_surface_t *s = cairo_pdf_surface_create_for_stream(append, in, 100, 100);
+        cairo_t *cr = cairo_create(s);
+        cairo_set_source_surface(cr, carrier, 10, 10);
+        cairo_paint(cr);
+        cairo_destroy(cr);
+        cairo_surface_finish(s);
+        cairo_surface_destroy(s);
+        g_assert_true(has_bytes(in->data, in->len, "skillcert-mask"));
+        const sc_finish_info info = {.title = "s"};
+        GError *error = NULL;
+        GBytes *out = sc_finish_pdf(in->data, in->len, &info, &error);
+        g_assert_no_error(error);
+        gsize len;
+        const guint8 *d = g_bytes_get_data(out, &len);
+        g_assert_false(has_bytes(d, len, "skillcert-mask"));
+        g_assert_false(has_bytes(d, len, "/DCTDecode"));
+        g_assert_true(has_bytes(d, len, "/SMask "));
+        g_assert_true(has_bytes(d, len, "/ColorSpace /DeviceRGB"));
+        g_assert_true(has_bytes(d, len, "/Interpolate false"));
+        g_assert_false(has_bytes(d, len, "/Interpolate true"));
+        if (first == NULL)
+            first = out;
+        else {
+            g_assert_true(g_bytes_equal(first, out)); // the same input, the same bytes
+            g_bytes_unref(out);
+        }
+        g_byte_array_unref(in);
+    }
+    cairo_surface_destroy(carrier);
+    cairo_surface_destroy(mask);
+}
+
 static void
 test_not_a_pdf(void)
 {
@@ -212,5 +313,7 @@ main(int argc, char **argv)
     g_test_add_func("/finish/pdf", test_pdf);
     g_test_add_func("/finish/not-a-pdf", test_not_a_pdf);
     g_test_add_func("/finish/png-stub", test_png_stub);
+    g_test_add_func("/finish/incremental", test_incremental);
+    g_test_add_func("/finish/mask-carrier", test_mask_carrier);
     return g_test_run();
 }

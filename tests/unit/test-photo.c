@@ -394,6 +394,39 @@ test_truncated_png(fixture *f, gconstpointer data)
     g_free(cut);
 }
 
+// Issue 15: an RGB PNG that goes into a PDF as it is is proved by its CRCs, not decoded; a
+// damaged byte or a cut file is still refused (through the decode that follows).
+static void
+test_passthrough_png(fixture *f, gconstpointer data)
+{
+    (void)data;
+    int w = 64, h = 64;
+    guint8 *rgb = g_malloc((gsize)w * h * 3);
+    guint32 x = 777;
+    for (int i = 0; i < w * h * 3; i++) {
+        x = x * 1103515245u + 12345u;
+        rgb[i] = x >> 24;
+    }
+    char *full = put_libpng(f->dir, "rgb.png", PNG_FORMAT_RGB, w, h, rgb);
+    sc_photo_info info;
+    GError *error = NULL;
+    g_assert_true(sc_photo_probe(full, &info, &error));
+    g_assert_no_error(error);
+    g_assert_cmpint(info.width, ==, w);
+    gsize len;
+    char *bytes = sc_test_slurp(full, &len);
+    char *cut = put(f->dir, "rgb-cut.png", bytes, len / 2);
+    assert_probe_fails(cut, "truncated");
+    bytes[len / 2] ^= 0x55; // inside the IDAT: its CRC no longer matches
+    char *bad = put(f->dir, "rgb-bad.png", bytes, len);
+    assert_probe_fails(bad, "PNG");
+    g_free(rgb);
+    g_free(full);
+    g_free(bytes);
+    g_free(cut);
+    g_free(bad);
+}
+
 // photo.h's limits, from both sides: at most 12000 a side and 40 million pixels, checked from
 // the header before any pixel is decoded.
 static void
@@ -922,6 +955,7 @@ main(int argc, char **argv)
     ADD("/photo/probe/formats", test_probe_formats);
     ADD("/photo/probe/not-an-image", test_probe_not_an_image);
     ADD("/photo/probe/truncated-png", test_truncated_png);
+    ADD("/photo/probe/passthrough-png", test_passthrough_png);
     ADD("/photo/probe/size-limits", test_size_limits);
     ADD("/photo/probe/jpeg-bomb", test_jpeg_bomb);
     ADD("/photo/load/too-many-bytes", test_load_too_many_bytes);
