@@ -646,8 +646,13 @@ draw_into(const sc_batch *b, sc_renderer *r, const sc_batch_output *out, const s
     cert_info_clear(&ci);
     if (cr == NULL)
         return FALSE;
-    const sc_draw_options opt = {
-        .omit = b->omit, .offset_x = out->offset_x, .offset_y = out->offset_y, .scale = out->scale};
+    // Tagged for screen readers: the electronic certificates, not the combined print PDF (a
+    // print run of 100,000 would hold 400 MB of structure in cairo until its end).
+    const sc_draw_options opt = {.omit = b->omit,
+                                 .offset_x = out->offset_x,
+                                 .offset_y = out->offset_y,
+                                 .scale = out->scale,
+                                 .untagged = !split};
     sc_renderer_draw_with(r, page, cr, &opt);
     if (!out->preview)
         draw_links(b->tmpl, page, c, cr, b->omit, out);

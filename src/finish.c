@@ -962,6 +962,31 @@ number_after(const char *p, const char *end, const char *key)
 }
 
 // The trailer and cross-reference table of D's file: one classic section, as cairo writes.
+// An update's table entry for an object made free (xref_entry.at).
+#define FREED G_MAXUINT64
+
+// Objects cairo numbered but never wrote (its structure tree's, when no page is tagged) keep a
+// stale offset in its table: each is listed free in the update (generation 1), so that no reader
+// finds a damaged file.  One read of an object's first bytes each.
+static void
+free_unwritten(pdf_doc *d)
+{
+    for (guint i = 1; i < d->size; i++) {
+        if (d->offset[i] == 0)
+            continue;
+        char head[32 + 1];
+        gsize n = doc_read(d, d->offset[i], (guint8 *)head, 32);
+        head[n] = '\0';
+        guint num = 0, gen = 0;
+        int used = 0;
+        if (sscanf(head, "%u %u obj%n", &num, &gen, &used) == 2 && used > 0 && num == i)
+            continue;
+        d->offset[i] = 0;
+        xref_entry e = {i, FREED};
+        g_array_append_val(d->written, e);
+    }
+}
+
 static gboolean
 read_xref(pdf_doc *d, GError **error)
 {
@@ -1016,6 +1041,7 @@ read_xref(pdf_doc *d, GError **error)
     }
     d->root = (guint)root;
     d->info = info > 0 && (guint64)info < count ? (guint)info : 0;
+    free_unwritten(d);
     return TRUE;
 }
 
@@ -1039,9 +1065,13 @@ write_xref(pdf_doc *d)
             j++;
         g_string_append_printf(d->tail, "%u %u\n", g_array_index(d->written, xref_entry, i).num,
                                j - i);
-        for (; i < j; i++)
-            g_string_append_printf(d->tail, "%010" G_GUINT64_FORMAT " 00000 n \n",
-                                   g_array_index(d->written, xref_entry, i).at);
+        for (; i < j; i++) {
+            guint64 at = g_array_index(d->written, xref_entry, i).at;
+            if (at == FREED)
+                g_string_append(d->tail, "0000000000 00001 f \n");
+            else
+                g_string_append_printf(d->tail, "%010" G_GUINT64_FORMAT " 00000 n \n", at);
+        }
     }
 }
 

@@ -451,10 +451,14 @@ static void draw_content(cairo_t *cr, const sc_element *e, const placed *p, doub
 // The structure tag of E's content on a PDF page (tagged PDF, for screen readers; issue 11): P for
 // a text, Figure for an image or a code; NULL for a shape, or on any other surface (a recording
 // of the design, a raster preview), where tags mean nothing.
+// Set on a context drawing a page that is not tagged (sc_draw_options.untagged).
+static const cairo_user_data_key_t untagged_key;
+
 static const char *
 structure_tag(cairo_t *cr, const sc_element *e)
 {
-    if (cairo_surface_get_type(cairo_get_target(cr)) != CAIRO_SURFACE_TYPE_PDF)
+    if (cairo_surface_get_type(cairo_get_target(cr)) != CAIRO_SURFACE_TYPE_PDF ||
+        cairo_get_user_data(cr, &untagged_key) != NULL)
         return NULL;
     return e->type == SC_ELEMENT_TEXT                                    ? "P"
            : e->type == SC_ELEMENT_IMAGE || e->type == SC_ELEMENT_QRCODE ? "Figure"
@@ -812,6 +816,8 @@ sc_renderer_draw_with(const sc_renderer *renderer, const sc_page *page, cairo_t 
                       const sc_draw_options *opt)
 {
     const gboolean *omit = opt->omit;
+    if (opt->untagged)
+        cairo_set_user_data(cr, &untagged_key, (void *)&untagged_key, NULL);
     // The printer's correction, around the page's top-left corner, for everything drawn.
     cairo_save(cr);
     cairo_translate(cr, PT(opt->offset_x), PT(opt->offset_y));
@@ -827,6 +833,7 @@ sc_renderer_draw_with(const sc_renderer *renderer, const sc_page *page, cairo_t 
     }
     draw_page_elements(renderer, page, cr, omit);
     cairo_restore(cr);
+    cairo_set_user_data(cr, &untagged_key, NULL, NULL);
 }
 
 void

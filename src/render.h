@@ -52,15 +52,17 @@ typedef struct {
                           // the stock, or left out); NULL = draw every element
     double offset_x, offset_y; // mm; +X is right, +Y is down
     double scale;              // around the page's top-left corner; 0 means 1
+    gboolean untagged; // a PDF page without structure tags: the combined print PDF, where cairo
+                       // 1.16 keeps every page's structure tree to the end (4 KB a page)
 } sc_draw_options;
 
 // Draw PAGE's elements but those OPT omits on CR, whose user units are points with the page's
 // top-left corner at the origin: first the static shapes and images that name no field, then the
-// others in the template's order.  On a PDF page the texts and images are tagged for screen
-// readers: the texts that share a baseline (a label and its value) as one paragraph (P), each
-// image and code as a Figure.  Every element drawn is corrected alike, so none moves relative to
-// another: a point (x, y) of the template is drawn at (x × scale + offset_x, y × scale +
-// offset_y).  Borrows OPT.
+// others in the template's order.  On a PDF page (unless OPT says untagged) the texts and images
+// are tagged for screen readers: the texts that share a baseline (a label and its value) as one
+// paragraph (P), each image and code as a Figure.  Every element drawn is corrected alike, so none
+// moves relative to another: a point (x, y) of the template is drawn at (x × scale + offset_x, y ×
+// scale + offset_y).  Borrows OPT.
 void sc_renderer_draw_with(const sc_renderer *renderer, const sc_page *page, cairo_t *cr,
                            const sc_draw_options *opt);
 

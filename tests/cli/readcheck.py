@@ -5,12 +5,15 @@ and, as a screen reader does, through its structure tree.
 Usage: readcheck.py tagged PDF      TAP lines: every text each page shows is in marked content
                                     that a structure element holds; no form shows text (a form
                                     every page reuses cannot be tagged)
+       readcheck.py untagged PDF    TAP line: no structure tree and no /MarkInfo (the combined
+                                    print PDF: cairo would hold every page's tree to the end)
        readcheck.py read PDF PAGE   the page's structure elements in the tree's order, one a
                                     line: TYPE<TAB>the text it holds (its marked content's text,
                                     /ActualText where given, else the fonts' /ToUnicode)
        readcheck.py pairs PDF PAGE NAME LABEL VALUE [LABEL VALUE]...
                                     TAP lines, one per reading (pdftotext default, -raw, -layout;
-                                    the structure tree's paragraphs): each LABEL once, directly
+                                    the structure tree's paragraphs, when the file has a tree):
+                                    each LABEL once, directly
                                     followed by its VALUE, the labels in the order given
 Reads the file as qpdf sees it (`qpdf --json`, streams decoded).  Content streams: only what a
 cairo PDF holds (text in BT/ET, strings shown by Tj TJ ' ", marked content BDC/BMC/EMC).
@@ -303,6 +306,18 @@ def read(path, number):
             print("%s\t%s" % (kind, "".join(by_mcid.get(m, "") for m in mcids)))
 
 
+def has_tree(path):
+    doc = Doc(path)
+    return "/StructTreeRoot" in doc.get(doc.trailer["/Root"])
+
+
+def untagged(path):
+    doc = Doc(path)
+    root = doc.get(doc.trailer["/Root"])
+    ok("/StructTreeRoot" not in root and "/MarkInfo" not in root,
+       "%s: no structure tree, no /MarkInfo (a print file, not tagged)" % os.path.basename(path))
+
+
 def paragraphs(path, number):
     """The text of the page's paragraphs (P), one a line, in the structure tree's order."""
     doc = Doc(path)
@@ -336,7 +351,8 @@ def pairs(path, number, name, args):
                                 ["-f", str(number), "-l", str(number), path, "-"],
                                 check=True, capture_output=True, text=True).stdout)
                 for m in ("", "-raw", "-layout")]
-    readings.append(("the structure tree", paragraphs(path, number)))
+    if has_tree(path):
+        readings.append(("the structure tree", paragraphs(path, number)))
     for how, text in readings:
         wrong = in_order(text, pairs)
         ok(wrong is None, "%s, %s: each label followed by its value, in order%s" % (
@@ -346,6 +362,8 @@ def pairs(path, number, name, args):
 def main():
     if len(sys.argv) == 3 and sys.argv[1] == "tagged":
         tagged(sys.argv[2])
+    elif len(sys.argv) == 3 and sys.argv[1] == "untagged":
+        untagged(sys.argv[2])
     elif len(sys.argv) == 4 and sys.argv[1] == "read":
         read(sys.argv[2], int(sys.argv[3]))
     elif len(sys.argv) >= 7 and sys.argv[1] == "pairs" and len(sys.argv) % 2 == 1:

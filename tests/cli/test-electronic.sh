@@ -101,9 +101,11 @@ ROW
     python3 tests/cli/readcheck.py pairs "$2" "$3" "$1, right page" \
         姓名： "$name" 证件类型： "$idtype" 证件号码： "$id" 职业名称： "$occ" \
         工种名称： "${work:-——}" 职业技能等级： "$level" 证书编号： "$number"
-    python3 tests/cli/readcheck.py read "$2" "$3" >"$T/read"
-    grep -q "^P	职业技能等级证书$" "$T/read" && ok "$1: the title is a paragraph of the structure" ||
-        not_ok "$1: no title paragraph"
+    if [ "${5:-}" = tagged ]; then
+        python3 tests/cli/readcheck.py read "$2" "$3" >"$T/read"
+        grep -q "^P	职业技能等级证书$" "$T/read" && ok "$1: the title is a paragraph of the structure" ||
+            not_ok "$1: no title paragraph"
+    fi
     # Still justified as SPEC §2 shows it: 姓名： starts where 证件类型： does (both right-aligned,
     # four characters wide).
     pdftotext -f "$3" -l "$3" -bbox "$2" - >"$T/bbox"
@@ -112,10 +114,14 @@ ROW
     [ -n "$x1" ] && [ -n "$x2" ] && awk -v a="$x1" -v b="$x2" 'BEGIN { exit !(a - b < 0.1 && b - a < 0.1) }' &&
         ok "$1: 姓名： starts where 证件类型： does ($x1 pt)" || not_ok "$1: 姓名： at '$x1', 证件类型： at '$x2'"
 }
+# The electronic certificates are tagged; the combined print PDF is not (cairo 1.16 would hold
+# every page's structure tree, 4 KB a page, until the end of a print run), and reads alike.
 read_pairs "national template, row 2" "$T/c.pdf" 1 2
 read_pairs "national template, row 3" "$T/c.pdf" 2 3
-python3 tests/cli/readcheck.py tagged "$T/c.pdf"
-read_pairs "a split file, row 2" "$f1" 1 2
+python3 tests/cli/readcheck.py untagged "$T/c.pdf"
+qpdf --check "$T/c.pdf" >"$T/qc.out" 2>&1 && ! grep -q WARNING "$T/qc.out" &&
+    ok "… and whole: qpdf --check finds nothing (no object left unwritten)" || { not_ok "qpdf --check of the untagged PDF"; sed 's/^/# /' "$T/qc.out" | head -5; }
+read_pairs "a split file, row 2" "$f1" 1 2 tagged
 python3 tests/cli/readcheck.py tagged "$f1"
 # At 22 pt, where the two-em gap is wider still: labels and values in wider boxes.
 awk '/^\[/ { k = $0 ~ /^\[label_/ ? "label" : $0 ~ /^\[value_/ ? "value" : "" }
@@ -124,11 +130,13 @@ awk '/^\[/ { k = $0 ~ /^\[label_/ ? "label" : $0 ~ /^\[value_/ ? "value" : "" }
      k != "" && /^x =/ { $0 = "x = " (k == "label" ? "150mm" : "206mm") }
      k != "" && /^width =/ { $0 = "width = " (k == "label" ? "56mm" : "74mm") }
      { print }' templates/national.ini >"$T/big.ini"
-run_sc "$T/big" render $EX/records.csv -t "$T/big.ini" -i $INST --photos $EX/photos --register "$T/reg.db" -o "$T/big.pdf"
+run_sc "$T/big" render $EX/records.csv -t "$T/big.ini" -i $INST --photos $EX/photos --register "$T/reg.db" -o "$T/big.pdf" --split "$T/bigs"
 expect_status "render with labels at 22 pt" 0
 python3 tests/cli/pdfcheck.py sizes "$T/big.pdf" 1 | grep "^22.0 姓" >/dev/null && ok "… 姓　　名： at 22 pt" || not_ok "姓　　名： not at 22 pt"
 read_pairs "labels at 22 pt, row 2" "$T/big.pdf" 1 2
-python3 tests/cli/readcheck.py tagged "$T/big.pdf"
+big1=$(ls "$T/bigs/${PREFIX}264000001_"*.pdf)
+read_pairs "labels at 22 pt, a split file" "$big1" 1 2 tagged
+python3 tests/cli/readcheck.py tagged "$big1"
 
 # Names from a pattern with hostile fields: separators, reserved names, dots, 300 bytes.
 long=$(printf 'x%.0s' $(seq 1 300))
@@ -247,17 +255,18 @@ else
 fi
 
 # Tagged for screen readers (issue 11): the texts and images a page draws are in the structure
-# tree (P, Figure), and the PDF says it is tagged; the one PDF and each split file alike.
+# tree (P, Figure), and the PDF says it is tagged: each split file (an electronic certificate);
+# the combined print PDF is not tagged.
 new_register "$T/tag.db" "$INST"
 run_sc "$T/tag" render $EX/records.csv -i $INST --photos $EX/photos --register "$T/tag.db" -o "$T/tag.pdf" --split "$T/tags"
 expect_status "render, one PDF and split" 0
-pdfinfo "$T/tag.pdf" | grep -q "^Tagged: *yes" && ok "the one PDF is tagged" || not_ok "one PDF not tagged"
+pdfinfo "$T/tag.pdf" | grep -q "^Tagged: *no" && ok "the one PDF, a print file, is not tagged" || not_ok "one PDF tagged"
 first=$(ls "$T/tags"/*.pdf | head -n 1)
-pdfinfo "$first" | grep -q "^Tagged: *yes" && ok "… and each split file" || not_ok "split file not tagged"
-qpdf --qdf --object-streams=disable "$T/tag.pdf" "$T/tag-q.pdf"
+pdfinfo "$first" | grep -q "^Tagged: *yes" && ok "each split file is tagged" || not_ok "split file not tagged"
+qpdf --qdf --object-streams=disable "$first" "$T/tag-q.pdf"
 p=$(grep -a -c "/S /P$" "$T/tag-q.pdf")
 f=$(grep -a -c "/S /Figure" "$T/tag-q.pdf")
-[ "$p" -ge 100 ] && [ "$f" -ge 20 ] && ok "… its structure: $p paragraphs, $f figures for 10 pages" ||
+[ "$p" -ge 10 ] && [ "$f" -ge 2 ] && ok "… its structure: $p paragraphs, $f figures for its page" ||
     not_ok "structure: $p paragraphs, $f figures"
 python3 tests/cli/pdfa.py "$T/tag.pdf" "$first" | grep -q "^not ok" && not_ok "a tagged PDF is not PDF/A" ||
     ok "… and still PDF/A-2b by the clause checker"
