@@ -40,15 +40,15 @@ gboolean sc_photo_probe(const char *path, sc_photo_info *info, GError **error);
 // Load the image at PATH as a cairo surface.  A JPEG carries its file as CAIRO_MIME_TYPE_JPEG
 // (so PDF output embeds it as-is) and, when UNIQUE_ID is set, CAIRO_MIME_TYPE_UNIQUE_ID (so an
 // image used on many pages is embedded once); its pixels are decoded (RGB24) only when
-// DECODE_JPEG (raster output), else the surface is an empty A8 one of the JPEG's size that only
-// carries it.  The JPEG data is the file without its metadata (SPEC §5: no EXIF, GPS or XMP in a
-// certificate): APP1 (Exif, XMP), APP13 (Photoshop, IPTC), COM and every other APPn segment but
-// APP0 JFIF, APP2 ICC_PROFILE and APP14 Adobe are left out, and whatever follows EOI; every
-// other byte (tables, frame, scans) is the file's.  The surface holds the pixels as stored: draw
-// it through sc_photo_get_orientation().  A PNG is ARGB32, or RGB24 when it has no alpha; but
+// DECODE_JPEG (raster output), else the surface is a one-pixel A8 one that only carries it (its
+// size: sc_photo_get_size()).  The JPEG data is the file without its metadata (SPEC §5: no EXIF,
+// GPS or XMP in a certificate): APP1 (Exif, XMP), APP13 (Photoshop, IPTC), COM and every other APPn
+// segment but APP0 JFIF, APP2 ICC_PROFILE and APP14 Adobe are left out, and whatever follows EOI;
+// every other byte (tables, frame, scans) is the file's.  The surface holds the pixels as stored:
+// draw it through sc_photo_get_orientation().  A PNG is ARGB32, or RGB24 when it has no alpha; but
 // for PDF output (not DECODE_JPEG) an 8-bit grey or RGB PNG without alpha, tRNS, interlace, ICC
 // profile or a gamma other than sRGB's is carried like a JPEG, its IDAT data as is (issue 15:
-// no decoding and no deflating again, bit-exact): an empty A8 surface of its size with, as
+// no decoding and no deflating again, bit-exact): a one-pixel A8 carrier with, as
 // CAIRO_MIME_TYPE_JPEG, a stub that cairo 1.16 takes for a JPEG and the finish stage turns into
 // the PNG's image object (sc_photo_png_stub_parse()).  NULL with *ERROR set (SC_ERROR_PHOTO).
 // Caller frees with cairo_surface_destroy().
@@ -62,6 +62,10 @@ cairo_surface_t *sc_photo_load(const char *path, gboolean decode_jpeg, const cha
 // keeps, so a photo cannot pass for one.
 gboolean sc_photo_png_stub_parse(const guint8 *data, gsize len, int *colors, int *columns,
                                  gsize *offset);
+
+// The stored size in pixels of IMAGE from sc_photo_load(): a carrier's (one pixel standing for
+// the JPEG or PNG it carries) as that image's, any other surface's its own.
+void sc_photo_get_size(cairo_surface_t *image, double *w, double *h);
 
 // The EXIF orientation (1–8) of IMAGE from sc_photo_load(): how its stored pixels are turned to
 // be shown.  1 for any other surface.  Borrows IMAGE.

@@ -338,8 +338,8 @@ prepare_fixed(sc_renderer *r, guint i, const sc_element *e, GError **error)
 static void
 draw_image(cairo_t *cr, const sc_element *e, const placed *p)
 {
-    double iw = cairo_image_surface_get_width(p->image);
-    double ih = cairo_image_surface_get_height(p->image);
+    double iw, ih;
+    sc_photo_get_size(p->image, &iw, &ih);
     int orientation = sc_photo_get_orientation(p->image);
     double sw = orientation >= 5 ? ih : iw, sh = orientation >= 5 ? iw : ih; // as shown
     double bw = PT(e->width), bh = PT(e->height);
@@ -355,8 +355,13 @@ draw_image(cairo_t *cr, const sc_element *e, const placed *p)
     cairo_transform(cr, &turn);
     if (p->over_text)
         cairo_set_operator(cr, CAIRO_OPERATOR_MULTIPLY);
-    // A single-colour image is its recorded form, in image pixels like the image.
-    cairo_pattern_t *pattern = cairo_pattern_create_for_surface(p->form ? p->form : p->image);
+    // A single-colour image is its recorded form, in image pixels like the image; a carrier's
+    // one pixel stands for all of them.
+    cairo_surface_t *source = p->form ? p->form : p->image;
+    if (source == p->image && cairo_image_surface_get_width(source) != (int)iw)
+        cairo_scale(cr, iw / cairo_image_surface_get_width(source),
+                    ih / cairo_image_surface_get_height(source));
+    cairo_pattern_t *pattern = cairo_pattern_create_for_surface(source);
     cairo_pattern_set_filter(pattern, CAIRO_FILTER_GOOD);
     cairo_set_source(cr, pattern);
     cairo_paint(cr);
