@@ -22,12 +22,13 @@ seconds=$1
 shift
 
 cc=${FUZZ_CC:-clang}
-pkgs="cairo pango pangocairo pangoft2 fontconfig glib-2.0 libqrencode libpng libjpeg sqlite3 libcrypto libqpdf"
+# The Makefile's packages (one list); libcups links through cups-config, as in the Makefile.
+pkgs=$(sed -n 's/^PKGS *:= *//p' Makefile)
 if ! pkg_cflags=$(pkg-config --cflags $pkgs) || ! pkg_libs=$(pkg-config --libs $pkgs); then
     echo "run.sh: pkg-config cannot find the libraries (make setup installs them)" >&2
     exit 2
 fi
-flags="-std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -DSC_DATADIR=\"/usr/local/share/skillcert\"
+flags="-std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -DSC_DATADIR=\"/usr/local/share/skillcert\" -DSC_VERSION=\"fuzz\"
        -DSC_LOCALEDIR=\"/usr/local/share/locale\" -Isrc -g -O1
        -fno-omit-frame-pointer -fno-sanitize-recover=all"
 out=build/fuzz
@@ -93,7 +94,7 @@ for name in "$@"; do
     echo "  LD      $out/$name"
     # shellcheck disable=SC2086
     if ! $cc $flags -fsanitize=fuzzer,address,undefined $pkg_cflags "$src" $objs \
-        -o "$out/$name" $pkg_libs -lcsv -lm; then
+        -o "$out/$name" $pkg_libs $(cups-config --libs) -lcsv -lm; then
         summary="$summary
   $name: build failed"
         status=1
