@@ -122,7 +122,8 @@ check_register(const sc_institution *inst, const char *reg_opt, const char *file
     if (reg == NULL)
         return sc_cli_report(error);
     g_autofree char *number = NULL, *reason = NULL;
-    gboolean ok = sc_registry_find_file(reg, sha256, &number, &reason, &error);
+    guint count = 0;
+    gboolean ok = sc_registry_find_file(reg, sha256, &number, &count, &reason, &error);
     sc_registry_close(reg);
     if (!ok)
         return sc_cli_report(error);
@@ -139,8 +140,13 @@ check_register(const sc_institution *inst, const char *reg_opt, const char *file
                 reason);
         return 1;
     }
-    printf(_("issued: certificate %s, this very file (SHA-256 %s) in the register %s\n"), number,
-           sha256, shown);
+    if (count > 1)
+        printf(_("issued: a print file of %u certificates from %s, this very file (SHA-256 %s) in "
+                 "the register %s\n"),
+               count, number, sha256, shown);
+    else
+        printf(_("issued: certificate %s, this very file (SHA-256 %s) in the register %s\n"),
+               number, sha256, shown);
     return 0;
 }
 

@@ -1972,30 +1972,45 @@ show_history(sc_registry *r, const char *number, GString *out, GError **error)
 }
 
 gboolean
-sc_registry_find_file(sc_registry *registry, const char *sha256, char **number, char **void_reason,
-                      GError **error)
+sc_registry_find_file(sc_registry *registry, const char *sha256, char **number, guint *count,
+                      char **void_reason, GError **error)
 {
     g_return_val_if_fail(registry != NULL && sha256 != NULL && number != NULL, FALSE);
     *number = NULL;
+    if (count != NULL)
+        *count = 0;
     if (void_reason != NULL)
         *void_reason = NULL;
-    static const char sql[] = "SELECT p.number, c.void_reason FROM prints p JOIN certificates c "
-                              "ON c.number = p.number WHERE p.sha256 = ?1 LIMIT 1";
+    // Every certificate the file carries (a print file, many): the first, or the first voided.
+    static const char sql[] =
+        "SELECT DISTINCT p.number, c.void_reason FROM prints p JOIN certificates c "
+        "ON c.number = p.number WHERE p.sha256 = ?1 ORDER BY p.number";
     sc_sqldb_stmt *s = NULL;
     if ((s = sc_sqldb_prepare(registry->db, sql, FALSE)) == NULL) {
         set_db_error(registry, error, _("reading the print log"));
         return FALSE;
     }
     bind_text(s, 1, sha256);
-    int rc = sc_sqldb_step(s);
-    if (rc == SC_SQLDB_ROW) {
+    gboolean voided = FALSE;
+    int rc;
+    while ((rc = sc_sqldb_step(s)) == SC_SQLDB_ROW) {
+        if (count != NULL)
+            (*count)++;
+        const char *reason = (const char *)sc_sqldb_column_text(s, 1);
+        if (*number != NULL && (voided || reason == NULL))
+            continue;
+        g_free(*number);
         *number = g_strdup((const char *)sc_sqldb_column_text(s, 0));
-        if (void_reason != NULL)
-            *void_reason = g_strdup((const char *)sc_sqldb_column_text(s, 1));
+        voided = reason != NULL;
+        if (void_reason != NULL && voided)
+            *void_reason = g_strdup(reason);
     }
     sc_sqldb_finalize(s);
-    if (rc != SC_SQLDB_ROW && rc != SC_SQLDB_DONE) {
+    if (rc != SC_SQLDB_DONE) {
         set_db_error(registry, error, _("reading the print log"));
+        g_clear_pointer(number, g_free);
+        if (void_reason != NULL)
+            g_clear_pointer(void_reason, g_free);
         return FALSE;
     }
     return TRUE;

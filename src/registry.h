@@ -187,12 +187,13 @@ gboolean sc_registry_spoil(sc_registry *registry, const char *sheet, const char 
 // set.  Caller frees with g_free().
 char *sc_registry_stock_report(sc_registry *registry, GError **error);
 
-// The certificate whose issued file has the SHA-256 SHA256 (64 lower-case hex digits; issue 13):
-// TRUE with *NUMBER set (caller frees with g_free()), or NULL when the register logged no such
-// file, and *VOID_REASON (may be NULL; caller frees with g_free()) the reason it was voided, or
-// NULL.  FALSE with *ERROR set when the register cannot be read.
+// The certificates whose issued file has the SHA-256 SHA256 (64 lower-case hex digits; issue
+// 13), one or, for a print file, many: TRUE with *NUMBER the first of them, or the first voided
+// (caller frees with g_free()), or NULL when the register logged no such file; *COUNT (may be
+// NULL) how many; *VOID_REASON (may be NULL; caller frees with g_free()) why *NUMBER was voided,
+// or NULL when none of them was.  FALSE with *ERROR set when the register cannot be read.
 gboolean sc_registry_find_file(sc_registry *registry, const char *sha256, char **number,
-                               char **void_reason, GError **error);
+                               guint *count, char **void_reason, GError **error);
 
 // The register at PATH, which must exist, as a number source (numbering.h) for the institution
 // whose positions 1–13 are PREFIX, recording BATCH: its assign is sc_registry_begin_issue(), or

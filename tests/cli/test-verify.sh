@@ -64,6 +64,7 @@ third=$(sed -n 4p $EX/records.csv)
 run_sc "$T/va" verify "$T/all.pdf" -i "$INST" --register "$T/reg.db" --name "${third%%,*}" --id "$(echo "$third" | cut -d, -f3)"
 expect_status "verify a combined PDF for the third holder: valid" 0
 expect_grep "… every page's code read and valid" "$T/va.out" "page 10: QR code valid"
+expect_grep "… and the register issued it as a print file of 10" "$T/va.out" "issued: a print file of 10 certificates from ${num%??????}"
 run_sc "$T/vx" verify "$T/all.pdf" -i "$INST" --register "$T/reg.db" --name "王五" --id "$id"
 expect_status "verify a combined PDF for someone not in it: invalid" 1
 expect_grep "… saying no page is theirs" "$T/vx.err" "no page is the certificate of the name and identity number given"

@@ -1748,19 +1748,45 @@ test_sha256(fixture *f, gconstpointer data)
     issue_ok(r, "hashed", b);
     batch_free(b);
     char *number = NULL, *reason = NULL;
-    g_assert_true(sc_registry_find_file(r, sha_a, &number, &reason, NULL));
+    guint count = 0;
+    g_assert_true(sc_registry_find_file(r, sha_a, &number, &count, &reason, NULL));
     g_assert_cmpstr(number, ==, GUIZHOU "205000001");
+    g_assert_cmpuint(count, ==, 1);
     g_assert_null(reason);
     g_free(number);
-    g_assert_true(sc_registry_find_file(r, sha_b, &number, NULL, NULL));
+    g_assert_true(sc_registry_find_file(r, sha_b, &number, NULL, NULL, NULL));
     g_assert_null(number); // not the number it carries: not logged
     g_autofree char *shown = show_ok(r, GUIZHOU "205000001", NULL);
     assert_contains(shown, sha_a, 1);
     g_assert_true(sc_registry_void(r, GUIZHOU "205000001", "lost", NULL));
-    g_assert_true(sc_registry_find_file(r, sha_a, &number, &reason, NULL));
+    g_assert_true(sc_registry_find_file(r, sha_a, &number, NULL, &reason, NULL));
     g_assert_cmpstr(reason, ==, "lost");
     g_free(number);
     g_free(reason);
+
+    // A print file carries many certificates: all counted, a voided one named whichever it is.
+    b = batch_new();
+    static const char sha_c[] = "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc";
+    static const char *const carried[] = {GUIZHOU "204000001", GUIZHOU "204000002",
+                                          GUIZHOU "204000003"};
+    for (guint i = 0; i < 3; i++) {
+        sc_number_item *it = batch_add(b, i == 0 ? "C" : i == 1 ? "D" : "E", 4, "2020-08-02", NULL);
+        it->sha256 = sha_c;
+        it->sha256_number = carried[i];
+    }
+    issue_ok(r, "print file", b);
+    g_assert_true(sc_registry_find_file(r, sha_c, &number, &count, &reason, NULL));
+    g_assert_cmpstr(number, ==, carried[0]);
+    g_assert_cmpuint(count, ==, 3);
+    g_assert_null(reason);
+    g_free(number);
+    g_assert_true(sc_registry_void(r, carried[1], "spoiled", NULL));
+    g_assert_true(sc_registry_find_file(r, sha_c, &number, &count, &reason, NULL));
+    g_assert_cmpstr(number, ==, carried[1]);
+    g_assert_cmpstr(reason, ==, "spoiled");
+    g_free(number);
+    g_free(reason);
+    batch_free(b);
     sc_registry_close(r);
     if (f->pg)
         return; // PostgreSQL registers begin at version 4: nothing to migrate
@@ -1773,7 +1799,7 @@ test_sha256(fixture *f, gconstpointer data)
     r = open_ok(f->path, GUIZHOU);
     sc_sqldb *db = peek_db(f);
     g_assert_cmpint(db_int(db, "PRAGMA user_version"), ==, 4);
-    g_assert_cmpint(db_int(db, "SELECT count(*) FROM prints WHERE sha256 IS NULL"), ==, 2);
+    g_assert_cmpint(db_int(db, "SELECT count(*) FROM prints WHERE sha256 IS NULL"), ==, 5);
     sc_sqldb_close(db);
     g_autofree char *after = all_numbers(f->path);
     g_assert_cmpstr(before, ==, after);
