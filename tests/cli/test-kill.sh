@@ -58,6 +58,18 @@ whole() {
     done
 }
 
+# unwhole DIR MODE: which final files differ from the reference's, and where (a diagnosis).
+unwhole() {
+    for f in $(files "$1" "$2"); do
+        [ "$2" = split ] && f=s/$f
+        case $f in
+        *.csv) [ "$(cut -d, -f4 "$1/out/$f")" = "$(cut -d, -f4 "$T/ref-$2/out/$f")" ] ||
+            echo "#   $f: other numbers" ;;
+        *) cmp "$1/out/$f" "$T/ref-$2/out/$f" 2>&1 | sed 's/^/#   /' ;;
+        esac
+    done
+}
+
 for mode in pdf split; do
     r=$T/ref-$mode
     mkdir -p "$r/out"
@@ -109,9 +121,12 @@ for mode in pdf split; do
         elif [ -s "$T/now" ] && [ "$have" -ne "$want" ]; then
             bad=$((bad + 1))
             echo "# killed at ${moment}s: every number issued but $have of $want files in place"
+            files "$kd" "$mode" | sort >"$T/have-files"
+            files "$T/ref-$mode" "$mode" | sort | comm -23 "$T/have-files" - | sed 's/^/#   not the reference'"'"'s: /' | head -n 3
         elif ! whole "$kd" "$mode"; then
             bad=$((bad + 1))
             echo "# killed at ${moment}s: a file under its final name is not whole"
+            unwhole "$kd" "$mode" | head -n 3
         fi
         # Once the batch is issued, start again from a register that has not issued it (the
         # output's final files removed, the temporaries of killed runs left for the next run to
@@ -140,7 +155,12 @@ for mode in pdf split; do
     python3 tests/cli/faults.py numbers "$kd/reg.db" >"$T/now"
     check "$mode: … the register holds exactly the batch's numbers" cmp "$T/now" "$T/expected-$mode"
     [ "$(files "$kd" "$mode" | wc -l)" -eq "$want" ] && whole "$kd" "$mode" &&
-        ok "$mode: … every file in place and whole" || not_ok "$mode: … files $(files "$kd" "$mode" | wc -l) of $want, or not whole"
+        ok "$mode: … every file in place and whole" || {
+        not_ok "$mode: … files $(files "$kd" "$mode" | wc -l) of $want, or not whole"
+        files "$kd" "$mode" | sort >"$T/have-files"
+        files "$T/ref-$mode" "$mode" | sort | comm -3 "$T/have-files" - | sed 's/^/#   differs: /' | head -n 5
+        unwhole "$kd" "$mode" | head -n 3
+    }
     left=$(find "$kd/out" -name '*skillcert-tmp*' | wc -l)
     [ "$left" -eq 0 ] && ok "$mode: … no temporary left" ||
         not_ok "$mode: … $left temporaries left: $(find "$kd/out" -name '*skillcert-tmp*' | head -n 3 | tr '\n' ' ')"
