@@ -15,6 +15,15 @@
 #include <stdio.h>
 #include <string.h>
 
+// The options that name where a register command works: -i INSTITUTION and --register ADDRESS
+// (sc_ledger_place), into INST and REG.
+// clang-format off
+#define PLACE_OPTIONS(inst, reg)                                                                   \
+    {"institution", 'i', 0, G_OPTION_ARG_FILENAME, (inst), N_("Institution file"),                 \
+     N_("INSTITUTION")},                                                                           \
+    {"register", 0, 0, G_OPTION_ARG_FILENAME, (reg), N_("The register"), N_("FILE")}
+// clang-format on
+
 int
 sc_cli_number(int argc, char **argv)
 {
@@ -156,9 +165,7 @@ sc_cli_void(int argc, char **argv)
 {
     char *inst_path = NULL, *reg_path = NULL, *reason = NULL;
     GOptionEntry entries[] = {
-        {"institution", 'i', 0, G_OPTION_ARG_FILENAME, &inst_path, N_("Institution file"),
-         N_("INSTITUTION")},
-        {"register", 0, 0, G_OPTION_ARG_FILENAME, &reg_path, N_("The register"), N_("FILE")},
+        PLACE_OPTIONS(&inst_path, &reg_path),
         {"reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why it is void (recorded)"), N_("TEXT")},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
@@ -190,9 +197,7 @@ sc_cli_show(int argc, char **argv)
 {
     char *inst_path = NULL, *reg_path = NULL, *id = NULL;
     GOptionEntry entries[] = {
-        {"institution", 'i', 0, G_OPTION_ARG_FILENAME, &inst_path, N_("Institution file"),
-         N_("INSTITUTION")},
-        {"register", 0, 0, G_OPTION_ARG_FILENAME, &reg_path, N_("The register"), N_("FILE")},
+        PLACE_OPTIONS(&inst_path, &reg_path),
         {"id", 0, 0, G_OPTION_ARG_STRING, &id, N_("Every certificate of this holder"),
          N_("证件号码")},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
@@ -327,9 +332,7 @@ sc_cli_report_cmd(int argc, char **argv)
 {
     report_options o = {0};
     GOptionEntry entries[] = {
-        {"institution", 'i', 0, G_OPTION_ARG_FILENAME, &o.inst_path, N_("Institution file"),
-         N_("INSTITUTION")},
-        {"register", 0, 0, G_OPTION_ARG_FILENAME, &o.reg_path, N_("The register"), N_("FILE")},
+        PLACE_OPTIONS(&o.inst_path, &o.reg_path),
         {"output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output,
          N_("The report: .csv (UTF-8 with BOM), .xlsx, or for summary .pdf"), N_("FILE")},
         {"from", 0, 0, G_OPTION_ARG_STRING, &o.from, N_("issued: 发证日期 from (included)"),
@@ -381,9 +384,7 @@ sc_cli_import(int argc, char **argv)
 {
     char *inst_path = NULL, *reg_path = NULL;
     GOptionEntry entries[] = {
-        {"institution", 'i', 0, G_OPTION_ARG_FILENAME, &inst_path, N_("Institution file"),
-         N_("INSTITUTION")},
-        {"register", 0, 0, G_OPTION_ARG_FILENAME, &reg_path, N_("The register"), N_("FILE")},
+        PLACE_OPTIONS(&inst_path, &reg_path),
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
     int status = sc_cli_parse_options(
@@ -426,9 +427,7 @@ sc_cli_spoil(int argc, char **argv)
 {
     char *inst_path = NULL, *reg_path = NULL, *reason = NULL;
     GOptionEntry entries[] = {
-        {"institution", 'i', 0, G_OPTION_ARG_FILENAME, &inst_path, N_("Institution file"),
-         N_("INSTITUTION")},
-        {"register", 0, 0, G_OPTION_ARG_FILENAME, &reg_path, N_("The register"), N_("FILE")},
+        PLACE_OPTIONS(&inst_path, &reg_path),
         {"reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why it is spoiled (recorded)"),
          N_("TEXT")},
         {NULL, 0, 0, 0, NULL, NULL, NULL},

@@ -356,12 +356,11 @@ draw_image(cairo_t *cr, const sc_element *e, const placed *p)
     if (p->over_text)
         cairo_set_operator(cr, CAIRO_OPERATOR_MULTIPLY);
     // A single-colour image is its recorded form, in image pixels like the image; a carrier's
-    // one pixel stands for all of them.
-    cairo_surface_t *source = p->form ? p->form : p->image;
-    if (source == p->image && cairo_image_surface_get_width(source) != (int)iw)
-        cairo_scale(cr, iw / cairo_image_surface_get_width(source),
-                    ih / cairo_image_surface_get_height(source));
-    cairo_pattern_t *pattern = cairo_pattern_create_for_surface(source);
+    // one pixel stands for all of them (for any other image the scale is 1).
+    if (p->form == NULL)
+        cairo_scale(cr, iw / cairo_image_surface_get_width(p->image),
+                    ih / cairo_image_surface_get_height(p->image));
+    cairo_pattern_t *pattern = cairo_pattern_create_for_surface(p->form ? p->form : p->image);
     cairo_pattern_set_filter(pattern, CAIRO_FILTER_GOOD);
     cairo_set_source(cr, pattern);
     cairo_paint(cr);
@@ -453,17 +452,21 @@ show_layout(cairo_t *cr, PangoLayout *layout)
 // Draw element E with its prepared content P, shifted by (DX, DY) points.
 static void draw_content(cairo_t *cr, const sc_element *e, const placed *p, double dx, double dy);
 
-// The structure tag of E's content on a PDF page (tagged PDF, for screen readers; issue 11): P for
-// a text, Figure for an image or a code; NULL for a shape, or on any other surface (a recording
-// of the design, a raster preview), where tags mean nothing.
-// Set on a context drawing a page that is not tagged (sc_draw_options.untagged).
-static const cairo_user_data_key_t untagged_key;
-
-static const char *
-structure_tag(cairo_t *cr, const sc_element *e)
+// Whether a page drawn on CR with OPT is tagged (tagged PDF, for screen readers; issue 11): a PDF
+// page that OPT does not leave untagged.  On any other surface (a recording of the design, a
+// raster preview) tags mean nothing.
+static gboolean
+tagged_page(cairo_t *cr, const sc_draw_options *opt)
 {
-    if (cairo_surface_get_type(cairo_get_target(cr)) != CAIRO_SURFACE_TYPE_PDF ||
-        cairo_get_user_data(cr, &untagged_key) != NULL)
+    return !opt->untagged && cairo_surface_get_type(cairo_get_target(cr)) == CAIRO_SURFACE_TYPE_PDF;
+}
+
+// The structure tag of E's content on a TAGGED page: P for a text, Figure for an image or a code;
+// NULL for a shape, or when the page is not tagged.
+static const char *
+structure_tag(const sc_element *e, gboolean tagged)
+{
+    if (!tagged)
         return NULL;
     return e->type == SC_ELEMENT_TEXT                                    ? "P"
            : e->type == SC_ELEMENT_IMAGE || e->type == SC_ELEMENT_QRCODE ? "Figure"
@@ -471,12 +474,12 @@ structure_tag(cairo_t *cr, const sc_element *e)
 }
 
 static void
-draw_element(cairo_t *cr, const sc_element *e, const placed *p, double dx, double dy)
+draw_element(cairo_t *cr, const sc_element *e, const placed *p, gboolean tagged)
 {
-    const char *tag = structure_tag(cr, e);
+    const char *tag = structure_tag(e, tagged);
     if (tag != NULL)
         cairo_tag_begin(cr, tag, NULL);
-    draw_content(cr, e, p, dx, dy);
+    draw_content(cr, e, p, 0, 0);
     if (tag != NULL)
         cairo_tag_end(cr, tag);
 }
@@ -535,13 +538,13 @@ in_design(const sc_renderer *r, guint i)
 }
 
 // Draw the design of R (in_design(): the border, a fixed mark) in file order, but the elements
-// OMIT (may be NULL) leaves out.
+// OMIT (may be NULL) leaves out; TAGGED: on a tagged page.
 static void
-draw_design(const sc_renderer *r, cairo_t *cr, const gboolean *omit)
+draw_design(const sc_renderer *r, cairo_t *cr, const gboolean *omit, gboolean tagged)
 {
     for (guint i = 0; i < r->tmpl->elements->len; i++)
         if (in_design(r, i) && !(omit && omit[i]))
-            draw_element(cr, g_ptr_array_index(r->tmpl->elements, i), &r->fixed[i], 0, 0);
+            draw_element(cr, g_ptr_array_index(r->tmpl->elements, i), &r->fixed[i], tagged);
 }
 
 // Record the design once on a recording surface of the page's size: painted on every page,
@@ -553,7 +556,7 @@ record_background(sc_renderer *r, GError **error)
     cairo_rectangle_t page = {0, 0, PT(tmpl->page_width), PT(tmpl->page_height)};
     r->background = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &page);
     cairo_t *cr = cairo_create(r->background);
-    draw_design(r, cr, NULL);
+    draw_design(r, cr, NULL, FALSE);
     cairo_status_t st = cairo_status(cr);
     cairo_destroy(cr);
     if (st == CAIRO_STATUS_SUCCESS)
@@ -783,11 +786,12 @@ design_omitted(const sc_renderer *r, const gboolean *omit)
 }
 
 // Draw the elements of PAGE but the design's (in_design()) and those OMIT leaves out, in file
-// order, each moved as its flow says.  On a PDF page (structure_tag()) an image or a code is a
+// order, each moved as its flow says.  On a TAGGED page an image or a code is a
 // Figure, and the texts that share one baseline are one P: a label and its value are read as one
 // (姓名：张伟), in the order the template lists its lines.
 static void
-draw_page_elements(const sc_renderer *r, const sc_page *page, cairo_t *cr, const gboolean *omit)
+draw_page_elements(const sc_renderer *r, const sc_page *page, cairo_t *cr, const gboolean *omit,
+                   gboolean tagged)
 {
     gboolean in_line = FALSE; // a P is open
     double line = NAN;        // mm: its baseline on the page (NAN: its text has none)
@@ -801,7 +805,7 @@ draw_page_elements(const sc_renderer *r, const sc_page *page, cairo_t *cr, const
             cairo_tag_end(cr, "P");
             in_line = FALSE;
         }
-        const char *tag = joins ? NULL : structure_tag(cr, e);
+        const char *tag = joins ? NULL : structure_tag(e, tagged);
         if (tag != NULL)
             cairo_tag_begin(cr, tag, NULL);
         draw_content(cr, e, content_of(page, i), 0, PT(page->dy[i]));
@@ -821,8 +825,7 @@ sc_renderer_draw_with(const sc_renderer *renderer, const sc_page *page, cairo_t 
                       const sc_draw_options *opt)
 {
     const gboolean *omit = opt->omit;
-    if (opt->untagged)
-        cairo_set_user_data(cr, &untagged_key, (void *)&untagged_key, NULL);
+    gboolean tagged = tagged_page(cr, opt);
     // The printer's correction, around the page's top-left corner, for everything drawn.
     cairo_save(cr);
     cairo_translate(cr, PT(opt->offset_x), PT(opt->offset_y));
@@ -834,11 +837,10 @@ sc_renderer_draw_with(const sc_renderer *renderer, const sc_page *page, cairo_t 
         cairo_set_source_surface(cr, renderer->background, 0, 0);
         cairo_paint(cr);
     } else {
-        draw_design(renderer, cr, omit);
+        draw_design(renderer, cr, omit, tagged);
     }
-    draw_page_elements(renderer, page, cr, omit);
+    draw_page_elements(renderer, page, cr, omit, tagged);
     cairo_restore(cr);
-    cairo_set_user_data(cr, &untagged_key, NULL, NULL);
 }
 
 void

@@ -337,20 +337,27 @@ info_set(info_copy *c, const sc_finish_info *info)
     c->created = g_strdup(info->created);
 }
 
+// What the finish stage writes into SINK's file about itself: INFO, SINK's key and where its
+// signature shows.  Borrows both.
+static sc_finish_info
+finish_info(const sc_sink *sink, const info_copy *info)
+{
+    return (sc_finish_info){.title = info->title,
+                            .author = info->author,
+                            .subject = info->subject,
+                            .keywords = info->keywords,
+                            .created = info->created,
+                            .signer = sink->signer,
+                            .signature_box = sink->signature_shown ? sink->signature_box : NULL};
+}
+
 // The PDF cairo wrote into SINK->buf, finished with INFO (sc_finish_pdf()), written to FP and
 // synced, which closes FP; file I's size and SHA-256 set.
 static gboolean
 write_finished(sc_sink *sink, guint i, FILE *fp, const info_copy *info, GError **error)
 {
     const char *final = g_ptr_array_index(sink->finals, i);
-    const sc_finish_info view = {.title = info->title,
-                                 .author = info->author,
-                                 .subject = info->subject,
-                                 .keywords = info->keywords,
-                                 .created = info->created,
-                                 .signer = sink->signer,
-                                 .signature_box =
-                                     sink->signature_shown ? sink->signature_box : NULL};
+    const sc_finish_info view = finish_info(sink, info);
     g_autoptr(GBytes) bytes = sc_finish_pdf(sink->buf->data, sink->buf->len, &view, error);
     g_byte_array_set_size(sink->buf, 0);
     if (bytes == NULL) {
@@ -407,14 +414,7 @@ write_finished_file(sc_sink *sink, FILE *fp, const info_copy *info, GError **err
                     g_strerror(err));
         return FALSE;
     }
-    const sc_finish_info view = {.title = info->title,
-                                 .author = info->author,
-                                 .subject = info->subject,
-                                 .keywords = info->keywords,
-                                 .created = info->created,
-                                 .signer = sink->signer,
-                                 .signature_box =
-                                     sink->signature_shown ? sink->signature_box : NULL};
+    const sc_finish_info view = finish_info(sink, info);
     g_free(f->sha256);
     f->sha256 = NULL;
     if (sink->signer == NULL)
