@@ -1,5 +1,6 @@
 // finish.c - the finish stage (DESIGN.md "finish", pitfalls: cairo 1.16 writes dates without D:
 // and a zone, no /ID, no XMP; SPEC §5 metadata and /Lang; issue 12: /PrintScaling /None).
+#define _GNU_SOURCE // copy_file_range()
 #include "finish.h"
 
 #include "i18n.h"
@@ -144,7 +145,9 @@ typedef struct {
     guint size;        // the trailer's /Size: objects 0 … SIZE - 1
     guint root, info;  // the trailer's /Root and /Info (0: none)
     guint64 xref_at;   // cairo's cross-reference section, the update's /Prev
-    GString *tail;     // the update, written after LEN
+    GString *tail;     // the update, written after LEN (and FLUSHED)
+    guint64 flushed;   // a file's: the update's bytes already written (tail_flush())
+    int write_errno;   // the first error of writing them, or 0
     GArray *written;   // (number, offset) of every object in the update
     guint next;        // the next new object number
     GHashTable *iccs;  // JPEG ICC profiles embedded (checksum → object number)
@@ -441,8 +444,8 @@ obj_clear(pdf_obj *o)
     g_clear_pointer(&o->text, g_free);
 }
 
-// Read object NUM into *O.  FALSE when it is free or not "NUM 0 obj" followed by a dictionary
-// read whole (O->dict NULL and O->text the object's first bytes when it is no dictionary).
+// Read object NUM into *O.  FALSE, with nothing to clear, when it is free or not "NUM 0 obj"
+// followed by a dictionary read whole.
 static gboolean
 obj_read(const pdf_doc *d, guint num, gsize first, pdf_obj *o)
 {
@@ -459,7 +462,7 @@ obj_read(const pdf_doc *d, guint num, gsize first, pdf_obj *o)
         const char *end = o->text + o->text_len;
         gsize hn = strlen(head);
         if (o->text_len < hn || memcmp(o->text, head, hn) != 0)
-            return FALSE;
+            break;
         const char *p = skip_space(o->text + hn, end);
         const char *dict_end = NULL;
         o->dict = dict_parse(p, end, &dict_end);
@@ -475,8 +478,11 @@ obj_read(const pdf_doc *d, guint num, gsize first, pdf_obj *o)
             return TRUE;
         }
         if (o->text_len < want || (p < end && *p != '<'))
-            return FALSE; // the whole object read, or no dictionary at all
+            break; // the whole object read, or no dictionary at all
     }
+    // Nothing is kept: amend_objects() tries every object whose first bytes name an image, and
+    // a stream's length object is followed by its image's (a page's worth each).
+    obj_clear(o);
     return FALSE;
 }
 
@@ -484,19 +490,18 @@ obj_read(const pdf_doc *d, guint num, gsize first, pdf_obj *o)
 static gint64
 obj_integer(const pdf_doc *d, guint num)
 {
-    pdf_obj o;
-    obj_read(d, num, 64, &o);
-    gint64 v = -1;
+    if (num == 0 || num >= d->size || d->offset[num] == 0)
+        return -1;
+    char text[64 + 1];
+    gsize n = doc_read(d, d->offset[num], (guint8 *)text, 64);
+    text[n] = '\0';
     g_autofree char *head = g_strdup_printf("%u 0 obj", num);
-    if (o.text != NULL && g_str_has_prefix(o.text, head)) {
-        const char *p = skip_space(o.text + strlen(head), o.text + o.text_len);
-        char *e = NULL;
-        guint64 n = g_ascii_strtoull(p, &e, 10);
-        if (e != p && n < G_MAXINT64)
-            v = (gint64)n;
-    }
-    obj_clear(&o);
-    return v;
+    if (!g_str_has_prefix(text, head))
+        return -1;
+    const char *p = skip_space(text + strlen(head), text + n);
+    char *e = NULL;
+    guint64 v = g_ascii_strtoull(p, &e, 10);
+    return e != p && v < G_MAXINT64 ? (gint64)v : -1;
 }
 
 // The length of stream O's data, or -1.
@@ -511,11 +516,33 @@ obj_length(const pdf_doc *d, const pdf_obj *o)
     return is_uint(v, v + strlen(v)) ? (gint64)g_ascii_strtoull(v, NULL, 10) : -1;
 }
 
+// Where the next byte of the update goes.
+static guint64
+tail_at(const pdf_doc *d)
+{
+    return d->len + d->flushed + d->tail->len;
+}
+
+// A file's update written as it grows (its bookmarks alone take 17 MB for 100,000 pages); an
+// error is kept for sc_finish_pdf_file() to report.
+static void
+tail_flush(pdf_doc *d)
+{
+    if (d->mem != NULL || d->tail->len < (1u << 20))
+        return;
+    if (d->write_errno == 0 && pwrite(d->fd, d->tail->str, d->tail->len,
+                                      (off_t)(d->len + d->flushed)) != (ssize_t)d->tail->len)
+        d->write_errno = errno != 0 ? errno : EIO;
+    d->flushed += d->tail->len;
+    g_string_truncate(d->tail, 0);
+}
+
 // Start object NUM in the update (its offset recorded); what follows is its body.
 static void
 begin_object(pdf_doc *d, guint num)
 {
-    xref_entry e = {num, d->len + d->tail->len};
+    tail_flush(d);
+    xref_entry e = {num, tail_at(d)};
     g_array_append_val(d->written, e);
     g_string_append_printf(d->tail, "%u 0 obj\n", num);
 }
@@ -856,9 +883,9 @@ add_signature_field(pdf_doc *d, const char *pages, const sc_finish_info *info, g
     begin_object(d, sig);
     g_string_append(d->tail, "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter "
                              "/ETSI.CAdES.detached /ByteRange ");
-    d->sig_range = d->len + d->tail->len;
+    d->sig_range = tail_at(d);
     g_string_append(d->tail, BYTE_RANGE_STAND_IN " /Contents ");
-    d->sig_hex = d->len + d->tail->len;
+    d->sig_hex = tail_at(d);
     g_string_append_c(d->tail, '<');
     for (gsize i = 0; i < room; i++)
         g_string_append(d->tail, "00");
@@ -1075,6 +1102,96 @@ write_xref(pdf_doc *d)
     }
 }
 
+// --- The one PDF's bookmarks and page labels
+
+// The page objects under the page tree node NUM, in order, appended to PAGES; FALSE if the tree
+// is not one (DEPTH bounds a loop).
+static gboolean
+collect_pages(const pdf_doc *d, guint num, GArray *pages, int depth)
+{
+    pdf_obj o;
+    if (depth > 32 || !obj_read(d, num, 1024, &o))
+        return FALSE;
+    gboolean ok = TRUE;
+    if (dict_is(o.dict, "/Type", "/Page")) {
+        g_array_append_val(pages, num);
+    } else {
+        const char *kids = dict_get(o.dict, "/Kids");
+        const char *end = kids != NULL ? kids + strlen(kids) : NULL;
+        ok = kids != NULL && kids[0] == '[';
+        for (const char *p = ok ? skip_space(kids + 1, end) : end; ok && p < end && *p != ']';) {
+            const char *v = value_end(p, end);
+            g_autofree char *ref = v != NULL ? g_strndup(p, (gsize)(v - p)) : NULL;
+            guint kid = ref_num(ref);
+            ok = kid != 0 && collect_pages(d, kid, pages, depth + 1);
+            p = ok ? skip_space(v, end) : end;
+        }
+    }
+    obj_clear(&o);
+    return ok;
+}
+
+// INFO's page labels and bookmarks (sc_finish_info.marks) as new objects: the catalog's
+// /PageLabels and /Outlines values set in CAT (an outline entry per page at the top level, each
+// to its page).  FALSE with *ERROR set when the pages are not as many as the marks.
+static gboolean
+add_marks(pdf_doc *d, GArray *cat, const sc_finish_info *info, GError **error)
+{
+    g_autoptr(GArray) pages = g_array_new(FALSE, FALSE, sizeof(guint));
+    guint root = ref_num(dict_get(cat, "/Pages"));
+    if (root == 0 || !collect_pages(d, root, pages, 0) || pages->len != info->mark_pages) {
+        set_bad(error, _("its pages are not the pages it was given bookmarks for"));
+        return FALSE;
+    }
+    guint count = 0;
+    const char *p = info->marks;
+    for (guint i = 0; i < pages->len; i++) {
+        p += strlen(p) + 1;
+        count += *p != '\0';
+        p += strlen(p) + 1;
+    }
+    // The entries are numbered in page order: each one's neighbours are the numbers beside it.
+    guint outlines = d->next++, first = d->next, last = first + count - 1;
+    d->next += count;
+    g_autoptr(GString) labels = g_string_new("<< /Nums [");
+    g_autoptr(GString) s = g_string_new(NULL);
+    p = info->marks;
+    for (guint i = 0, num = first; i < pages->len; i++) {
+        const char *label = p, *bookmark = p + strlen(p) + 1;
+        p = bookmark + strlen(bookmark) + 1;
+        if (*label != '\0') {
+            g_string_append_printf(labels, " %u << /P ", i);
+            append_text(labels, label);
+            g_string_append(labels, " >>");
+        }
+        if (*bookmark == '\0')
+            continue;
+        g_string_assign(s, "<< /Title ");
+        append_text(s, bookmark);
+        g_string_append_printf(s, " /Parent %u 0 R", outlines);
+        if (num > first)
+            g_string_append_printf(s, " /Prev %u 0 R", num - 1);
+        if (num < last)
+            g_string_append_printf(s, " /Next %u 0 R", num + 1);
+        g_string_append_printf(s, " /Dest [%u 0 R /Fit] >>", g_array_index(pages, guint, i));
+        put_object(d, num++, s->str);
+    }
+    g_string_append(labels, " ] >>");
+    guint nums = d->next++;
+    put_object(d, nums, labels->str);
+    g_autofree char *labels_ref = g_strdup_printf("%u 0 R", nums);
+    dict_set(cat, "/PageLabels", labels_ref);
+    // With no bookmark at all, the outline's number stays unused: an empty outline root.
+    g_autofree char *o =
+        count > 0 ? g_strdup_printf("<< /Type /Outlines /First %u 0 R /Last %u 0 R /Count %u >>",
+                                    first, last, count)
+                  : g_strdup("<< /Type /Outlines /Count 0 >>");
+    put_object(d, outlines, o);
+    g_autofree char *outlines_ref = g_strdup_printf("%u 0 R", outlines);
+    dict_set(cat, "/Outlines", outlines_ref);
+    return TRUE;
+}
+
 // The catalog's additions: the XMP stream, the language, the viewer preferences, /MarkInfo, the
 // OutputIntent, and with a signer the signature field (ROOM bytes for its CMS).
 static gboolean
@@ -1096,6 +1213,10 @@ amend_catalog(pdf_doc *d, const sc_finish_info *info, gsize room, GError **error
     dict_set(cat.dict, "/Lang", lang->str);
     // Issue 12: every PDF asks to be printed at actual size.
     dict_set(cat.dict, "/ViewerPreferences", "<< /PrintScaling /None >>");
+    if (info->marks != NULL && !add_marks(d, cat.dict, info, error)) {
+        obj_clear(&cat);
+        return FALSE;
+    }
     // A structure tree (render.c tags texts and images) makes a tagged PDF once it says so
     // (ISO 32000-1 §14.7.1): cairo 1.16 writes the tree but not /MarkInfo.
     if (dict_get(cat.dict, "/StructTreeRoot") != NULL)
@@ -1126,7 +1247,7 @@ amend(pdf_doc *d, const sc_finish_info *info, gsize room, guint64 *xref, GError 
     replace_info(d, info);
     if (!amend_catalog(d, info, room, error))
         return FALSE;
-    *xref = d->len + d->tail->len;
+    *xref = tail_at(d);
     write_xref(d);
     return TRUE;
 }
@@ -1161,6 +1282,313 @@ doc_clear(pdf_doc *d)
     g_string_free(d->tail, TRUE);
     g_array_unref(d->written);
     g_hash_table_unref(d->iccs);
+}
+
+// --- Joining parts ------------------------------------------------------------------------------
+//
+// sink.c has cairo write a long document in parts (cairo 1.16 holds ≈ 1 KB per page until its
+// document ends: 100 MB for 100,000 certificates).  The parts are joined here into the file cairo
+// would have written: each part's objects that its pages reach are copied, renumbered, the
+// parts' pages under one page tree.  The rest of a part (its catalog, page tree root, document
+// information, and the structure tree of its links: the combined PDF is untagged) is left
+// behind.  A part's bytes are read once; stream data is copied file to file by the kernel.
+
+typedef struct {
+    int fd;
+    const char *path;
+    guint64 flushed; // bytes written to FD
+    GString *buf;    // bytes to write after them
+    GArray *offsets; // guint64: where new object I starts (0: not written)
+    guint next;      // the next new object number
+    GString *parts;  // the page tree: one node per part, "N 0 R " each
+    guint pages;
+} join_out;
+
+static guint64
+join_at(const join_out *j)
+{
+    return j->flushed + j->buf->len;
+}
+
+static gboolean
+join_flush(join_out *j, GError **error)
+{
+    for (gsize done = 0; done < j->buf->len;) {
+        ssize_t w =
+            pwrite(j->fd, j->buf->str + done, j->buf->len - done, (off_t)(j->flushed + done));
+        if (w <= 0) {
+            g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), j->path,
+                        g_strerror(w < 0 ? errno : EIO));
+            return FALSE;
+        }
+        done += (gsize)w;
+    }
+    j->flushed += j->buf->len;
+    g_string_truncate(j->buf, 0);
+    return TRUE;
+}
+
+// Copy LEN bytes at OFF of D's file to the end of J's (after flushing what is pending).
+static gboolean
+join_copy(join_out *j, const pdf_doc *d, guint64 off, guint64 len, GError **error)
+{
+    if (!join_flush(j, error))
+        return FALSE;
+    loff_t in = (loff_t)off, out = (loff_t)j->flushed;
+    while (len > 0) {
+        ssize_t n = copy_file_range(d->fd, &in, j->fd, &out, (size_t)MIN(len, 1u << 30), 0);
+        if (n < 0 &&
+            (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP)) {
+            guint8 b[64 * 1024]; // no kernel copy between these files: through this buffer
+            gsize got = doc_read(d, (guint64)in, b, (gsize)MIN(len, sizeof b));
+            n = got > 0 ? pwrite(j->fd, b, got, out) : -1;
+            if (n > 0)
+                in += n, out += n;
+        } else if (n > 0) {
+            // copy_file_range() moved both offsets
+        }
+        if (n <= 0) {
+            g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), j->path,
+                        g_strerror(n < 0 ? errno : EIO));
+            return FALSE;
+        }
+        len -= (guint64)n;
+    }
+    j->flushed = (guint64)out;
+    return TRUE;
+}
+
+// The new number of D's object OLD (MAP[OLD]), given on first sight, when OLD is queued in TODO
+// to be copied; 0 for an object D does not have.
+static guint
+join_number(join_out *j, const pdf_doc *d, guint *map, GArray *todo, guint old)
+{
+    if (old == 0 || old >= d->size || d->offset[old] == 0)
+        return 0;
+    if (map[old] == 0) {
+        map[old] = j->next++;
+        g_array_append_val(todo, old);
+    }
+    return map[old];
+}
+
+// The bytes P … END of an object of D, each reference renumbered (join_number()) into OUT.
+// A page's /StructParents and an annotation's /StructParent index the structure tree left
+// behind: they are blanked, the bytes keeping their length (finish's amendments rewrite
+// dictionaries in their own room).
+static void
+renumber(join_out *j, const pdf_doc *d, guint *map, GArray *todo, const char *p, const char *end,
+         GString *out)
+{
+    while (p < end) {
+        const char *q;
+        if (*p == '(') {
+            q = string_end(p, end);
+        } else if (end - p >= 2 && p[0] == '<' && p[1] == '<') {
+            q = p + 2;
+        } else if (*p == '<') {
+            q = memchr(p, '>', (gsize)(end - p));
+            q = q != NULL ? q + 1 : NULL;
+        } else if (*p == '%') {
+            for (q = p; q < end && *q != '\n' && *q != '\r';)
+                q++;
+        } else if (is_delim(*p)) {
+            q = *p == '/' ? token_end(p, end) : p + 1;
+            if (*p == '/' && ((q - p == 14 && memcmp(p, "/StructParents", 14) == 0) ||
+                              (q - p == 13 && memcmp(p, "/StructParent", 13) == 0))) {
+                const char *v = skip_space(q, end), *v_end = token_end(v, end);
+                if (is_uint(v, v_end)) {
+                    for (const char *b = p; b < v_end; b++)
+                        g_string_append_c(out, *b == '\n' || *b == '\r' ? *b : ' ');
+                    p = v_end;
+                    continue;
+                }
+            }
+        } else {
+            q = token_end(p, end);
+            const char *v = is_uint(p, q) ? value_end(p, end) : NULL;
+            if (v != NULL && v != q && v[-1] == 'R') {
+                guint64 old = g_ascii_strtoull(p, NULL, 10);
+                guint n = old < G_MAXUINT ? join_number(j, d, map, todo, (guint)old) : 0;
+                if (n != 0)
+                    g_string_append_printf(out, "%u 0 R", n);
+                else
+                    g_string_append(out, "null");
+                p = v;
+                continue;
+            }
+        }
+        if (q == NULL || q <= p)
+            q = end; // malformed: the rest as it is
+        g_string_append_len(out, p, q - p);
+        p = q;
+    }
+}
+
+// Start new object NUM in J.
+static void
+join_begin(join_out *j, guint num)
+{
+    if (j->offsets->len <= num)
+        g_array_set_size(j->offsets, num + 1);
+    g_array_index(j->offsets, guint64, num) = join_at(j);
+    g_string_append_printf(j->buf, "%u 0 obj\n", num);
+}
+
+// Copy D's object OLD into J as MAP[OLD], what it refers to queued in TODO.
+static gboolean
+join_object(join_out *j, const pdf_doc *d, guint *map, GArray *todo, guint old, GError **error)
+{
+    pdf_obj o;
+    guint num = map[old];
+    if (obj_read(d, old, 1024, &o)) {
+        gsize start = (gsize)(o.dict_at - d->offset[old]),
+              stop = (gsize)(o.dict_end - d->offset[old]);
+        join_begin(j, num);
+        renumber(j, d, map, todo, o.text + start, o.text + stop, j->buf);
+        gboolean ok = TRUE;
+        if (o.data_at != 0) {
+            gint64 len = obj_length(d, &o);
+            ok = len >= 0 && o.data_at + (guint64)len <= d->len;
+            if (!ok)
+                set_bad(error, _("a stream without its length"));
+            g_string_append(j->buf, "\nstream\n");
+            ok = ok && join_copy(j, d, o.data_at, (guint64)len, error);
+            g_string_append(j->buf, "\nendstream");
+        }
+        g_string_append(j->buf, "\nendobj\n");
+        obj_clear(&o);
+        return ok && (j->buf->len < (1u << 20) || join_flush(j, error));
+    }
+    // No dictionary: a number (a stream's length) or an array, read whole up to "endobj".
+    obj_clear(&o);
+    g_autofree char *head = g_strdup_printf("%u 0 obj", old);
+    g_autofree char *text = NULL;
+    const char *end = NULL;
+    for (gsize want = 1024; end == NULL && want <= MAX_DICT; want *= 4) {
+        g_free(text);
+        text = g_malloc(want + 1);
+        gsize got = doc_read(d, d->offset[old], (guint8 *)text, want);
+        text[got] = '\0';
+        if (!g_str_has_prefix(text, head))
+            return TRUE; // listed but never written (free_unwritten()): nothing can use it
+        end = strstr(text + strlen(head), "endobj");
+        if (got < want)
+            break;
+    }
+    if (end == NULL) {
+        set_bad(error, _("an object without its end"));
+        return FALSE;
+    }
+    join_begin(j, num);
+    renumber(j, d, map, todo, skip_space(text + strlen(head), end), end, j->buf);
+    g_string_append(j->buf, "endobj\n");
+    return TRUE;
+}
+
+// Copy the part at PATH into J: its pages, and what they reach, under a page tree node of
+// their own (the root, object 1, is written last).
+static gboolean
+join_part(join_out *j, const char *path, GError **error)
+{
+    pdf_doc d = {0};
+    doc_init(&d);
+    d.fd = g_open(path, O_RDONLY | O_CLOEXEC, 0);
+    GStatBuf st;
+    gboolean ok = d.fd >= 0 && fstat(d.fd, &st) == 0;
+    if (!ok)
+        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot read %s: %s"), path, g_strerror(errno));
+    d.len = ok ? (guint64)st.st_size : 0;
+    pdf_obj cat = {0};
+    ok = ok && read_xref(&d, error) && obj_read(&d, d.root, 1024, &cat);
+    g_autoptr(GArray) pages = g_array_new(FALSE, FALSE, sizeof(guint));
+    guint root = ok ? ref_num(dict_get(cat.dict, "/Pages")) : 0;
+    if (ok && (root == 0 || !collect_pages(&d, root, pages, 0) || pages->len == 0)) {
+        set_bad(error, _("a part has no pages"));
+        ok = FALSE;
+    }
+    obj_clear(&cat);
+    g_autofree guint *map = g_new0(guint, MAX(d.size, 1));
+    g_autoptr(GArray) todo = g_array_new(FALSE, FALSE, sizeof(guint));
+    guint node = j->next++;
+    if (ok) {
+        map[root] = node; // each page's /Parent: the part's node
+        g_autoptr(GString) kids = g_string_new(NULL);
+        for (guint i = 0; i < pages->len; i++)
+            g_string_append_printf(kids, "%u 0 R ",
+                                   join_number(j, &d, map, todo, g_array_index(pages, guint, i)));
+        for (guint k = 0; ok && k < todo->len; k++)
+            ok = join_object(j, &d, map, todo, g_array_index(todo, guint, k), error);
+        join_begin(j, node);
+        g_string_append_printf(j->buf,
+                               "<< /Type /Pages /Parent 1 0 R /Kids [ %s] /Count %u >>\nendobj\n",
+                               kids->str, pages->len);
+        g_string_append_printf(j->parts, "%u 0 R ", node);
+        j->pages += pages->len;
+    }
+    if (d.fd >= 0)
+        close(d.fd);
+    doc_clear(&d);
+    return ok;
+}
+
+gboolean
+sc_finish_join(const char *const *parts, guint n, const char *path, GError **error)
+{
+    g_return_val_if_fail(parts != NULL && n > 0 && path != NULL, FALSE);
+    join_out j = {.path = path, .next = 2}; // 1: the page tree's root
+    j.fd = g_open(path, O_WRONLY | O_TRUNC | O_CLOEXEC, 0);
+    if (j.fd < 0) {
+        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), path,
+                    g_strerror(errno));
+        return FALSE;
+    }
+    j.buf = g_string_new("%PDF-1.5\n%\xb5\xed\xae\xfb\n");
+    j.offsets = g_array_new(FALSE, TRUE, sizeof(guint64));
+    j.parts = g_string_new(NULL);
+    gboolean ok = TRUE;
+    for (guint i = 0; ok && i < n; i++) {
+        ok = join_part(&j, parts[i], error);
+        if (ok)
+            g_unlink(parts[i]); // copied: its room on the disk is given back at once
+    }
+    if (ok) {
+        join_begin(&j, 1);
+        g_string_append_printf(j.buf, "<< /Type /Pages /Kids [ %s] /Count %u >>\nendobj\n",
+                               j.parts->str, j.pages);
+        guint info = j.next++, catalog = j.next++;
+        join_begin(&j, info);
+        g_string_append(j.buf, "<< >>\nendobj\n");
+        join_begin(&j, catalog);
+        g_string_append(j.buf, "<< /Type /Catalog /Pages 1 0 R >>\nendobj\n");
+        // One classic cross-reference section, 20 bytes an entry, as cairo writes it.
+        guint64 xref = join_at(&j);
+        g_string_append_printf(j.buf, "xref\n0 %u\n0000000000 65535 f \n", j.next);
+        for (guint i = 1; ok && i < j.next; i++) {
+            guint64 at = i < j.offsets->len ? g_array_index(j.offsets, guint64, i) : 0;
+            if (at != 0)
+                g_string_append_printf(j.buf, "%010" G_GUINT64_FORMAT " 00000 n \n", at);
+            else
+                g_string_append(j.buf, "0000000000 00001 f \n");
+            if (j.buf->len > (1u << 20))
+                ok = join_flush(&j, error);
+        }
+        g_string_append_printf(
+            j.buf,
+            "trailer\n<< /Size %u /Root %u 0 R /Info %u 0 R >>\nstartxref\n%" G_GUINT64_FORMAT
+            "\n%%%%EOF\n",
+            j.next, catalog, info, xref);
+        ok = ok && join_flush(&j, error);
+    }
+    if (close(j.fd) != 0 && ok) {
+        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), path,
+                    g_strerror(errno));
+        ok = FALSE;
+    }
+    g_string_free(j.buf, TRUE);
+    g_string_free(j.parts, TRUE);
+    g_array_unref(j.offsets);
+    return ok;
 }
 
 static char *
@@ -1213,10 +1641,12 @@ sc_finish_pdf_file(const char *path, const sc_finish_info *info, char **sha256, 
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
     g_autofree guint8 *buf = g_malloc(1 << 20);
-    for (guint64 at = 0; ok && at < d.len; at += 1 << 20) {
-        gsize n = doc_read(&d, at, buf, 1 << 20);
-        ok = n > 0;
-        EVP_DigestUpdate(ctx, buf, n);
+    guint64 written = d.len + d.flushed;
+    ok = ok && d.write_errno == 0;
+    for (guint64 at = 0; ok && at < written; at += 1 << 20) {
+        gsize want = (gsize)MIN((guint64)(1 << 20), written - at);
+        ok = pread(d.fd, buf, want, (off_t)at) == (ssize_t)want;
+        EVP_DigestUpdate(ctx, buf, want);
     }
     guint8 md[EVP_MAX_MD_SIZE];
     unsigned int mdn = 0;
@@ -1227,10 +1657,13 @@ sc_finish_pdf_file(const char *path, const sc_finish_info *info, char **sha256, 
         write_trailer(&d, xref, md);
         EVP_DigestUpdate(ctx, d.tail->str + before, d.tail->len - before);
         EVP_DigestFinal_ex(ctx, md, &mdn);
-        ok = pwrite(d.fd, d.tail->str, d.tail->len, (off_t)d.len) == (ssize_t)d.tail->len;
+        ok = pwrite(d.fd, d.tail->str, d.tail->len, (off_t)written) == (ssize_t)d.tail->len;
         if (!ok)
             g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot finish %s: %s"), path,
                         g_strerror(errno));
+    } else if (d.write_errno != 0 && error != NULL && *error == NULL) {
+        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot finish %s: %s"), path,
+                    g_strerror(d.write_errno));
     } else if (error != NULL && *error == NULL) {
         set_bad(error, _("it cannot be read back"));
     }

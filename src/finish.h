@@ -35,6 +35,13 @@ typedef struct {
     // Where the signature field shows on the first page (over the seal): x, y, width, height in
     // mm from the page's top-left corner; NULL: the field is invisible.
     const double *signature_box;
+    // The one PDF's page labels and bookmarks, in page order: MARK_PAGES pairs of strings, each
+    // ended by a zero byte, "label" then "bookmark" (either may be empty: none), in MARKS; NULL:
+    // none.  Written by the finish stage, not by cairo: cairo 1.16 holds every page's until its
+    // document ends, and reads a label's trailing digits as a number (a certificate number's
+    // overflowed into "S0000-1067514559").
+    const char *marks;
+    guint mark_pages;
 } sc_finish_info;
 
 // The PDF date of ISO (ISO 8601 with a zone, "2026-11-23T09:30:00+08:00" or "…Z"; without a zone
@@ -66,6 +73,15 @@ GBytes *sc_finish_pdf(const guint8 *data, gsize len, const sc_finish_info *info,
 // FALSE with *ERROR set; the file is then to be removed.
 gboolean sc_finish_pdf_file(const char *path, const sc_finish_info *info, char **sha256,
                             GError **error);
+
+// Join PARTS (N files, each a PDF cairo wrote of some of one document's pages, in order) into the
+// file at PATH (an empty file made for it, e.g. by g_mkstemp(): its mode is kept) as if cairo had
+// written them as one document: every part's objects that its pages use, renumbered, under one page
+// tree and catalog (a part's own catalog, document information and structure tree are left behind:
+// the joined document is untagged).  Each part is removed once copied.  The stream data is copied
+// by the kernel (copy_file_range()), never held in memory.  Not synced.  FALSE with *ERROR set;
+// PATH and the parts not yet copied are then to be removed.
+gboolean sc_finish_join(const char *const *parts, guint n, const char *path, GError **error);
 
 // The SHA-256 of LEN bytes of DATA in lower-case hex, as recorded for every finished file
 // (OpenSSL's, several times GLib's speed).  Caller frees with g_free().

@@ -21,6 +21,11 @@
 
 #define TMP_MARK ".skillcert-tmp-"
 
+// The one PDF is written by cairo in parts of this many pages, joined when finished
+// (sc_finish_join()): cairo 1.16 holds ≈ 1 KB per page until its document ends.  The
+// environment's SKILLCERT_PART_PAGES sets another count (the tests join small batches).
+#define PART_PAGES 2000
+
 // One output file: written under TMP, moved to FINAL at commit.
 typedef struct {
     char *tmp;    // NULL once moved (or never made)
@@ -60,8 +65,19 @@ struct sc_sink {
     const sc_signer *signer; // signs every PDF (issue 13), or NULL
     double signature_box[4]; // where the signature field shows (mm), when SIGNATURE_SHOWN
     gboolean signature_shown;
-    int write_errno; // PDF: the first error of cairo's writes into FP, or 0
+    int write_errno;  // PDF: the first error of cairo's writes into FP, or 0
+    GPtrArray *parts; // PDF: the parts written before the one open (char *: temporaries)
+    guint part_pages; // PDF: pages in the part open, and most in one
+    guint part_limit;
+    GString *marks;  // PDF: each page's label and bookmark (sc_finish_info.marks)
+    gboolean marked; // PDF: some page has one
 };
+
+static out_file *
+file_at(const sc_sink *sink, guint i)
+{
+    return &g_array_index(sink->files, out_file, i);
+}
 
 // --- Names, checks and stale temporaries -------------------------------------------------------
 
@@ -348,7 +364,9 @@ finish_info(const sc_sink *sink, const info_copy *info)
                             .keywords = info->keywords,
                             .created = info->created,
                             .signer = sink->signer,
-                            .signature_box = sink->signature_shown ? sink->signature_box : NULL};
+                            .signature_box = sink->signature_shown ? sink->signature_box : NULL,
+                            .marks = sink->marked ? sink->marks->str : NULL,
+                            .mark_pages = sink->pages};
 }
 
 // The PDF cairo wrote into SINK->buf, finished with INFO (sc_finish_pdf()), written to FP and
@@ -396,24 +414,86 @@ sync_file(const char *path, guint64 *size, GError **error)
     return TRUE;
 }
 
-// The one PDF: what cairo wrote into FP (the file's temporary) finished where it is by
+// The one PDF: end the part cairo is writing, its document finished and its file closed.
+static gboolean
+end_part(sc_sink *sink, GError **error)
+{
+    cairo_surface_finish(sink->surface);
+    gboolean ok = surface_ok(sink->surface, sink->path, error);
+    cairo_surface_destroy(g_steal_pointer(&sink->surface));
+    FILE *fp = g_steal_pointer(&sink->fp);
+    int err = sink->write_errno;
+    if (fflush(fp) != 0 && err == 0)
+        err = errno;
+    if (fclose(fp) != 0 && err == 0)
+        err = errno;
+    if (ok && err != 0) {
+        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), sink->path,
+                    g_strerror(err));
+        ok = FALSE;
+    }
+    return ok;
+}
+
+// A new temporary beside the output (".BASE.skillcert-tmp-PID-XXXXXX"), opened into *FP
+// (closed when FP is NULL).  NULL with *ERROR set.
+static char *
+new_tmp(sc_sink *sink, FILE **fp, GError **error)
+{
+    g_autofree char *base = g_path_get_basename(sink->to_stdout ? "stdout.pdf" : sink->path);
+    char *tmp = tmp_template(sink->dir, base);
+    FILE *f = open_file(sink, tmp, TRUE, error);
+    if (f == NULL) {
+        g_free(tmp);
+        return NULL;
+    }
+    if (fp != NULL)
+        *fp = f;
+    else
+        fclose(f);
+    return tmp;
+}
+
+// The one PDF: the part open ended and kept, a new one begun.
+static gboolean
+next_part(sc_sink *sink, GError **error)
+{
+    if (!end_part(sink, error))
+        return FALSE;
+    out_file *f = file_at(sink, 0);
+    g_ptr_array_add(sink->parts, g_steal_pointer(&f->tmp));
+    f->tmp = new_tmp(sink, &sink->fp, error);
+    if (f->tmp == NULL)
+        return FALSE;
+    sink->part_pages = 0;
+    sink->surface = new_pdf(sink);
+    return TRUE;
+}
+
+// The one PDF, its last part ended: the parts joined into one file, the file's temporary.
+static gboolean
+join_parts(sc_sink *sink, GError **error)
+{
+    if (sink->parts->len == 0)
+        return TRUE;
+    out_file *f = file_at(sink, 0);
+    g_ptr_array_add(sink->parts, g_steal_pointer(&f->tmp));
+    f->tmp = new_tmp(sink, NULL, error);
+    if (f->tmp == NULL ||
+        !sc_finish_join((const char *const *)sink->parts->pdata, sink->parts->len, f->tmp, error))
+        return FALSE;
+    g_ptr_array_set_size(sink->parts, 0); // each removed once copied
+    return TRUE;
+}
+
+// The one PDF: what cairo wrote into the file's temporary finished where it is by
 // sc_finish_pdf_file() (an update appended), synced; its size and SHA-256 set.  A signed one
 // passes through memory into a new temporary (the signature is made over the written bytes).
 static gboolean
-write_finished_file(sc_sink *sink, FILE *fp, const info_copy *info, GError **error)
+write_finished_file(sc_sink *sink, const info_copy *info, GError **error)
 {
     out_file *f = &g_array_index(sink->files, out_file, 0);
-    gboolean ok = fflush(fp) == 0 && sink->write_errno == 0;
-    int err = sink->write_errno != 0 ? sink->write_errno : errno;
-    if (fclose(fp) != 0 && ok) {
-        ok = FALSE;
-        err = errno;
-    }
-    if (!ok) {
-        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), sink->path,
-                    g_strerror(err));
-        return FALSE;
-    }
+    gboolean ok;
     const sc_finish_info view = finish_info(sink, info);
     g_free(f->sha256);
     f->sha256 = NULL;
@@ -497,12 +577,6 @@ write_png(cairo_surface_t *surface, double dpi, FILE *fp)
 
 // --- The sink -----------------------------------------------------------------------------------
 
-static out_file *
-file_at(const sc_sink *sink, guint i)
-{
-    return &g_array_index(sink->files, out_file, i);
-}
-
 // Add a file whose final path is FINAL (taken) and temporary TMP (taken).
 static void
 add_file(sc_sink *sink, char *final, char *tmp)
@@ -557,6 +631,10 @@ sc_sink_new_full(sc_sink_kind kind, const char *path, double width_mm, double he
     sink->files = g_array_new(FALSE, TRUE, sizeof(out_file));
     sink->finals = g_ptr_array_new_with_free_func(g_free);
     sink->buf = g_byte_array_new();
+    sink->parts = g_ptr_array_new_with_free_func(g_free);
+    sink->marks = g_string_new(NULL);
+    const char *limit = g_getenv("SKILLCERT_PART_PAGES");
+    sink->part_limit = limit != NULL && atoi(limit) > 0 ? (guint)atoi(limit) : PART_PAGES;
     sink->info.title = g_strdup(title);
     sink->info.created = g_strdup(created);
     sink->to_stdout = kind == SC_SINK_PDF && strcmp(path, "-") == 0;
@@ -642,19 +720,17 @@ begin_split_page(sc_sink *sink, const char *name, GError **error)
     return TRUE;
 }
 
-// One PDF: PAGE's bookmark (an outline entry at the top level) and label for the page begun.
+// One PDF: PAGE's label and bookmark (an outline entry at the top level), for the finish stage.
 static void
 mark_page(sc_sink *sink, const sc_sink_page *page)
 {
-    if (page == NULL || sink->kind != SC_SINK_PDF)
+    if (sink->kind != SC_SINK_PDF)
         return;
-    if (page->bookmark != NULL) {
-        g_autofree char *dest = g_strdup_printf("page=%u pos=[0 0]", sink->pages);
-        cairo_pdf_surface_add_outline(sink->surface, CAIRO_PDF_OUTLINE_ROOT, page->bookmark, dest,
-                                      0);
-    }
-    if (page->label != NULL)
-        cairo_pdf_surface_set_page_label(sink->surface, page->label);
+    const char *label = page != NULL && page->label != NULL ? page->label : "";
+    const char *bookmark = page != NULL && page->bookmark != NULL ? page->bookmark : "";
+    g_string_append_len(sink->marks, label, (gssize)strlen(label) + 1);
+    g_string_append_len(sink->marks, bookmark, (gssize)strlen(bookmark) + 1);
+    sink->marked = sink->marked || *label != '\0' || *bookmark != '\0';
 }
 
 cairo_t *
@@ -672,7 +748,11 @@ sc_sink_begin_page_full(sc_sink *sink, const char *name, const sc_sink_page *pag
         return NULL;
     }
     switch (sink->kind) {
-    case SC_SINK_PDF: break;
+    case SC_SINK_PDF:
+        if (sink->part_pages == sink->part_limit && !next_part(sink, error))
+            return NULL;
+        sink->part_pages++;
+        break;
     case SC_SINK_SPLIT:
         if (!begin_split_page(sink, name, error))
             return NULL;
@@ -754,11 +834,8 @@ sc_sink_finish(sc_sink *sink, GError **error)
 
     switch (sink->kind) {
     case SC_SINK_PDF:
-        cairo_surface_finish(sink->surface);
-        if (!surface_ok(sink->surface, sink->path, error))
-            return FALSE;
-        cairo_surface_destroy(g_steal_pointer(&sink->surface));
-        if (!write_finished_file(sink, g_steal_pointer(&sink->fp), &sink->info, error))
+        if (!end_part(sink, error) || !join_parts(sink, error) ||
+            !write_finished_file(sink, &sink->info, error))
             return FALSE;
         break;
     case SC_SINK_SPLIT: break; // each page's file was synced and closed by sc_sink_end_page()
@@ -927,6 +1004,10 @@ sc_sink_abort(sc_sink *sink)
         g_free(f->backup);
         g_free(f->sha256);
     }
+    for (guint i = 0; i < sink->parts->len; i++)
+        g_unlink(g_ptr_array_index(sink->parts, i));
+    g_ptr_array_unref(sink->parts);
+    g_string_free(sink->marks, TRUE);
     if (sink->tmpdir != NULL && !keep_tmpdir)
         remove_tmp(sink->tmpdir);
     if (sink->made_dir)

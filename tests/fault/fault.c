@@ -280,6 +280,16 @@ pwrite64(int fd, const void *data, size_t n, off64_t off)
     return REAL(ssize_t(*)(int, const void *, size_t, off64_t), pwrite64)(fd, data, n, off);
 }
 
+// The join of a long PDF's parts copies stream data file to file (finish.c).
+ssize_t
+copy_file_range(int in, loff_t *in_off, int out, loff_t *out_off, size_t n, unsigned flags)
+{
+    if (hit_fd(K_WRITE, out))
+        return -1;
+    return REAL(ssize_t(*)(int, loff_t *, int, loff_t *, size_t, unsigned),
+                copy_file_range)(in, in_off, out, out_off, n, flags);
+}
+
 size_t
 fwrite(const void *data, size_t size, size_t n, FILE *fp)
 {

@@ -5,6 +5,7 @@
 #include "testutil.h"
 
 #include <cairo-pdf.h>
+#include <poppler.h>
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -304,6 +305,106 @@ test_not_a_pdf(void)
     g_clear_error(&error);
 }
 
+// A part of a long document as sink.c has cairo write it: pages FIRST … FIRST + N - 1, each with
+// its number as text, a link, a shared image and one of its own, into a file in DIR.
+static char *
+cairo_part(const char *dir, int first, int n)
+{
+    char *path = g_strdup_printf("%s/part-%d.pdf", dir, first);
+    cairo_surface_t *s = cairo_pdf_surface_create(path, 842, 595);
+    cairo_pdf_surface_restrict_to_version(s, CAIRO_PDF_VERSION_1_5);
+    cairo_t *cr = cairo_create(s);
+    cairo_surface_t *shared = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 8, 8);
+    for (int i = first; i < first + n; i++) {
+        g_autofree char *text = g_strdup_printf("page %d", i);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        cairo_move_to(cr, 100, 100);
+        cairo_set_font_size(cr, 24);
+        cairo_show_text(cr, text);
+        g_autofree char *link = g_strdup_printf("rect=[100 200 50 20] uri='http://e.test/%d'", i);
+        cairo_tag_begin(cr, CAIRO_TAG_LINK, link);
+        cairo_tag_end(cr, CAIRO_TAG_LINK);
+        cairo_set_source_surface(cr, shared, 300, 300);
+        cairo_paint(cr);
+        cairo_surface_t *own = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 4 + i, 4);
+        cairo_set_source_surface(cr, own, 400, 300);
+        cairo_paint(cr);
+        cairo_surface_destroy(own);
+        cairo_show_page(cr);
+    }
+    cairo_surface_destroy(shared);
+    cairo_destroy(cr);
+    cairo_surface_finish(s);
+    g_assert_cmpint(cairo_surface_status(s), ==, CAIRO_STATUS_SUCCESS);
+    cairo_surface_destroy(s);
+    return path;
+}
+
+static void
+test_join(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("sc-join-XXXXXX", NULL);
+    char *parts[3] = {cairo_part(dir, 1, 3), cairo_part(dir, 4, 1), cairo_part(dir, 5, 2)};
+    g_autofree char *out = g_build_filename(dir, "joined.pdf", NULL);
+    g_assert_true(g_file_set_contents(out, "", 0, NULL));
+    GError *error = NULL;
+    g_assert_true(sc_finish_join((const char *const *)parts, 3, out, &error));
+    g_assert_no_error(error);
+    for (int i = 0; i < 3; i++)
+        g_assert_false(g_file_test(parts[i], G_FILE_TEST_EXISTS)); // each removed once copied
+    // Finished as the one PDF is, with a bookmark and a label per page: the stage finds the
+    // six pages in order under the joined page tree.
+    GString *marks = g_string_new(NULL);
+    for (int i = 1; i <= 6; i++)
+        g_string_append_printf(marks, "N%d%cbookmark %d%c", i, 0, i, 0);
+    const sc_finish_info info = {.title = "joined", .marks = marks->str, .mark_pages = 6};
+    g_assert_true(sc_finish_pdf_file(out, &info, NULL, &error));
+    g_assert_no_error(error);
+    g_string_free(marks, TRUE);
+    // As a reader sees it: six pages, each its part's page, with its link and images.
+    g_autofree char *uri = g_filename_to_uri(out, NULL, NULL);
+    PopplerDocument *doc = poppler_document_new_from_file(uri, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(poppler_document_get_n_pages(doc), ==, 6);
+    for (int i = 0; i < 6; i++) {
+        PopplerPage *page = poppler_document_get_page(doc, i);
+        g_autofree char *text = poppler_page_get_text(page);
+        g_autofree char *want = g_strdup_printf("page %d", i + 1);
+        g_assert_cmpstr(g_strstrip(text), ==, want);
+        g_autofree char *label = poppler_page_get_label(page);
+        g_autofree char *want_label = g_strdup_printf("N%d", i + 1);
+        g_assert_cmpstr(label, ==, want_label);
+        GList *links = poppler_page_get_link_mapping(page);
+        g_assert_cmpint(g_list_length(links), ==, 1);
+        PopplerLinkMapping *m = links->data;
+        g_autofree char *want_uri = g_strdup_printf("http://e.test/%d", i + 1);
+        g_assert_cmpint(m->action->type, ==, POPPLER_ACTION_URI);
+        g_assert_cmpstr(m->action->uri.uri, ==, want_uri);
+        poppler_page_free_link_mapping(links);
+        GList *images = poppler_page_get_image_mapping(page);
+        g_assert_cmpint(g_list_length(images), ==, 2);
+        poppler_page_free_image_mapping(images);
+        g_object_unref(page);
+    }
+    g_object_unref(doc);
+    // A part that is not a PDF: refused, what was not copied left for the caller to remove.
+    char *bad[2] = {cairo_part(dir, 1, 1), g_build_filename(dir, "bad.pdf", NULL)};
+    g_assert_true(g_file_set_contents(bad[1], "%PDF-1.5\nnot really\n", -1, NULL));
+    g_assert_true(g_file_set_contents(out, "", 0, NULL));
+    g_assert_false(sc_finish_join((const char *const *)bad, 2, out, &error));
+    g_assert_error(error, SC_ERROR, SC_ERROR_RENDER);
+    g_clear_error(&error);
+    g_assert_true(g_file_test(bad[1], G_FILE_TEST_EXISTS));
+    for (int i = 0; i < 2; i++) {
+        g_unlink(bad[i]);
+        g_free(bad[i]);
+    }
+    for (int i = 0; i < 3; i++)
+        g_free(parts[i]);
+    g_unlink(out);
+    g_rmdir(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -315,5 +416,6 @@ main(int argc, char **argv)
     g_test_add_func("/finish/png-stub", test_png_stub);
     g_test_add_func("/finish/incremental", test_incremental);
     g_test_add_func("/finish/mask-carrier", test_mask_carrier);
+    g_test_add_func("/finish/join", test_join);
     return g_test_run();
 }
