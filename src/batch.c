@@ -30,6 +30,11 @@
 // past this, a photo is read again when drawn (memory stays bounded whatever the batch).
 #define BATCH_PHOTO_BYTES (16u * 1024 * 1024)
 
+// The one PDF is drawn by several threads (--jobs) from this many certificates, each thread's
+// share at least half of it: below, a second thread's start (its fonts and renderer) and the
+// join of its pages cost more than they save.
+#define PARALLEL_PDF_PAGES 200
+
 struct sc_batch {
     char *records_path;
     char *fonts_dir;
@@ -708,8 +713,40 @@ open_sink(const sc_batch *b, const sc_batch_output *out, sc_sink_kind kind, GErr
     return sink;
 }
 
-// One worker of a split output: a contiguous share of the certificates, drawn with its own
-// fonts and renderer (a Pango font map is not to be shared between threads) into its own sink.
+// What the one PDF of CERTS says about itself: the batch's title and count, the institution,
+// the occupations and levels, every number (SPEC §5).
+static void
+set_batch_info(const sc_batch *b, const sc_batch_output *out, GPtrArray *certs, sc_sink *sink)
+{
+    g_autoptr(GString) subject = g_string_new(NULL);
+    g_autoptr(GString) keywords = g_string_new(NULL);
+    g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    for (guint i = 0; i < certs->len; i++) {
+        const sc_cert *c = g_ptr_array_index(certs, i);
+        g_string_append_printf(keywords, "%s%s", i > 0 ? ", " : "", c->number);
+        char *what = c->level != 0
+                         ? g_strdup_printf("%s %s", c->occupation, sc_level_name(c->level))
+                         : g_strdup(c->occupation);
+        if (g_hash_table_add(seen, what) && g_hash_table_size(seen) <= 10)
+            g_string_append_printf(subject, "%s%s", subject->len > 0 ? "；" : "", what);
+    }
+    if (g_hash_table_size(seen) > 10)
+        g_string_append(subject, "；…");
+    g_autofree char *title = g_strdup_printf("%s — %u 份", b->tmpl->name, certs->len);
+    const sc_cert *first = certs->len > 0 ? g_ptr_array_index(certs, 0) : NULL;
+    const sc_finish_info info = {.title = title,
+                                 .author = b->inst != NULL ? b->inst->name
+                                           : first != NULL ? first->institution
+                                                           : NULL,
+                                 .subject = subject->str,
+                                 .keywords = keywords->str,
+                                 .created = out->created};
+    sc_sink_set_info(sink, &info);
+}
+
+// One worker of a split output, or of the one PDF: a contiguous share of the certificates, drawn
+// with its own fonts and renderer (a Pango font map is not to be shared between threads) into
+// its own sink.
 typedef struct {
     const sc_batch *b;
     const sc_batch_output *out;
@@ -731,17 +768,21 @@ worker_run(gpointer data)
         w->renderer = sc_renderer_new(w->b->tmpl, w->fonts, encoder(w->b), FALSE, &w->error);
     if (w->renderer != NULL)
         sc_renderer_set_photo_files(w->renderer, w->b->photos);
+    gboolean pdf = w->sink != NULL && sc_sink_get_kind(w->sink) == SC_SINK_PDF;
     if (w->renderer != NULL && w->sink != NULL)
-        draw_pages(w->b, w->renderer, w->out, w->certs, NULL, w->sink, w->problems, &w->error);
+        draw_pages(w->b, w->renderer, w->out, w->certs, pdf ? w->sink : NULL, pdf ? NULL : w->sink,
+                   w->problems, &w->error);
     return NULL;
 }
 
-// Draw CERTS into split output with N workers, and meanwhile into PDF (when not NULL) on this
-// thread.  The workers' sinks are added to SINKS in certificate order, to be committed or aborted
-// together; problems of any page go to PROBLEMS.  FALSE with *ERROR set if the output failed.
+// Draw CERTS into sinks of KIND with N workers (split output, or the one PDF in parts), and
+// meanwhile into PDF (when not NULL: the one PDF beside split output) on this thread.  The
+// workers' sinks are added to SINKS in certificate order, to be made one (gather()) and
+// committed or aborted together; problems of any page go to PROBLEMS.  FALSE with *ERROR set if
+// the output failed.
 static gboolean
-draw_parallel(sc_batch *b, const sc_batch_output *out, GPtrArray *certs, guint n, sc_sink *pdf,
-              GPtrArray *sinks, sc_problems *problems, GError **error)
+draw_parallel(sc_batch *b, const sc_batch_output *out, GPtrArray *certs, guint n, sc_sink_kind kind,
+              sc_sink *pdf, GPtrArray *sinks, sc_problems *problems, GError **error)
 {
     worker *w = g_new0(worker, n);
     GThread **threads = g_new0(GThread *, n);
@@ -753,8 +794,10 @@ draw_parallel(sc_batch *b, const sc_batch_output *out, GPtrArray *certs, guint n
             (worker){.b = b, .out = out, .certs = g_ptr_array_new(), .problems = sc_problems_new()};
         for (guint i = k * share; i < MIN(certs->len, (k + 1) * share); i++)
             g_ptr_array_add(w[k].certs, certs->pdata[i]);
-        w[k].sink = open_sink(b, out, SC_SINK_SPLIT, &w[k].error);
+        w[k].sink = open_sink(b, out, kind, &w[k].error);
     }
+    if (kind == SC_SINK_PDF && w[0].sink != NULL)
+        set_batch_info(b, out, certs, w[0].sink); // the sink the others join
     for (guint k = 0; k < n; k++)
         threads[k] = g_thread_new("skillcert-render", worker_run, &w[k]);
     g_autoptr(sc_problems) mine = sc_problems_new();
@@ -810,52 +853,22 @@ leave_out(const sc_batch *b, const sc_batch_output *out, GError **error)
     return omit;
 }
 
-// What the one PDF of CERTS says about itself: the batch's title and count, the institution,
-// the occupations and levels, every number (SPEC §5).
-static void
-set_batch_info(const sc_batch *b, const sc_batch_output *out, GPtrArray *certs, sc_sink *sink)
-{
-    g_autoptr(GString) subject = g_string_new(NULL);
-    g_autoptr(GString) keywords = g_string_new(NULL);
-    g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    for (guint i = 0; i < certs->len; i++) {
-        const sc_cert *c = g_ptr_array_index(certs, i);
-        g_string_append_printf(keywords, "%s%s", i > 0 ? ", " : "", c->number);
-        char *what = c->level != 0
-                         ? g_strdup_printf("%s %s", c->occupation, sc_level_name(c->level))
-                         : g_strdup(c->occupation);
-        if (g_hash_table_add(seen, what) && g_hash_table_size(seen) <= 10)
-            g_string_append_printf(subject, "%s%s", subject->len > 0 ? "；" : "", what);
-    }
-    if (g_hash_table_size(seen) > 10)
-        g_string_append(subject, "；…");
-    g_autofree char *title = g_strdup_printf("%s — %u 份", b->tmpl->name, certs->len);
-    const sc_cert *first = certs->len > 0 ? g_ptr_array_index(certs, 0) : NULL;
-    const sc_finish_info info = {.title = title,
-                                 .author = b->inst != NULL ? b->inst->name
-                                           : first != NULL ? first->institution
-                                                           : NULL,
-                                 .subject = subject->str,
-                                 .keywords = keywords->str,
-                                 .created = out->created};
-    sc_sink_set_info(sink, &info);
-}
-
-// The split sinks of SINKS (one per thread) made one, so that the set is committed whole: the
-// first takes over the others' files.
+// The sinks of KIND in SINKS (one per thread) made one, so that the output is committed whole:
+// the first takes over the others' split files, or the one PDF's parts they drew.
 static gboolean
-gather(GPtrArray *sinks, GError **error)
+gather(GPtrArray *sinks, sc_sink_kind kind, GError **error)
 {
     sc_sink *first = NULL;
     for (guint k = 0; k < sinks->len; k++) {
         sc_sink *sink = sinks->pdata[k];
-        if (sink == NULL || sc_sink_get_kind(sink) != SC_SINK_SPLIT)
+        if (sink == NULL || sc_sink_get_kind(sink) != kind)
             continue;
         if (first == NULL) {
             first = sink;
             continue;
         }
-        if (!sc_sink_finish(sink, error) || !sc_sink_adopt(first, sink, error))
+        if ((kind == SC_SINK_SPLIT && !sc_sink_finish(sink, error)) ||
+            !sc_sink_adopt(first, sink, error))
             return FALSE;
         g_ptr_array_remove_index(sinks, k--); // adopted and freed: not to be aborted
     }
@@ -882,6 +895,11 @@ draw(sc_batch *b, const sc_batch_output *out, GPtrArray *certs, GPtrArray *sinks
     gboolean split = !out->preview && out->split != NULL;
     gboolean one = out->preview || out->output != NULL;
     guint workers = split && out->jobs > 1 ? MIN(out->jobs, certs->len) : 1;
+    // The one PDF alone: its pages shared among the workers, each drawing parts of it.
+    gboolean pdf_parts =
+        one && !split && !out->preview && out->jobs > 1 && certs->len >= PARALLEL_PDF_PAGES;
+    if (pdf_parts)
+        workers = MIN(out->jobs, certs->len / (PARALLEL_PDF_PAGES / 2));
     g_free(b->omit);
     b->omit = leave_out(b, out, error);
     if (b->omit == NULL)
@@ -895,6 +913,14 @@ draw(sc_batch *b, const sc_batch_output *out, GPtrArray *certs, GPtrArray *sinks
             return TRUE;
     }
     sc_sink *pdf = NULL, *folder = NULL;
+    if (pdf_parts) {
+        progress_start(b, certs->len);
+        gboolean ok =
+            draw_parallel(b, out, certs, workers, SC_SINK_PDF, NULL, sinks, problems, error) &&
+            gather(sinks, SC_SINK_PDF, error);
+        sc_problems_sort(problems);
+        return ok;
+    }
     if (one) {
         pdf = open_sink(b, out, out->preview ? SC_SINK_PNG : SC_SINK_PDF, error);
         if (pdf == NULL)
@@ -906,8 +932,8 @@ draw(sc_batch *b, const sc_batch_output *out, GPtrArray *certs, GPtrArray *sinks
     progress_start(b, certs->len * (one && workers > 1 ? 2 : 1));
     gboolean ok;
     if (workers > 1) {
-        ok = draw_parallel(b, out, certs, workers, pdf, sinks, problems, error) &&
-             gather(sinks, error);
+        ok = draw_parallel(b, out, certs, workers, SC_SINK_SPLIT, pdf, sinks, problems, error) &&
+             gather(sinks, SC_SINK_SPLIT, error);
     } else {
         if (split && (folder = open_sink(b, out, SC_SINK_SPLIT, error)) == NULL)
             return FALSE;

@@ -160,6 +160,19 @@ typedef struct {
     guint64 at;
 } xref_entry;
 
+// The largest file a classic cross-reference table addresses: 10-digit offsets.
+#define MAX_CLASSIC_OFFSET G_GUINT64_CONSTANT(9999999999)
+
+// A file past MAX_CLASSIC_OFFSET: *ERROR set, saying what to do.
+static void
+set_too_large(GError **error)
+{
+    g_set_error(error, SC_ERROR, SC_ERROR_INPUT,
+                _("the PDF would be over 10 GB, more than a PDF's cross-reference table can "
+                  "address: print the batch in several runs (--rows), or one file per "
+                  "certificate (--split)"));
+}
+
 // At most this many bytes of an object's dictionary are read (a font's /W array is the longest).
 #define MAX_DICT (4u << 20)
 
@@ -1249,6 +1262,10 @@ amend(pdf_doc *d, const sc_finish_info *info, gsize room, guint64 *xref, GError 
         return FALSE;
     *xref = tail_at(d);
     write_xref(d);
+    if (tail_at(d) > MAX_CLASSIC_OFFSET) {
+        set_too_large(error);
+        return FALSE;
+    }
     return TRUE;
 }
 
@@ -1291,7 +1308,8 @@ doc_clear(pdf_doc *d)
 // would have written: each part's objects that its pages reach are copied, renumbered, the
 // parts' pages under one page tree.  The rest of a part (its catalog, page tree root, document
 // information, and the structure tree of its links: the combined PDF is untagged) is left
-// behind.  A part's bytes are read once; stream data is copied file to file by the kernel.
+// behind.  Stream data is copied file to file by the kernel; an image several parts use (a photo
+// on pages of two parts) is copied once, as cairo embeds it once in one document.
 
 typedef struct {
     int fd;
@@ -1302,6 +1320,8 @@ typedef struct {
     guint next;      // the next new object number
     GString *parts;  // the page tree: one node per part, "N 0 R " each
     guint pages;
+    GHashTable *images; // an image's digest (image_digest()) → its new number, once copied
+    GHashTable *seen;   // the part being copied: its images' numbers → their digests
 } join_out;
 
 static guint64
@@ -1425,6 +1445,85 @@ renumber(join_out *j, const pdf_doc *d, guint *map, GArray *todo, const char *p,
     }
 }
 
+// Images at least this large are copied once however many parts use them (a photo drawn on
+// pages of two parts, as cairo embeds it once in one document).
+#define SHARED_IMAGE_BYTES 1024
+
+// What makes object NUM of D, an image that refers to nothing but its /Length, the image it is:
+// its dictionary but /Length, and its data (SHA-256, 16 bytes); NULL when NUM is no such image.
+static guint8 *
+image_digest(const pdf_doc *d, guint num)
+{
+    guint8 head[200];
+    gsize n = doc_read(d, d->offset[num], head, sizeof head - 1);
+    head[n] = '\0';
+    const char *stop = strstr((const char *)head, "endobj"); // a length object, then the image
+    const char *image = strstr((const char *)head, "/Subtype /Image");
+    pdf_obj o;
+    if (image == NULL || (stop != NULL && stop < image) || !obj_read(d, num, 1024, &o))
+        return NULL;
+    gint64 len = o.data_at != 0 ? obj_length(d, &o) : -1;
+    gboolean leaf = dict_is(o.dict, "/Subtype", "/Image") && len >= SHARED_IMAGE_BYTES &&
+                    o.data_at + (guint64)len <= d->len;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+    for (guint i = 0; leaf && i < o.dict->len; i++) {
+        const dict_entry *e = &g_array_index(o.dict, dict_entry, i);
+        if (strcmp(e->key, "/Length") == 0)
+            continue;
+        leaf = strstr(e->value, " R") == NULL; // (a reference, e.g. /SMask: not shared)
+        EVP_DigestUpdate(ctx, e->key, strlen(e->key) + 1);
+        EVP_DigestUpdate(ctx, e->value, strlen(e->value) + 1);
+    }
+    guint8 buf[64 * 1024];
+    for (guint64 at = 0; leaf && at < (guint64)len;) {
+        gsize got = doc_read(d, o.data_at + at, buf, (gsize)MIN((guint64)sizeof buf, len - at));
+        leaf = got > 0;
+        EVP_DigestUpdate(ctx, buf, got);
+        at += got;
+    }
+    guint8 md[EVP_MAX_MD_SIZE];
+    unsigned int mdn = 0;
+    EVP_DigestFinal_ex(ctx, md, &mdn);
+    EVP_MD_CTX_free(ctx);
+    obj_clear(&o);
+    return leaf ? g_memdup2(md, 16) : NULL;
+}
+
+static guint
+digest_hash(gconstpointer key)
+{
+    guint h;
+    memcpy(&h, key, sizeof h);
+    return h;
+}
+
+static gboolean
+digest_equal(gconstpointer a, gconstpointer b)
+{
+    return memcmp(a, b, 16) == 0;
+}
+
+// Before a part of D is copied: each of its images that an earlier part copied is that one
+// (MAP set to its number); the others' digests are kept to be known once copied (join_object()).
+static void
+join_known_images(join_out *j, const pdf_doc *d, guint *map)
+{
+    g_hash_table_remove_all(j->seen);
+    for (guint num = 1; num < d->size; num++) {
+        guint8 *md = d->offset[num] != 0 ? image_digest(d, num) : NULL;
+        if (md == NULL)
+            continue;
+        gpointer copied = g_hash_table_lookup(j->images, md);
+        if (copied != NULL) {
+            map[num] = GPOINTER_TO_UINT(copied);
+            g_free(md);
+        } else {
+            g_hash_table_insert(j->seen, GUINT_TO_POINTER(num), md);
+        }
+    }
+}
+
 // Start new object NUM in J.
 static void
 join_begin(join_out *j, guint num)
@@ -1441,6 +1540,9 @@ join_object(join_out *j, const pdf_doc *d, guint *map, GArray *todo, guint old, 
 {
     pdf_obj o;
     guint num = map[old];
+    guint8 *md = NULL;
+    if (g_hash_table_steal_extended(j->seen, GUINT_TO_POINTER(old), NULL, (gpointer *)&md))
+        g_hash_table_insert(j->images, md, GUINT_TO_POINTER(num));
     if (obj_read(d, old, 1024, &o)) {
         gsize start = (gsize)(o.dict_at - d->offset[old]),
               stop = (gsize)(o.dict_end - d->offset[old]);
@@ -1512,6 +1614,7 @@ join_part(join_out *j, const char *path, GError **error)
     g_autoptr(GArray) todo = g_array_new(FALSE, FALSE, sizeof(guint));
     guint node = j->next++;
     if (ok) {
+        join_known_images(j, &d, map);
         map[root] = node; // each page's /Parent: the part's node
         g_autoptr(GString) kids = g_string_new(NULL);
         for (guint i = 0; i < pages->len; i++)
@@ -1546,6 +1649,8 @@ sc_finish_join(const char *const *parts, guint n, const char *path, GError **err
     j.buf = g_string_new("%PDF-1.5\n%\xb5\xed\xae\xfb\n");
     j.offsets = g_array_new(FALSE, TRUE, sizeof(guint64));
     j.parts = g_string_new(NULL);
+    j.images = g_hash_table_new_full(digest_hash, digest_equal, g_free, NULL);
+    j.seen = g_hash_table_new_full(NULL, NULL, NULL, g_free);
     gboolean ok = TRUE;
     for (guint i = 0; ok && i < n; i++) {
         ok = join_part(&j, parts[i], error);
@@ -1563,6 +1668,10 @@ sc_finish_join(const char *const *parts, guint n, const char *path, GError **err
         g_string_append(j.buf, "<< /Type /Catalog /Pages 1 0 R >>\nendobj\n");
         // One classic cross-reference section, 20 bytes an entry, as cairo writes it.
         guint64 xref = join_at(&j);
+        if (xref > MAX_CLASSIC_OFFSET) {
+            set_too_large(error);
+            ok = FALSE;
+        }
         g_string_append_printf(j.buf, "xref\n0 %u\n0000000000 65535 f \n", j.next);
         for (guint i = 1; ok && i < j.next; i++) {
             guint64 at = i < j.offsets->len ? g_array_index(j.offsets, guint64, i) : 0;
@@ -1588,6 +1697,8 @@ sc_finish_join(const char *const *parts, guint n, const char *path, GError **err
     g_string_free(j.buf, TRUE);
     g_string_free(j.parts, TRUE);
     g_array_unref(j.offsets);
+    g_hash_table_unref(j.images);
+    g_hash_table_unref(j.seen);
     return ok;
 }
 

@@ -474,10 +474,13 @@ next_part(sc_sink *sink, GError **error)
 static gboolean
 join_parts(sc_sink *sink, GError **error)
 {
-    if (sink->parts->len == 0)
-        return TRUE;
     out_file *f = file_at(sink, 0);
-    g_ptr_array_add(sink->parts, g_steal_pointer(&f->tmp));
+    if (f->tmp != NULL)
+        g_ptr_array_add(sink->parts, g_steal_pointer(&f->tmp));
+    if (sink->parts->len == 1) { // one part: the file as cairo wrote it
+        f->tmp = g_ptr_array_steal_index(sink->parts, 0);
+        return TRUE;
+    }
     f->tmp = new_tmp(sink, NULL, error);
     if (f->tmp == NULL ||
         !sc_finish_join((const char *const *)sink->parts->pdata, sink->parts->len, f->tmp, error))
@@ -834,7 +837,7 @@ sc_sink_finish(sc_sink *sink, GError **error)
 
     switch (sink->kind) {
     case SC_SINK_PDF:
-        if (!end_part(sink, error) || !join_parts(sink, error) ||
+        if ((sink->surface != NULL && !end_part(sink, error)) || !join_parts(sink, error) ||
             !write_finished_file(sink, &sink->info, error))
             return FALSE;
         break;
@@ -1074,12 +1077,36 @@ sc_sink_file_size(const sc_sink *sink, guint i)
     return file_at(sink, i)->size;
 }
 
+// The one PDF: OTHER's pages after SINK's (sc_sink_adopt()): both open parts ended, OTHER's
+// parts and marks appended to SINK's.
+static gboolean
+adopt_parts(sc_sink *sink, sc_sink *other, GError **error)
+{
+    if ((sink->surface != NULL && !end_part(sink, error)) ||
+        (other->surface != NULL && !end_part(other, error)))
+        return FALSE;
+    out_file *mine = file_at(sink, 0), *theirs = file_at(other, 0);
+    if (mine->tmp != NULL)
+        g_ptr_array_add(sink->parts, g_steal_pointer(&mine->tmp));
+    for (guint i = 0; i < other->parts->len; i++)
+        g_ptr_array_add(sink->parts, g_steal_pointer(&other->parts->pdata[i]));
+    g_ptr_array_set_size(other->parts, 0);
+    if (theirs->tmp != NULL)
+        g_ptr_array_add(sink->parts, g_steal_pointer(&theirs->tmp));
+    g_string_append_len(sink->marks, other->marks->str, (gssize)other->marks->len);
+    sink->marked = sink->marked || other->marked;
+    sink->pages += other->pages;
+    sc_sink_abort(other);
+    return TRUE;
+}
+
 gboolean
 sc_sink_adopt(sc_sink *sink, sc_sink *other, GError **error)
 {
-    g_return_val_if_fail(sink != NULL && other != NULL && sink->kind == SC_SINK_SPLIT &&
-                             other->kind == SC_SINK_SPLIT && sink->tmpdir != NULL,
-                         FALSE);
+    g_return_val_if_fail(sink != NULL && other != NULL && sink->kind == other->kind, FALSE);
+    if (sink->kind == SC_SINK_PDF)
+        return adopt_parts(sink, other, error);
+    g_return_val_if_fail(sink->kind == SC_SINK_SPLIT && sink->tmpdir != NULL, FALSE);
     // Every file of OTHER moves into this sink's temporary folder (one folder, one file system:
     // a rename), and is this sink's from then on.
     for (guint i = 0; i < other->files->len; i++) {

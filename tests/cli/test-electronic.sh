@@ -118,6 +118,28 @@ ls -a "$T" | grep -q skillcert-tmp && not_ok "joined: temporaries left" || ok "j
 SKILLCERT_PART_PAGES=3 run_sc "$T/p2" render $EX/records.csv -i $INST --photos $EX/photos --register "$T/reg.db" -o "$T/parts2.pdf"
 cmp -s "$T/parts.pdf" "$T/parts2.pdf" && ok "joined: byte-identical across runs" || not_ok "joined: differs across runs"
 
+# Both cores for one PDF (issue 15): 240 certificates drawn by two threads, each into parts of
+# its own, joined; the same pages, text and numbers as one thread's file, in the same order.
+python3 tests/cli/faults.py records 240 "$T/many.csv"
+new_register "$T/r1.db" "$INST"
+new_register "$T/r2.db" "$INST"
+run_sc "$T/j1" render "$T/many.csv" -i $INST --photos $EX/photos --register "$T/r1.db" -o "$T/j1.pdf" --jobs 1
+run_sc "$T/j2" render "$T/many.csv" -i $INST --photos $EX/photos --register "$T/r2.db" -o "$T/j2.pdf" --jobs 2
+expect_status "one PDF of 240 with --jobs 2" 0
+[ "$(pdfinfo "$T/j2.pdf" | sed -n 's/^Pages: *//p')" = 240 ] && qpdf --check "$T/j2.pdf" >/dev/null 2>&1 &&
+    ok "two threads: 240 pages, qpdf finds no error" || not_ok "two threads: pages or structure"
+pdftotext "$T/j1.pdf" "$T/j1.txt" && pdftotext "$T/j2.pdf" "$T/j2.txt"
+cmp -s "$T/j1.txt" "$T/j2.txt" && ok "two threads: every page's text as one thread's, in order" || not_ok "two threads: text differs"
+mutool show "$T/j1.pdf" outline >"$T/o1" && mutool show "$T/j2.pdf" outline >"$T/o2"
+labels "$T/j1.pdf" >"$T/l1" && labels "$T/j2.pdf" >"$T/l2"
+cmp -s "$T/o1" "$T/o2" && cmp -s "$T/l1" "$T/l2" && [ "$(wc -l <"$T/l2")" = 240 ] &&
+    ok "two threads: the same bookmarks and page labels" || not_ok "two threads: bookmarks or labels"
+pdftoppm -r 20 -png -f 119 -l 122 "$T/j1.pdf" "$T/k1" && pdftoppm -r 20 -png -f 119 -l 122 "$T/j2.pdf" "$T/k2"
+same=0
+for f in "$T"/k1-*.png; do cmp -s "$f" "$T/k2-${f##*/k1-}" && same=$((same + 1)); done
+[ $same = 4 ] && ok "two threads: the pages where one thread's share ends look the same" || not_ok "two threads: $same of 4 pages look the same"
+ls -a "$T" | grep -q skillcert-tmp && not_ok "two threads: temporaries left" || ok "two threads: no part left behind"
+
 # Read as its readers read it (issue 11): pdftotext in each of its modes and a screen reader
 # (the structure tree) find each label of SPEC §2 directly followed by its value, in the page's
 # order: 姓　　名： reads 姓名：, not 姓 far from 名：; every text the page shows is tagged, the

@@ -104,6 +104,17 @@ has_bytes(const guint8 *data, gsize len, const char *needle)
     return FALSE;
 }
 
+// How many times the token NEEDLE occurs in the LEN bytes of DATA (white space after it).
+static guint
+count_bytes(const guint8 *data, gsize len, const char *needle)
+{
+    gsize n = strlen(needle);
+    guint count = 0;
+    for (gsize i = 0; i + n < len; i++)
+        count += memcmp(data + i, needle, n) == 0 && g_ascii_isspace(data[i + n]);
+    return count;
+}
+
 static void
 test_pdf(void)
 {
@@ -314,7 +325,13 @@ cairo_part(const char *dir, int first, int n)
     cairo_surface_t *s = cairo_pdf_surface_create(path, 842, 595);
     cairo_pdf_surface_restrict_to_version(s, CAIRO_PDF_VERSION_1_5);
     cairo_t *cr = cairo_create(s);
-    cairo_surface_t *shared = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 8, 8);
+    // The shared image, a photo's worth of noise (the same in every part): copied once.
+    cairo_surface_t *shared = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 64, 64);
+    guint32 seed = 1;
+    guint8 *px = cairo_image_surface_get_data(shared);
+    for (int k = 0; k < 64 * cairo_image_surface_get_stride(shared); k++)
+        px[k] = (guint8)((seed = seed * 1103515245 + 12345) >> 16);
+    cairo_surface_mark_dirty(shared);
     for (int i = first; i < first + n; i++) {
         g_autofree char *text = g_strdup_printf("page %d", i);
         cairo_set_source_rgb(cr, 0, 0, 0);
@@ -352,6 +369,15 @@ test_join(void)
     g_assert_no_error(error);
     for (int i = 0; i < 3; i++)
         g_assert_false(g_file_test(parts[i], G_FILE_TEST_EXISTS)); // each removed once copied
+    // The image all three parts use is in the file once; each page's own image is there.
+    g_autofree char *bytes = NULL;
+    gsize len = 0;
+    g_assert_true(g_file_get_contents(out, &bytes, &len, NULL));
+    g_assert_cmpint(count_bytes((const guint8 *)bytes, len, "/Width 64"), ==, 1);
+    for (int i = 1; i <= 6; i++) {
+        g_autofree char *own = g_strdup_printf("/Width %d", 4 + i);
+        g_assert_cmpint(count_bytes((const guint8 *)bytes, len, own), ==, 1);
+    }
     // Finished as the one PDF is, with a bookmark and a label per page: the stage finds the
     // six pages in order under the joined page tree.
     GString *marks = g_string_new(NULL);
