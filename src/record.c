@@ -656,34 +656,47 @@ read_header(reader *r, char **values)
     r->have_header = TRUE;
 }
 
-// N names, or values, in one allocation: the N pointers, then the bytes they point to.  With
-// RC, a reference-counted box (names, shared by the records of a file).
-static char **
-strings_new(const char *const *text, guint n, gboolean rc)
+// N names in one reference-counted box, shared by the records of a file: the N pointers, then the
+// bytes they point to.
+static const char *const *
+names_new(const char *const *text, guint n)
 {
     gsize size = n * sizeof(char *);
     for (guint i = 0; i < n; i++)
         size += strlen(text[i]) + 1;
-    char **out = rc ? g_atomic_rc_box_alloc(MAX(size, 1)) : g_malloc(MAX(size, 1));
+    char **out = g_atomic_rc_box_alloc(MAX(size, 1));
     char *at = (char *)(out + n);
     for (guint i = 0; i < n; i++) {
         gsize len = strlen(text[i]) + 1;
         out[i] = memcpy(at, text[i], len);
         at += len;
     }
+    return (const char *const *)out;
+}
+
+// N values back to back in one allocation, each ending with its NUL: a batch holds every record,
+// and a pointer to each value would take as much room as a short value (issue 9).
+static char *
+values_new(const char *const *text, guint n)
+{
+    gsize size = 0;
+    for (guint i = 0; i < n; i++)
+        size += strlen(text[i]) + 1;
+    char *out = g_malloc(MAX(size, 1));
+    char *at = out;
+    for (guint i = 0; i < n; i++) {
+        gsize len = strlen(text[i]) + 1;
+        memcpy(at, text[i], len);
+        at += len;
+    }
     return out;
 }
 
-static char **
-values_new(const char *const *text, guint n)
+// The value after VALUE among a record's values.
+static const char *
+next_value(const char *value)
 {
-    return strings_new(text, n, FALSE);
-}
-
-static const char *const *
-names_new(const char *const *text, guint n)
-{
-    return (const char *const *)strings_new(text, n, TRUE);
+    return value + strlen(value) + 1;
 }
 
 // The names of the header's field columns, once for the file.
@@ -1388,10 +1401,21 @@ sc_record_get(const sc_record *record, const char *field)
     g_return_val_if_fail(record != NULL && field != NULL, NULL);
     const char *canon = sc_field_canonical(field);
     const char *key = canon != NULL ? canon : field;
-    for (guint i = 0; i < record->n; i++)
+    const char *value = record->values;
+    for (guint i = 0; i < record->n; i++, value = next_value(value))
         if (record->names[i][0] == key[0] && strcmp(record->names[i], key) == 0)
-            return record->values[i];
+            return value;
     return NULL;
+}
+
+const char *
+sc_record_value(const sc_record *record, guint i)
+{
+    g_return_val_if_fail(record != NULL && i < record->n, NULL);
+    const char *value = record->values;
+    for (guint k = 0; k < i; k++)
+        value = next_value(value);
+    return value;
 }
 
 void
@@ -1404,14 +1428,15 @@ sc_record_set(sc_record *record, const char *field, const char *value)
     while (at < record->n && strcmp(record->names[at], key) != 0)
         at++;
     const char *names[record->n + 1], *values[record->n + 1];
-    for (guint i = 0; i < record->n; i++) {
+    const char *old = record->values;
+    for (guint i = 0; i < record->n; i++, old = next_value(old)) {
         names[i] = record->names[i];
-        values[i] = record->values[i];
+        values[i] = old;
     }
     names[at] = key;
     values[at] = value;
     guint n = MAX(record->n, at + 1);
-    char **old_values = record->values;
+    char *old_values = record->values;
     record->values = values_new(values, n);
     g_free(old_values);
     if (at == record->n) {
