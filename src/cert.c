@@ -23,7 +23,7 @@ sc_cert_new(const sc_record *record)
     c->record = record;
     c->name = "";
     c->id_type = "";
-    c->id_number = g_strdup("");
+    c->id_number = "";
     c->occupation = "";
     c->occupation_code = "";
     c->work_type = "";
@@ -37,7 +37,7 @@ sc_cert_free(sc_cert *cert)
 {
     if (cert == NULL)
         return;
-    g_free(cert->id_number);
+    g_free(cert->id_normalised);
     g_free(cert->number);
     g_free(cert->photo);
     g_free(cert);
@@ -51,18 +51,25 @@ sc_cert_set_date(sc_cert *cert, int year, int month, int day)
     cert->day = day;
     g_snprintf(cert->issue_date, sizeof cert->issue_date, "%04d-%02d-%02d", year, month, day);
     g_snprintf(cert->issue_year, sizeof cert->issue_year, "%d", year);
-    g_snprintf(cert->issue_month, sizeof cert->issue_month, "%d", month);
-    g_snprintf(cert->issue_day, sizeof cert->issue_day, "%d", day);
 }
 
 void
 sc_cert_set_level(sc_cert *cert, int level)
 {
     cert->level = level;
-    if (level != 0)
-        g_snprintf(cert->level_code, sizeof cert->level_code, "%d", level);
-    else
-        cert->level_code[0] = '\0';
+}
+
+void
+sc_cert_set_id_number(sc_cert *cert, const char *borrowed, char *normalised)
+{
+    g_clear_pointer(&cert->id_normalised, g_free);
+    if (normalised != NULL && strcmp(normalised, borrowed) != 0) {
+        cert->id_normalised = normalised;
+        cert->id_number = normalised;
+    } else {
+        g_free(normalised);
+        cert->id_number = borrowed;
+    }
 }
 
 void
@@ -82,6 +89,19 @@ sc_cert_field_name(const char *name)
         if (g_ascii_strcasecmp(name, derived[i].alias) == 0)
             return derived[i].field;
     return name;
+}
+
+// N (1–31: a month, a day, a level code) as text, and 0 (a date not set yet) as "": constants,
+// so that no certificate holds these.
+static const char *
+small_number(int n)
+{
+    static const char *const text[] = {"",   "1",  "2",  "3",  "4",  "5",  "6",  "7",
+                                       "8",  "9",  "10", "11", "12", "13", "14", "15",
+                                       "16", "17", "18", "19", "20", "21", "22", "23",
+                                       "24", "25", "26", "27", "28", "29", "30", "31"};
+    g_return_val_if_fail(n >= 0 && n < (int)G_N_ELEMENTS(text), "");
+    return text[n];
 }
 
 // The typed value of canonical field NAME, or NULL when CERT does not type it.
@@ -111,11 +131,11 @@ typed_value(const sc_cert *c, const char *name)
     if (strcmp(name, SC_FIELD_ISSUE_YEAR) == 0)
         return c->issue_year;
     if (strcmp(name, SC_FIELD_ISSUE_MONTH) == 0)
-        return c->issue_month;
+        return small_number(c->month);
     if (strcmp(name, SC_FIELD_ISSUE_DAY) == 0)
-        return c->issue_day;
+        return small_number(c->day);
     if (strcmp(name, SC_FIELD_LEVEL_CODE) == 0 && c->level != 0)
-        return c->level_code;
+        return small_number(c->level);
     return NULL;
 }
 

@@ -18,31 +18,35 @@
 #define SC_FIELD_INSTITUTION "评价机构名称" // the institution's filed name (institution)
 #define SC_FIELD_SEAL        "印章"         // the seal image's path, or "" (seal)
 
+// Every certificate of a batch is held until the batch is drawn: the pointers come first and the
+// small fields after them, so that none needs padding.
 typedef struct {
-    guint row;               // the record's row in its file
     const sc_record *record; // borrowed: the columns the certificate does not type
     // The texts as checked.  Those the check does not change are borrowed from the record, the
     // institution or a constant (a batch of 100,000 holds every certificate: issue 9).
     const char *name;
-    const char *id_type; // 居民身份证 when the record leaves it empty
-    char *id_number;     // normalised (upper-case X)
+    const char *id_type;   // 居民身份证 when the record leaves it empty
+    const char *id_number; // normalised (upper-case X): the record's own text when it already is,
+    char *id_normalised;   // else this copy, owned (NULL when the record's text is borrowed)
     const char *occupation;
     const char *occupation_code; // "" when none
     const char *work_type;       // "——" when empty (SPEC §2)
-    int level;                   // 1–5 or 9; 0 when the certificate has no level or it is invalid
-    int year, month, day;        // 发证日期
-    gboolean date_given;         // the record's own 发证日期 (else the batch's default)
-    gboolean number_given;       // the record carries its number, parsed into GIVEN
-    sc_certno given;
-    char *number;             // the 22 characters printed: given, predicted or issued; NULL before
-    sc_number_status status;  // new, reprint or corrected, once numbered
-    char *photo;              // the photo file found, or NULL
-    sc_photo_info photo_info; // its format and size, when PHOTO is set
-    const char *institution;  // the institution's name as filed, or ""
-    const char *seal;         // the seal image's path, or ""
-    // The derived values as templates print them.
+    char *number;            // the 22 characters printed: given, predicted or issued; NULL before
+    char *photo;             // the photo file found, or NULL
+    const char *institution; // the institution's name as filed, or ""
+    const char *seal;        // the seal image's path, or ""
+    sc_certno given;         // the record's number, parsed, when NUMBER_GIVEN
+    guint row;               // the record's row in its file
+    int level;               // 1–5 or 9; 0 when the certificate has no level or it is invalid
+    int year;                // 发证日期 ...
+    guint8 month, day;       // ... its month and day (a batch holds every certificate)
+    gboolean date_given;     // the record's own 发证日期 (else the batch's default)
+    gboolean number_given;   // the record carries its number, parsed into GIVEN
+    sc_number_status status; // new, reprint or corrected, once numbered
+    // The date as templates print it; its month, its day and the level code are a constant's
+    // (sc_cert_lookup()).
     char issue_date[11]; // YYYY-MM-DD
-    char issue_year[5], issue_month[3], issue_day[3], level_code[2];
+    char issue_year[5];
 } sc_cert;
 
 // A certificate for RECORD, every text field empty.  Borrows RECORD: it must outlive the
@@ -54,8 +58,13 @@ void sc_cert_free(sc_cert *cert);
 // Set the issue date and the values derived from it.
 void sc_cert_set_date(sc_cert *cert, int year, int month, int day);
 
-// Set the level (a code of sc_level_is_code(), or 0) and its printed code.
+// Set the level (a code of sc_level_is_code(), or 0).
 void sc_cert_set_level(sc_cert *cert, int level);
+
+// Set the ID number: NORMALISED (taken; may be NULL) when it differs from BORROWED, the record's
+// text, else BORROWED itself, which must outlive the certificate (most numbers are written
+// normalised: a batch of 100,000 need not hold a second copy of each).
+void sc_cert_set_id_number(sc_cert *cert, const char *borrowed, char *normalised);
 
 // Set (copies) or clear (NULL) the number printed.
 void sc_cert_set_number(sc_cert *cert, const char *number);

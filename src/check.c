@@ -252,7 +252,6 @@ check_photo(sc_cert *c, const batch_rules *b)
                     _("%s is %d × %d pixels (%.2f:1); a %g × %g mm photo is %.2f:1 — use a "
                       "2-inch (二寸) photo or crop it to that shape"),
                     path, info.width, info.height, ratio, sw, sh, want);
-        c->photo_info = info;
         c->photo = g_steal_pointer(&path); // the file found, for {照片}
     }
     if (error != NULL) {
@@ -295,8 +294,7 @@ check_id(sc_cert *c, const batch_rules *b)
     const char *id_type = cell(c, SC_FIELD_ID_TYPE);
     c->id_type = is_blank(id_type) ? ID_TYPE_RESIDENT : id_type;
     const char *id = cell(c, SC_FIELD_ID_NUMBER);
-    g_free(c->id_number);
-    c->id_number = g_strdup(id);
+    sc_cert_set_id_number(c, id, NULL);
     if (is_blank(id))
         return;
 
@@ -312,10 +310,8 @@ check_id(sc_cert *c, const batch_rules *b)
     }
     if (strcmp(c->id_type, ID_TYPE_RESIDENT) == 0) {
         char *norm = sc_idcard_normalize(id, &error);
-        if (norm != NULL) {
-            g_free(c->id_number);
-            c->id_number = norm;
-        }
+        if (norm != NULL)
+            sc_cert_set_id_number(c, id, norm);
     } else if (length > 40) {
         g_set_error(&error, SC_ERROR, SC_ERROR_INPUT,
                     _("%ld characters is too long for a %s number"), length, c->id_type);
@@ -550,20 +546,95 @@ check_institution(const sc_cert *c, const batch_rules *b)
                   "institution file with -i, or a 评价机构名称 column"));
 }
 
+// The batch's certificates are indexed while they are checked by what makes two of them the same,
+// as sets of the certificates themselves: no key is built for each record (issue 9: a batch of
+// 100,000).  A key is a few texts of the certificate; two keys are equal when every text is.
+#define KEY_TEXTS 4
+
+// One person: 证件类型 and 证件号码.  Returns the number of texts.
+static guint
+holder_key(const sc_cert *c, const char *texts[KEY_TEXTS])
+{
+    texts[0] = c->id_type;
+    texts[1] = c->id_number;
+    return 2;
+}
+
+// One certificate: 证件号码, 职业名称, 工种名称 and the level, by its code, else (invalid, or the
+// certificate has none) as written.
+static guint
+certificate_key(const sc_cert *c, const char *texts[KEY_TEXTS])
+{
+    texts[0] = c->id_number;
+    texts[1] = c->occupation;
+    texts[2] = c->work_type;
+    texts[3] =
+        c->level != 0 ? sc_cert_lookup(SC_FIELD_LEVEL_CODE, (gpointer)c) : cell(c, SC_FIELD_LEVEL);
+    return 4;
+}
+
+static guint
+texts_hash(const char *const *texts, guint n)
+{
+    guint h = 0;
+    for (guint i = 0; i < n; i++)
+        h = h * 31 + g_str_hash(texts[i]);
+    return h;
+}
+
+static gboolean
+texts_equal(const char *const *x, const char *const *y, guint n)
+{
+    for (guint i = 0; i < n; i++)
+        if (strcmp(x[i], y[i]) != 0)
+            return FALSE;
+    return TRUE;
+}
+
+static guint
+holder_hash(gconstpointer c)
+{
+    const char *t[KEY_TEXTS];
+    return texts_hash(t, holder_key(c, t));
+}
+
+static gboolean
+same_holder(gconstpointer a, gconstpointer b)
+{
+    const char *x[KEY_TEXTS], *y[KEY_TEXTS];
+    guint n = holder_key(a, x);
+    holder_key(b, y);
+    return texts_equal(x, y, n);
+}
+
+static guint
+certificate_hash(gconstpointer c)
+{
+    const char *t[KEY_TEXTS];
+    return texts_hash(t, certificate_key(c, t));
+}
+
+static gboolean
+same_certificate(gconstpointer a, gconstpointer b)
+{
+    const char *x[KEY_TEXTS], *y[KEY_TEXTS];
+    guint n = certificate_key(a, x);
+    certificate_key(b, y);
+    return texts_equal(x, y, n);
+}
+
 // One person, one name: the same 证件类型 and 证件号码 under two different names in one batch is
-// a typing error in one of them.  SEEN_ID maps the holder's key to its first certificate.
+// a typing error in one of them.  HOLDERS holds the first certificate of each holder.
 static void
-check_same_person(const sc_cert *c, const batch_rules *b, GHashTable *seen_id)
+check_same_person(const sc_cert *c, const batch_rules *b, GHashTable *holders)
 {
     if (is_blank(c->id_number) || is_blank(c->name))
         return;
-    char *key = g_strjoin("\x1f", c->id_type, c->id_number, NULL);
-    const sc_cert *first = g_hash_table_lookup(seen_id, key);
+    const sc_cert *first = g_hash_table_lookup(holders, c);
     if (first == NULL) {
-        g_hash_table_insert(seen_id, key, (gpointer)c);
+        g_hash_table_add(holders, (gpointer)c);
         return;
     }
-    g_free(key);
     if (strcmp(first->name, c->name) != 0)
         problem(b, c, SC_FIELD_ID_NUMBER,
                 _("the same %s as row %u, where the name is %s; one person has one name: correct "
@@ -571,32 +642,26 @@ check_same_person(const sc_cert *c, const batch_rules *b, GHashTable *seen_id)
                 SC_FIELD_ID_NUMBER, first->row, first->name);
 }
 
-// Duplicates inside the batch: the same certificate twice, or one number twice.
+// Duplicates inside the batch: the same certificate twice (CERTS holds the first of each), or
+// one number twice (NUMBERS: each number given, borrowed from its record, → its row).
 static void
-check_duplicates(const sc_cert *c, const batch_rules *b, GHashTable *seen_cert,
-                 GHashTable *seen_number)
+check_duplicates(const sc_cert *c, const batch_rules *b, GHashTable *certs, GHashTable *numbers)
 {
-    char level[4];
-    g_snprintf(level, sizeof level, "%d", c->level);
-    char *key = g_strjoin("\x1f", c->id_number, c->occupation, c->work_type,
-                          c->level != 0 ? level : cell(c, SC_FIELD_LEVEL), NULL);
-    guint first = GPOINTER_TO_UINT(g_hash_table_lookup(seen_cert, key));
-    if (first != 0) {
+    const sc_cert *first = g_hash_table_lookup(certs, c);
+    if (first != NULL)
         problem(b, c, SC_FIELD_ID_NUMBER,
-                _("the same holder, occupation, work type and level as row %u"), first);
-        g_free(key);
-    } else {
-        g_hash_table_insert(seen_cert, key, GUINT_TO_POINTER(c->row));
-    }
+                _("the same holder, occupation, work type and level as row %u"), first->row);
+    else
+        g_hash_table_add(certs, (gpointer)c);
 
     const char *number = cell(c, SC_FIELD_NUMBER);
     if (is_blank(number))
         return;
-    guint at = GPOINTER_TO_UINT(g_hash_table_lookup(seen_number, number));
+    guint at = GPOINTER_TO_UINT(g_hash_table_lookup(numbers, number));
     if (at != 0)
         problem(b, c, SC_FIELD_NUMBER, _("%s is already given to row %u"), number, at);
     else
-        g_hash_table_insert(seen_number, g_strdup(number), GUINT_TO_POINTER(c->row));
+        g_hash_table_insert(numbers, (gpointer)number, GUINT_TO_POINTER(c->row));
 }
 
 GPtrArray *
@@ -604,11 +669,10 @@ sc_check_records(const sc_records *records, const sc_check_options *opts, sc_pro
 {
     batch_rules b;
     batch_rules_init(&b, opts, records->path, problems);
-    g_autoptr(GHashTable) seen_cert = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    g_autoptr(GHashTable) seen_number =
-        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    g_autoptr(GHashTable) seen_id = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    GPtrArray *certs = g_ptr_array_new_with_free_func((GDestroyNotify)sc_cert_free);
+    g_autoptr(GHashTable) seen_cert = g_hash_table_new(certificate_hash, same_certificate);
+    g_autoptr(GHashTable) seen_number = g_hash_table_new(g_str_hash, g_str_equal);
+    g_autoptr(GHashTable) seen_id = g_hash_table_new(holder_hash, same_holder);
+    GPtrArray *certs = g_ptr_array_new_full(records->records->len, (GDestroyNotify)sc_cert_free);
     check_template_words(&b);
 
     for (guint i = 0; i < records->records->len; i++) {

@@ -34,6 +34,16 @@ inside_dir(const char *dir, const char *path)
     return inside;
 }
 
+// DIR/NAME in an allocation of its length: every certificate of a batch keeps its photo's path
+// (issue 9), and g_build_filename()'s string keeps its GString's spare room (a path of 40 bytes
+// holds 128).
+static char *
+build_path(const char *dir, const char *name)
+{
+    g_autofree char *built = g_build_filename(dir, name, NULL);
+    return g_strdup(built);
+}
+
 char *
 sc_photo_find(const char *dir, const char *value, const char *id_number, GError **error)
 {
@@ -50,7 +60,7 @@ sc_photo_find(const char *dir, const char *value, const char *id_number, GError 
                         _("'%s' leaves the photo folder; give a path inside %s"), value, dir);
             return NULL;
         }
-        char *path = g_build_filename(dir, value, NULL);
+        char *path = build_path(dir, value);
         if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
             g_set_error(error, SC_ERROR, SC_ERROR_PHOTO, _("photo %s not found"), path);
             g_free(path);
@@ -71,7 +81,7 @@ sc_photo_find(const char *dir, const char *value, const char *id_number, GError 
         strcmp(id_number, "..") != 0) {
         for (guint i = 0; i < G_N_ELEMENTS(exts); i++) {
             g_autofree char *name = g_strconcat(id_number, exts[i], NULL);
-            char *path = g_build_filename(dir, name, NULL);
+            char *path = build_path(dir, name);
             if (g_file_test(path, G_FILE_TEST_IS_REGULAR) && inside_dir(dir, path))
                 return path;
             g_free(path);

@@ -656,34 +656,47 @@ read_header(reader *r, char **values)
     r->have_header = TRUE;
 }
 
-// N names, or values, in one allocation: the N pointers, then the bytes they point to.  With
-// RC, a reference-counted box (names, shared by the records of a file).
-static char **
-strings_new(const char *const *text, guint n, gboolean rc)
+// N names in one reference-counted box, shared by the records of a file: the N pointers, then the
+// bytes they point to.
+static const char *const *
+names_new(const char *const *text, guint n)
 {
     gsize size = n * sizeof(char *);
     for (guint i = 0; i < n; i++)
         size += strlen(text[i]) + 1;
-    char **out = rc ? g_atomic_rc_box_alloc(MAX(size, 1)) : g_malloc(MAX(size, 1));
+    char **out = g_atomic_rc_box_alloc(MAX(size, 1));
     char *at = (char *)(out + n);
     for (guint i = 0; i < n; i++) {
         gsize len = strlen(text[i]) + 1;
         out[i] = memcpy(at, text[i], len);
         at += len;
     }
+    return (const char *const *)out;
+}
+
+// N values back to back in one allocation, each ending with its NUL: a batch holds every record,
+// and a pointer to each value would take as much room as a short value (issue 9).
+static char *
+values_new(const char *const *text, guint n)
+{
+    gsize size = 0;
+    for (guint i = 0; i < n; i++)
+        size += strlen(text[i]) + 1;
+    char *out = g_malloc(MAX(size, 1));
+    char *at = out;
+    for (guint i = 0; i < n; i++) {
+        gsize len = strlen(text[i]) + 1;
+        memcpy(at, text[i], len);
+        at += len;
+    }
     return out;
 }
 
-static char **
-values_new(const char *const *text, guint n)
+// The value after VALUE among a record's values.
+static const char *
+next_value(const char *value)
 {
-    return strings_new(text, n, FALSE);
-}
-
-static const char *const *
-names_new(const char *const *text, guint n)
-{
-    return (const char *const *)strings_new(text, n, TRUE);
+    return value + strlen(value) + 1;
 }
 
 // The names of the header's field columns, once for the file.
@@ -1224,48 +1237,64 @@ fit_to_header(reader *r, char **values, guint row)
     return TRUE;
 }
 
+// An sc_xlsx_row_func: one row of an .xlsx sheet into the reader R, as a line of a CSV file.
+static void
+read_sheet_row(const sc_xlsx_row *row, gpointer data)
+{
+    reader *r = data;
+    if (r->stop)
+        return; // the rest of the sheet is still read, for the workbook's own problems
+    r->row_start = row->row;
+    char **values = sheet_values(r, row);
+    gboolean blank = TRUE;
+    for (guint k = 0; k < r->n_cells && blank; k++)
+        blank = values[k][0] == '\0';
+    guint n = r->n_cells;
+    if (blank)
+        ; // a row of spaces
+    else if (!r->have_header)
+        read_header(r, values);
+    else if (fit_to_header(r, values, row->row))
+        read_record(r, values);
+    for (guint k = 0; k < n; k++)
+        g_free(values[k]);
+    g_free(values);
+}
+
 // Records from the rows of an .xlsx sheet (SPEC §4; issue 10): the same header, title line,
-// field and limit rules as a CSV file, each row named by the sheet's own row number.
+// field and limit rules as a CSV file, each row named by the sheet's own row number.  Each row
+// becomes a record as it is read (issue 9: the sheet's rows are never all held); the problems
+// and notes wait until the whole workbook has been read, since a workbook that cannot be read has
+// none but its own.
 static sc_records *
 parse_workbook(const char *data, gsize len, const char *path, const char *sheet,
                sc_problems *problems, GPtrArray *notes, GError **error)
 {
-    g_autoptr(GPtrArray) rows = sc_xlsx_read(data, len, path, sheet, error);
-    if (rows == NULL)
-        return NULL;
+    g_autoptr(sc_problems) found = sc_problems_new();
+    g_autoptr(GPtrArray) noted = g_ptr_array_new_with_free_func(g_free);
     sc_records *out = records_new(path);
     reader r = {
         .path = path,
-        .problems = problems,
-        .notes = notes,
+        .problems = found,
+        .notes = notes != NULL ? noted : NULL,
         .out = out,
         .kinds = g_array_new(FALSE, FALSE, sizeof(column_kind)),
     };
-    for (guint i = 0; i < rows->len && !r.stop; i++) {
-        const sc_xlsx_row *row = g_ptr_array_index(rows, i);
-        r.row_start = row->row;
-        char **values = sheet_values(&r, row);
-        gboolean blank = TRUE;
-        for (guint k = 0; k < r.n_cells && blank; k++)
-            blank = values[k][0] == '\0';
-        guint n = r.n_cells;
-        if (blank)
-            ; // a row of spaces
-        else if (!r.have_header)
-            read_header(&r, values);
-        else if (fit_to_header(&r, values, row->row))
-            read_record(&r, values);
-        for (guint k = 0; k < n; k++)
-            g_free(values[k]);
-        g_free(values);
-    }
-    if (!r.have_header && !r.stop)
-        sc_problems_add(problems, path, 0, NULL,
-                        _("the sheet is empty; its first row must be the header (姓名,证件号码,"
-                          "职业名称,职业技能等级,…) and each row below it one certificate"));
+    gboolean ok = sc_xlsx_read_rows(data, len, path, sheet, read_sheet_row, &r, error);
     g_array_unref(r.kinds);
     if (r.names != NULL)
         g_atomic_rc_box_release((gpointer)r.names);
+    if (!ok) {
+        sc_records_free(out);
+        return NULL;
+    }
+    if (!r.have_header && !r.stop)
+        sc_problems_add(found, path, 0, NULL,
+                        _("the sheet is empty; its first row must be the header (姓名,证件号码,"
+                          "职业名称,职业技能等级,…) and each row below it one certificate"));
+    sc_problems_merge(problems, found);
+    for (guint i = 0; notes != NULL && i < noted->len; i++)
+        g_ptr_array_add(notes, g_steal_pointer(&noted->pdata[i]));
     return out;
 }
 
@@ -1388,10 +1417,21 @@ sc_record_get(const sc_record *record, const char *field)
     g_return_val_if_fail(record != NULL && field != NULL, NULL);
     const char *canon = sc_field_canonical(field);
     const char *key = canon != NULL ? canon : field;
-    for (guint i = 0; i < record->n; i++)
+    const char *value = record->values;
+    for (guint i = 0; i < record->n; i++, value = next_value(value))
         if (record->names[i][0] == key[0] && strcmp(record->names[i], key) == 0)
-            return record->values[i];
+            return value;
     return NULL;
+}
+
+const char *
+sc_record_value(const sc_record *record, guint i)
+{
+    g_return_val_if_fail(record != NULL && i < record->n, NULL);
+    const char *value = record->values;
+    for (guint k = 0; k < i; k++)
+        value = next_value(value);
+    return value;
 }
 
 void
@@ -1404,14 +1444,15 @@ sc_record_set(sc_record *record, const char *field, const char *value)
     while (at < record->n && strcmp(record->names[at], key) != 0)
         at++;
     const char *names[record->n + 1], *values[record->n + 1];
-    for (guint i = 0; i < record->n; i++) {
+    const char *old = record->values;
+    for (guint i = 0; i < record->n; i++, old = next_value(old)) {
         names[i] = record->names[i];
-        values[i] = record->values[i];
+        values[i] = old;
     }
     names[at] = key;
     values[at] = value;
     guint n = MAX(record->n, at + 1);
-    char **old_values = record->values;
+    char *old_values = record->values;
     record->values = values_new(values, n);
     g_free(old_values);
     if (at == record->n) {

@@ -29,7 +29,8 @@ typedef struct {
     guint n;                  // how many fields
     const char *const *names; // their names, interned (g_intern_string()): known fields by
                               // canonical name, unknown columns by their header text (trimmed)
-    char **values;            // their UTF-8 values: one allocation, the pointers then the bytes
+    char *values;             // their UTF-8 values back to back, each ending with its NUL, in
+                              // the order of NAMES: one allocation (sc_record_value())
 } sc_record;
 
 typedef struct {
@@ -117,6 +118,10 @@ void sc_records_free(sc_records *records);
 // The value of FIELD (canonical name, alias, or unknown column's header) in RECORD, or NULL
 // when the record has no such column.  Valid until the record is freed or the field is set.
 const char *sc_record_get(const sc_record *record, const char *field);
+
+// The value of RECORD's field I (0 ≤ I < RECORD->n), named RECORD->names[I].  Valid until the
+// record is freed or a field is set.
+const char *sc_record_value(const sc_record *record, guint i);
 
 // Set FIELD (canonical name or alias) to VALUE.  Copies both.
 void sc_record_set(sc_record *record, const char *field, const char *value);

@@ -43,38 +43,56 @@ attr(const char **names, const char **values, const char *name)
     return NULL;
 }
 
-// Read part NAME of the package, at most SC_XLSX_MAX_PART_BYTES and within the total; the
-// count is of the bytes actually decompressed, not of what the zip's directory says.  Returns
-// the text (NUL-terminated; caller frees with g_free()) with *LEN set; NULL when the part does
-// not exist (*ERROR not set) or cannot be read (*ERROR set).
-static char *
-read_part(package *pk, const char *name, gsize *len, GError **error)
+// Parse the XML of part NAME with PARSER and DATA as it is decompressed, a piece at a time: a
+// sheet of 100,000 rows is never held whole (issue 9).  At most SC_XLSX_MAX_PART_BYTES and
+// within the total, counting the bytes actually decompressed, not what the zip's directory says;
+// a part over a limit or damaged is reported as such even when its XML went wrong first (the
+// XML is not read any further, the bytes are still counted).  A missing part is not an error
+// when OPTIONAL.  Returns FALSE with *ERROR set.
+static gboolean
+parse_part(package *pk, const char *name, const GMarkupParser *parser, gpointer data,
+           gboolean optional, GError **error)
 {
     zip_int64_t index = zip_name_locate(pk->zip, name, ZIP_FL_NOCASE);
-    if (index < 0)
-        return NULL;
+    if (index < 0 && optional)
+        return TRUE;
+    if (index < 0) {
+        g_set_error(error, SC_ERROR, SC_ERROR_INPUT,
+                    _("%s: not an Excel workbook (it has no %s); save the sheet as .xlsx or as "
+                      "CSV UTF-8"),
+                    pk->path, name);
+        return FALSE;
+    }
     zip_file_t *f = zip_fopen_index(pk->zip, (zip_uint64_t)index, 0);
     if (f == NULL) {
         g_set_error(error, SC_ERROR, SC_ERROR_INPUT,
                     _("%s: the workbook's part %s cannot be read (%s); open the file in Excel or "
                       "WPS and save it again"),
                     pk->path, name, zip_strerror(pk->zip));
-        return NULL;
+        return FALSE;
     }
-    GByteArray *buf = g_byte_array_new();
+    GMarkupParseContext *ctx = g_markup_parse_context_new(parser, 0, data, NULL);
+    GError *bad = NULL; // the first problem of the XML, or of what a callback found in it
     guint8 chunk[65536];
+    guint64 part = 0;
     zip_int64_t n = 0;
     gboolean over = FALSE;
     while ((n = zip_fread(f, chunk, sizeof chunk)) > 0) {
         pk->total += (guint64)n;
-        if (buf->len + (guint64)n > SC_XLSX_MAX_PART_BYTES || pk->total > SC_XLSX_MAX_TOTAL_BYTES) {
+        part += (guint64)n;
+        if (part > SC_XLSX_MAX_PART_BYTES || pk->total > SC_XLSX_MAX_TOTAL_BYTES) {
             over = TRUE;
             break;
         }
-        g_byte_array_append(buf, chunk, (guint)n);
+        if (bad == NULL)
+            g_markup_parse_context_parse(ctx, (const char *)chunk, (gssize)n, &bad);
     }
     gboolean broken = n < 0;
     zip_fclose(f);
+    if (!over && !broken && bad == NULL)
+        g_markup_parse_context_end_parse(ctx, &bad);
+    g_markup_parse_context_free(ctx);
+
     if (over || broken) {
         if (over)
             g_set_error(error, SC_ERROR, SC_ERROR_INPUT,
@@ -86,52 +104,21 @@ read_part(package *pk, const char *name, gsize *len, GError **error)
                         _("%s: the workbook's part %s is damaged; open the file in Excel or WPS "
                           "and save it again"),
                         pk->path, name);
-        g_byte_array_unref(buf);
-        return NULL;
-    }
-    *len = buf->len;
-    g_byte_array_append(buf, (const guint8 *)"", 1);
-    return (char *)g_byte_array_free(buf, FALSE);
-}
-
-// Parse the XML of part NAME with PARSER and DATA.  A missing part is not an error when
-// OPTIONAL.  Returns FALSE with *ERROR set.
-static gboolean
-parse_part(package *pk, const char *name, const GMarkupParser *parser, gpointer data,
-           gboolean optional, GError **error)
-{
-    gsize len = 0;
-    GError *e = NULL;
-    g_autofree char *xml = read_part(pk, name, &len, &e);
-    if (xml == NULL) {
-        if (e != NULL) {
-            g_propagate_error(error, e);
-            return FALSE;
-        }
-        if (optional)
-            return TRUE;
-        g_set_error(error, SC_ERROR, SC_ERROR_INPUT,
-                    _("%s: not an Excel workbook (it has no %s); save the sheet as .xlsx or as "
-                      "CSV UTF-8"),
-                    pk->path, name);
+        g_clear_error(&bad);
         return FALSE;
     }
-    GMarkupParseContext *ctx = g_markup_parse_context_new(parser, 0, data, NULL);
-    gboolean ok = g_markup_parse_context_parse(ctx, xml, (gssize)len, &e) &&
-                  g_markup_parse_context_end_parse(ctx, &e);
-    g_markup_parse_context_free(ctx);
-    if (!ok) {
-        if (e->domain == SC_ERROR)
-            g_propagate_error(error, e);
-        else {
-            g_set_error(error, SC_ERROR, SC_ERROR_INPUT,
-                        _("%s: the workbook's part %s is not well-formed XML (%s); open the file "
-                          "in Excel or WPS and save it again"),
-                        pk->path, name, e->message);
-            g_error_free(e);
-        }
+    if (bad == NULL)
+        return TRUE;
+    if (bad->domain == SC_ERROR) {
+        g_propagate_error(error, bad);
+    } else {
+        g_set_error(error, SC_ERROR, SC_ERROR_INPUT,
+                    _("%s: the workbook's part %s is not well-formed XML (%s); open the file "
+                      "in Excel or WPS and save it again"),
+                    pk->path, name, bad->message);
+        g_error_free(bad);
     }
-    return ok;
+    return FALSE;
 }
 
 // ---- xl/workbook.xml and its relationships: which part is which sheet.
@@ -341,8 +328,9 @@ typedef struct {
     const shared_strings *strings;
     const styles *styles;
     gboolean date1904;
-    GPtrArray *rows; // sc_xlsx_row *
-    guint row;       // the row being read (0 = none)
+    sc_xlsx_row_func func; // given each row that is not empty, with FUNC_DATA
+    gpointer func_data;
+    guint row; // the row being read (0 = none)
     GPtrArray *cells;
     guint column;   // the column of the cell being read (0-based)
     char type[16];  // its t attribute ("s", "str", "inlineStr", "n", "b", "e", "d")
@@ -351,14 +339,6 @@ typedef struct {
     gboolean in_value;
     guint64 n_cells;
 } sheet;
-
-static void
-row_free(gpointer data)
-{
-    sc_xlsx_row *row = data;
-    g_ptr_array_unref(row->cells);
-    g_free(row);
-}
 
 // The column of cell reference REF ("B12" → 1), or -1 if REF does not start with letters.
 static int
@@ -460,22 +440,18 @@ begin_row(sheet *sh, const char *r)
     sh->column = 0;
 }
 
-// End the row being read: kept if it has a non-empty cell.
+// End the row being read: handed on if it has a non-empty cell.
 static void
 end_row(sheet *sh)
 {
     gboolean empty = TRUE;
     for (guint i = 0; i < sh->cells->len && empty; i++)
         empty = *(const char *)g_ptr_array_index(sh->cells, i) == '\0';
-    if (empty) {
-        g_ptr_array_unref(sh->cells);
-    } else {
-        sc_xlsx_row *row = g_new0(sc_xlsx_row, 1);
-        row->row = sh->row;
-        row->cells = sh->cells;
-        g_ptr_array_add(sh->rows, row);
+    if (!empty) {
+        const sc_xlsx_row row = {sh->row, sh->cells};
+        sh->func(&row, sh->func_data);
     }
-    sh->cells = NULL;
+    g_clear_pointer(&sh->cells, g_ptr_array_unref);
 }
 
 // Begin a cell: its column (from its reference, else the one after the last), type and style.
@@ -604,9 +580,11 @@ sheet_part(const workbook *wb, const relations *rel, const char *path, const cha
     return NULL;
 }
 
-// Read the workbook's parts in order: relationships, workbook, styles, shared strings, sheet.
-static GPtrArray *
-read_workbook(package *pk, const char *sheet_name, GError **error)
+// Read the workbook's parts in order: relationships, workbook, styles, shared strings, sheet,
+// handing each row of the sheet to FUNC with DATA.  FALSE with *ERROR set.
+static gboolean
+read_workbook(package *pk, const char *sheet_name, sc_xlsx_row_func func, gpointer data,
+              GError **error)
 {
     static const GMarkupParser wb_parser = {workbook_start, NULL, NULL, NULL, NULL};
     static const GMarkupParser rel_parser = {rels_start, NULL, NULL, NULL, NULL};
@@ -619,8 +597,12 @@ read_workbook(package *pk, const char *sheet_name, GError **error)
     styles st = {g_hash_table_new(g_direct_hash, g_direct_equal),
                  g_array_new(FALSE, FALSE, sizeof(gboolean)), FALSE};
     shared_strings ss = {g_ptr_array_new_with_free_func(g_free), NULL, 0, 0};
-    sheet sh = {.pk = pk, .strings = &ss, .styles = &st, .value = g_string_new(NULL)};
-    sh.rows = g_ptr_array_new_with_free_func(row_free);
+    sheet sh = {.pk = pk,
+                .strings = &ss,
+                .styles = &st,
+                .func = func,
+                .func_data = data,
+                .value = g_string_new(NULL)};
     g_autofree char *part = NULL;
 
     gboolean ok =
@@ -646,15 +628,14 @@ read_workbook(package *pk, const char *sheet_name, GError **error)
     g_free(rel.styles);
     g_ptr_array_unref(wb.names);
     g_ptr_array_unref(wb.ids);
-    if (!ok)
-        g_clear_pointer(&sh.rows, g_ptr_array_unref);
-    return sh.rows;
+    return ok;
 }
 
-GPtrArray *
-sc_xlsx_read(const char *data, gsize len, const char *path, const char *sheet, GError **error)
+gboolean
+sc_xlsx_read_rows(const char *data, gsize len, const char *path, const char *sheet,
+                  sc_xlsx_row_func func, gpointer func_data, GError **error)
 {
-    g_return_val_if_fail(path != NULL && (data != NULL || len == 0), NULL);
+    g_return_val_if_fail(path != NULL && (data != NULL || len == 0) && func != NULL, FALSE);
     zip_error_t zerr;
     zip_error_init(&zerr);
     zip_source_t *src = zip_source_buffer_create(data, len, 0, &zerr);
@@ -667,11 +648,38 @@ sc_xlsx_read(const char *data, gsize len, const char *path, const char *sheet, G
         zip_error_fini(&zerr);
         if (src != NULL)
             zip_source_free(src);
-        return NULL;
+        return FALSE;
     }
     zip_error_fini(&zerr);
     package pk = {zip, path, 0};
-    GPtrArray *rows = read_workbook(&pk, sheet, error);
+    gboolean ok = read_workbook(&pk, sheet, func, func_data, error);
     zip_discard(zip); // read only: nothing to write back
+    return ok;
+}
+
+static void
+row_free(gpointer data)
+{
+    sc_xlsx_row *row = data;
+    g_ptr_array_unref(row->cells);
+    g_free(row);
+}
+
+// An sc_xlsx_row_func keeping a copy of each row in DATA, a GPtrArray.
+static void
+keep_row(const sc_xlsx_row *row, gpointer data)
+{
+    sc_xlsx_row *kept = g_new(sc_xlsx_row, 1);
+    kept->row = row->row;
+    kept->cells = g_ptr_array_ref(row->cells);
+    g_ptr_array_add(data, kept);
+}
+
+GPtrArray *
+sc_xlsx_read(const char *data, gsize len, const char *path, const char *sheet, GError **error)
+{
+    GPtrArray *rows = g_ptr_array_new_with_free_func(row_free);
+    if (!sc_xlsx_read_rows(data, len, path, sheet, keep_row, rows, error))
+        g_clear_pointer(&rows, g_ptr_array_unref);
     return rows;
 }

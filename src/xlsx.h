@@ -37,4 +37,14 @@ gboolean sc_xlsx_is_zip(const char *data, gsize len);
 GPtrArray *sc_xlsx_read(const char *data, gsize len, const char *path, const char *sheet,
                         GError **error);
 
+// Called with each row that sc_xlsx_read() would return, in order, as the sheet is read; ROW is
+// the reader's, valid during the call only.
+typedef void (*sc_xlsx_row_func)(const sc_xlsx_row *row, gpointer data);
+
+// As sc_xlsx_read(), handing each row to FUNC with FUNC_DATA as soon as it is read, so that a
+// sheet's rows are never all held (issue 9).  Rows before a problem of the workbook are handed
+// on all the same: then FALSE with *ERROR set, and the caller drops what it made of them.
+gboolean sc_xlsx_read_rows(const char *data, gsize len, const char *path, const char *sheet,
+                           sc_xlsx_row_func func, gpointer func_data, GError **error);
+
 #endif

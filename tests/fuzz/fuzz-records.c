@@ -33,7 +33,7 @@ parse_once(const uint8_t *data, size_t size, const char *path, sc_encoding encod
             CHECK(r->row > last_row);
             last_row = r->row;
             for (guint k = 0; k < r->n; k++) {
-                const char *key = r->names[k], *value = r->values[k];
+                const char *key = r->names[k], *value = sc_record_value(r, k);
                 CHECK(g_utf8_validate(key, -1, NULL) && g_utf8_validate(value, -1, NULL));
                 CHECK(sc_record_get(r, key) == value); // names are unique: the first is it
             }

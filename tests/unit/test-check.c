@@ -68,6 +68,7 @@ test_normalise(void)
     g_assert_cmpstr(sc_cert_lookup("level_code", a), ==, "4");
     g_assert_cmpstr(sc_cert_lookup(SC_FIELD_ISSUE_DATE, a), ==, "2026-03-05");
     g_assert_cmpstr(sc_cert_lookup(SC_FIELD_ISSUE_MONTH, a), ==, "3");
+    g_assert_cmpstr(sc_cert_lookup("issue_day", a), ==, "5");
     g_assert_cmpstr(sc_cert_lookup(SC_FIELD_INSTITUTION, a), ==, "广州市越秀区百川职业培训学校");
     g_assert_cmpstr(sc_cert_lookup(SC_FIELD_NUMBER, a), ==, "");
     g_assert_null(sc_cert_lookup("备注", a)); // no such column
@@ -76,6 +77,8 @@ test_normalise(void)
     g_assert_cmpstr(sc_record_get(a->record, SC_FIELD_ID_NUMBER), ==, "11010519491231002x");
 
     sc_cert *b = g_ptr_array_index(certs, 1);
+    // A number written normalised is the record's own text, not a copy (issue 9).
+    g_assert_true(b->id_number == sc_record_get(b->record, SC_FIELD_ID_NUMBER));
     g_assert_cmpstr(sc_cert_lookup(SC_FIELD_WORK_TYPE, b), ==, "电焊工");
     g_assert_cmpstr(sc_cert_lookup(SC_FIELD_LEVEL, b), ==, "二级/技师");
     g_assert_cmpstr(sc_cert_lookup(SC_FIELD_ISSUE_DATE, b), ==, "2026-11-23"); // the batch's
@@ -156,16 +159,20 @@ test_duplicates(void)
         parse(HEADER "张伟,,440104199003121232,电工,,,四级,,\n"
                      "张伟,,440104199003121232,电工,,,中级工,,\n" // same certificate
                      "王芳,,11010519491231002X,电工,,,五级,S000044011001265000001,\n"
-                     "李明,,110105198001010016,焊工,,,五级,S000044011001265000001,\n",
+                     "李明,,110105198001010016,焊工,,,五级,S000044011001265000001,\n"
+                     "王芳,,11010519491231002x,电工,,,5,,\n", // row 4's, x for X
               problems);
     g_autoptr(sc_institution) inst = guangdong();
     sc_check_options o = options(inst);
     g_autoptr(GPtrArray) certs = sc_check_records(r, &o, problems);
-    g_assert_cmpuint(sc_problems_count(problems), ==, 2);
+    g_assert_cmpuint(sc_problems_count(problems), ==, 3);
     g_assert_true(g_str_has_prefix(sc_problems_get(problems, 0), "r.csv:3 (张伟): 证件号码: "));
     g_assert_nonnull(strstr(sc_problems_get(problems, 0), "row 2"));
     g_assert_true(g_str_has_prefix(sc_problems_get(problems, 1), "r.csv:5 (李明): 证书编号: "));
     g_assert_nonnull(strstr(sc_problems_get(problems, 1), "row 4"));
+    g_assert_true(g_str_has_prefix(sc_problems_get(problems, 2), "r.csv:6 (王芳): 证件号码: "));
+    g_assert_nonnull(strstr(sc_problems_get(problems, 2), "same holder"));
+    g_assert_nonnull(strstr(sc_problems_get(problems, 2), "row 4"));
 }
 
 static void

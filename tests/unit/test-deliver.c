@@ -90,8 +90,7 @@ make_cert(sc_record **rec, guint row, const char *name, const char *number, cons
     sc_record_set(*rec, "车间", workshop);
     sc_cert *c = sc_cert_new(*rec);
     c->name = name;
-    g_free(c->id_number);
-    c->id_number = g_strdup(id);
+    sc_cert_set_id_number(c, id, NULL);
     sc_cert_set_number(c, number);
     sc_cert_set_date(c, 2026, 11, 20);
     return c;

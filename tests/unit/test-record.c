@@ -291,6 +291,15 @@ test_get_set(void)
     sc_record_set(r, "备注", "补考");
     g_assert_cmpstr(sc_record_get(r, "备注"), ==, "补考");
     g_assert_cmpuint(r->n, ==, 6);
+
+    // The values are read by position too, an empty one among them.
+    sc_record_set(r, "证件号码", "");
+    static const char *const in_order[] = {"张三", "", "电工", "四级/中级工", "居民身份证", "补考"};
+    for (guint i = 0; i < r->n; i++) {
+        g_assert_cmpstr(sc_record_value(r, i), ==, in_order[i]);
+        g_assert_true(sc_record_value(r, i) == sc_record_get(r, r->names[i]));
+    }
+    g_assert_cmpstr(sc_record_get(r, "备注"), ==, "补考");
     parsed_free(&p);
 
     sc_records_free(NULL); // a no-op

@@ -242,11 +242,50 @@ test_refused(void)
     g_clear_error(&error);
 }
 
+// Rows become records as the sheet is read, but a workbook refused after its first rows leaves
+// neither problems nor notes of them: only its own error.
+static void
+test_refused_after_rows(void)
+{
+    const char *names[] = {"xl/_rels/workbook.xml.rels", "xl/workbook.xml",
+                           "xl/worksheets/sheet1.xml", NULL};
+    const char *rows = "<row r=\"1\"><c t=\"inlineStr\"><is><t>姓名</t></is></c>"
+                       "<c t=\"inlineStr\"><is><t>备注</t></is></c></row>"
+                       "<row r=\"2\"><c t=\"inlineStr\"><is><t>张伟</t></is></c></row>";
+    for (int broken = 0; broken <= 1; broken++) {
+        g_autofree char *sheet =
+            g_strdup_printf("<worksheet><sheetData>%s%s</sheetData></worksheet>", rows,
+                            broken ? "<row r=\"3\"><c t=\"s\"><v>7</v></c></row>" : "");
+        const char *texts[] = {RELS, WORKBOOK, sheet};
+        gsize len = 0;
+        g_autofree char *data = make_package(names, texts, NULL, &len);
+        g_autoptr(sc_problems) problems = sc_problems_new();
+        g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func(g_free);
+        GError *error = NULL;
+        g_autoptr(sc_records) r = sc_records_parse(data, len, "w.xlsx", SC_ENCODING_AUTO,
+                                                   SC_FORMAT_AUTO, problems, notes, &error);
+        if (broken) {
+            g_assert_null(r);
+            g_assert_error(error, SC_ERROR, SC_ERROR_INPUT);
+            g_assert_nonnull(strstr(error->message, "w.xlsx:3: the cell refers to shared string"));
+            g_assert_cmpuint(sc_problems_count(problems), ==, 0);
+            g_assert_cmpuint(notes->len, ==, 0);
+            g_clear_error(&error);
+        } else { // the same rows, read whole: the missing columns and the unknown one are told
+            g_assert_no_error(error);
+            g_assert_cmpuint(r->records->len, ==, 1);
+            g_assert_cmpuint(sc_problems_count(problems), >, 0);
+            g_assert_cmpuint(notes->len, ==, 1);
+        }
+    }
+}
+
 int
 main(int argc, char **argv)
 {
     sc_test_init(&argc, &argv);
     g_test_add_func("/xlsx/shared-strings", test_shared_strings);
+    g_test_add_func("/xlsx/refused-after-rows", test_refused_after_rows);
     g_test_add_func("/xlsx/inline-1904", test_inline_1904);
     g_test_add_func("/xlsx/records", test_records);
     g_test_add_func("/xlsx/cell-kinds", test_cell_kinds);
