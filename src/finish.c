@@ -1316,10 +1316,13 @@ typedef struct {
     const char *path;
     guint64 flushed; // bytes written to FD
     GString *buf;    // bytes to write after them
-    GArray *offsets; // guint64: where new object I starts (0: not written)
     guint next;      // the next new object number
     GString *parts;  // the page tree: one node per part, "N 0 R " each
     guint pages;
+    int table;          // the cross-reference table as it is filled, 20 bytes an object, in a
+                        // temporary file (100,000 pages have 1.3 million objects)
+    int table_errno;    // the first error of writing it, or 0
+    guint64 last;       // the last object's offset
     GHashTable *images; // an image's digest (image_digest()) → its new number, once copied
     GHashTable *seen;   // the part being copied: its images' numbers → their digests
 } join_out;
@@ -1348,25 +1351,23 @@ join_flush(join_out *j, GError **error)
     return TRUE;
 }
 
-// Copy LEN bytes at OFF of D's file to the end of J's (after flushing what is pending).
+// Copy LEN bytes at OFF of the file IN to the end of J's (after flushing what is pending).
 static gboolean
-join_copy(join_out *j, const pdf_doc *d, guint64 off, guint64 len, GError **error)
+join_copy(join_out *j, int in, guint64 off, guint64 len, GError **error)
 {
     if (!join_flush(j, error))
         return FALSE;
-    loff_t in = (loff_t)off, out = (loff_t)j->flushed;
+    loff_t from = (loff_t)off, to = (loff_t)j->flushed;
     while (len > 0) {
-        ssize_t n = copy_file_range(d->fd, &in, j->fd, &out, (size_t)MIN(len, 1u << 30), 0);
+        ssize_t n = copy_file_range(in, &from, j->fd, &to, (size_t)MIN(len, 1u << 30), 0);
         if (n < 0 &&
             (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP)) {
             guint8 b[64 * 1024]; // no kernel copy between these files: through this buffer
-            gsize got = doc_read(d, (guint64)in, b, (gsize)MIN(len, sizeof b));
-            n = got > 0 ? pwrite(j->fd, b, got, out) : -1;
+            ssize_t got = pread(in, b, (gsize)MIN(len, sizeof b), from);
+            n = got > 0 ? pwrite(j->fd, b, (gsize)got, to) : -1;
             if (n > 0)
-                in += n, out += n;
-        } else if (n > 0) {
-            // copy_file_range() moved both offsets
-        }
+                from += n, to += n;
+        } // (else copy_file_range() moved both offsets)
         if (n <= 0) {
             g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), j->path,
                         g_strerror(n < 0 ? errno : EIO));
@@ -1374,7 +1375,7 @@ join_copy(join_out *j, const pdf_doc *d, guint64 off, guint64 len, GError **erro
         }
         len -= (guint64)n;
     }
-    j->flushed = (guint64)out;
+    j->flushed = (guint64)to;
     return TRUE;
 }
 
@@ -1524,13 +1525,26 @@ join_known_images(join_out *j, const pdf_doc *d, guint *map)
     }
 }
 
+// Object NUM's entry in J's table: at AT (0: free).
+static void
+join_entry(join_out *j, guint num, guint64 at)
+{
+    char entry[21];
+    if (at != 0)
+        g_snprintf(entry, sizeof entry, "%010" G_GUINT64_FORMAT " 00000 n \n",
+                   MIN(at, MAX_CLASSIC_OFFSET));
+    else
+        memcpy(entry, "0000000000 00001 f \n", sizeof entry);
+    if (j->table_errno == 0 && pwrite(j->table, entry, 20, (off_t)(20 * (guint64)num)) != 20)
+        j->table_errno = errno != 0 ? errno : EIO;
+    j->last = MAX(j->last, at);
+}
+
 // Start new object NUM in J.
 static void
 join_begin(join_out *j, guint num)
 {
-    if (j->offsets->len <= num)
-        g_array_set_size(j->offsets, num + 1);
-    g_array_index(j->offsets, guint64, num) = join_at(j);
+    join_entry(j, num, join_at(j));
     g_string_append_printf(j->buf, "%u 0 obj\n", num);
 }
 
@@ -1555,7 +1569,7 @@ join_object(join_out *j, const pdf_doc *d, guint *map, GArray *todo, guint old, 
             if (!ok)
                 set_bad(error, _("a stream without its length"));
             g_string_append(j->buf, "\nstream\n");
-            ok = ok && join_copy(j, d, o.data_at, (guint64)len, error);
+            ok = ok && join_copy(j, d->fd, o.data_at, (guint64)len, error);
             g_string_append(j->buf, "\nendstream");
         }
         g_string_append(j->buf, "\nendobj\n");
@@ -1572,8 +1586,10 @@ join_object(join_out *j, const pdf_doc *d, guint *map, GArray *todo, guint old, 
         text = g_malloc(want + 1);
         gsize got = doc_read(d, d->offset[old], (guint8 *)text, want);
         text[got] = '\0';
-        if (!g_str_has_prefix(text, head))
-            return TRUE; // listed but never written (free_unwritten()): nothing can use it
+        if (!g_str_has_prefix(text, head)) {
+            join_entry(j, num, 0); // listed but never written: nothing can use it
+            return TRUE;
+        }
         end = strstr(text + strlen(head), "endobj");
         if (got < want)
             break;
@@ -1646,8 +1662,14 @@ sc_finish_join(const char *const *parts, guint n, const char *path, GError **err
                     g_strerror(errno));
         return FALSE;
     }
+    g_autofree char *table = NULL;
+    j.table = g_file_open_tmp("skillcert-xref-XXXXXX", &table, error);
+    if (j.table < 0) {
+        close(j.fd);
+        return FALSE;
+    }
+    g_unlink(table); // the file lives as long as it is open
     j.buf = g_string_new("%PDF-1.5\n%\xb5\xed\xae\xfb\n");
-    j.offsets = g_array_new(FALSE, TRUE, sizeof(guint64));
     j.parts = g_string_new(NULL);
     j.images = g_hash_table_new_full(digest_hash, digest_equal, g_free, NULL);
     j.seen = g_hash_table_new_full(NULL, NULL, NULL, g_free);
@@ -1668,20 +1690,16 @@ sc_finish_join(const char *const *parts, guint n, const char *path, GError **err
         g_string_append(j.buf, "<< /Type /Catalog /Pages 1 0 R >>\nendobj\n");
         // One classic cross-reference section, 20 bytes an entry, as cairo writes it.
         guint64 xref = join_at(&j);
-        if (xref > MAX_CLASSIC_OFFSET) {
+        if (xref > MAX_CLASSIC_OFFSET || j.last > MAX_CLASSIC_OFFSET) {
             set_too_large(error);
+            ok = FALSE;
+        } else if (j.table_errno != 0) {
+            g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), path,
+                        g_strerror(j.table_errno));
             ok = FALSE;
         }
         g_string_append_printf(j.buf, "xref\n0 %u\n0000000000 65535 f \n", j.next);
-        for (guint i = 1; ok && i < j.next; i++) {
-            guint64 at = i < j.offsets->len ? g_array_index(j.offsets, guint64, i) : 0;
-            if (at != 0)
-                g_string_append_printf(j.buf, "%010" G_GUINT64_FORMAT " 00000 n \n", at);
-            else
-                g_string_append(j.buf, "0000000000 00001 f \n");
-            if (j.buf->len > (1u << 20))
-                ok = join_flush(&j, error);
-        }
+        ok = ok && join_copy(&j, j.table, 20, 20 * (guint64)(j.next - 1), error);
         g_string_append_printf(
             j.buf,
             "trailer\n<< /Size %u /Root %u 0 R /Info %u 0 R >>\nstartxref\n%" G_GUINT64_FORMAT
@@ -1696,7 +1714,7 @@ sc_finish_join(const char *const *parts, guint n, const char *path, GError **err
     }
     g_string_free(j.buf, TRUE);
     g_string_free(j.parts, TRUE);
-    g_array_unref(j.offsets);
+    close(j.table);
     g_hash_table_unref(j.images);
     g_hash_table_unref(j.seen);
     return ok;
