@@ -1131,9 +1131,17 @@ write_numbers(const sc_batch *b, const sc_batch_output *out, GPtrArray *certs, G
     static const char *const status[] = {[SC_NUMBER_NEW] = N_("新发"),
                                          [SC_NUMBER_REPRINT] = N_("补打"),
                                          [SC_NUMBER_CORRECTED] = N_("更正后补打")};
+    // Named as the sink names its temporaries (sink.h), so that a run killed here leaves one the
+    // next run into the same folder recognises and removes.
+    g_autofree char *dir = g_path_get_dirname(out->numbers);
+    g_autofree char *base = g_path_get_basename(out->numbers);
+    g_autofree char *name = g_strdup_printf(".%s.skillcert-tmp-%ld-XXXXXX", base, (long)getpid());
+    char *tmp = g_build_filename(dir, name, NULL);
+    int fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0600);
+    gboolean ok = fd >= 0;
     GString *csv = g_string_new("\xEF\xBB\xBF");
     g_string_append(csv, "行号,姓名,证件号码,证书编号,发证日期,状态,输出\n");
-    for (guint i = 0; i < certs->len; i++) {
+    for (guint i = 0; ok && i < certs->len; i++) {
         const sc_cert *c = g_ptr_array_index(certs, i);
         char row[16];
         g_snprintf(row, sizeof row, "%u", c->row);
@@ -1142,15 +1150,13 @@ write_numbers(const sc_batch *b, const sc_batch_output *out, GPtrArray *certs, G
             row, c->name, c->id_number, c->number, c->issue_date, _(status[c->status]), place};
         for (guint k = 0; k < G_N_ELEMENTS(cells); k++)
             sc_deliver_csv_field(csv, cells[k], k + 1 == G_N_ELEMENTS(cells) ? '\n' : ',');
+        if (csv->len >= 64 * 1024 || i + 1 == certs->len) { // written as it grows: 10 MB at 100,000
+            ok = write(fd, csv->str, csv->len) == (ssize_t)csv->len;
+            g_string_truncate(csv, 0);
+        }
     }
-    // Named as the sink names its temporaries (sink.h), so that a run killed here leaves one the
-    // next run into the same folder recognises and removes.
-    g_autofree char *dir = g_path_get_dirname(out->numbers);
-    g_autofree char *base = g_path_get_basename(out->numbers);
-    g_autofree char *name = g_strdup_printf(".%s.skillcert-tmp-%ld-XXXXXX", base, (long)getpid());
-    char *tmp = g_build_filename(dir, name, NULL);
-    int fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0600);
-    gboolean ok = fd >= 0 && write(fd, csv->str, csv->len) == (ssize_t)csv->len && fsync(fd) == 0;
+    ok = ok && (certs->len > 0 || write(fd, csv->str, csv->len) == (ssize_t)csv->len) &&
+         fsync(fd) == 0;
     int saved = errno;
     if (fd >= 0)
         close(fd);
