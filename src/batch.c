@@ -55,7 +55,8 @@ struct sc_batch {
     gboolean raster;
     gboolean *omit;    // per element: not drawn on the output being drawn (stock, seal), or NULL
     GHashTable *names; // split: sc_cert * → its file name, for the drawing under way
-    GHashTable *drawn; // print place → file_hash: what the files drawn carry (issue 13)
+    GArray *drawn;     // file_hash, per certificate drawn: what its file carries (issue 13)
+    GStringChunk *strings; // the numbers and SHA-256s DRAWN points to, each hash stored once
     sc_batch_progress progress;
     gpointer progress_data;
     GMutex progress_lock; // one progress call at a time, from any thread
@@ -70,7 +71,9 @@ sc_batch_free(sc_batch *b)
         return;
     sc_renderer_free(b->renderer);
     if (b->drawn != NULL)
-        g_hash_table_unref(b->drawn);
+        g_array_unref(b->drawn);
+    if (b->strings != NULL)
+        g_string_chunk_free(b->strings);
     g_free(b->omit);
     sc_fonts_free(b->fonts);
     if (b->certs != NULL)
@@ -399,21 +402,14 @@ stock_fits(const sc_stock_range *range, guint n, GError **error)
     return FALSE;
 }
 
-// A file drawn and finished: the number it carries and its SHA-256, for the print log.
+// A file drawn and finished: the number it carries and its SHA-256, for the print log.  Kept
+// per certificate (a print run of 100,000 shares one file: its hash is stored once).
 typedef struct {
-    char *number, *sha256;
+    const sc_cert *cert;
+    const char *number, *sha256; // in the batch's string chunk
 } file_hash;
 
-static void
-file_hash_free(gpointer p)
-{
-    file_hash *h = p;
-    g_free(h->number);
-    g_free(h->sha256);
-    g_free(h);
-}
-
-// Remember, per print place of CERTS, the number its file carries and the file's SHA-256 (the
+// Remember, per certificate of CERTS, the number its file carries and the file's SHA-256 (the
 // split file, or the one PDF), once SINKS are finished (issue 13: the register keeps the hash of
 // every file it issued).
 static void
@@ -429,19 +425,22 @@ remember_files(sc_batch *b, const sc_batch_output *out, GPtrArray *certs, GPtrAr
                                     (gpointer)sc_sink_file_sha256(sink, i));
     }
     if (b->drawn != NULL)
-        g_hash_table_unref(b->drawn);
-    b->drawn = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, file_hash_free);
+        g_array_unref(b->drawn);
+    if (b->strings != NULL)
+        g_string_chunk_free(b->strings);
+    b->drawn = g_array_sized_new(FALSE, TRUE, sizeof(file_hash), certs->len);
+    b->strings = g_string_chunk_new(64 * 1024);
     for (guint i = 0; i < certs->len; i++) {
         const sc_cert *c = certs->pdata[i];
-        char *place = print_place(b, out, c, i);
         const char *name = b->names != NULL ? g_hash_table_lookup(b->names, c) : NULL;
         g_autofree char *split =
             out->split != NULL && name != NULL ? g_build_filename(out->split, name, NULL) : NULL;
         const char *sha = g_hash_table_lookup(by_path, split != NULL ? split : out->output);
-        file_hash *h = g_new0(file_hash, 1);
-        h->number = g_strdup(c->number);
-        h->sha256 = g_strdup(sha);
-        g_hash_table_replace(b->drawn, place, h);
+        file_hash h = {.cert = c,
+                       .number =
+                           c->number != NULL ? g_string_chunk_insert(b->strings, c->number) : NULL,
+                       .sha256 = sha != NULL ? g_string_chunk_insert_const(b->strings, sha) : NULL};
+        g_array_append_val(b->drawn, h);
     }
 }
 
@@ -465,8 +464,9 @@ number(sc_batch *b, const sc_batch_output *out, sc_number_source *source, GPtrAr
         items[i].second = out->second;
         items[i].correct = out->correct;
         items[i].output = places[i];
-        const file_hash *h = b->drawn != NULL ? g_hash_table_lookup(b->drawn, places[i]) : NULL;
-        if (h != NULL && !dry_run) {
+        const file_hash *h =
+            b->drawn != NULL && i < b->drawn->len ? &g_array_index(b->drawn, file_hash, i) : NULL;
+        if (h != NULL && h->cert == c && !dry_run) {
             items[i].sha256 = h->sha256;
             items[i].sha256_number = h->number;
         }

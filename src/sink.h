@@ -23,7 +23,8 @@
 typedef struct sc_sink sc_sink; // opaque: sc_sink_new() / sc_sink_commit() or sc_sink_abort()
 
 typedef enum {
-    SC_SINK_PDF,   // all pages into one PDF at PATH
+    SC_SINK_PDF,   // all pages into one PDF at PATH (cairo writes it in temporary parts of 2,000
+                   // pages, joined by sc_sink_finish(): sink.c says why)
     SC_SINK_SPLIT, // one PDF per page, named by sc_sink_begin_page()'s NAME, in folder PATH
     SC_SINK_PNG,   // one page as a PNG at PATH, at DPI
 } sc_sink_kind;
