@@ -454,16 +454,17 @@ number(sc_batch *b, const sc_batch_output *out, sc_number_source *source, GPtrAr
 {
     guint n = certs->len;
     sc_number_item *items = g_new0(sc_number_item, n);
-    char **places = g_new0(char *, n + 1);
+    // Each certificate's print place, for the print log: stored back to back (100,000 of them).
+    GStringChunk *places = g_string_chunk_new(64 * 1024);
     for (guint i = 0; i < n; i++) {
         const sc_cert *c = g_ptr_array_index(certs, i);
-        places[i] = print_place(b, out, c, i);
+        g_autofree char *place = print_place(b, out, c, i);
         items[i] = sc_cert_number_item(c);
         items[i].number =
             c->number_given || (reserved && c->status == SC_NUMBER_NEW) ? c->number : NULL;
         items[i].second = out->second;
         items[i].correct = out->correct;
-        items[i].output = places[i];
+        items[i].output = g_string_chunk_insert(places, place);
         const file_hash *h =
             b->drawn != NULL && i < b->drawn->len ? &g_array_index(b->drawn, file_hash, i) : NULL;
         if (h != NULL && h->cert == c && !dry_run) {
@@ -478,7 +479,7 @@ number(sc_batch *b, const sc_batch_output *out, sc_number_source *source, GPtrAr
         if (!sc_registry_stock_parse(out->stock_serials, &stock, error) ||
             !stock_fits(&stock, n, error)) {
             g_strfreev(sheets);
-            g_strfreev(places);
+            g_string_chunk_free(places);
             g_free(items);
             return FALSE;
         }
@@ -514,7 +515,7 @@ number(sc_batch *b, const sc_batch_output *out, sc_number_source *source, GPtrAr
         g_free(items[i].assigned);
         g_free(items[i].assigned_date);
     }
-    g_strfreev(places);
+    g_string_chunk_free(places);
     g_strfreev(sheets);
     g_free(items);
     return ok;
