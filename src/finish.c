@@ -1166,17 +1166,11 @@ add_marks(pdf_doc *d, GArray *cat, const sc_finish_info *info, GError **error)
     // The entries are numbered in page order: each one's neighbours are the numbers beside it.
     guint outlines = d->next++, first = d->next, last = first + count - 1;
     d->next += count;
-    g_autoptr(GString) labels = g_string_new("<< /Nums [");
     g_autoptr(GString) s = g_string_new(NULL);
     p = info->marks;
     for (guint i = 0, num = first; i < pages->len; i++) {
-        const char *label = p, *bookmark = p + strlen(p) + 1;
+        const char *bookmark = p + strlen(p) + 1;
         p = bookmark + strlen(bookmark) + 1;
-        if (*label != '\0') {
-            g_string_append_printf(labels, " %u << /P ", i);
-            append_text(labels, label);
-            g_string_append(labels, " >>");
-        }
         if (*bookmark == '\0')
             continue;
         g_string_assign(s, "<< /Title ");
@@ -1189,12 +1183,26 @@ add_marks(pdf_doc *d, GArray *cat, const sc_finish_info *info, GError **error)
         g_string_append_printf(s, " /Dest [%u 0 R /Fit] >>", g_array_index(pages, guint, i));
         put_object(d, num++, s->str);
     }
-    g_string_append(labels, " ] >>");
+    // The labels: one number tree (/Nums), written into the update as it grows.
     guint nums = d->next++;
-    put_object(d, nums, labels->str);
+    begin_object(d, nums);
+    g_string_append(d->tail, "<< /Nums [");
+    p = info->marks;
+    for (guint i = 0; i < pages->len; i++) {
+        const char *label = p;
+        p += strlen(p) + 1;
+        p += strlen(p) + 1;
+        if (*label == '\0')
+            continue;
+        g_string_append_printf(d->tail, " %u << /P ", i);
+        append_text(d->tail, label);
+        g_string_append(d->tail, " >>");
+        tail_flush(d);
+    }
+    g_string_append(d->tail, " ] >>\nendobj\n");
     g_autofree char *labels_ref = g_strdup_printf("%u 0 R", nums);
     dict_set(cat, "/PageLabels", labels_ref);
-    // With no bookmark at all, the outline's number stays unused: an empty outline root.
+    // With no bookmark at all: an empty outline.
     g_autofree char *o =
         count > 0 ? g_strdup_printf("<< /Type /Outlines /First %u 0 R /Last %u 0 R /Count %u >>",
                                     first, last, count)
