@@ -1229,7 +1229,8 @@ sc_batch_write(sc_batch *b, const sc_batch_output *out, GPtrArray **written, sc_
 {
     g_return_val_if_fail(b != NULL && out != NULL, FALSE);
     g_autoptr(GPtrArray) certs = NULL, all = NULL;
-    g_autoptr(GPtrArray) predicted = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) predicted = g_ptr_array_new(); // in NUMBERS
+    GStringChunk *numbers = g_string_chunk_new(64 * 1024);
     g_autoptr(GPtrArray) sinks = g_ptr_array_new(); // sc_sink *, aborted by abort_all()
     sc_number_source *source = NULL;
     gboolean owned = FALSE, ok = FALSE;
@@ -1252,8 +1253,10 @@ sc_batch_write(sc_batch *b, const sc_batch_output *out, GPtrArray **written, sc_
     if (source == NULL ||
         !number(b, out, source, all, /*dry_run*/ TRUE, /*reserved*/ FALSE, problems, error))
         goto out;
-    for (guint i = 0; i < certs->len; i++)
-        g_ptr_array_add(predicted, g_strdup(((sc_cert *)certs->pdata[i])->number));
+    for (guint i = 0; i < certs->len; i++) {
+        const char *number = ((sc_cert *)certs->pdata[i])->number;
+        g_ptr_array_add(predicted, number != NULL ? g_string_chunk_insert(numbers, number) : NULL);
+    }
     give_back_memory(); // the checks' and the dry run's, before the pages
     if (!draw(b, out, certs, sinks, problems, error))
         goto out;
@@ -1279,6 +1282,7 @@ out:
     abort_all(sinks);
     if (owned)
         sc_number_source_free(source);
+    g_string_chunk_free(numbers);
     return ok;
 }
 

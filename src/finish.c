@@ -1144,9 +1144,18 @@ collect_pages(const pdf_doc *d, guint num, GArray *pages, int depth)
     return ok;
 }
 
+// The next string of MARKS (sc_finish_info.marks) into *BUF (*CAP bytes, grown as needed), or
+// NULL at its end.
+static const char *
+next_mark(FILE *marks, char **buf, size_t *cap)
+{
+    return getdelim(buf, cap, '\0', marks) > 0 ? *buf : NULL;
+}
+
 // INFO's page labels and bookmarks (sc_finish_info.marks) as new objects: the catalog's
 // /PageLabels and /Outlines values set in CAT (an outline entry per page at the top level, each
 // to its page).  FALSE with *ERROR set when the pages are not as many as the marks.
+
 static gboolean
 add_marks(pdf_doc *d, GArray *cat, const sc_finish_info *info, GError **error)
 {
@@ -1156,21 +1165,27 @@ add_marks(pdf_doc *d, GArray *cat, const sc_finish_info *info, GError **error)
         set_bad(error, _("its pages are not the pages it was given bookmarks for"));
         return FALSE;
     }
+    g_autofree char *label = NULL, *bookmark = NULL;
+    size_t label_cap = 0, bookmark_cap = 0;
+    // Read three times: the bookmarks counted, written, then the labels.
     guint count = 0;
-    const char *p = info->marks;
+    rewind(info->marks);
     for (guint i = 0; i < pages->len; i++) {
-        p += strlen(p) + 1;
-        count += *p != '\0';
-        p += strlen(p) + 1;
+        if (next_mark(info->marks, &label, &label_cap) == NULL ||
+            next_mark(info->marks, &bookmark, &bookmark_cap) == NULL) {
+            set_bad(error, _("its pages are not the pages it was given bookmarks for"));
+            return FALSE;
+        }
+        count += *bookmark != '\0';
     }
     // The entries are numbered in page order: each one's neighbours are the numbers beside it.
     guint outlines = d->next++, first = d->next, last = first + count - 1;
     d->next += count;
     g_autoptr(GString) s = g_string_new(NULL);
-    p = info->marks;
+    rewind(info->marks);
     for (guint i = 0, num = first; i < pages->len; i++) {
-        const char *bookmark = p + strlen(p) + 1;
-        p = bookmark + strlen(bookmark) + 1;
+        next_mark(info->marks, &label, &label_cap);
+        next_mark(info->marks, &bookmark, &bookmark_cap);
         if (*bookmark == '\0')
             continue;
         g_string_assign(s, "<< /Title ");
@@ -1187,11 +1202,10 @@ add_marks(pdf_doc *d, GArray *cat, const sc_finish_info *info, GError **error)
     guint nums = d->next++;
     begin_object(d, nums);
     g_string_append(d->tail, "<< /Nums [");
-    p = info->marks;
+    rewind(info->marks);
     for (guint i = 0; i < pages->len; i++) {
-        const char *label = p;
-        p += strlen(p) + 1;
-        p += strlen(p) + 1;
+        next_mark(info->marks, &label, &label_cap);
+        next_mark(info->marks, &bookmark, &bookmark_cap);
         if (*label == '\0')
             continue;
         g_string_append_printf(d->tail, " %u << /P ", i);

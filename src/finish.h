@@ -16,6 +16,7 @@
 #include "error.h"
 #include "sign.h"
 #include <glib.h>
+#include <stdio.h>
 
 #ifndef SC_VERSION
 #define SC_VERSION "0.9.0" // the Makefile's VERSION, when built without it
@@ -36,11 +37,12 @@ typedef struct {
     // mm from the page's top-left corner; NULL: the field is invisible.
     const double *signature_box;
     // The one PDF's page labels and bookmarks, in page order: MARK_PAGES pairs of strings, each
-    // ended by a zero byte, "label" then "bookmark" (either may be empty: none), in MARKS; NULL:
-    // none.  Written by the finish stage, not by cairo: cairo 1.16 holds every page's until its
-    // document ends, and reads a label's trailing digits as a number (a certificate number's
-    // overflowed into "S0000-1067514559").
-    const char *marks;
+    // ended by a zero byte, "label" then "bookmark" (either may be empty: none), in the file
+    // MARKS (read from its start; 6 MB for 100,000 pages, never held); NULL: none.  Written by the
+    // finish stage, not by cairo: cairo 1.16 holds every page's until its document ends, and reads
+    // a label's trailing digits as a number (a certificate number's overflowed into
+    // "S0000-1067514559").
+    FILE *marks;
     guint mark_pages;
 } sc_finish_info;
 

@@ -69,7 +69,9 @@ struct sc_sink {
     GPtrArray *parts; // PDF: the parts written before the one open (char *: temporaries)
     guint part_pages; // PDF: pages in the part open, and most in one
     guint part_limit;
-    GString *marks;  // PDF: each page's label and bookmark (sc_finish_info.marks)
+    FILE *marks;     // PDF: each page's label and bookmark (sc_finish_info.marks), in a
+                     // temporary file (removed when closed)
+    int marks_errno; // the first error of writing it, or 0
     gboolean marked; // PDF: some page has one
 };
 
@@ -365,7 +367,7 @@ finish_info(const sc_sink *sink, const info_copy *info)
                             .created = info->created,
                             .signer = sink->signer,
                             .signature_box = sink->signature_shown ? sink->signature_box : NULL,
-                            .marks = sink->marked ? sink->marks->str : NULL,
+                            .marks = sink->marked ? sink->marks : NULL,
                             .mark_pages = sink->pages};
 }
 
@@ -635,7 +637,6 @@ sc_sink_new_full(sc_sink_kind kind, const char *path, double width_mm, double he
     sink->finals = g_ptr_array_new_with_free_func(g_free);
     sink->buf = g_byte_array_new();
     sink->parts = g_ptr_array_new_with_free_func(g_free);
-    sink->marks = g_string_new(NULL);
     const char *limit = g_getenv("SKILLCERT_PART_PAGES");
     sink->part_limit = limit != NULL && atoi(limit) > 0 ? (guint)atoi(limit) : PART_PAGES;
     sink->info.title = g_strdup(title);
@@ -723,6 +724,23 @@ begin_split_page(sc_sink *sink, const char *name, GError **error)
     return TRUE;
 }
 
+// A temporary file for the one PDF's marks, gone once closed; NULL with *ERR set.
+static FILE *
+marks_file(int *err)
+{
+    g_autofree char *name = NULL;
+    int fd = g_file_open_tmp("skillcert-marks-XXXXXX", &name, NULL);
+    FILE *f = fd >= 0 ? fdopen(fd, "w+b") : NULL;
+    if (f == NULL) {
+        *err = errno != 0 ? errno : EIO;
+        if (fd >= 0)
+            close(fd);
+    }
+    if (name != NULL)
+        g_unlink(name);
+    return f;
+}
+
 // One PDF: PAGE's label and bookmark (an outline entry at the top level), for the finish stage.
 static void
 mark_page(sc_sink *sink, const sc_sink_page *page)
@@ -731,8 +749,12 @@ mark_page(sc_sink *sink, const sc_sink_page *page)
         return;
     const char *label = page != NULL && page->label != NULL ? page->label : "";
     const char *bookmark = page != NULL && page->bookmark != NULL ? page->bookmark : "";
-    g_string_append_len(sink->marks, label, (gssize)strlen(label) + 1);
-    g_string_append_len(sink->marks, bookmark, (gssize)strlen(bookmark) + 1);
+    if (sink->marks == NULL)
+        sink->marks = marks_file(&sink->marks_errno);
+    if (sink->marks != NULL && sink->marks_errno == 0 &&
+        (fwrite(label, strlen(label) + 1, 1, sink->marks) != 1 ||
+         fwrite(bookmark, strlen(bookmark) + 1, 1, sink->marks) != 1))
+        sink->marks_errno = errno != 0 ? errno : EIO;
     sink->marked = sink->marked || *label != '\0' || *bookmark != '\0';
 }
 
@@ -837,6 +859,11 @@ sc_sink_finish(sc_sink *sink, GError **error)
 
     switch (sink->kind) {
     case SC_SINK_PDF:
+        if (sink->marks_errno != 0 || (sink->marked && fflush(sink->marks) != 0)) {
+            g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), sink->path,
+                        g_strerror(sink->marks_errno != 0 ? sink->marks_errno : errno));
+            return FALSE;
+        }
         if ((sink->surface != NULL && !end_part(sink, error)) || !join_parts(sink, error) ||
             !write_finished_file(sink, &sink->info, error))
             return FALSE;
@@ -1010,7 +1037,8 @@ sc_sink_abort(sc_sink *sink)
     for (guint i = 0; i < sink->parts->len; i++)
         g_unlink(g_ptr_array_index(sink->parts, i));
     g_ptr_array_unref(sink->parts);
-    g_string_free(sink->marks, TRUE);
+    if (sink->marks != NULL)
+        fclose(sink->marks);
     if (sink->tmpdir != NULL && !keep_tmpdir)
         remove_tmp(sink->tmpdir);
     if (sink->made_dir)
@@ -1093,7 +1121,17 @@ adopt_parts(sc_sink *sink, sc_sink *other, GError **error)
     g_ptr_array_set_size(other->parts, 0);
     if (theirs->tmp != NULL)
         g_ptr_array_add(sink->parts, g_steal_pointer(&theirs->tmp));
-    g_string_append_len(sink->marks, other->marks->str, (gssize)other->marks->len);
+    if (other->marks != NULL) {
+        if (sink->marks == NULL)
+            sink->marks = marks_file(&sink->marks_errno);
+        char buf[64 * 1024];
+        size_t n;
+        rewind(other->marks);
+        while (sink->marks != NULL && (n = fread(buf, 1, sizeof buf, other->marks)) > 0)
+            if (sink->marks_errno == 0 && fwrite(buf, 1, n, sink->marks) != n)
+                sink->marks_errno = errno != 0 ? errno : EIO;
+        sink->marks_errno = sink->marks_errno != 0 ? sink->marks_errno : other->marks_errno;
+    }
     sink->marked = sink->marked || other->marked;
     sink->pages += other->pages;
     sc_sink_abort(other);
