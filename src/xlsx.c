@@ -112,10 +112,12 @@ parse_part(package *pk, const char *name, const GMarkupParser *parser, gpointer 
     if (bad->domain == SC_ERROR) {
         g_propagate_error(error, bad);
     } else {
+        // GMarkup quotes what it could not read, invalid UTF-8 included: never into a message.
+        g_autofree char *why = g_utf8_make_valid(bad->message, -1);
         g_set_error(error, SC_ERROR, SC_ERROR_INPUT,
                     _("%s: the workbook's part %s is not well-formed XML (%s); open the file "
                       "in Excel or WPS and save it again"),
-                    pk->path, name, bad->message);
+                    pk->path, name, why);
         g_error_free(bad);
     }
     return FALSE;

@@ -30,9 +30,11 @@ static const char rels[] =
 static void
 add(zip_t *zip, const char *name, const void *data, size_t len)
 {
-    void *copy = malloc(len > 0 ? len : 1);
-    memcpy(copy, data, len);
-    zip_source_t *src = zip_source_buffer(zip, copy, len, 1);
+    void *copy =
+        len > 0 ? malloc(len) : NULL; // (libzip frees a buffer it is given, not an empty one)
+    if (copy != NULL)
+        memcpy(copy, data, len);
+    zip_source_t *src = zip_source_buffer(zip, copy, len, copy != NULL);
     CHECK(src != NULL && zip_file_add(zip, name, src, ZIP_FL_OVERWRITE) >= 0);
 }
 

@@ -211,6 +211,10 @@ test_refused(void)
         {"<worksheet><sheetData><row r=\"1\"><c r=\"ZZZ1\"><v>1</v></c></row></sheetData>"
          "</worksheet>",
          "over the limit of 4096 columns"},
+        // Bytes that are no UTF-8 in a name: GMarkup quotes them; the message stays UTF-8.
+        {"<worksheet><sheetData><row r=\"1\"><c r=\"A1\" \x8c\xc2\xdd\x8b=\"1\"><v>1</v></c>"
+         "</row></sheetData></worksheet>",
+         "is not well-formed XML"},
     };
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
         const char *texts[] = {RELS, WORKBOOK, cases[i].sheet};
@@ -220,6 +224,7 @@ test_refused(void)
         g_assert_error(error, SC_ERROR, SC_ERROR_INPUT);
         if (strstr(error->message, cases[i].phrase) == NULL)
             g_error("'%s' lacks '%s'", error->message, cases[i].phrase);
+        g_assert_true(g_utf8_validate(error->message, -1, NULL));
         g_clear_error(&error);
     }
 
