@@ -1,6 +1,11 @@
 // deliver.c - file names and the manifest of electronic certificates (SPEC §5; issue 11).
 #include "deliver.h"
 
+#include "file.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+
 #include "i18n.h"
 #include "template.h"
 
@@ -179,15 +184,22 @@ sc_deliver_write_manifest(const char *dir, const sc_deliver_entry *entries, guin
         sc_deliver_csv_field(s, e->sha256, '\r');
         g_string_append_c(s, '\n');
     }
+    // Written beside its name under a temporary of the sink's pattern: a run killed here leaves
+    // a file the next run recognises and removes, never a stray one in the folder.
     g_autofree char *path = g_build_filename(dir, SC_DELIVER_MANIFEST, NULL);
+    g_autofree char *tmp = sc_file_temporary(path, error);
     GError *err = NULL;
-    gboolean ok = g_file_set_contents_full(
-        path, s->str, (gssize)s->len, G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-        mode != 0 ? (int)mode : 0600, &err);
-    if (!ok) {
-        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), path, err->message);
-        g_error_free(err);
+    gboolean ok = tmp != NULL &&
+                  g_file_set_contents_full(tmp, s->str, (gssize)s->len, G_FILE_SET_CONTENTS_NONE,
+                                           0600, &err) &&
+                  (mode == 0 || g_chmod(tmp, (int)mode) == 0);
+    if (tmp != NULL && !ok) {
+        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), path,
+                    err != NULL ? err->message : g_strerror(errno));
+        g_clear_error(&err);
+        g_unlink(tmp);
     }
+    ok = ok && sc_file_put_in_place(tmp, path, error);
     g_string_free(s, TRUE);
     return ok;
 }

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gstdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -115,5 +116,47 @@ sc_file_read(const char *path, gsize max_bytes, const char *advice, char **data,
 out:
     g_free(buf);
     close(fd);
+    return ok;
+}
+
+// A temporary file beside PATH, named as the sink names its temporaries (sink.h), mode 0600.
+// Returns its path (the file created, empty), or NULL with *ERROR set.  Caller frees with g_free().
+char *
+sc_file_temporary(const char *path, GError **error)
+{
+    g_autofree char *dir = g_path_get_dirname(path);
+    g_autofree char *base = g_path_get_basename(path);
+    g_autofree char *name = g_strdup_printf(".%s.skillcert-tmp-%ld-XXXXXX", base, (long)getpid());
+    char *tmp = g_build_filename(dir, name, NULL);
+    int fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        int saved = errno;
+        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("%s: cannot write: %s"), path,
+                    g_strerror(saved));
+        g_free(tmp);
+        return NULL;
+    }
+    close(fd);
+    return tmp;
+}
+
+// Sync the finished temporary TMP and move it to PATH; removed on failure.
+gboolean
+sc_file_put_in_place(const char *tmp, const char *path, GError **error)
+{
+    int fd = open(tmp, O_RDONLY | O_CLOEXEC);
+    gboolean ok = fd >= 0 && fsync(fd) == 0;
+    int saved = errno;
+    if (fd >= 0)
+        close(fd);
+    if (ok && g_rename(tmp, path) != 0) {
+        saved = errno;
+        ok = FALSE;
+    }
+    if (!ok) {
+        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("%s: cannot write: %s"), path,
+                    g_strerror(saved));
+        g_unlink(tmp);
+    }
     return ok;
 }

@@ -18,4 +18,14 @@
 gboolean sc_file_read(const char *path, gsize max_bytes, const char *advice, char **data,
                       gsize *len, GError **error);
 
+// A temporary file beside PATH for writing it whole, named as the sink names its temporaries
+// (sink.h: hidden, and removed by the next run into the folder when the run that made it was
+// killed), mode 0600.  Returns its path (the file created, empty), or NULL with *ERROR set.
+// Caller frees with g_free().
+char *sc_file_temporary(const char *path, GError **error);
+
+// Sync the written temporary TMP (sc_file_temporary()) and move it to PATH; TMP removed on
+// failure (FALSE with *ERROR set).
+gboolean sc_file_put_in_place(const char *tmp, const char *path, GError **error);
+
 #endif

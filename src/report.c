@@ -3,6 +3,8 @@
 // 附件7, as CSV, .xlsx (libxlsxwriter) or an A4 PDF (Cairo + Pango, layout.h).
 #include "report.h"
 
+#include "file.h"
+
 #include "i18n.h"
 #include "layout.h"
 #include "level.h"
@@ -97,48 +99,6 @@ table_add(table *t, const char *const *cells, guint n)
     g_ptr_array_add(t->rows, row);
 }
 
-// A temporary file beside PATH, named as the sink names its temporaries (sink.h), mode 0600.
-// Returns its path (the file created, empty), or NULL with *ERROR set.  Caller frees with g_free().
-static char *
-make_temporary(const char *path, GError **error)
-{
-    g_autofree char *dir = g_path_get_dirname(path);
-    g_autofree char *base = g_path_get_basename(path);
-    g_autofree char *name = g_strdup_printf(".%s.skillcert-tmp-%ld-XXXXXX", base, (long)getpid());
-    char *tmp = g_build_filename(dir, name, NULL);
-    int fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        int saved = errno;
-        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("%s: cannot write: %s"), path,
-                    g_strerror(saved));
-        g_free(tmp);
-        return NULL;
-    }
-    close(fd);
-    return tmp;
-}
-
-// Sync the finished temporary TMP and move it to PATH; removed on failure.
-static gboolean
-put_in_place(const char *tmp, const char *path, GError **error)
-{
-    int fd = open(tmp, O_RDONLY | O_CLOEXEC);
-    gboolean ok = fd >= 0 && fsync(fd) == 0;
-    int saved = errno;
-    if (fd >= 0)
-        close(fd);
-    if (ok && g_rename(tmp, path) != 0) {
-        saved = errno;
-        ok = FALSE;
-    }
-    if (!ok) {
-        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("%s: cannot write: %s"), path,
-                    g_strerror(saved));
-        g_unlink(tmp);
-    }
-    return ok;
-}
-
 // T as CSV in UTF-8 with a BOM (Excel reads it as UTF-8), lines ending CR LF.
 static gboolean
 write_csv(const table *t, const char *path, GError **error)
@@ -153,7 +113,7 @@ write_csv(const table *t, const char *path, GError **error)
         }
         g_string_append(csv, "\r\n");
     }
-    g_autofree char *tmp = make_temporary(path, error);
+    g_autofree char *tmp = sc_file_temporary(path, error);
     gboolean ok = tmp != NULL;
     if (ok) {
         int fd = open(tmp, O_WRONLY | O_CLOEXEC);
@@ -168,7 +128,7 @@ write_csv(const table *t, const char *path, GError **error)
         }
     }
     g_string_free(csv, TRUE);
-    return ok && put_in_place(tmp, path, error);
+    return ok && sc_file_put_in_place(tmp, path, error);
 }
 
 // The formats of an xlsx table: title, header, text and count cells.
@@ -224,7 +184,7 @@ xlsx_write_cells(lxw_worksheet *ws, const table *t, const xlsx_formats *f)
 static gboolean
 write_xlsx(const table *t, const char *sheet, gboolean landscape, const char *path, GError **error)
 {
-    g_autofree char *tmp = make_temporary(path, error);
+    g_autofree char *tmp = sc_file_temporary(path, error);
     if (tmp == NULL)
         return FALSE;
     lxw_workbook *wb = workbook_new(tmp);
@@ -255,7 +215,7 @@ write_xlsx(const table *t, const char *sheet, gboolean landscape, const char *pa
         g_unlink(tmp);
         return FALSE;
     }
-    return put_in_place(tmp, path, error);
+    return sc_file_put_in_place(tmp, path, error);
 }
 
 // --- The list of issued certificates ----------------------------------------------------------
@@ -600,7 +560,7 @@ write_pdf(const table *t, const char *fonts_dir, const char *fonts_list, const c
     if (fonts == NULL)
         return FALSE;
     g_autofree char *families = sc_fonts_resolve(fonts, fonts_list, error);
-    g_autofree char *tmp = families != NULL ? make_temporary(path, error) : NULL;
+    g_autofree char *tmp = families != NULL ? sc_file_temporary(path, error) : NULL;
     if (tmp == NULL) {
         sc_fonts_free(fonts);
         return FALSE;
@@ -628,7 +588,7 @@ write_pdf(const table *t, const char *fonts_dir, const char *fonts_list, const c
         g_unlink(tmp);
         return FALSE;
     }
-    return put_in_place(tmp, path, error);
+    return sc_file_put_in_place(tmp, path, error);
 }
 
 gboolean
