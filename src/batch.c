@@ -1165,13 +1165,12 @@ write_numbers(const sc_batch *b, const sc_batch_output *out, GPtrArray *certs, G
             row, c->name, c->id_number, c->number, c->issue_date, _(status[c->status]), place};
         for (guint k = 0; k < G_N_ELEMENTS(cells); k++)
             sc_deliver_csv_field(csv, cells[k], k + 1 == G_N_ELEMENTS(cells) ? '\n' : ',');
-        if (csv->len >= 64 * 1024 || i + 1 == certs->len) { // written as it grows: 10 MB at 100,000
+        if (csv->len >= 64 * 1024) { // written as it grows: 10 MB at 100,000
             ok = write(fd, csv->str, csv->len) == (ssize_t)csv->len;
             g_string_truncate(csv, 0);
         }
     }
-    ok = ok && (certs->len > 0 || write(fd, csv->str, csv->len) == (ssize_t)csv->len) &&
-         fsync(fd) == 0;
+    ok = ok && write(fd, csv->str, csv->len) == (ssize_t)csv->len && fsync(fd) == 0;
     int saved = errno;
     if (fd >= 0)
         close(fd);

@@ -493,9 +493,7 @@ obj_read(const pdf_doc *d, guint num, gsize first, pdf_obj *o)
         if (o->text_len < want || (p < end && *p != '<'))
             break; // the whole object read, or no dictionary at all
     }
-    // Nothing is kept: amend_objects() tries every object whose first bytes name an image, and
-    // a stream's length object is followed by its image's (a page's worth each).
-    obj_clear(o);
+    obj_clear(o); // nothing kept: a caller may try many objects
     return FALSE;
 }
 
@@ -717,6 +715,19 @@ amend_image(pdf_doc *d, guint num, pdf_obj *o, GError **error)
     return rewrite_dict(d, num, o, skip, error);
 }
 
+// The first bytes of object NUM of D, as text, up to its "endobj": a short object (a stream's
+// length) is not taken for the image whose dictionary follows it.  BUF holds SIZE bytes.
+static const char *
+object_head(const pdf_doc *d, guint num, char *buf, gsize size)
+{
+    gsize n = d->offset[num] != 0 ? doc_read(d, d->offset[num], (guint8 *)buf, size - 1) : 0;
+    buf[n] = '\0';
+    char *end = strstr(buf, "endobj");
+    if (end != NULL)
+        *end = '\0';
+    return buf;
+}
+
 // Every object cairo wrote: images amended (amend_image()); CIDFontType2 fonts naming their
 // /CIDToGIDMap (§6.2.11.3.2: cairo's subsets are numbered CID = GID, which is /Identity); every
 // annotation (cairo's links) printed, never hidden: /F 4 (§6.3.2).  Only the first bytes of an
@@ -726,10 +737,8 @@ amend_objects(pdf_doc *d, GError **error)
 {
     gboolean ok = TRUE;
     for (guint num = 1; num < d->size && ok; num++) {
-        guint8 head[160];
-        gsize n = d->offset[num] != 0 ? doc_read(d, d->offset[num], head, sizeof head - 1) : 0;
-        head[n] = '\0';
-        const char *h = (const char *)head;
+        char head[160];
+        const char *h = object_head(d, num, head, sizeof head);
         gboolean image = strstr(h, "/Subtype /Image") != NULL;
         gboolean font = strstr(h, "/Subtype /CIDFontType2") != NULL;
         gboolean annot = strstr(h, "/Type /Annot") != NULL;
@@ -1488,13 +1497,10 @@ renumber(join_out *j, const pdf_doc *d, guint *map, GArray *todo, const char *p,
 static guint8 *
 image_digest(const pdf_doc *d, guint num)
 {
-    guint8 head[200];
-    gsize n = doc_read(d, d->offset[num], head, sizeof head - 1);
-    head[n] = '\0';
-    const char *stop = strstr((const char *)head, "endobj"); // a length object, then the image
-    const char *image = strstr((const char *)head, "/Subtype /Image");
+    char head[200];
     pdf_obj o;
-    if (image == NULL || (stop != NULL && stop < image) || !obj_read(d, num, 1024, &o))
+    if (strstr(object_head(d, num, head, sizeof head), "/Subtype /Image") == NULL ||
+        !obj_read(d, num, 1024, &o))
         return NULL;
     gint64 len = o.data_at != 0 ? obj_length(d, &o) : -1;
     gboolean leaf = dict_is(o.dict, "/Subtype", "/Image") && len >= SHARED_IMAGE_BYTES &&

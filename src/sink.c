@@ -505,13 +505,10 @@ write_finished_file(sc_sink *sink, const info_copy *info, GError **error)
     if (sink->signer == NULL)
         return sc_finish_pdf_file(f->tmp, &view, &f->sha256, error) &&
                sync_file(f->tmp, &f->size, error);
-    g_autofree char *base = g_path_get_basename(sink->to_stdout ? "stdout.pdf" : sink->path);
-    char *finished = tmp_template(sink->dir, base);
-    FILE *out = open_file(sink, finished, TRUE, error);
-    if (out == NULL) {
-        g_free(finished);
+    FILE *out = NULL;
+    char *finished = new_tmp(sink, &out, error);
+    if (finished == NULL)
         return FALSE;
-    }
     // Signed: through memory, as split files are.
     g_autofree char *raw = NULL;
     gsize len = 0;
@@ -659,14 +656,9 @@ sc_sink_new_full(sc_sink_kind kind, const char *path, double width_mm, double he
     if (!sink->to_stdout && !check_target(path, sink->force, error))
         goto fail;
     remove_stale(sink->dir);
-    char *base = sink->to_stdout ? g_strdup("stdout.pdf") : g_path_get_basename(path);
-    char *tmp = tmp_template(sink->dir, base);
-    g_free(base);
-    sink->fp = open_file(sink, tmp, TRUE, error);
-    if (sink->fp == NULL) {
-        g_free(tmp);
+    char *tmp = new_tmp(sink, &sink->fp, error);
+    if (tmp == NULL)
         goto fail;
-    }
     add_file(sink, g_strdup(path), tmp);
     if (kind == SC_SINK_PDF)
         sink->surface = new_pdf(sink);

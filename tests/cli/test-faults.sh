@@ -21,12 +21,13 @@ ARGS="-t templates/national.ini -i examples/institution.ini --photos examples/ph
 SOURCE_DATE_EPOCH=1795000000
 export SOURCE_DATE_EPOCH
 
+# The one PDF written in parts of 4 pages, joined (sink.c): the join's writes fail too.
+SKILLCERT_PART_PAGES=4
+export SKILLCERT_PART_PAGES
+
 # render DIR MODE: the render of MODE (pdf, split) into DIR/out with the register DIR/reg.db.
-# The one PDF is written in parts of 4 pages, joined (sink.c): the join's writes fail too.
 render() {
     if [ "$2" = pdf ]; then
-        SKILLCERT_PART_PAGES=4
-        export SKILLCERT_PART_PAGES
         set -- "$1" examples/records.csv -o "$1/out/c.pdf"
     else
         set -- "$1" "$FT/four.csv" --split "$1/out/s"
