@@ -120,23 +120,37 @@ done
 # --- Killed, or its connection lost, mid-batch: nothing issued -------------------------------
 # hold FILE: render FILE into $T/h.pdf while another desk holds the register's write lock, and
 # wait until the render, its pages drawn, waits in its transaction to draw its numbers; its
-# process in $hp.  FALSE if it never got there.  release: the other desk lets go.
+# process in $hp.  FALSE if it never got there.  release: the other desk lets go, and every
+# connection of the killed render is gone.  Both connections are told apart by an
+# application_name of this test's own: the server is shared with the other tests of the run,
+# whose renders wait on locks of their own.
+HOLDER=sc_holder_$$
+HELD=sc_held_$$
+held_waits() { q "SELECT count(*) FROM pg_stat_activity WHERE application_name = '$HELD' AND wait_event_type = 'Lock'"; }
 hold() {
     rm -f "$T/h.pdf" "$T/h.pdf.numbers.csv"
-    psql -q "$ADDR" -c "BEGIN; LOCK TABLE counters IN SHARE ROW EXCLUSIVE MODE; SELECT pg_sleep(60); COMMIT" >/dev/null 2>&1 &
+    psql -q "$ADDR&application_name=$HOLDER" -c "BEGIN; LOCK TABLE counters IN SHARE ROW EXCLUSIVE MODE; SELECT pg_sleep(60); COMMIT" >/dev/null 2>&1 &
     lp=$!
-    "$SKILLCERT" render "$1" -i $INST $PHOTOS --register "$ADDR" -o "$T/h.pdf" >"$T/h.out" 2>"$T/h.err" &
+    for _ in $(seq 600); do
+        [ "$(q "SELECT count(*) FROM pg_stat_activity WHERE application_name = '$HOLDER' AND wait_event = 'PgSleep'")" = 1 ] && break
+        sleep 0.05
+    done
+    "$SKILLCERT" render "$1" -i $INST $PHOTOS --register "$ADDR&application_name=$HELD" -o "$T/h.pdf" >"$T/h.out" 2>"$T/h.err" &
     hp=$!
     for _ in $(seq 600); do
-        [ "$(q "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'BEGIN; LOCK TABLE counters%'")" = 1 ] && return 0
+        [ "$(held_waits)" = 1 ] && return 0
         kill -0 $hp 2>/dev/null || return 1
         sleep 0.05
     done
     return 1
 }
 release() {
-    q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()" >/dev/null
+    q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '$HOLDER'" >/dev/null
     wait $lp 2>/dev/null
+    for _ in $(seq 200); do
+        [ "$(q "SELECT count(*) FROM pg_stat_activity WHERE application_name IN ('$HOLDER', '$HELD')")" = 0 ] && break
+        sleep 0.05
+    done
 }
 schema
 new_register "$ADDR"
@@ -154,7 +168,7 @@ else
 fi
 
 if hold "$T/d1.csv"; then
-    q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'BEGIN; LOCK TABLE counters%'" >/dev/null
+    q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '$HELD' AND wait_event_type = 'Lock'" >/dev/null
     wait $hp
     rc=$?
     last_err=$T/h.err
