@@ -109,10 +109,10 @@ cairo_surface_t *sc_photo_load_in(sc_photo_files *files, const char *path, gbool
 cairo_surface_t *sc_photo_to_mask(cairo_surface_t *image, double colour[3]);
 
 // For PDF output: MASK (an A8 surface from sc_photo_to_mask()) in COLOUR as a carrier like a
-// PNG's (sc_photo_load()): an empty A8 surface of its size whose JPEG mime data is a stub holding
-// the colour image, compressed, that the finish stage turns into an RGB image with MASK as its
-// soft mask (issue 15: a seal compressed once per batch, not again in every split file; cairo
-// 1.16 cannot be handed compressed data but JPEG's).  UNIQUE_ID (may be NULL) with "#carried"
+// PNG's (sc_photo_load()): one A8 pixel standing for its size (sc_photo_get_size()), whose JPEG
+// mime data is a stub holding the colour image, compressed, that the finish stage turns into an
+// RGB image with MASK as its soft mask (issue 15: a seal compressed once per batch, not again in
+// every split file; cairo 1.16 cannot be handed compressed data but JPEG's).  UNIQUE_ID (may be NULL) with "#carried"
 // appended: the image embedded once per document.  The mask's compressed data is kept for the
 // process's life.  NULL when MASK is larger than a JPEG header says.  Borrows MASK.
 // Caller frees with cairo_surface_destroy().

@@ -265,6 +265,12 @@ test_mask_carrier(void)
     const double red[3] = {0.8, 0.1, 0.1};
     cairo_surface_t *carrier = sc_photo_mask_carrier(mask, red, "seal");
     g_assert_nonnull(carrier);
+    // One pixel standing for the mask's size (cairo scans a surface's pixels on every page).
+    g_assert_cmpint(cairo_image_surface_get_width(carrier), ==, 1);
+    double w, h;
+    sc_photo_get_size(carrier, &w, &h);
+    g_assert_cmpfloat(w, ==, 40);
+    g_assert_cmpfloat(h, ==, 30);
     g_autoptr(GBytes) first = NULL;
     for (int round = 0; round < 2; round++) {
         GByteArray *in = g_byte_array_new();
