@@ -1354,8 +1354,9 @@ typedef struct {
                         // temporary file (100,000 pages have 1.3 million objects)
     int table_errno;    // the first error of writing it, or 0
     guint64 last;       // the last object's offset
-    GHashTable *images; // an image's digest (image_digest()) → its new number, once copied
-    GHashTable *seen;   // the part being copied: its images' numbers → their digests
+    GHashTable *images; // image_key() → GPtrArray of join_image *: the images copied
+    GHashTable *seen;   // the part being copied: its images' numbers → join_image * (not yet
+                        // known to be copied: join_known_images())
 } join_out;
 
 static guint64
@@ -1492,75 +1493,103 @@ renumber(join_out *j, const pdf_doc *d, guint *map, GArray *todo, const char *p,
 // pages of two parts, as cairo embeds it once in one document).
 #define SHARED_IMAGE_BYTES 1024
 
-// What makes object NUM of D, an image that refers to nothing but its /Length, the image it is:
-// its dictionary but /Length, and its data (SHA-256, 16 bytes); NULL when NUM is no such image.
-static guint8 *
-image_digest(const pdf_doc *d, guint num)
+// An image copied into J: two images are the same when their keys (image_key()) and their
+// data are.  Their data's SHA-256 is worked out only when a second image of the same key is met:
+// most photos differ in length already (issue 15: every photo digested took a third of the join).
+typedef struct {
+    char *key;       // image_key()
+    guint num;       // its number in J
+    guint64 data_at; // where its data starts in J's file (in its part's until copied)
+    guint64 len;
+    guint8 *md; // the SHA-256 of its data (16 bytes), or NULL until needed
+} join_image;
+
+static void
+join_image_free(gpointer p)
+{
+    join_image *im = p;
+    g_free(im->key);
+    g_free(im->md);
+    g_free(im);
+}
+
+// What makes object NUM of D, an image that refers to nothing but its /Length, the image it is,
+// but its data: its dictionary but /Length, and its data's length; where the data is into
+// *DATA_AT and *LEN.  NULL when NUM is no such image.
+static char *
+image_key(const pdf_doc *d, guint num, guint64 *data_at, guint64 *len)
 {
     char head[200];
     pdf_obj o;
     if (strstr(object_head(d, num, head, sizeof head), "/Subtype /Image") == NULL ||
         !obj_read(d, num, 1024, &o))
         return NULL;
-    gint64 len = o.data_at != 0 ? obj_length(d, &o) : -1;
-    gboolean leaf = dict_is(o.dict, "/Subtype", "/Image") && len >= SHARED_IMAGE_BYTES &&
-                    o.data_at + (guint64)len <= d->len;
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+    gint64 n = o.data_at != 0 ? obj_length(d, &o) : -1;
+    gboolean leaf = dict_is(o.dict, "/Subtype", "/Image") && n >= SHARED_IMAGE_BYTES &&
+                    o.data_at + (guint64)n <= d->len;
+    GString *key = g_string_new(NULL);
     for (guint i = 0; leaf && i < o.dict->len; i++) {
         const dict_entry *e = &g_array_index(o.dict, dict_entry, i);
         if (strcmp(e->key, "/Length") == 0)
             continue;
         leaf = strstr(e->value, " R") == NULL; // (a reference, e.g. /SMask: not shared)
-        EVP_DigestUpdate(ctx, e->key, strlen(e->key) + 1);
-        EVP_DigestUpdate(ctx, e->value, strlen(e->value) + 1);
+        g_string_append_printf(key, "%s %s\n", e->key, e->value);
     }
+    g_string_append_printf(key, "%" G_GINT64_FORMAT, n);
+    *data_at = o.data_at;
+    *len = (guint64)MAX(n, 0);
+    obj_clear(&o);
+    return g_string_free(key, !leaf);
+}
+
+// The SHA-256 (16 bytes) of LEN bytes at AT of the file FD, or NULL when they cannot be read.
+static guint8 *
+range_digest(int fd, guint64 at, guint64 len)
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
     guint8 buf[64 * 1024];
-    for (guint64 at = 0; leaf && at < (guint64)len;) {
-        gsize got = doc_read(d, o.data_at + at, buf, (gsize)MIN((guint64)sizeof buf, len - at));
-        leaf = got > 0;
-        EVP_DigestUpdate(ctx, buf, got);
-        at += got;
+    gboolean ok = TRUE;
+    for (guint64 done = 0; ok && done < len;) {
+        ssize_t got =
+            pread(fd, buf, (gsize)MIN((guint64)sizeof buf, len - done), (off_t)(at + done));
+        ok = got > 0;
+        if (ok)
+            EVP_DigestUpdate(ctx, buf, (gsize)got);
+        done += ok ? (guint64)got : 0;
     }
     guint8 md[EVP_MAX_MD_SIZE];
     unsigned int mdn = 0;
     EVP_DigestFinal_ex(ctx, md, &mdn);
     EVP_MD_CTX_free(ctx);
-    obj_clear(&o);
-    return leaf ? g_memdup2(md, 16) : NULL;
-}
-
-static guint
-digest_hash(gconstpointer key)
-{
-    guint h;
-    memcpy(&h, key, sizeof h);
-    return h;
-}
-
-static gboolean
-digest_equal(gconstpointer a, gconstpointer b)
-{
-    return memcmp(a, b, 16) == 0;
+    return ok ? g_memdup2(md, 16) : NULL;
 }
 
 // Before a part of D is copied: each of its images that an earlier part copied is that one
-// (MAP set to its number); the others' digests are kept to be known once copied (join_object()).
+// (MAP set to its number); the others are kept to be known once copied (join_object()).
 static void
 join_known_images(join_out *j, const pdf_doc *d, guint *map)
 {
     g_hash_table_remove_all(j->seen);
     for (guint num = 1; num < d->size; num++) {
-        guint8 *md = d->offset[num] != 0 ? image_digest(d, num) : NULL;
-        if (md == NULL)
+        join_image im = {0};
+        im.key = d->offset[num] != 0 ? image_key(d, num, &im.data_at, &im.len) : NULL;
+        if (im.key == NULL)
             continue;
-        gpointer copied = g_hash_table_lookup(j->images, md);
-        if (copied != NULL) {
-            map[num] = GPOINTER_TO_UINT(copied);
-            g_free(md);
-        } else {
-            g_hash_table_insert(j->seen, GUINT_TO_POINTER(num), md);
+        GPtrArray *same = g_hash_table_lookup(j->images, im.key);
+        for (guint k = 0; same != NULL && k < same->len && map[num] == 0; k++) {
+            join_image *copied = same->pdata[k];
+            if (copied->md == NULL)
+                copied->md = range_digest(j->fd, copied->data_at, copied->len);
+            if (im.md == NULL)
+                im.md = range_digest(d->fd, im.data_at, im.len);
+            if (copied->md != NULL && im.md != NULL && memcmp(copied->md, im.md, 16) == 0)
+                map[num] = copied->num;
         }
+        if (map[num] == 0)
+            g_hash_table_insert(j->seen, GUINT_TO_POINTER(num), g_memdup2(&im, sizeof im));
+        else
+            join_image_free(g_memdup2(&im, sizeof im));
     }
 }
 
@@ -1593,9 +1622,8 @@ join_object(join_out *j, const pdf_doc *d, guint *map, GArray *todo, guint old, 
 {
     pdf_obj o;
     guint num = map[old];
-    guint8 *md = NULL;
-    if (g_hash_table_steal_extended(j->seen, GUINT_TO_POINTER(old), NULL, (gpointer *)&md))
-        g_hash_table_insert(j->images, md, GUINT_TO_POINTER(num));
+    join_image *image = NULL;
+    g_hash_table_steal_extended(j->seen, GUINT_TO_POINTER(old), NULL, (gpointer *)&image);
     if (obj_read(d, old, 1024, &o)) {
         gsize start = (gsize)(o.dict_at - d->offset[old]),
               stop = (gsize)(o.dict_end - d->offset[old]);
@@ -1610,15 +1638,29 @@ join_object(join_out *j, const pdf_doc *d, guint *map, GArray *todo, guint old, 
         renumber(j, d, map, todo, o.text + start, o.text + stop, len, j->buf);
         if (o.data_at != 0) {
             g_string_append(j->buf, "\nstream\n");
+            if (image != NULL) { // known from now on, in J's file
+                image->num = num;
+                image->data_at = join_at(j);
+                GPtrArray *same = g_hash_table_lookup(j->images, image->key);
+                if (same == NULL) {
+                    same = g_ptr_array_new_with_free_func(join_image_free);
+                    g_hash_table_insert(j->images, g_strdup(image->key), same);
+                }
+                g_ptr_array_add(same, g_steal_pointer(&image));
+            }
             ok = ok && join_copy(j, d->fd, o.data_at, (guint64)len, error);
             g_string_append(j->buf, "\nendstream");
         }
+        if (image != NULL)
+            join_image_free(image);
         g_string_append(j->buf, "\nendobj\n");
         obj_clear(&o);
         return ok && (j->buf->len < (1u << 20) || join_flush(j, error));
     }
     // No dictionary: a number (a stream's length) or an array, read whole up to "endobj".
     obj_clear(&o);
+    if (image != NULL)
+        join_image_free(image);
     g_autofree char *head = g_strdup_printf("%u 0 obj", old);
     g_autofree char *text = NULL;
     const char *end = NULL;
@@ -1696,8 +1738,8 @@ gboolean
 sc_finish_join(const char *const *parts, guint n, const char *path, GError **error)
 {
     g_return_val_if_fail(parts != NULL && n > 0 && path != NULL, FALSE);
-    join_out j = {.path = path, .next = 2}; // 1: the page tree's root
-    j.fd = g_open(path, O_WRONLY | O_TRUNC | O_CLOEXEC, 0);
+    join_out j = {.path = path, .next = 2};               // 1: the page tree's root
+    j.fd = g_open(path, O_RDWR | O_TRUNC | O_CLOEXEC, 0); // (read: join_known_images())
     if (j.fd < 0) {
         g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), path,
                     g_strerror(errno));
@@ -1712,8 +1754,9 @@ sc_finish_join(const char *const *parts, guint n, const char *path, GError **err
     g_unlink(table); // the file lives as long as it is open
     j.buf = g_string_new("%PDF-1.5\n%\xb5\xed\xae\xfb\n");
     j.parts = g_string_new(NULL);
-    j.images = g_hash_table_new_full(digest_hash, digest_equal, g_free, NULL);
-    j.seen = g_hash_table_new_full(NULL, NULL, NULL, g_free);
+    j.images =
+        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
+    j.seen = g_hash_table_new_full(NULL, NULL, NULL, join_image_free);
     gboolean ok = TRUE;
     for (guint i = 0; ok && i < n; i++) {
         ok = join_part(&j, parts[i], error);
