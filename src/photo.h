@@ -112,9 +112,9 @@ cairo_surface_t *sc_photo_to_mask(cairo_surface_t *image, double colour[3]);
 // PNG's (sc_photo_load()): one A8 pixel standing for its size (sc_photo_get_size()), whose JPEG
 // mime data is a stub holding the colour image, compressed, that the finish stage turns into an
 // RGB image with MASK as its soft mask (issue 15: a seal compressed once per batch, not again in
-// every split file; cairo 1.16 cannot be handed compressed data but JPEG's).  UNIQUE_ID (may be NULL) with "#carried"
-// appended: the image embedded once per document.  The mask's compressed data is kept for the
-// process's life.  NULL when MASK is larger than a JPEG header says.  Borrows MASK.
+// every split file; cairo 1.16 cannot be handed compressed data but JPEG's).  UNIQUE_ID (may be
+// NULL) with "#carried" appended: the image embedded once per document.  The mask's compressed data
+// is kept for the process's life.  NULL when MASK is larger than a JPEG header says.  Borrows MASK.
 // Caller frees with cairo_surface_destroy().
 cairo_surface_t *sc_photo_mask_carrier(cairo_surface_t *mask, const double colour[3],
                                        const char *unique_id);
