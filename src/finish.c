@@ -1738,8 +1738,16 @@ gboolean
 sc_finish_join(const char *const *parts, guint n, const char *path, GError **error)
 {
     g_return_val_if_fail(parts != NULL && n > 0 && path != NULL, FALSE);
-    join_out j = {.path = path, .next = 2};               // 1: the page tree's root
-    j.fd = g_open(path, O_RDWR | O_TRUNC | O_CLOEXEC, 0); // (read: join_known_images())
+    join_out j = {.path = path, .next = 2}; // 1: the page tree's root
+    // Emptied only when not empty: ext4 takes a file truncated to nothing for one being
+    // replaced, and writes it out when it is closed (57 ms for 1,000 certificates' 106 MB, while
+    // the caller waits), which fsync does anyway when it is time.  (Read: join_known_images().)
+    j.fd = g_open(path, O_RDWR | O_CLOEXEC, 0);
+    GStatBuf st;
+    if (j.fd >= 0 && (fstat(j.fd, &st) != 0 || (st.st_size > 0 && ftruncate(j.fd, 0) != 0))) {
+        close(j.fd);
+        j.fd = -1;
+    }
     if (j.fd < 0) {
         g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), path,
                     g_strerror(errno));
@@ -1833,6 +1841,13 @@ digest_so_far(EVP_MD_CTX *ctx, guint8 *md)
     EVP_MD_CTX_free(copy);
 }
 
+// fdatasync() the file descriptor DATA; 0, or the errno of its failure.
+static gpointer
+flush_data(gpointer data)
+{
+    return GINT_TO_POINTER(fdatasync(GPOINTER_TO_INT(data)) == 0 ? 0 : errno != 0 ? errno : EIO);
+}
+
 gboolean
 sc_finish_pdf_file(const char *path, const sc_finish_info *info, char **sha256, GError **error)
 {
@@ -1850,6 +1865,10 @@ sc_finish_pdf_file(const char *path, const sc_finish_info *info, char **sha256, 
     d.len = (guint64)st.st_size;
     guint64 xref = 0;
     gboolean ok = amend(&d, info, 0, &xref, error);
+    // Meanwhile the file written so far goes to the disk, on another core: the caller's fsync
+    // then has only the trailer left to write (for 1,000 certificates 106 MB, 50 ms).
+    GThread *flusher =
+        ok ? g_thread_new("skillcert-flush", flush_data, GINT_TO_POINTER(d.fd)) : NULL;
     // One pass over the file: the /ID from its digest, and the file's SHA-256.
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
@@ -1881,6 +1900,13 @@ sc_finish_pdf_file(const char *path, const sc_finish_info *info, char **sha256, 
         set_bad(error, _("it cannot be read back"));
     }
     EVP_MD_CTX_free(ctx);
+    // Its failure is the file's: a write error is told once, to the fsync that meets it.
+    int flush_errno = flusher != NULL ? GPOINTER_TO_INT(g_thread_join(flusher)) : 0;
+    if (ok && flush_errno != 0) {
+        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot finish %s: %s"), path,
+                    g_strerror(flush_errno));
+        ok = FALSE;
+    }
     if (ok && sha256 != NULL)
         *sha256 = hex_digest(md, mdn);
     close(d.fd);
