@@ -1821,15 +1821,6 @@ hex_digest(const guint8 *md, guint n)
     return g_string_free(s, FALSE);
 }
 
-char *
-sc_finish_sha256(const guint8 *data, gsize len)
-{
-    guint8 md[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
-    EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
-    return hex_digest(md, n);
-}
-
 // The SHA-256 of CTX so far, CTX left as it was.
 static void
 digest_so_far(EVP_MD_CTX *ctx, guint8 *md)
@@ -1915,7 +1906,8 @@ sc_finish_pdf_file(const char *path, const sc_finish_info *info, char **sha256, 
 }
 
 GBytes *
-sc_finish_pdf(const guint8 *data, gsize len, const sc_finish_info *info, GError **error)
+sc_finish_pdf(const guint8 *data, gsize len, const sc_finish_info *info, char **sha256,
+              GError **error)
 {
     g_return_val_if_fail(data != NULL && info != NULL, NULL);
     pdf_doc d = {0};
@@ -1926,19 +1918,28 @@ sc_finish_pdf(const guint8 *data, gsize len, const sc_finish_info *info, GError 
     gsize room = info->signer != NULL ? sc_signer_max_size(info->signer) : 0;
     guint64 xref = 0;
     gboolean ok = amend(&d, info, room, &xref, error);
+    guint8 md[EVP_MAX_MD_SIZE];
+    unsigned int mdn = 0;
     if (ok) {
+        // One pass: the /ID from the digest of what precedes the trailer, the file's SHA-256
+        // from the same digest carried on over the trailer.
         EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-        guint8 md[EVP_MAX_MD_SIZE];
         EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
         EVP_DigestUpdate(ctx, d.mem->data, d.len);
         EVP_DigestUpdate(ctx, d.tail->str, d.tail->len);
         digest_so_far(ctx, md);
-        EVP_MD_CTX_free(ctx);
+        gsize before = d.tail->len;
         write_trailer(&d, xref, md);
+        EVP_DigestUpdate(ctx, d.tail->str + before, d.tail->len - before);
+        EVP_DigestFinal_ex(ctx, md, &mdn);
+        EVP_MD_CTX_free(ctx);
         g_byte_array_append(d.mem, (const guint8 *)d.tail->str, (guint)d.tail->len);
-        if (info->signer != NULL)
-            ok = sign_written(&d, d.mem->data, d.mem->len, info, room, error);
+        if (info->signer != NULL) // (the signature is written into the bytes digested)
+            ok = sign_written(&d, d.mem->data, d.mem->len, info, room, error) &&
+                 EVP_Digest(d.mem->data, d.mem->len, md, &mdn, EVP_sha256(), NULL);
     }
+    if (ok && sha256 != NULL)
+        *sha256 = hex_digest(md, mdn);
     GBytes *result = ok ? g_byte_array_free_to_bytes(g_steal_pointer(&d.mem)) : NULL;
     if (d.mem != NULL)
         g_byte_array_unref(d.mem);

@@ -64,9 +64,11 @@ char *sc_finish_xmp(const sc_finish_info *info);
 // The signing time is INFO->created (else now), so the same input gives the same bytes.
 // Time-stamping (PAdES B-T) is not done: it needs a time-stamp authority; its hook is the
 // unsigned attributes of the CMS, added after signing and before the hex is written.  NULL with
-// *ERROR set (SC_ERROR_RENDER) when the file is not as cairo writes it. Borrows DATA and INFO.
-// Caller frees with g_bytes_unref().
-GBytes *sc_finish_pdf(const guint8 *data, gsize len, const sc_finish_info *info, GError **error);
+// *ERROR set (SC_ERROR_RENDER) when the file is not as cairo writes it.  With SHA256 (may be
+// NULL), the finished file's SHA-256 in lower-case hex (caller frees with g_free()).  Borrows DATA
+// and INFO.  Caller frees with g_bytes_unref().
+GBytes *sc_finish_pdf(const guint8 *data, gsize len, const sc_finish_info *info, char **sha256,
+                      GError **error);
 
 // As sc_finish_pdf() for the file at PATH, amended in place: the file cairo wrote, thousands of
 // pages, is neither held in memory nor copied, only its last bytes written.  INFO must not sign
@@ -84,9 +86,5 @@ gboolean sc_finish_pdf_file(const char *path, const sc_finish_info *info, char *
 // by the kernel (copy_file_range()), never held in memory.  Not synced.  FALSE with *ERROR set;
 // PATH and the parts not yet copied are then to be removed.
 gboolean sc_finish_join(const char *const *parts, guint n, const char *path, GError **error);
-
-// The SHA-256 of LEN bytes of DATA in lower-case hex, as recorded for every finished file
-// (OpenSSL's, several times GLib's speed).  Caller frees with g_free().
-char *sc_finish_sha256(const guint8 *data, gsize len);
 
 #endif

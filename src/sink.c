@@ -378,7 +378,10 @@ write_finished(sc_sink *sink, guint i, FILE *fp, const info_copy *info, GError *
 {
     const char *final = g_ptr_array_index(sink->finals, i);
     const sc_finish_info view = finish_info(sink, info);
-    g_autoptr(GBytes) bytes = sc_finish_pdf(sink->buf->data, sink->buf->len, &view, error);
+    out_file *f = &g_array_index(sink->files, out_file, i);
+    g_clear_pointer(&f->sha256, g_free);
+    g_autoptr(GBytes) bytes =
+        sc_finish_pdf(sink->buf->data, sink->buf->len, &view, &f->sha256, error);
     g_byte_array_set_size(sink->buf, 0);
     if (bytes == NULL) {
         fclose(fp);
@@ -386,9 +389,6 @@ write_finished(sc_sink *sink, guint i, FILE *fp, const info_copy *info, GError *
     }
     gsize n;
     const guint8 *d = g_bytes_get_data(bytes, &n);
-    out_file *f = &g_array_index(sink->files, out_file, i);
-    g_free(f->sha256);
-    f->sha256 = sc_finish_sha256(d, n);
     if (fwrite(d, 1, n, fp) != n) {
         g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), final,
                     g_strerror(errno));
@@ -514,11 +514,10 @@ write_finished_file(sc_sink *sink, const info_copy *info, GError **error)
     gsize len = 0;
     g_autoptr(GBytes) bytes = NULL;
     ok = g_file_get_contents(f->tmp, &raw, &len, error) &&
-         (bytes = sc_finish_pdf((const guint8 *)raw, len, &view, error)) != NULL;
+         (bytes = sc_finish_pdf((const guint8 *)raw, len, &view, &f->sha256, error)) != NULL;
     if (ok) {
         gsize n;
         const guint8 *d = g_bytes_get_data(bytes, &n);
-        f->sha256 = sc_finish_sha256(d, n);
         ok = fwrite(d, 1, n, out) == n;
         if (!ok)
             g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), finished,

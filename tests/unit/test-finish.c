@@ -126,11 +126,15 @@ test_pdf(void)
                                  .keywords = "S000044011001264000001",
                                  .created = "2026-11-20T00:00:00+08:00"};
     GError *error = NULL;
-    g_autoptr(GBytes) out = sc_finish_pdf(in->data, in->len, &info, &error);
+    g_autofree char *sha256 = NULL;
+    g_autoptr(GBytes) out = sc_finish_pdf(in->data, in->len, &info, &sha256, &error);
     g_assert_no_error(error);
     gsize len;
     const guint8 *d = g_bytes_get_data(out, &len);
     g_assert_true(len > 5 && memcmp(d, "%PDF-", 5) == 0);
+    // The SHA-256 given is the finished bytes' (worked out as they were made).
+    g_autofree char *digest = g_compute_checksum_for_data(G_CHECKSUM_SHA256, d, len);
+    g_assert_cmpstr(sha256, ==, digest);
     g_assert_true(has_bytes(d, len, "/CreationDate (D:20261120000000+08'00')"));
     g_assert_true(has_bytes(d, len, "/ModDate (D:20261120000000+08'00')"));
     g_assert_true(has_bytes(d, len, "/Title (Certificate)"));
@@ -149,12 +153,12 @@ test_pdf(void)
     g_assert_true(has_bytes(d, len, "/DestOutputProfile"));
 
     // The same input, the same bytes.
-    g_autoptr(GBytes) again = sc_finish_pdf(in->data, in->len, &info, &error);
+    g_autoptr(GBytes) again = sc_finish_pdf(in->data, in->len, &info, NULL, &error);
     g_assert_no_error(error);
     g_assert_true(g_bytes_equal(out, again));
     // Another holder's metadata, another file (and another /ID).
     const sc_finish_info other = {.title = "Other", .created = info.created};
-    g_autoptr(GBytes) third = sc_finish_pdf(in->data, in->len, &other, &error);
+    g_autoptr(GBytes) third = sc_finish_pdf(in->data, in->len, &other, NULL, &error);
     g_assert_false(g_bytes_equal(out, third));
 }
 
@@ -185,7 +189,7 @@ test_png_stub(void)
     g_assert_true(has_bytes(in->data, in->len, "skillcert-png-idat"));
 
     const sc_finish_info info = {.title = "p"};
-    g_autoptr(GBytes) out = sc_finish_pdf(in->data, in->len, &info, &error);
+    g_autoptr(GBytes) out = sc_finish_pdf(in->data, in->len, &info, NULL, &error);
     g_assert_no_error(error);
     gsize len;
     const guint8 *d = g_bytes_get_data(out, &len);
@@ -220,7 +224,7 @@ test_incremental(void)
     g_autoptr(GByteArray) in = cairo_pdf();
     const sc_finish_info info = {.title = "证书", .created = "2026-11-20T00:00:00+08:00"};
     GError *error = NULL;
-    g_autoptr(GBytes) out = sc_finish_pdf(in->data, in->len, &info, &error);
+    g_autoptr(GBytes) out = sc_finish_pdf(in->data, in->len, &info, NULL, &error);
     g_assert_no_error(error);
     gsize len;
     const guint8 *d = g_bytes_get_data(out, &len);
@@ -245,8 +249,6 @@ test_incremental(void)
     g_assert_cmpmem(file, file_len, d, len);
     g_autofree char *want = g_compute_checksum_for_data(G_CHECKSUM_SHA256, d, len);
     g_assert_cmpstr(sha, ==, want);
-    g_autofree char *fast = sc_finish_sha256(d, len);
-    g_assert_cmpstr(fast, ==, want);
     g_unlink(path);
     g_rmdir(dir);
 }
@@ -284,7 +286,7 @@ test_mask_carrier(void)
         g_assert_true(has_bytes(in->data, in->len, "skillcert-mask"));
         const sc_finish_info info = {.title = "s"};
         GError *error = NULL;
-        GBytes *out = sc_finish_pdf(in->data, in->len, &info, &error);
+        GBytes *out = sc_finish_pdf(in->data, in->len, &info, NULL, &error);
         g_assert_no_error(error);
         gsize len;
         const guint8 *d = g_bytes_get_data(out, &len);
@@ -312,12 +314,12 @@ test_not_a_pdf(void)
     const char junk[] = "this is not a PDF at all";
     const sc_finish_info info = {0};
     GError *error = NULL;
-    g_assert_null(sc_finish_pdf((const guint8 *)junk, sizeof junk, &info, &error));
+    g_assert_null(sc_finish_pdf((const guint8 *)junk, sizeof junk, &info, NULL, &error));
     g_assert_error(error, SC_ERROR, SC_ERROR_RENDER);
     g_clear_error(&error);
     // A cut PDF is either repaired or refused, never a crash.
     g_autoptr(GByteArray) in = cairo_pdf();
-    GBytes *cut = sc_finish_pdf(in->data, in->len / 2, &info, &error);
+    GBytes *cut = sc_finish_pdf(in->data, in->len / 2, &info, NULL, &error);
     g_assert_true((cut != NULL) != (error != NULL));
     g_clear_pointer(&cut, g_bytes_unref);
     g_clear_error(&error);
