@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #ifndef SC_ICC_PROFILE
 #define SC_ICC_PROFILE "/usr/share/color/icc/sRGB.icc" // Debian's icc-profiles-free
@@ -816,18 +817,45 @@ replace_info(pdf_doc *d, const sc_finish_info *info)
     put_object(d, d->info, s->str);
 }
 
+// The sRGB profile (SC_ICC_PROFILE) compressed, read once for the process (every split file
+// embeds it: 2.4 KB instead of 6.9), or NULL with *ERROR set.  Caller frees with g_bytes_unref().
+static GBytes *
+icc_profile(GError **error)
+{
+    static GMutex lock;
+    static GBytes *profile; // kept for the process's life once read
+    g_mutex_lock(&lock);
+    g_autofree char *icc = NULL;
+    gsize len = 0;
+    if (profile == NULL && g_file_get_contents(SC_ICC_PROFILE, &icc, &len, error)) {
+        uLongf n = compressBound((uLong)len);
+        guint8 *z = g_malloc(n);
+        if (compress2(z, &n, (const Bytef *)icc, (uLong)len, Z_BEST_COMPRESSION) == Z_OK) {
+            profile = g_bytes_new_take(z, n);
+        } else {
+            g_free(z);
+            g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot read %s: %s"), SC_ICC_PROFILE,
+                        g_strerror(ENOMEM));
+        }
+    }
+    GBytes *result = profile != NULL ? g_bytes_ref(profile) : NULL;
+    g_mutex_unlock(&lock);
+    return result;
+}
+
 // ISO 19005-2 §6.2.3: an sRGB OutputIntent, its ICC profile embedded once per file, since cairo
 // paints in DeviceRGB: the intents array, or NULL with *ERROR set when the profile is missing.
 static char *
 output_intents(pdf_doc *d, GError **error)
 {
-    g_autofree char *icc = NULL;
-    gsize len = 0;
-    if (!g_file_get_contents(SC_ICC_PROFILE, &icc, &len, error)) {
+    g_autoptr(GBytes) icc = icc_profile(error);
+    if (icc == NULL) {
         g_prefix_error(error, _("the sRGB colour profile (Debian package icc-profiles-free): "));
         return NULL;
     }
-    guint num = new_stream(d, "<< /N 3 >>", (const guint8 *)icc, len);
+    gsize len = 0;
+    const guint8 *data = g_bytes_get_data(icc, &len);
+    guint num = new_stream(d, "<< /N 3 /Filter /FlateDecode >>", data, len);
     return g_strdup_printf("[<< /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier "
                            "(sRGB IEC61966-2.1) /Info (sRGB IEC61966-2.1) /RegistryName "
                            "(http://www.color.org) /DestOutputProfile %u 0 R >>]",
