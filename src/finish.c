@@ -141,19 +141,20 @@ sc_finish_xmp(const sc_finish_info *info)
 typedef struct {
     GByteArray *mem;
     int fd;
-    guint64 len;       // the bytes cairo wrote; the update goes after them
-    guint64 *offset;   // offset of object I (0: free), I < SIZE
-    guint size;        // the trailer's /Size: objects 0 … SIZE - 1
-    guint root, info;  // the trailer's /Root and /Info (0: none)
-    guint64 xref_at;   // cairo's cross-reference section, the update's /Prev
-    GString *tail;     // the update, written after LEN (and FLUSHED)
-    guint64 flushed;   // a file's: the update's bytes already written (tail_flush())
-    int write_errno;   // the first error of writing them, or 0
-    GArray *written;   // (number, offset) of every object in the update
-    guint next;        // the next new object number
-    GHashTable *iccs;  // JPEG ICC profiles embedded (checksum → object number)
-    guint64 sig_range; // offsets in the update of the signature's /ByteRange array and
-    guint64 sig_hex;   // /Contents hex string, when signing
+    guint64 len;                // the bytes cairo wrote; the update goes after them
+    guint64 *offset;            // offset of object I (0: free), I < SIZE
+    guint size;                 // the trailer's /Size: objects 0 … SIZE - 1
+    guint root, info;           // the trailer's /Root and /Info (0: none)
+    guint64 xref_at;            // cairo's cross-reference section, the update's /Prev
+    GString *tail;              // the update, written after LEN (and FLUSHED)
+    guint64 flushed;            // a file's: the update's bytes already written (tail_flush())
+    int write_errno;            // the first error of writing them, or 0
+    GArray *written;            // (number, offset) of every object in the update
+    guint next;                 // the next new object number
+    GHashTable *iccs;           // JPEG ICC profiles embedded (checksum → object number)
+    guint64 sig_range;          // offsets in the update of the signature's /ByteRange array and
+    guint64 sig_hex;            // /Contents hex string, when signing
+    struct body_digest *digest; // a file's: its bytes digested as they are amended, or NULL
 } pdf_doc;
 
 typedef struct {
@@ -729,6 +730,72 @@ object_head(const pdf_doc *d, guint num, char *buf, gsize size)
     return buf;
 }
 
+// A file's bytes digested on another core while the finish stage amends them
+// (sc_finish_pdf_file()): the objects are amended in the order they stand, and what lies before
+// the next one to amend is final (an object's amendments stay within its own bytes).  For 1,000
+// certificates the digest of 106 MB took 0.10 s after the amendments' 0.07 s.
+typedef struct body_digest {
+    int fd;
+    EVP_MD_CTX *ctx;
+    GMutex lock;
+    GCond moved;
+    guint64 final;   // bytes [0, FINAL) are final
+    guint64 told;    // FINAL when the digest was last woken
+    gboolean closed; // FINAL will not move again
+    gboolean failed; // a read failed
+} body_digest;
+
+#define DIGEST_STEP (1u << 20)
+
+static gpointer
+digest_body(gpointer data)
+{
+    body_digest *b = data;
+    g_autofree guint8 *buf = g_malloc(DIGEST_STEP);
+    guint64 done = 0;
+    for (;;) {
+        g_mutex_lock(&b->lock);
+        while (!b->closed && b->final - done < DIGEST_STEP)
+            g_cond_wait(&b->moved, &b->lock);
+        guint64 final = b->final;
+        gboolean closed = b->closed;
+        g_mutex_unlock(&b->lock);
+        while (!b->failed && done < final) {
+            gsize want = (gsize)MIN((guint64)DIGEST_STEP, final - done);
+            b->failed = pread(b->fd, buf, want, (off_t)done) != (ssize_t)want;
+            EVP_DigestUpdate(b->ctx, buf, want);
+            done += want;
+        }
+        if (closed || b->failed)
+            return NULL;
+    }
+}
+
+// Bytes [0, FINAL) of D's file are final (CLOSE: and no more will be).
+static void
+digest_up_to(pdf_doc *d, guint64 final, gboolean close)
+{
+    body_digest *b = d->digest;
+    if (b == NULL)
+        return;
+    g_mutex_lock(&b->lock);
+    b->final = MAX(b->final, final);
+    b->closed = b->closed || close;
+    if (close || b->final - b->told >= DIGEST_STEP) {
+        b->told = b->final;
+        g_cond_signal(&b->moved);
+    }
+    g_mutex_unlock(&b->lock);
+}
+
+static int
+by_offset(gconstpointer a, gconstpointer b, gpointer data)
+{
+    const guint64 *offset = data;
+    guint64 x = offset[*(const guint *)a], y = offset[*(const guint *)b];
+    return x < y ? -1 : x > y;
+}
+
 // Every object cairo wrote: images amended (amend_image()); CIDFontType2 fonts naming their
 // /CIDToGIDMap (§6.2.11.3.2: cairo's subsets are numbered CID = GID, which is /Identity); every
 // annotation (cairo's links) printed, never hidden: /F 4 (§6.3.2).  Only the first bytes of an
@@ -737,7 +804,16 @@ static gboolean
 amend_objects(pdf_doc *d, GError **error)
 {
     gboolean ok = TRUE;
-    for (guint num = 1; num < d->size && ok; num++) {
+    // In the order they stand in the file (digest_up_to()).
+    g_autoptr(GArray) order = g_array_sized_new(FALSE, FALSE, sizeof(guint), d->size);
+    for (guint num = 1; num < d->size; num++)
+        if (d->offset[num] != 0)
+            g_array_append_val(order, num);
+    g_array_sort_with_data(order, by_offset, d->offset);
+    for (guint k = 0; k < order->len && ok; k++) {
+        guint num = g_array_index(order, guint, k);
+        if (k > 0)
+            digest_up_to(d, d->offset[num], FALSE);
         char head[160];
         const char *h = object_head(d, num, head, sizeof head);
         gboolean image = strstr(h, "/Subtype /Image") != NULL;
@@ -1883,19 +1959,30 @@ sc_finish_pdf_file(const char *path, const sc_finish_info *info, char **sha256, 
     }
     d.len = (guint64)st.st_size;
     guint64 xref = 0;
-    gboolean ok = amend(&d, info, 0, &xref, error);
-    // Meanwhile the file written so far goes to the disk, on another core: the caller's fsync
-    // then has only the trailer left to write (for 1,000 certificates 106 MB, 50 ms).
-    GThread *flusher =
-        ok ? g_thread_new("skillcert-flush", flush_data, GINT_TO_POINTER(d.fd)) : NULL;
-    // One pass over the file: the /ID from its digest, and the file's SHA-256.
+    // One pass over the file: the /ID from its digest, and the file's SHA-256.  Its body is
+    // digested while it is amended (body_digest).
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-    g_autofree guint8 *buf = g_malloc(1 << 20);
+    body_digest body = {.fd = d.fd, .ctx = ctx};
+    g_mutex_init(&body.lock);
+    g_cond_init(&body.moved);
+    d.digest = &body;
+    GThread *digester = g_thread_new("skillcert-digest", digest_body, &body);
+    // Meanwhile too the file as it was written goes to the disk: the caller's fsync then has
+    // only the amendments and the update left to write (for 1,000 certificates 106 MB, 50 ms).
+    GThread *flusher = g_thread_new("skillcert-flush", flush_data, GINT_TO_POINTER(d.fd));
+    gboolean ok = amend(&d, info, 0, &xref, error);
+    digest_up_to(&d, ok ? d.len : 0, TRUE);
+    g_thread_join(digester);
+    d.digest = NULL;
+    g_mutex_clear(&body.lock);
+    g_cond_clear(&body.moved);
+    // Then the update's bytes already written.
+    g_autofree guint8 *buf = g_malloc(DIGEST_STEP);
     guint64 written = d.len + d.flushed;
-    ok = ok && d.write_errno == 0;
-    for (guint64 at = 0; ok && at < written; at += 1 << 20) {
-        gsize want = (gsize)MIN((guint64)(1 << 20), written - at);
+    ok = ok && d.write_errno == 0 && !body.failed;
+    for (guint64 at = d.len; ok && at < written; at += DIGEST_STEP) {
+        gsize want = (gsize)MIN((guint64)DIGEST_STEP, written - at);
         ok = pread(d.fd, buf, want, (off_t)at) == (ssize_t)want;
         EVP_DigestUpdate(ctx, buf, want);
     }
@@ -1920,7 +2007,7 @@ sc_finish_pdf_file(const char *path, const sc_finish_info *info, char **sha256, 
     }
     EVP_MD_CTX_free(ctx);
     // Its failure is the file's: a write error is told once, to the fsync that meets it.
-    int flush_errno = flusher != NULL ? GPOINTER_TO_INT(g_thread_join(flusher)) : 0;
+    int flush_errno = GPOINTER_TO_INT(g_thread_join(flusher));
     if (ok && flush_errno != 0) {
         g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot finish %s: %s"), path,
                     g_strerror(flush_errno));

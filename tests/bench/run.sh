@@ -26,7 +26,7 @@ printf '%-8s %-7s %-7s %8s %8s %8s %8s %10s\n' records output jobs "wall s" "cpu
 for n in $sizes; do
     for m in $modes; do
         mode=${m%%:*} jobs=${m#*:}
-        rm -rf $B/out.pdf $B/split $B/reg-$n.db
+        rm -rf $B/out.pdf $B/split $B/reg-$n.db $B/reg-$n.db.backup-*
         $SC register init -i examples/institution.ini --register $B/reg-$n.db >/dev/null
         case $mode in
         pdf) out="-o $B/out.pdf" ;;

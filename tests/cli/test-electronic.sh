@@ -96,6 +96,10 @@ awk '{ print $0, "-" }' "$T/numbers" | cmp -s - "$T/labels" && ok "page labels: 
 # certificates in parts of 3 pages read, look and check as the one-part file does.
 SKILLCERT_PART_PAGES=3 run_sc "$T/p" render $EX/records.csv -i $INST --photos $EX/photos --register "$T/reg.db" -o "$T/parts.pdf"
 expect_status "one PDF joined from 4 parts" 0
+# The SHA-256 the register keeps is the file's (digested while the finish stage amended it).
+num=$(python3 tests/cli/pdfcheck.py numbers "$T/parts.pdf" $PREFIX | head -n 1)
+run_sc "$T/psh" show "$num" -i $INST --register "$T/reg.db"
+expect_grep "joined: the register keeps the file's SHA-256 (sha256sum)" "$T/psh.out" "SHA-256 $(sha256sum "$T/parts.pdf" | cut -d' ' -f1)"
 [ "$(pdfinfo "$T/parts.pdf" | sed -n 's/^Pages: *//p')" = 10 ] && qpdf --check "$T/parts.pdf" >/dev/null 2>&1 &&
     ok "joined: 10 pages, qpdf finds no error" || not_ok "joined file: $(qpdf --check "$T/parts.pdf" 2>&1 | head -3)"
 python3 tests/cli/pdfcheck.py numbers "$T/parts.pdf" $PREFIX | cmp -s - "$T/numbers" && ok "joined: the same numbers on the same pages" || not_ok "joined: numbers"
