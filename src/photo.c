@@ -466,34 +466,47 @@ be32(const guint8 *p)
     return (guint32)p[0] << 24 | (guint32)p[1] << 16 | (guint32)p[2] << 8 | p[3];
 }
 
+// What png_idat() found of a PNG.
+typedef struct {
+    int w, h;
+    int colors;     // 1 (grey) or 3 (RGB)
+    gsize idat_len; // the length of its IDAT data, every chunk's together
+    guint8 zlib[2]; // their first two bytes (the zlib header), when IDAT_LEN >= 2
+} png_found;
+
 // Whether the PNG in D can go into a PDF as it is (issue 15): 8 bits per channel, grey or RGB
-// without alpha or tRNS, not interlaced, no ICC profile and no gamma but sRGB's; then its IDAT
-// data, concatenated, into IDAT, its size and channels (1 or 3) into *W, *H, *COLORS.  Every
-// chunk's CRC is checked and the file must reach IEND (png_intact()).  The PDF's /FlateDecode
-// with /Predictor 15 reads IDAT data as is.
+// without alpha or tRNS, not interlaced, no ICC profile and no gamma but sRGB's; then what it is
+// into *PI, and its IDAT data, concatenated, appended to OUT (when not NULL).  The file must
+// reach IEND, and with CRC every chunk's CRC is checked (png_intact()): without, for bytes proved
+// so before.  The PDF's /FlateDecode with /Predictor 15 reads IDAT data as is.
 static gboolean
-png_idat(const guint8 *d, gsize len, int *w, int *h, int *colors, GByteArray *idat)
+png_idat(const guint8 *d, gsize len, gboolean crc, png_found *pi, GByteArray *out)
 {
     gsize pos = 8;
     gboolean ihdr = FALSE;
+    memset(pi, 0, sizeof *pi);
     while (pos + 12 <= len) {
         guint32 n = be32(d + pos);
         const guint8 *type = d + pos + 4, *body = d + pos + 8;
-        if (n > len - pos - 12 || crc32(0, type, n + 4) != be32(body + n))
+        if (n > len - pos - 12 || (crc && crc32(0, type, n + 4) != be32(body + n)))
             return FALSE;
         if (memcmp(type, "IHDR", 4) == 0) {
             if (n != 13 || body[8] != 8 || (body[9] != 0 && body[9] != 2) || body[10] != 0 ||
                 body[11] != 0 || body[12] != 0 || be32(body) > G_MAXINT ||
                 be32(body + 4) > G_MAXINT)
                 return FALSE;
-            *w = (int)be32(body);
-            *h = (int)be32(body + 4);
-            *colors = body[9] == 2 ? 3 : 1;
+            pi->w = (int)be32(body);
+            pi->h = (int)be32(body + 4);
+            pi->colors = body[9] == 2 ? 3 : 1;
             ihdr = TRUE;
         } else if (memcmp(type, "IDAT", 4) == 0) {
-            g_byte_array_append(idat, body, n);
+            for (guint32 k = 0; k < n && pi->idat_len + k < 2; k++)
+                pi->zlib[pi->idat_len + k] = body[k];
+            pi->idat_len += n;
+            if (out != NULL)
+                g_byte_array_append(out, body, n);
         } else if (memcmp(type, "IEND", 4) == 0) {
-            return ihdr && idat->len > 0;
+            return ihdr && pi->idat_len > 0;
         } else if (memcmp(type, "tRNS", 4) == 0 || memcmp(type, "iCCP", 4) == 0 ||
                    (memcmp(type, "gAMA", 4) == 0 && (n != 4 || be32(body) != 45455))) {
             return FALSE; // transparency, or colours a PDF would show otherwise than libpng
@@ -511,11 +524,12 @@ png_idat(const guint8 *d, gsize len, int *w, int *h, int *colors, GByteArray *id
 static gboolean
 png_intact(const char *data, gsize len, int *w, int *h)
 {
-    g_autoptr(GByteArray) idat = g_byte_array_new();
-    int colors = 0;
-    if (!png_idat((const guint8 *)data, len, w, h, &colors, idat) || idat->len < 2)
+    png_found pi;
+    if (!png_idat((const guint8 *)data, len, TRUE, &pi, NULL) || pi.idat_len < 2)
         return FALSE;
-    guint cmf = idat->data[0], flg = idat->data[1];
+    *w = pi.w;
+    *h = pi.h;
+    guint cmf = pi.zlib[0], flg = pi.zlib[1];
     return (cmf & 0x0F) == 8 && (cmf >> 4) <= 7 && (cmf * 256 + flg) % 31 == 0 && !(flg & 0x20);
 }
 
@@ -526,29 +540,38 @@ static const char stub_mark[] = "skillcert-png-idat"; // with its NUL: 19 bytes
 #define STUB_PAD 96
 #define STUB_SOF (2 + 2 + 2 + sizeof stub_mark + STUB_PAD) // SOI, COM marker, length, body
 
-static GByteArray *
-png_stub(int w, int h, int colors, const GByteArray *idat)
+// The stub of the PNG in D (LEN bytes, PI as png_idat() found it) appended to OUT: its head, then
+// its IDAT data copied once.
+static void
+png_stub(const guint8 *d, gsize len, const png_found *pi, GByteArray *out)
 {
-    GByteArray *stub = g_byte_array_sized_new(idat->len + 64 + STUB_PAD);
     const guint8 head[] = {0xFF, 0xD8, 0xFF, 0xFE, 0, 2 + sizeof stub_mark + STUB_PAD};
-    g_byte_array_append(stub, head, sizeof head);
-    g_byte_array_append(stub, (const guint8 *)stub_mark, sizeof stub_mark);
+    g_byte_array_append(out, head, sizeof head);
+    g_byte_array_append(out, (const guint8 *)stub_mark, sizeof stub_mark);
     const guint8 pad[STUB_PAD] = {0};
-    g_byte_array_append(stub, pad, sizeof pad);
-    const guint8 sof[] = {0xFF,      0xC0,
-                          0,         (guint8)(8 + 3 * colors),
-                          8,         (guint8)(h >> 8),
-                          (guint8)h, (guint8)(w >> 8),
-                          (guint8)w, (guint8)colors};
-    g_byte_array_append(stub, sof, sizeof sof);
-    for (guint8 c = 1; c <= colors; c++) {
+    g_byte_array_append(out, pad, sizeof pad);
+    const guint8 sof[] = {0xFF,
+                          0xC0,
+                          0,
+                          (guint8)(8 + 3 * pi->colors),
+                          8,
+                          (guint8)(pi->h >> 8),
+                          (guint8)pi->h,
+                          (guint8)(pi->w >> 8),
+                          (guint8)pi->w,
+                          (guint8)pi->colors};
+    g_byte_array_append(out, sof, sizeof sof);
+    for (guint8 c = 1; c <= pi->colors; c++) {
         const guint8 comp[] = {c, 0x11, 0};
-        g_byte_array_append(stub, comp, sizeof comp);
+        g_byte_array_append(out, comp, sizeof comp);
     }
     const guint8 eoi[] = {0xFF, 0xD9};
-    g_byte_array_append(stub, eoi, sizeof eoi);
-    g_byte_array_append(stub, idat->data, idat->len);
-    return stub;
+    g_byte_array_append(out, eoi, sizeof eoi);
+    png_found again;
+    guint at = out->len;
+    g_byte_array_set_size(out, at + (guint)pi->idat_len); // (room made once)
+    g_byte_array_set_size(out, at);
+    png_idat(d, len, FALSE, &again, out);
 }
 
 gboolean
@@ -598,27 +621,25 @@ carrier(int w, int h)
 }
 
 static gboolean
-read_image(const char *path, const char *data, gsize len, read_mode mode, sc_photo_info *info,
-           cairo_surface_t **surface, GByteArray *kept, GError **error)
+read_image(const char *path, const char *data, gsize len, read_mode mode, gboolean intact,
+           sc_photo_info *info, cairo_surface_t **surface, GByteArray *kept, GError **error)
 {
     int w = 0, h = 0;
     info->orientation = 1;
+    png_found pi;
     if (is_png(data, len) && mode == READ_CARRY && kept != NULL) {
-        // For PDF output, a PNG that can go in as it is (png_idat()) is carried as a stub.
+        // For PDF output, a PNG that can go in as it is (png_idat()) is carried as a stub; its
+        // CRCs checked again unless the probe proved these very bytes (INTACT).
         info->format = SC_PHOTO_PNG;
-        GByteArray *idat = g_byte_array_new();
-        int colors = 0;
-        gboolean as_is = png_idat((const guint8 *)data, len, &w, &h, &colors, idat);
-        if (as_is && size_ok(path, w, h, NULL)) {
-            GByteArray *stub = png_stub(w, h, colors, idat);
-            g_byte_array_append(kept, stub->data, stub->len);
-            g_byte_array_unref(stub);
+        if (png_idat((const guint8 *)data, len, !intact, &pi, NULL) &&
+            size_ok(path, pi.w, pi.h, NULL)) {
+            png_stub((const guint8 *)data, len, &pi, kept);
+            w = pi.w;
+            h = pi.h;
             *surface = carrier(w, h);
         } else if (!png_read(path, data, len, FALSE, FALSE, &w, &h, surface, error)) {
-            g_byte_array_unref(idat);
             return FALSE;
         }
-        g_byte_array_unref(idat);
     } else if (is_png(data, len) && mode == READ_PROBE && png_intact(data, len, &w, &h)) {
         info->format = SC_PHOTO_PNG;
         if (!size_ok(path, w, h, error))
@@ -655,7 +676,8 @@ read_image(const char *path, const char *data, gsize len, read_mode mode, sc_pho
 
 struct sc_photo_files {
     GMutex lock;
-    GHashTable *kept; // path -> GBytes
+    GHashTable *kept;   // path -> GBytes
+    GHashTable *intact; // the paths of KEPT whose bytes a probe proved whole
     gsize held, max;
 };
 
@@ -666,6 +688,7 @@ sc_photo_files_new(gsize max_bytes)
     g_mutex_init(&files->lock);
     files->kept =
         g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_bytes_unref);
+    files->intact = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     files->max = max_bytes;
     return files;
 }
@@ -676,6 +699,7 @@ sc_photo_files_free(sc_photo_files *files)
     if (files == NULL)
         return;
     g_hash_table_unref(files->kept);
+    g_hash_table_unref(files->intact);
     g_mutex_clear(&files->lock);
     g_free(files);
 }
@@ -719,7 +743,15 @@ sc_photo_probe_in(sc_photo_files *files, const char *path, sc_photo_info *info, 
         return FALSE;
     gsize len = 0;
     const char *data = g_bytes_get_data(bytes, &len);
-    return read_image(path, data, len, READ_PROBE, info, NULL, NULL, error);
+    if (!read_image(path, data, len, READ_PROBE, FALSE, info, NULL, NULL, error))
+        return FALSE;
+    if (files != NULL) { // these bytes, kept for drawing, need no proof again
+        g_mutex_lock(&files->lock);
+        if (g_hash_table_lookup(files->kept, path) == bytes)
+            g_hash_table_add(files->intact, g_strdup(path));
+        g_mutex_unlock(&files->lock);
+    }
+    return TRUE;
 }
 
 gboolean
@@ -745,8 +777,12 @@ sc_photo_load_in(sc_photo_files *files, const char *path, gboolean decode_jpeg,
     if (bytes == NULL)
         return NULL;
     // Drawn now: its room goes to the photos still to come.
+    gboolean intact = FALSE; // proved whole by a probe (sc_photo_probe_in())
     if (files != NULL) {
         g_mutex_lock(&files->lock);
+        intact = g_hash_table_lookup(files->kept, path) == bytes &&
+                 g_hash_table_contains(files->intact, path);
+        g_hash_table_remove(files->intact, path);
         if (g_hash_table_remove(files->kept, path))
             files->held -= g_bytes_get_size(bytes);
         g_mutex_unlock(&files->lock);
@@ -759,8 +795,8 @@ sc_photo_load_in(sc_photo_files *files, const char *path, gboolean decode_jpeg,
     sc_photo_info info;
     cairo_surface_t *surface = NULL;
     GByteArray *kept = g_byte_array_new();
-    if (!read_image(path, data, len, decode_jpeg ? READ_PIXELS : READ_CARRY, &info, &surface, kept,
-                    error)) {
+    if (!read_image(path, data, len, decode_jpeg ? READ_PIXELS : READ_CARRY, intact, &info,
+                    &surface, kept, error)) {
         g_byte_array_unref(kept);
         return NULL;
     }

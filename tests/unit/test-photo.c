@@ -427,9 +427,39 @@ test_passthrough_png(fixture *f, gconstpointer data)
     char *bytes = sc_test_slurp(full, &len);
     char *cut = put(f->dir, "rgb-cut.png", bytes, len / 2);
     assert_probe_fails(cut, "truncated");
+    // Probed, then carried for PDF from the bytes the probe read: the stub holds the file's
+    // IDAT data as it is (its CRCs not checked again).
+    sc_photo_files *files = sc_photo_files_new(1 << 20);
+    g_assert_true(sc_photo_probe_in(files, full, &info, &error));
+    cairo_surface_t *s = sc_photo_load_in(files, full, FALSE, NULL, &error);
+    g_assert_no_error(error);
+    const unsigned char *mime;
+    unsigned long mime_len;
+    cairo_surface_get_mime_data(s, CAIRO_MIME_TYPE_JPEG, &mime, &mime_len);
+    int colors = 0, columns = 0;
+    gsize offset = 0;
+    g_assert_true(sc_photo_png_stub_parse(mime, mime_len, &colors, &columns, &offset));
+    g_assert_cmpint(colors, ==, 3);
+    g_assert_cmpint(columns, ==, w);
+    g_autoptr(GByteArray) idat = g_byte_array_new(); // the file's IDAT chunks' data
+    guint32 n = 0;
+    for (gsize at = 8; at + 8 <= len; at += 12 + n) {
+        n = (guint32)(guint8)bytes[at] << 24 | (guint32)(guint8)bytes[at + 1] << 16 |
+            (guint32)(guint8)bytes[at + 2] << 8 | (guint8)bytes[at + 3];
+        if (memcmp(bytes + at + 4, "IDAT", 4) == 0)
+            g_byte_array_append(idat, (const guint8 *)bytes + at + 8, n);
+    }
+    g_assert_cmpuint(idat->len, >, 0);
+    g_assert_cmpmem(mime + offset, mime_len - offset, idat->data, idat->len);
+    cairo_surface_destroy(s);
     bytes[len / 2] ^= 0x55; // inside the IDAT: its CRC no longer matches
     char *bad = put(f->dir, "rgb-bad.png", bytes, len);
     assert_probe_fails(bad, "PNG");
+    // Carried without a probe: its CRCs are checked, and it is not passed through.
+    g_assert_null(sc_photo_load_in(files, bad, FALSE, NULL, &error));
+    g_assert_error(error, SC_ERROR, SC_ERROR_PHOTO);
+    g_clear_error(&error);
+    sc_photo_files_free(files);
     g_free(rgb);
     g_free(full);
     g_free(bytes);
