@@ -461,13 +461,14 @@ number(sc_batch *b, const sc_batch_output *out, sc_number_source *source, GPtrAr
     GStringChunk *places = g_string_chunk_new(64 * 1024);
     for (guint i = 0; i < n; i++) {
         const sc_cert *c = g_ptr_array_index(certs, i);
-        g_autofree char *place = print_place(b, out, c, i);
+        // (A dry run logs no print: no place.)
+        g_autofree char *place = dry_run ? NULL : print_place(b, out, c, i);
         items[i] = sc_cert_number_item(c);
         items[i].number =
             c->number_given || (reserved && c->status == SC_NUMBER_NEW) ? c->number : NULL;
         items[i].second = out->second;
         items[i].correct = out->correct;
-        items[i].output = g_string_chunk_insert(places, place);
+        items[i].output = place != NULL ? g_string_chunk_insert(places, place) : NULL;
         const file_hash *h =
             b->drawn != NULL && i < b->drawn->len ? &g_array_index(b->drawn, file_hash, i) : NULL;
         if (h != NULL && h->cert == c && !dry_run) {
@@ -476,9 +477,10 @@ number(sc_batch *b, const sc_batch_output *out, sc_number_source *source, GPtrAr
         }
     }
     // The stock sheets the certificates are printed on, one each, in order (issue 14).
-    char **sheets = g_new0(char *, n + 1);
+    char **sheets = NULL;
     sc_stock_range stock;
     if (!dry_run && out->stock_serials != NULL) {
+        sheets = g_new0(char *, n + 1);
         if (!sc_registry_stock_parse(out->stock_serials, &stock, error) ||
             !stock_fits(&stock, n, error)) {
             g_strfreev(sheets);
