@@ -18,27 +18,29 @@ typedef enum {
 // One certificate to number.  The strings are borrowed; ASSIGNED, ASSIGNED_DATE and STATUS are
 // the result.
 typedef struct {
-    guint row; // the record's row in its file, for problems (0 = none)
+    // (Pointers first, then the numbers and flags together: 16 bytes an item less, 1.6 MB at
+    // 100,000 certificates.)
     const char *name;
     const char *id_type;
     const char *id_number; // normalised
     const char *occupation;
     const char *occupation_code; // 职业编码 ("4-01-02-01"), NULL or "" when none: kept for reports
     const char *work_type;       // as printed ("——" when empty)
-    int level;                   // 1–5, 9 (sc_level_is_code())
     const char *issue_date;      // YYYY-MM-DD; its year gives positions 14–15
     const char *number;          // a pre-assigned number (already validated), or NULL to allocate
-    gboolean date_given;         // ISSUE_DATE is the record's own, not the batch's default
-    gboolean second;             // a genuinely second certificate of the same kind (--new)
-    gboolean correct;            // a changed 姓名 corrects the register (--correct)
     const char *output;          // where it is printed (a file, with its page), for the print log
     const char *stock;           // the blank stock sheet (证书内芯) it is printed on, or NULL
     const char *stock_range;     // the range of sheets the print run was given ("A-B"), or NULL
-    gboolean unprinted;          // recorded, not printed (numbers imported): no print logged
     const char *sha256;          // the SHA-256 of OUTPUT's file (issue 13), or NULL: logged only
     const char *sha256_number; // when the file carries this number and it is the one assigned
     char *assigned;            // out: the certificate's number; caller frees with g_free()
     char *assigned_date;       // out: its 发证日期, YYYY-MM-DD (a reprint's original); g_free()
+    guint row;                 // the record's row in its file, for problems (0 = none)
+    int level;                 // 1–5, 9 (sc_level_is_code())
+    gboolean date_given;       // ISSUE_DATE is the record's own, not the batch's default
+    gboolean second;           // a genuinely second certificate of the same kind (--new)
+    gboolean correct;          // a changed 姓名 corrects the register (--correct)
+    gboolean unprinted;        // recorded, not printed (numbers imported): no print logged
     sc_number_status status;   // out
 } sc_number_item;
 
