@@ -730,6 +730,21 @@ object_head(const pdf_doc *d, guint num, char *buf, gsize size)
     return buf;
 }
 
+// LEN bytes at AT of the file FD into the digest CTX, read through BUF (SIZE bytes).  FALSE when
+// they cannot be read.
+static gboolean
+digest_range(EVP_MD_CTX *ctx, int fd, guint64 at, guint64 len, guint8 *buf, gsize size)
+{
+    for (guint64 done = 0; done < len;) {
+        ssize_t got = pread(fd, buf, (gsize)MIN((guint64)size, len - done), (off_t)(at + done));
+        if (got <= 0)
+            return FALSE;
+        EVP_DigestUpdate(ctx, buf, (gsize)got);
+        done += (guint64)got;
+    }
+    return TRUE;
+}
+
 // A file's bytes digested on another core while the finish stage amends them
 // (sc_finish_pdf_file()), as far as the amendments have left it final (amend_objects()).  For
 // 1,000 certificates the digest of 106 MB took 0.10 s after the amendments' 0.07 s.
@@ -759,12 +774,8 @@ digest_body(gpointer data)
         guint64 final = b->final;
         gboolean closed = b->closed;
         g_mutex_unlock(&b->lock);
-        while (!b->failed && done < final) {
-            gsize want = (gsize)MIN((guint64)DIGEST_STEP, final - done);
-            b->failed = pread(b->fd, buf, want, (off_t)done) != (ssize_t)want;
-            EVP_DigestUpdate(b->ctx, buf, want);
-            done += want;
-        }
+        b->failed = !digest_range(b->ctx, b->fd, done, final - done, buf, DIGEST_STEP);
+        done = final;
         if (closed || b->failed)
             return NULL;
     }
@@ -1267,7 +1278,6 @@ next_mark(FILE *marks, char **buf, size_t *cap)
 // INFO's page labels and bookmarks (sc_finish_info.marks) as new objects: the catalog's
 // /PageLabels and /Outlines values set in CAT (an outline entry per page at the top level, each
 // to its page).  FALSE with *ERROR set when the pages are not as many as the marks.
-
 static gboolean
 add_marks(pdf_doc *d, GArray *cat, const sc_finish_info *info, GError **error)
 {
@@ -1681,15 +1691,7 @@ image_digest(join_image *im, int fd)
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
     guint8 buf[64 * 1024];
-    gboolean ok = TRUE;
-    for (guint64 done = 0; ok && done < im->len;) {
-        ssize_t got = pread(fd, buf, (gsize)MIN((guint64)sizeof buf, im->len - done),
-                            (off_t)(im->data_at + done));
-        ok = got > 0;
-        if (ok)
-            EVP_DigestUpdate(ctx, buf, (gsize)got);
-        done += ok ? (guint64)got : 0;
-    }
+    gboolean ok = digest_range(ctx, fd, im->data_at, im->len, buf, sizeof buf);
     guint8 md[EVP_MAX_MD_SIZE];
     unsigned int mdn = 0;
     EVP_DigestFinal_ex(ctx, md, &mdn);
@@ -2001,12 +2003,8 @@ sc_finish_pdf_file(const char *path, const sc_finish_info *info, char **sha256, 
     // Then the update's bytes already written.
     g_autofree guint8 *buf = g_malloc(DIGEST_STEP);
     guint64 written = d.len + d.flushed;
-    ok = ok && d.write_errno == 0 && !body.failed;
-    for (guint64 at = d.len; ok && at < written; at += DIGEST_STEP) {
-        gsize want = (gsize)MIN((guint64)DIGEST_STEP, written - at);
-        ok = pread(d.fd, buf, want, (off_t)at) == (ssize_t)want;
-        EVP_DigestUpdate(ctx, buf, want);
-    }
+    ok = ok && d.write_errno == 0 && !body.failed &&
+         digest_range(ctx, d.fd, d.len, written - d.len, buf, DIGEST_STEP);
     guint8 md[EVP_MAX_MD_SIZE];
     unsigned int mdn = 0;
     if (ok) {
