@@ -653,6 +653,39 @@ jpeg_icc_space(pdf_doc *d, const guint8 *data, gsize len, int n)
     return g_strdup_printf("[/ICCBased %u 0 R]", num);
 }
 
+// The most of a JPEG's (or a stub's) first bytes that its amendment reads: its ICC profile.
+#define IMAGE_HEAD_MAX (256u * 1024)
+
+// The first bytes of the /DCTDecode data at AT (LEN bytes) of D: its segments up to its scan or
+// end, what amend_image() reads (a stub's header, an ICC profile), not the whole photo; their
+// count into *N.  Caller frees with g_free().
+static guint8 *
+image_head(const pdf_doc *d, guint64 at, gsize len, gsize *n)
+{
+    gsize most = MIN(len, IMAGE_HEAD_MAX), want = MIN(most, 4096);
+    for (;;) {
+        guint8 *head = g_malloc(want + 1);
+        gsize got = doc_read(d, at, head, want), need = 0;
+        for (gsize pos = 2; pos + 4 <= got && head[pos] == 0xFF;) {
+            guint8 marker = head[pos + 1];
+            if (marker == 0xDA || marker == 0xD9)
+                break; // the scan or the end
+            gsize seg = 2 + ((gsize)head[pos + 2] << 8 | head[pos + 3]);
+            if (pos + seg + 4 > got) {
+                need = pos + seg + 4; // the segment and the next one's marker and length
+                break;
+            }
+            pos += seg;
+        }
+        if (need == 0 || got < want || want >= most) {
+            *n = got;
+            return head;
+        }
+        g_free(head);
+        want = MIN(most, MAX(need, 4 * want));
+    }
+}
+
 // A soft mask of W × H 8-bit ALPHA (zlib) as a new image object: its reference.
 static char *
 soft_mask(pdf_doc *d, GBytes *alpha, int w, int h)
@@ -685,9 +718,8 @@ amend_image(pdf_doc *d, guint num, pdf_obj *o, GError **error)
             if (dict_is(o->dict, "/ColorSpace", spaces[i].name))
                 n = spaces[i].components;
         gint64 len = obj_length(d, o);
-        gsize head_len = len > 0 ? (gsize)MIN(len, 256 * 1024) : 0;
-        g_autofree guint8 *head = g_malloc(head_len + 1);
-        head_len = doc_read(d, o->data_at, head, head_len);
+        gsize head_len = 0;
+        g_autofree guint8 *head = image_head(d, o->data_at, len > 0 ? (gsize)len : 0, &head_len);
         int colors, columns, w, h;
         gsize offset;
         g_autoptr(GBytes) alpha = NULL;
