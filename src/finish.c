@@ -155,6 +155,7 @@ typedef struct {
     guint64 sig_range;          // offsets in the update of the signature's /ByteRange array and
     guint64 sig_hex;            // /Contents hex string, when signing
     struct body_digest *digest; // a file's: its bytes digested as they are amended, or NULL
+    gboolean amended;           // its objects amended already (sc_finish_join())
 } pdf_doc;
 
 typedef struct {
@@ -569,12 +570,19 @@ put_object(pdf_doc *d, guint num, const char *text)
     g_string_append_printf(d->tail, "%s\nendobj\n", text);
 }
 
-static void
-put_stream(pdf_doc *d, guint num, GArray *dict, const guint8 *data, gsize len)
+// DICT with its /Length set to LEN, written on one line.
+static GString *
+stream_dict(GArray *dict, gsize len)
 {
     g_autofree char *n = g_strdup_printf("%" G_GSIZE_FORMAT, len);
     dict_set(dict, "/Length", n);
-    g_autoptr(GString) s = dict_unparse(dict, 0);
+    return dict_unparse(dict, 0);
+}
+
+static void
+put_stream(pdf_doc *d, guint num, GArray *dict, const guint8 *data, gsize len)
+{
+    g_autoptr(GString) s = stream_dict(dict, len);
     begin_object(d, num);
     g_string_append_len(d->tail, s->str, (gssize)s->len);
     g_string_append(d->tail, "\nstream\n");
@@ -582,16 +590,41 @@ put_stream(pdf_doc *d, guint num, GArray *dict, const guint8 *data, gsize len)
     g_string_append(d->tail, "\nendstream\nendobj\n");
 }
 
-// A new stream object of DICT_TEXT (without /Length) and DATA; its number.
+// Where the objects that amendments add go: the update of the PDF amended (the finish stage), or
+// the file parts are joined into (sc_finish_join()).
+typedef struct {
+    // A new stream object of DICT (without /Length) and LEN bytes of DATA: its number.
+    guint (*stream)(gpointer to, GArray *dict, const guint8 *data, gsize len);
+    gpointer to;
+    GHashTable *iccs; // JPEG ICC profiles added there (checksum → object number)
+} added_objects;
+
 static guint
-new_stream(pdf_doc *d, const char *dict_text, const guint8 *data, gsize len)
+update_stream(gpointer to, GArray *dict, const guint8 *data, gsize len)
+{
+    pdf_doc *d = to;
+    guint num = d->next++;
+    put_stream(d, num, dict, data, len);
+    return num;
+}
+
+// A new stream object of DICT_TEXT (without /Length) and DATA in OUT; its number.
+static guint
+add_stream(added_objects *out, const char *dict_text, const guint8 *data, gsize len)
 {
     const char *end = NULL;
     GArray *dict = dict_parse(dict_text, dict_text + strlen(dict_text), &end);
-    guint num = d->next++;
-    put_stream(d, num, dict, data, len);
+    guint num = out->stream(out->to, dict, data, len);
     g_array_unref(dict);
     return num;
+}
+
+// The same in D's update.
+static guint
+new_stream(pdf_doc *d, const char *dict_text, const guint8 *data, gsize len)
+{
+    added_objects out = {update_stream, d, d->iccs};
+    return add_stream(&out, dict_text, data, len);
 }
 
 // Object O (number NUM) with its dictionary O->dict as amended: written over the old dictionary
@@ -634,7 +667,7 @@ rewrite_dict(pdf_doc *d, guint num, pdf_obj *o, gsize skip, GError **error)
 // The ICC profile of the JPEG at DATA (LEN of its first bytes) as a colour space for its N
 // components ("[/ICCBased K 0 R]", the profile's stream added once per file), or NULL.
 static char *
-jpeg_icc_space(pdf_doc *d, const guint8 *data, gsize len, int n)
+jpeg_icc_space(added_objects *out, const guint8 *data, gsize len, int n)
 {
     g_autoptr(GBytes) icc = sc_photo_jpeg_icc(data, len);
     gsize size = 0;
@@ -644,11 +677,11 @@ jpeg_icc_space(pdf_doc *d, const guint8 *data, gsize len, int n)
     if (profile == NULL || size < 128 || memcmp(profile + 16, sig[n], 4) != 0)
         return NULL;
     g_autofree char *sum = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, icc);
-    guint num = GPOINTER_TO_UINT(g_hash_table_lookup(d->iccs, sum));
+    guint num = GPOINTER_TO_UINT(g_hash_table_lookup(out->iccs, sum));
     if (num == 0) {
         g_autofree char *dict = g_strdup_printf("<< /N %d >>", n);
-        num = new_stream(d, dict, profile, size);
-        g_hash_table_insert(d->iccs, g_steal_pointer(&sum), GUINT_TO_POINTER(num));
+        num = add_stream(out, dict, profile, size);
+        g_hash_table_insert(out->iccs, g_steal_pointer(&sum), GUINT_TO_POINTER(num));
     }
     return g_strdup_printf("[/ICCBased %u 0 R]", num);
 }
@@ -688,7 +721,7 @@ image_head(const pdf_doc *d, guint64 at, gsize len, gsize *n)
 
 // A soft mask of W × H 8-bit ALPHA (zlib) as a new image object: its reference.
 static char *
-soft_mask(pdf_doc *d, GBytes *alpha, int w, int h)
+soft_mask(added_objects *out, GBytes *alpha, int w, int h)
 {
     g_autofree char *dict = g_strdup_printf(
         "<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
@@ -696,18 +729,18 @@ soft_mask(pdf_doc *d, GBytes *alpha, int w, int h)
         w, h);
     gsize n;
     const guint8 *data = g_bytes_get_data(alpha, &n);
-    return g_strdup_printf("%u 0 R", new_stream(d, dict, data, n));
+    return g_strdup_printf("%u 0 R", add_stream(out, dict, data, n));
 }
 
-// Image O (number NUM): /Interpolate false (ISO 19005-2 §6.2.8: cairo 1.16 writes true for the
-// default filter); a PNG's stub (photo.h) turned into the PNG's image, its IDAT data as is with
-// the PNG predictors (issue 15); a JPEG's own ICC profile as its colour space (SPEC §5; issue 10:
-// cairo 1.16 writes /DeviceRGB, and a viewer would ignore the profile).
-static gboolean
-amend_image(pdf_doc *d, guint num, pdf_obj *o, GError **error)
+// Image O of D: /Interpolate false (ISO 19005-2 §6.2.8: cairo 1.16 writes true for the default
+// filter); a PNG's stub (photo.h) turned into the PNG's image, its IDAT data as is with the PNG
+// predictors (issue 15); a JPEG's own ICC profile as its colour space (SPEC §5; issue 10: cairo
+// 1.16 writes /DeviceRGB, and a viewer would ignore the profile).  The objects this needs added to
+// OUT; in *SKIP the first bytes of the stream's data to drop (a stub's header).
+static void
+amend_image(const pdf_doc *d, pdf_obj *o, added_objects *out, gsize *skip)
 {
     dict_set(o->dict, "/Interpolate", "false");
-    gsize skip = 0;
     if (o->data_at != 0 && dict_is(o->dict, "/Filter", "/DCTDecode")) {
         static const struct {
             const char *name;
@@ -731,22 +764,45 @@ amend_image(pdf_doc *d, guint num, pdf_obj *o, GError **error)
             dict_set(o->dict, "/Filter", "/FlateDecode");
             dict_set(o->dict, "/DecodeParms", parms);
             dict_set(o->dict, "/Length", length);
-            skip = offset;
+            *skip = offset;
         } else if ((alpha = sc_photo_mask_stub_parse(head, head_len, &w, &h, &offset)) != NULL) {
-            g_autofree char *smask = soft_mask(d, alpha, w, h);
+            g_autofree char *smask = soft_mask(out, alpha, w, h);
             g_autofree char *length = g_strdup_printf("%" G_GINT64_FORMAT, len - (gint64)offset);
             dict_set(o->dict, "/ColorSpace", "/DeviceRGB");
             dict_set(o->dict, "/Filter", "/FlateDecode");
             dict_set(o->dict, "/SMask", smask);
             dict_set(o->dict, "/Length", length);
-            skip = offset;
+            *skip = offset;
         } else if (n != 0) {
-            g_autofree char *space = jpeg_icc_space(d, head, head_len, n);
+            g_autofree char *space = jpeg_icc_space(out, head, head_len, n);
             if (space != NULL)
                 dict_set(o->dict, "/ColorSpace", space);
         }
     }
-    return rewrite_dict(d, num, o, skip, error);
+}
+
+// The amendments object O of D needs, made to its dictionary O->dict: an image's (amend_image());
+// a CIDFontType2 font naming its /CIDToGIDMap (ISO 19005-2 §6.2.11.3.2: cairo's subsets are
+// numbered CID = GID, which is /Identity); an annotation (cairo's links) printed, never hidden:
+// /F 4 (§6.3.2).  Whether any was made (none is made twice); OUT and *SKIP as amend_image()'s.
+static gboolean
+amend_dict(const pdf_doc *d, pdf_obj *o, added_objects *out, gsize *skip)
+{
+    *skip = 0;
+    if (dict_is(o->dict, "/Subtype", "/Image")) {
+        amend_image(d, o, out, skip);
+        return TRUE;
+    }
+    if (dict_is(o->dict, "/Subtype", "/CIDFontType2") &&
+        dict_get(o->dict, "/CIDToGIDMap") == NULL) {
+        dict_set(o->dict, "/CIDToGIDMap", "/Identity");
+        return TRUE;
+    }
+    if (dict_is(o->dict, "/Type", "/Annot") && dict_get(o->dict, "/F") == NULL) {
+        dict_set(o->dict, "/F", "4");
+        return TRUE;
+    }
+    return FALSE;
 }
 
 // The first bytes of object NUM of D, as text, up to its "endobj": a short object (a stream's
@@ -778,11 +834,13 @@ digest_range(EVP_MD_CTX *ctx, int fd, guint64 at, guint64 len, guint8 *buf, gsiz
 }
 
 // A file's bytes digested on another core while the finish stage amends them
-// (sc_finish_pdf_file()), as far as the amendments have left it final (amend_objects()).  For
-// 1,000 certificates the digest of 106 MB took 0.10 s after the amendments' 0.07 s.
+// (sc_finish_pdf_file()), as far as the amendments have left it final (amend_objects()), or while
+// parts are joined into it (sc_finish_join()).  For 1,000 certificates the digest of 106 MB took
+// 0.10 s after the amendments' 0.07 s.
 typedef struct body_digest {
     int fd;
     EVP_MD_CTX *ctx;
+    GThread *thread;
     GMutex lock;
     GCond moved;
     guint64 final;   // bytes [0, FINAL) are final
@@ -807,17 +865,20 @@ digest_body(gpointer data)
         gboolean closed = b->closed;
         g_mutex_unlock(&b->lock);
         b->failed = !digest_range(b->ctx, b->fd, done, final - done, buf, DIGEST_STEP);
+        // Final, so on its way to the disk already: the fsync that follows has less to wait for
+        // (an error of writing it is told to that fsync).
+        if (!b->failed && final > done)
+            sync_file_range(b->fd, (off64_t)done, (off64_t)(final - done), SYNC_FILE_RANGE_WRITE);
         done = final;
         if (closed || b->failed)
             return NULL;
     }
 }
 
-// Bytes [0, FINAL) of D's file are final (CLOSE: and no more will be).
+// Bytes [0, FINAL) of B's file are final (CLOSE: and no more will be).
 static void
-digest_up_to(pdf_doc *d, guint64 final, gboolean close)
+digest_up_to(body_digest *b, guint64 final, gboolean close)
 {
-    body_digest *b = d->digest;
     if (b == NULL)
         return;
     g_mutex_lock(&b->lock);
@@ -830,14 +891,43 @@ digest_up_to(pdf_doc *d, guint64 final, gboolean close)
     g_mutex_unlock(&b->lock);
 }
 
-// Every object cairo wrote: images amended (amend_image()); CIDFontType2 fonts naming their
-// /CIDToGIDMap (§6.2.11.3.2: cairo's subsets are numbered CID = GID, which is /Identity); every
-// annotation (cairo's links) printed, never hidden: /F 4 (§6.3.2).  Only the first bytes of an
-// object are read to know what it is.
+// The bytes of the file FD digested (SHA-256) on another core as they become final
+// (digest_up_to()).
+static body_digest *
+digest_start(int fd)
+{
+    body_digest *b = g_new0(body_digest, 1);
+    b->fd = fd;
+    b->ctx = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(b->ctx, EVP_sha256(), NULL);
+    g_mutex_init(&b->lock);
+    g_cond_init(&b->moved);
+    b->thread = g_thread_new("skillcert-digest", digest_body, b);
+    return b;
+}
+
+// B's digest of the file's first FINAL bytes (*FAILED: they could not all be read), B freed.
+// Caller frees with EVP_MD_CTX_free().
+static EVP_MD_CTX *
+digest_stop(body_digest *b, guint64 final, gboolean *failed)
+{
+    digest_up_to(b, final, TRUE);
+    g_thread_join(b->thread);
+    EVP_MD_CTX *ctx = b->ctx;
+    *failed = b->failed || b->final != final;
+    g_mutex_clear(&b->lock);
+    g_cond_clear(&b->moved);
+    g_free(b);
+    return ctx;
+}
+
+// Every object cairo wrote amended (amend_dict()), in its place when it fits.  Only the first bytes
+// of an object are read to know what it is.
 static gboolean
 amend_objects(pdf_doc *d, GError **error)
 {
     gboolean ok = TRUE;
+    added_objects out = {update_stream, d, d->iccs};
     // For the digest (digest_up_to()): how many objects not yet amended start in each megabyte
     // of the file.  What lies before the first megabyte that still has one is final: an object's
     // amendments stay within its own bytes, after its start.  (Objects stand mostly in the order
@@ -853,7 +943,7 @@ amend_objects(pdf_doc *d, GError **error)
             pending[d->offset[done] / DIGEST_STEP]--;
             while (first < chunks && pending[first] == 0)
                 first++;
-            digest_up_to(d, MIN(first * DIGEST_STEP, d->len), FALSE);
+            digest_up_to(d->digest, MIN(first * DIGEST_STEP, d->len), FALSE);
         }
         done = d->offset[num] != 0 && d->offset[num] < d->len ? num : 0;
         char head[160];
@@ -864,16 +954,9 @@ amend_objects(pdf_doc *d, GError **error)
         pdf_obj o;
         if (!(image || font || annot) || !obj_read(d, num, 1024, &o))
             continue;
-        if (image && dict_is(o.dict, "/Subtype", "/Image"))
-            ok = amend_image(d, num, &o, error);
-        else if (font && dict_is(o.dict, "/Subtype", "/CIDFontType2") &&
-                 dict_get(o.dict, "/CIDToGIDMap") == NULL) {
-            dict_set(o.dict, "/CIDToGIDMap", "/Identity");
-            ok = rewrite_dict(d, num, &o, 0, error);
-        } else if (annot && dict_is(o.dict, "/Type", "/Annot") && dict_get(o.dict, "/F") == NULL) {
-            dict_set(o.dict, "/F", "4");
-            ok = rewrite_dict(d, num, &o, 0, error);
-        }
+        gsize skip;
+        if (amend_dict(d, &o, &out, &skip))
+            ok = rewrite_dict(d, num, &o, skip, error);
         obj_clear(&o);
     }
     return ok;
@@ -1431,7 +1514,7 @@ amend_catalog(pdf_doc *d, const sc_finish_info *info, gsize room, GError **error
 static gboolean
 amend(pdf_doc *d, const sc_finish_info *info, gsize room, guint64 *xref, GError **error)
 {
-    if (!read_xref(d, error) || !amend_objects(d, error))
+    if (!read_xref(d, error) || (!d->amended && !amend_objects(d, error)))
         return FALSE;
     replace_info(d, info);
     if (!amend_catalog(d, info, room, error))
@@ -1495,13 +1578,15 @@ typedef struct {
     guint next;      // the next new object number
     GString *parts;  // the page tree: one node per part, "N 0 R " each
     guint pages;
-    int table;          // the cross-reference table as it is filled, 20 bytes an object, in a
-                        // temporary file (100,000 pages have 1.3 million objects)
-    int table_errno;    // the first error of writing it, or 0
-    guint64 last;       // the last object's offset
-    GHashTable *images; // image_key() → join_image *: the images copied (a list per key)
-    GHashTable *seen;   // the part being copied: its images' numbers → join_image * (not yet
-                        // known to be copied: join_known_images())
+    int table;           // the cross-reference table as it is filled, 20 bytes an object, in a
+                         // temporary file (100,000 pages have 1.3 million objects)
+    int table_errno;     // the first error of writing it, or 0
+    guint64 last;        // the last object's offset
+    GHashTable *images;  // image_key() → join_image *: the images copied (a list per key)
+    GHashTable *seen;    // the part being copied: its images' numbers → join_image * (not yet
+                         // known to be copied: join_known_images())
+    added_objects added; // where the amendments' objects go (join_add_stream())
+    body_digest *digest; // the bytes written digested, or NULL
 } join_out;
 
 static guint64
@@ -1525,6 +1610,7 @@ join_flush(join_out *j, GError **error)
     }
     j->flushed += j->buf->len;
     g_string_truncate(j->buf, 0);
+    digest_up_to(j->digest, j->flushed, FALSE);
     return TRUE;
 }
 
@@ -1553,6 +1639,7 @@ join_copy(join_out *j, int in, guint64 off, guint64 len, GError **error)
         len -= (guint64)n;
     }
     j->flushed = (guint64)to;
+    digest_up_to(j->digest, j->flushed, FALSE);
     return TRUE;
 }
 
@@ -1649,6 +1736,8 @@ typedef struct join_image {
     guint num;       // its number in J
     guint64 data_at; // where its data starts in J's file (in its part's until copied)
     guint64 len;
+    guint8 *head; // a copy's first bytes that were not copied (a stub's header), or NULL
+    gsize head_len;
     struct join_image *next; // another image copied with the same key (rare), or NULL
 } join_image;
 
@@ -1657,6 +1746,7 @@ join_images_free(gpointer p)
 {
     for (join_image *im = p, *next; im != NULL; im = next) {
         next = im->next;
+        g_free(im->head);
         g_free(im);
     }
 }
@@ -1713,8 +1803,8 @@ image_key(const pdf_doc *d, guint num, guint8 key[IMAGE_KEY], guint64 *data_at, 
     return leaf;
 }
 
-// IM's data digested (from the file FD, where it is at IM->data_at), once.  FALSE when it cannot
-// be read.
+// IM's data digested (from the file FD, where it is at IM->data_at, after its IM->head), once.
+// FALSE when it cannot be read.
 static gboolean
 image_digest(join_image *im, int fd)
 {
@@ -1722,6 +1812,8 @@ image_digest(join_image *im, int fd)
         return TRUE;
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+    if (im->head != NULL)
+        EVP_DigestUpdate(ctx, im->head, im->head_len);
     guint8 buf[64 * 1024];
     gboolean ok = digest_range(ctx, fd, im->data_at, im->len, buf, sizeof buf);
     guint8 md[EVP_MAX_MD_SIZE];
@@ -1776,7 +1868,49 @@ join_begin(join_out *j, guint num)
     g_string_append_printf(j->buf, "%u 0 obj\n", num);
 }
 
-// Copy D's object OLD into J as MAP[OLD], what it refers to queued in TODO.
+// A new stream object in J (added_objects): its number.
+static guint
+join_add_stream(gpointer to, GArray *dict, const guint8 *data, gsize len)
+{
+    join_out *j = to;
+    guint num = j->next++;
+    g_autoptr(GString) s = stream_dict(dict, len);
+    join_begin(j, num);
+    g_string_append_len(j->buf, s->str, (gssize)s->len);
+    g_string_append(j->buf, "\nstream\n");
+    g_string_append_len(j->buf, (const char *)data, (gssize)len);
+    g_string_append(j->buf, "\nendstream\nendobj\n");
+    return num;
+}
+
+// Whether object O of a part is one that amend_dict() may amend.
+static gboolean
+amendable(const pdf_obj *o)
+{
+    return dict_is(o->dict, "/Subtype", "/Image") ||
+           dict_is(o->dict, "/Subtype", "/CIDFontType2") || dict_is(o->dict, "/Type", "/Annot");
+}
+
+// Object O of D, its dictionary renumbered into DICT, amended as the finish stage amends what
+// cairo wrote (amend_dict()): DICT rewritten, the objects the amendments add written into J
+// (before O), in *SKIP the first bytes of O's data not to copy.
+static void
+join_amend(join_out *j, const pdf_doc *d, const pdf_obj *o, GString *dict, gsize *skip)
+{
+    const char *end = NULL;
+    pdf_obj view = {.dict = dict_parse(dict->str, dict->str + dict->len, &end),
+                    .data_at = o->data_at};
+    *skip = 0;
+    if (view.dict != NULL && amend_dict(d, &view, &j->added, skip)) {
+        g_autoptr(GString) s = dict_unparse(view.dict, 0);
+        g_string_assign(dict, s->str);
+    }
+    if (view.dict != NULL)
+        g_array_unref(view.dict);
+}
+
+// Copy D's object OLD into J as MAP[OLD], what it refers to queued in TODO; amended
+// (join_amend()) when J is to be finished.
 static gboolean
 join_object(join_out *j, const pdf_doc *d, guint *map, GArray *todo, guint old, GError **error)
 {
@@ -1794,13 +1928,32 @@ join_object(join_out *j, const pdf_doc *d, guint *map, GArray *todo, guint old, 
             obj_clear(&o);
             return FALSE;
         }
-        join_begin(j, num);
-        renumber(j, d, map, todo, o.text + start, o.text + stop, len, j->buf);
+        gsize skip = 0;
+        if (j->digest != NULL && amendable(&o)) {
+            g_autoptr(GString) dict = g_string_new(NULL);
+            renumber(j, d, map, todo, o.text + start, o.text + stop, len, dict);
+            join_amend(j, d, &o, dict, &skip);
+            if (o.data_at != 0 && skip > (guint64)len) {
+                set_bad(error, _("a stream without its length"));
+                obj_clear(&o);
+                return FALSE;
+            }
+            join_begin(j, num);
+            g_string_append_len(j->buf, dict->str, (gssize)dict->len);
+        } else {
+            join_begin(j, num);
+            renumber(j, d, map, todo, o.text + start, o.text + stop, len, j->buf);
+        }
         if (o.data_at != 0) {
             g_string_append(j->buf, "\nstream\n");
             if (image != NULL) { // known from now on, in J's file
                 image->num = num;
                 image->data_at = join_at(j);
+                image->len = (guint64)len - skip;
+                if (skip > 0) { // (the bytes it was digested from: image_digest())
+                    image->head = g_malloc(skip);
+                    image->head_len = doc_read(d, o.data_at, image->head, skip);
+                }
                 join_image *first = g_hash_table_lookup(j->images, image->key);
                 if (first != NULL) {
                     image->next = first->next;
@@ -1810,7 +1963,7 @@ join_object(join_out *j, const pdf_doc *d, guint *map, GArray *todo, guint old, 
                     image = NULL;
                 }
             }
-            ok = ok && join_copy(j, d->fd, o.data_at, (guint64)len, error);
+            ok = ok && join_copy(j, d->fd, o.data_at + skip, (guint64)len - skip, error);
             g_string_append(j->buf, "\nendstream");
         }
         g_free(image);
@@ -1894,10 +2047,15 @@ join_part(join_out *j, const char *path, GError **error)
     return ok;
 }
 
+static gboolean finish_fd(int fd, const char *path, guint64 len, const sc_finish_info *info,
+                          body_digest *body, gboolean amended, char **sha256, GError **error);
+
 gboolean
-sc_finish_join(const char *const *parts, guint n, const char *path, GError **error)
+sc_finish_join(const char *const *parts, guint n, const char *path, const sc_finish_info *info,
+               char **sha256, GError **error)
 {
     g_return_val_if_fail(parts != NULL && n > 0 && path != NULL, FALSE);
+    g_return_val_if_fail(info == NULL || info->signer == NULL, FALSE);
     join_out j = {.path = path, .next = 2}; // 1: the page tree's root
     // Emptied only when not empty: ext4 takes a file truncated to nothing for one being
     // replaced, and writes it out when it is closed (57 ms for 1,000 certificates' 106 MB, while
@@ -1924,6 +2082,12 @@ sc_finish_join(const char *const *parts, guint n, const char *path, GError **err
     j.parts = g_string_new(NULL);
     j.images = g_hash_table_new_full(image_key_hash, image_key_equal, NULL, join_images_free);
     j.seen = g_hash_table_new_full(NULL, NULL, NULL, g_free);
+    GHashTable *iccs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    j.added = (added_objects){join_add_stream, &j, iccs};
+    // To be finished: amended as copied, digested as written (on another core), so that the
+    // finish stage has only its update left to write (issue 15).
+    if (info != NULL)
+        j.digest = digest_start(j.fd);
     gboolean ok = TRUE;
     for (guint i = 0; ok && i < n; i++) {
         ok = join_part(&j, parts[i], error);
@@ -1958,6 +2122,12 @@ sc_finish_join(const char *const *parts, guint n, const char *path, GError **err
             j.next, catalog, info, xref);
         ok = ok && join_flush(&j, error);
     }
+    if (j.digest != NULL && ok) {
+        ok = finish_fd(j.fd, path, j.flushed, info, j.digest, TRUE, sha256, error);
+    } else if (j.digest != NULL) {
+        gboolean failed;
+        EVP_MD_CTX_free(digest_stop(j.digest, j.flushed, &failed));
+    }
     if (close(j.fd) != 0 && ok) {
         g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), path,
                     g_strerror(errno));
@@ -1968,6 +2138,7 @@ sc_finish_join(const char *const *parts, guint n, const char *path, GError **err
     close(j.table);
     g_hash_table_unref(j.images);
     g_hash_table_unref(j.seen);
+    g_hash_table_unref(iccs);
     return ok;
 }
 
@@ -1998,44 +2169,31 @@ flush_data(gpointer data)
     return GINT_TO_POINTER(fdatasync(GPOINTER_TO_INT(data)) == 0 ? 0 : errno != 0 ? errno : EIO);
 }
 
-gboolean
-sc_finish_pdf_file(const char *path, const sc_finish_info *info, char **sha256, GError **error)
+// Finish the PDF in the file FD (at PATH, LEN bytes) where it stands, as sc_finish_pdf_file()
+// does, BODY digesting it (digest_start()); its objects amended unless AMENDED already
+// (sc_finish_join()).  Frees BODY.
+static gboolean
+finish_fd(int fd, const char *path, guint64 len, const sc_finish_info *info, body_digest *body,
+          gboolean amended, char **sha256, GError **error)
 {
-    g_return_val_if_fail(path != NULL && info != NULL && info->signer == NULL, FALSE);
     pdf_doc d = {0};
     doc_init(&d);
-    d.fd = g_open(path, O_RDWR | O_CLOEXEC, 0);
-    GStatBuf st;
-    if (d.fd < 0 || fstat(d.fd, &st) != 0) {
-        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot finish %s: %s"), path,
-                    g_strerror(errno));
-        doc_clear(&d);
-        return FALSE;
-    }
-    d.len = (guint64)st.st_size;
+    d.fd = fd;
+    d.len = len;
+    d.digest = body;
+    d.amended = amended;
     guint64 xref = 0;
-    // One pass over the file: the /ID from its digest, and the file's SHA-256.  Its body is
-    // digested while it is amended (body_digest).
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-    body_digest body = {.fd = d.fd, .ctx = ctx};
-    g_mutex_init(&body.lock);
-    g_cond_init(&body.moved);
-    d.digest = &body;
-    GThread *digester = g_thread_new("skillcert-digest", digest_body, &body);
     // Meanwhile too the file as it was written goes to the disk: the caller's fsync then has
     // only the amendments and the update left to write (for 1,000 certificates 106 MB, 50 ms).
     GThread *flusher = g_thread_new("skillcert-flush", flush_data, GINT_TO_POINTER(d.fd));
-    gboolean ok = amend(&d, info, 0, &xref, error);
-    digest_up_to(&d, ok ? d.len : 0, TRUE);
-    g_thread_join(digester);
+    gboolean ok = amend(&d, info, 0, &xref, error), failed;
+    // One pass over the file: the /ID from its digest, and the file's SHA-256.
+    EVP_MD_CTX *ctx = digest_stop(body, ok ? d.len : 0, &failed);
     d.digest = NULL;
-    g_mutex_clear(&body.lock);
-    g_cond_clear(&body.moved);
     // Then the update's bytes already written.
     g_autofree guint8 *buf = g_malloc(DIGEST_STEP);
     guint64 written = d.len + d.flushed;
-    ok = ok && d.write_errno == 0 && !body.failed &&
+    ok = ok && d.write_errno == 0 && !failed &&
          digest_range(ctx, d.fd, d.len, written - d.len, buf, DIGEST_STEP);
     guint8 md[EVP_MAX_MD_SIZE];
     unsigned int mdn = 0;
@@ -2066,8 +2224,27 @@ sc_finish_pdf_file(const char *path, const sc_finish_info *info, char **sha256, 
     }
     if (ok && sha256 != NULL)
         *sha256 = hex_digest(md, mdn);
-    close(d.fd);
     doc_clear(&d);
+    return ok;
+}
+
+gboolean
+sc_finish_pdf_file(const char *path, const sc_finish_info *info, char **sha256, GError **error)
+{
+    g_return_val_if_fail(path != NULL && info != NULL && info->signer == NULL, FALSE);
+    int fd = g_open(path, O_RDWR | O_CLOEXEC, 0);
+    GStatBuf st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot finish %s: %s"), path,
+                    g_strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return FALSE;
+    }
+    // Its body digested while it is amended.
+    gboolean ok =
+        finish_fd(fd, path, (guint64)st.st_size, info, digest_start(fd), FALSE, sha256, error);
+    close(fd);
     return ok;
 }
 

@@ -83,8 +83,12 @@ gboolean sc_finish_pdf_file(const char *path, const sc_finish_info *info, char *
 // written them as one document: every part's objects that its pages use, renumbered, under one page
 // tree and catalog (a part's own catalog, document information and structure tree are left behind:
 // the joined document is untagged).  Each part is removed once copied.  The stream data is copied
-// by the kernel (copy_file_range()), never held in memory.  Not synced.  FALSE with *ERROR set;
-// PATH and the parts not yet copied are then to be removed.
-gboolean sc_finish_join(const char *const *parts, guint n, const char *path, GError **error);
+// by the kernel (copy_file_range()), never held in memory.  With INFO (may be NULL; it must not
+// sign), the file is also finished as sc_finish_pdf_file() finishes one, SHA256 as its: the
+// objects amended as they are copied and the bytes digested as they are written, on another core,
+// so that only the update is left to write.  Not synced.  FALSE with *ERROR set; PATH and the
+// parts not yet copied are then to be removed.
+gboolean sc_finish_join(const char *const *parts, guint n, const char *path,
+                        const sc_finish_info *info, char **sha256, GError **error);
 
 #endif

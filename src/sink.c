@@ -472,11 +472,13 @@ next_part(sc_sink *sink, GError **error)
     return TRUE;
 }
 
-// The one PDF, its last part ended: the parts joined into one file, the file's temporary.
+// The one PDF, its last part ended: the parts joined into one file, the file's temporary, and
+// finished as it is joined when INFO is given (sc_finish_join(): F's SHA-256 set, *FINISHED).
 static gboolean
-join_parts(sc_sink *sink, GError **error)
+join_parts(sc_sink *sink, const sc_finish_info *info, gboolean *finished, GError **error)
 {
     out_file *f = file_at(sink, 0);
+    *finished = FALSE;
     if (f->tmp != NULL)
         g_ptr_array_add(sink->parts, g_steal_pointer(&f->tmp));
     if (sink->parts->len == 1) { // one part: the file as cairo wrote it
@@ -484,26 +486,30 @@ join_parts(sc_sink *sink, GError **error)
         return TRUE;
     }
     f->tmp = new_tmp(sink, NULL, error);
-    if (f->tmp == NULL ||
-        !sc_finish_join((const char *const *)sink->parts->pdata, sink->parts->len, f->tmp, error))
+    if (f->tmp == NULL || !sc_finish_join((const char *const *)sink->parts->pdata, sink->parts->len,
+                                          f->tmp, info, &f->sha256, error))
         return FALSE;
     g_ptr_array_set_size(sink->parts, 0); // each removed once copied
+    *finished = info != NULL;
     return TRUE;
 }
 
-// The one PDF: what cairo wrote into the file's temporary finished where it is by
-// sc_finish_pdf_file() (an update appended), synced; its size and SHA-256 set.  A signed one
-// passes through memory into a new temporary (the signature is made over the written bytes).
+// The one PDF: its parts joined (join_parts()), what cairo wrote into the file's temporary
+// finished where it is by sc_finish_pdf_file() (an update appended), synced; its size and SHA-256
+// set.  A signed one passes through memory into a new temporary (the signature is made over the
+// written bytes).
 static gboolean
 write_finished_file(sc_sink *sink, const info_copy *info, GError **error)
 {
     out_file *f = &g_array_index(sink->files, out_file, 0);
-    gboolean ok;
+    gboolean ok, joined_finished;
     const sc_finish_info view = finish_info(sink, info);
     g_free(f->sha256);
     f->sha256 = NULL;
+    if (!join_parts(sink, sink->signer == NULL ? &view : NULL, &joined_finished, error))
+        return FALSE;
     if (sink->signer == NULL)
-        return sc_finish_pdf_file(f->tmp, &view, &f->sha256, error) &&
+        return (joined_finished || sc_finish_pdf_file(f->tmp, &view, &f->sha256, error)) &&
                sync_file(f->tmp, &f->size, error);
     FILE *out = NULL;
     char *finished = new_tmp(sink, &out, error);
@@ -855,7 +861,7 @@ sc_sink_finish(sc_sink *sink, GError **error)
                         g_strerror(sink->marks_errno != 0 ? sink->marks_errno : errno));
             return FALSE;
         }
-        if ((sink->surface != NULL && !end_part(sink, error)) || !join_parts(sink, error) ||
+        if ((sink->surface != NULL && !end_part(sink, error)) ||
             !write_finished_file(sink, &sink->info, error))
             return FALSE;
         break;

@@ -326,9 +326,11 @@ test_not_a_pdf(void)
 }
 
 // A part of a long document as sink.c has cairo write it: pages FIRST … FIRST + N - 1, each with
-// its number as text, a link, a shared image and one of its own, into a file in DIR.
+// its number as text, a link, a shared image and one of its own, into a file in DIR.  With
+// CARRIED (may be NULL): each page also shows these images, carried as stubs (a seal, a PNG
+// photo), the same in every part.
 static char *
-cairo_part(const char *dir, int first, int n)
+cairo_part(const char *dir, int first, int n, cairo_surface_t *const *carried)
 {
     char *path = g_strdup_printf("%s/part-%d.pdf", dir, first);
     cairo_surface_t *s = cairo_pdf_surface_create(path, 842, 595);
@@ -366,6 +368,14 @@ cairo_part(const char *dir, int first, int n)
         cairo_surface_destroy(own);
         cairo_set_source_surface(cr, twin, 500, 300);
         cairo_paint(cr);
+        for (int k = 0; carried != NULL && carried[k] != NULL; k++) {
+            cairo_save(cr);
+            cairo_translate(cr, 100 + 150 * k, 400);
+            cairo_scale(cr, 0.2, 0.2);
+            cairo_set_source_surface(cr, carried[k], 0, 0);
+            cairo_paint(cr);
+            cairo_restore(cr);
+        }
         cairo_show_page(cr);
     }
     cairo_surface_destroy(twin);
@@ -377,15 +387,75 @@ cairo_part(const char *dir, int first, int n)
     return path;
 }
 
+// The images a batch carries as stubs: a seal (sc_photo_mask_carrier()) and a PNG photo of noise
+// written into DIR, NULL-terminated.
+static cairo_surface_t **
+carried_images(const char *dir)
+{
+    cairo_surface_t **carried = g_new0(cairo_surface_t *, 3);
+    cairo_surface_t *mask = cairo_image_surface_create(CAIRO_FORMAT_A8, 600, 600);
+    cairo_t *m = cairo_create(mask);
+    cairo_arc(m, 300, 300, 280, 0, 2 * G_PI);
+    cairo_fill(m);
+    cairo_destroy(m);
+    const double red[3] = {0.8, 0.1, 0.1};
+    carried[0] = sc_photo_mask_carrier(mask, red, "join-seal");
+    cairo_surface_destroy(mask);
+    g_autofree char *png = g_build_filename(dir, "photo.png", NULL);
+    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 60, 80);
+    guint32 seed = 7;
+    guint8 *px = cairo_image_surface_get_data(img);
+    for (int k = 0; k < 80 * cairo_image_surface_get_stride(img); k++)
+        px[k] = (guint8)((seed = seed * 1103515245 + 12345) >> 16);
+    cairo_surface_mark_dirty(img);
+    g_assert_cmpint(cairo_surface_write_to_png(img, png), ==, CAIRO_STATUS_SUCCESS);
+    cairo_surface_destroy(img);
+    GError *error = NULL;
+    carried[1] = sc_photo_load(png, FALSE, "join-photo", &error);
+    g_assert_no_error(error);
+    g_unlink(png);
+    return carried;
+}
+
+// Page I (from 0) of the PDF at PATH as a reader sees it, drawn at 72 dpi.
+static cairo_surface_t *
+page_pixels(const char *path, int i)
+{
+    g_autofree char *uri = g_filename_to_uri(path, NULL, NULL);
+    GError *error = NULL;
+    PopplerDocument *doc = poppler_document_new_from_file(uri, NULL, &error);
+    g_assert_no_error(error);
+    PopplerPage *page = poppler_document_get_page(doc, i);
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 842, 595);
+    cairo_t *cr = cairo_create(s);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    poppler_page_render_for_printing(page, cr);
+    cairo_destroy(cr);
+    cairo_surface_flush(s);
+    g_object_unref(page);
+    g_object_unref(doc);
+    return s;
+}
+
 static void
 test_join(void)
 {
     g_autofree char *dir = g_dir_make_tmp("sc-join-XXXXXX", NULL);
-    char *parts[3] = {cairo_part(dir, 1, 3), cairo_part(dir, 4, 1), cairo_part(dir, 5, 2)};
+    cairo_surface_t **carried = carried_images(dir);
+    char *parts[3] = {cairo_part(dir, 1, 3, carried), cairo_part(dir, 4, 1, carried),
+                      cairo_part(dir, 5, 2, carried)};
     g_autofree char *out = g_build_filename(dir, "joined.pdf", NULL);
     g_assert_true(g_file_set_contents(out, "", 0, NULL));
     GError *error = NULL;
-    g_assert_true(sc_finish_join((const char *const *)parts, 3, out, &error));
+    // Finished as the one PDF is, with a bookmark and a label per page: the stage finds the
+    // six pages in order under the joined page tree.
+    FILE *marks = tmpfile();
+    for (int i = 1; i <= 6; i++)
+        fprintf(marks, "N%d%cbookmark %d%c", i, 0, i, 0);
+    const sc_finish_info info = {.title = "joined", .marks = marks, .mark_pages = 6};
+    g_autofree char *sha = NULL;
+    g_assert_true(sc_finish_join((const char *const *)parts, 3, out, &info, &sha, &error));
     g_assert_no_error(error);
     for (int i = 0; i < 3; i++)
         g_assert_false(g_file_test(parts[i], G_FILE_TEST_EXISTS)); // each removed once copied
@@ -412,15 +482,46 @@ test_join(void)
         g_autofree char *own = g_strdup_printf("/Width %d", 4 + i);
         g_assert_cmpint(count_bytes((const guint8 *)bytes, len, own), ==, 1);
     }
-    // Finished as the one PDF is, with a bookmark and a label per page: the stage finds the
-    // six pages in order under the joined page tree.
-    FILE *marks = tmpfile();
-    for (int i = 1; i <= 6; i++)
-        fprintf(marks, "N%d%cbookmark %d%c", i, 0, i, 0);
-    const sc_finish_info info = {.title = "joined", .marks = marks, .mark_pages = 6};
-    g_assert_true(sc_finish_pdf_file(out, &info, NULL, &error));
+    // Amended as it was joined, as the finish stage amends what cairo wrote: the stubs turned
+    // into their images, the seal and the photo each once though every part had its own copy
+    // (told the same by what their stubs carried), every link printed, nothing interpolated.
+    const guint8 *b = (const guint8 *)bytes;
+    g_assert_false(has_bytes(b, len, "skillcert-png-idat"));
+    g_assert_false(has_bytes(b, len, "skillcert-mask"));
+    g_assert_false(has_bytes(b, len, "/DCTDecode"));
+    g_assert_false(has_bytes(b, len, "/Interpolate true"));
+    g_assert_cmpint(count_bytes(b, len, "/Predictor 15"), ==, 1);
+    g_assert_cmpint(count_bytes(b, len, "/SMask"), ==, 1);
+    g_assert_cmpint(count_bytes(b, len, "/Width 600"), ==, 2); // the seal's colour and mask
+    g_assert_cmpint(count_bytes(b, len, "/Subtype /Link"), ==, 6);
+    g_assert_cmpint(count_bytes(b, len, "/F 4"), ==, 6);
+    // One update after the join's section (ISO 32000-1 §7.5.6), and the SHA-256 is the file's.
+    g_assert_cmpint(count_bytes(b, len, "startxref"), ==, 2);
+    g_autofree char *sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, b, len);
+    g_assert_cmpstr(sha, ==, sum);
+    // The same parts joined, then finished as a file cairo wrote is: the same pages to a reader.
+    char *again[3] = {cairo_part(dir, 1, 3, carried), cairo_part(dir, 4, 1, carried),
+                      cairo_part(dir, 5, 2, carried)};
+    g_autofree char *plain = g_build_filename(dir, "plain.pdf", NULL);
+    g_assert_true(g_file_set_contents(plain, "", 0, NULL));
+    rewind(marks);
+    g_assert_true(sc_finish_join((const char *const *)again, 3, plain, NULL, NULL, &error));
+    g_assert_no_error(error);
+    g_assert_true(sc_finish_pdf_file(plain, &info, NULL, &error));
     g_assert_no_error(error);
     fclose(marks);
+    for (int i = 0; i < 6; i++) {
+        cairo_surface_t *x = page_pixels(out, i), *y = page_pixels(plain, i);
+        int stride = cairo_image_surface_get_stride(x);
+        g_assert_cmpint(memcmp(cairo_image_surface_get_data(x), cairo_image_surface_get_data(y),
+                               (gsize)stride * 595),
+                        ==, 0);
+        cairo_surface_destroy(x);
+        cairo_surface_destroy(y);
+    }
+    for (int i = 0; i < 3; i++)
+        g_free(again[i]);
+    g_unlink(plain);
     // As a reader sees it: six pages, each its part's page, with its link and images.
     g_autofree char *uri = g_filename_to_uri(out, NULL, NULL);
     PopplerDocument *doc = poppler_document_new_from_file(uri, NULL, &error);
@@ -442,16 +543,17 @@ test_join(void)
         g_assert_cmpstr(m->action->uri.uri, ==, want_uri);
         poppler_page_free_link_mapping(links);
         GList *images = poppler_page_get_image_mapping(page);
-        g_assert_cmpint(g_list_length(images), ==, 3);
+        g_assert_cmpint(g_list_length(images), ==, 5);
         poppler_page_free_image_mapping(images);
         g_object_unref(page);
     }
     g_object_unref(doc);
     // A part that is not a PDF: refused, what was not copied left for the caller to remove.
-    char *bad[2] = {cairo_part(dir, 1, 1), g_build_filename(dir, "bad.pdf", NULL)};
+    char *bad[2] = {cairo_part(dir, 1, 1, NULL), g_build_filename(dir, "bad.pdf", NULL)};
     g_assert_true(g_file_set_contents(bad[1], "%PDF-1.5\nnot really\n", -1, NULL));
     g_assert_true(g_file_set_contents(out, "", 0, NULL));
-    g_assert_false(sc_finish_join((const char *const *)bad, 2, out, &error));
+    const sc_finish_info bare = {.title = "bad"};
+    g_assert_false(sc_finish_join((const char *const *)bad, 2, out, &bare, NULL, &error));
     g_assert_error(error, SC_ERROR, SC_ERROR_RENDER);
     g_clear_error(&error);
     g_assert_true(g_file_test(bad[1], G_FILE_TEST_EXISTS));
@@ -461,6 +563,9 @@ test_join(void)
     }
     for (int i = 0; i < 3; i++)
         g_free(parts[i]);
+    for (int k = 0; carried[k] != NULL; k++)
+        cairo_surface_destroy(carried[k]);
+    g_free(carried);
     g_unlink(out);
     g_rmdir(dir);
 }
