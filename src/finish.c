@@ -1578,9 +1578,11 @@ typedef struct {
     guint next;      // the next new object number
     GString *parts;  // the page tree: one node per part, "N 0 R " each
     guint pages;
-    int table;           // the cross-reference table as it is filled, 20 bytes an object, in a
-                         // temporary file (100,000 pages have 1.3 million objects)
-    int table_errno;     // the first error of writing it, or 0
+    int table;       // the cross-reference table as it is filled, 20 bytes an object, in a
+                     // temporary file (100,000 pages have 1.3 million objects)
+    int table_errno; // the first error of writing it, or 0
+    GString *run;    // entries not yet written: a run of objects from RUN_FIRST on
+    guint run_first;
     guint64 last;        // the last object's offset
     GHashTable *images;  // image_key() → join_image *: the images copied (a list per key)
     GHashTable *seen;    // the part being copied: its images' numbers → join_image * (not yet
@@ -1588,6 +1590,18 @@ typedef struct {
     added_objects added; // where the amendments' objects go (join_add_stream())
     body_digest *digest; // the bytes written digested, or NULL
 } join_out;
+
+// N in decimal appended to S (what "%u" would write: objects are numbered by the million).
+static void
+append_uint(GString *s, guint64 n)
+{
+    char digits[24];
+    int i = (int)sizeof digits;
+    do
+        digits[--i] = (char)('0' + n % 10);
+    while ((n /= 10) != 0);
+    g_string_append_len(s, digits + i, (gssize)sizeof digits - i);
+}
 
 static guint64
 join_at(const join_out *j)
@@ -1706,9 +1720,10 @@ renumber(join_out *j, const pdf_doc *d, guint *map, GArray *todo, const char *p,
             if (v != NULL && v != q && v[-1] == 'R') {
                 guint64 old = g_ascii_strtoull(p, NULL, 10);
                 guint n = old < G_MAXUINT ? join_number(j, d, map, todo, (guint)old) : 0;
-                if (n != 0)
-                    g_string_append_printf(out, "%u 0 R", n);
-                else
+                if (n != 0) {
+                    append_uint(out, n);
+                    g_string_append(out, " 0 R");
+                } else
                     g_string_append(out, "null");
                 p = v;
                 continue;
@@ -1845,18 +1860,32 @@ join_known_images(join_out *j, const pdf_doc *d, guint *map)
     }
 }
 
-// Object NUM's entry in J's table: at AT (0: free).
+// The entries of J's table not yet written, written.
+static void
+join_flush_table(join_out *j)
+{
+    if (j->run->len > 0 && j->table_errno == 0 &&
+        pwrite(j->table, j->run->str, j->run->len, (off_t)(20 * (guint64)j->run_first)) !=
+            (ssize_t)j->run->len)
+        j->table_errno = errno != 0 ? errno : EIO;
+    g_string_truncate(j->run, 0);
+}
+
+// Object NUM's entry in J's table: at AT (0: free).  Objects are mostly written in the order of
+// their numbers: their entries are written a run at a time.
 static void
 join_entry(join_out *j, guint num, guint64 at)
 {
-    char entry[21];
-    if (at != 0)
-        g_snprintf(entry, sizeof entry, "%010" G_GUINT64_FORMAT " 00000 n \n",
-                   MIN(at, MAX_CLASSIC_OFFSET));
-    else
-        memcpy(entry, "0000000000 00001 f \n", sizeof entry);
-    if (j->table_errno == 0 && pwrite(j->table, entry, 20, (off_t)(20 * (guint64)num)) != 20)
-        j->table_errno = errno != 0 ? errno : EIO;
+    if (j->run->len >= 64 * 1024 || num != j->run_first + j->run->len / 20) {
+        join_flush_table(j);
+        j->run_first = num;
+    }
+    char entry[] = "0000000000 00000 n \n"; // (ten digits: what a classic section holds)
+    if (at == 0)
+        memcpy(entry, "0000000000 00001 f \n", 20);
+    for (guint64 v = MIN(at, MAX_CLASSIC_OFFSET), k = 10; v != 0; v /= 10)
+        entry[--k] = (char)('0' + v % 10);
+    g_string_append_len(j->run, entry, 20);
     j->last = MAX(j->last, at);
 }
 
@@ -1865,7 +1894,8 @@ static void
 join_begin(join_out *j, guint num)
 {
     join_entry(j, num, join_at(j));
-    g_string_append_printf(j->buf, "%u 0 obj\n", num);
+    append_uint(j->buf, num);
+    g_string_append(j->buf, " 0 obj\n");
 }
 
 // A new stream object in J (added_objects): its number.
@@ -2079,6 +2109,7 @@ sc_finish_join(const char *const *parts, guint n, const char *path, const sc_fin
     }
     g_unlink(table); // the file lives as long as it is open
     j.buf = g_string_new("%PDF-1.5\n%\xb5\xed\xae\xfb\n");
+    j.run = g_string_new(NULL);
     j.parts = g_string_new(NULL);
     j.images = g_hash_table_new_full(image_key_hash, image_key_equal, NULL, join_images_free);
     j.seen = g_hash_table_new_full(NULL, NULL, NULL, g_free);
@@ -2108,7 +2139,9 @@ sc_finish_join(const char *const *parts, guint n, const char *path, const sc_fin
         if (xref > MAX_CLASSIC_OFFSET || j.last > MAX_CLASSIC_OFFSET) {
             set_too_large(error);
             ok = FALSE;
-        } else if (j.table_errno != 0) {
+        }
+        join_flush_table(&j);
+        if (ok && j.table_errno != 0) {
             g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), path,
                         g_strerror(j.table_errno));
             ok = FALSE;
@@ -2134,6 +2167,7 @@ sc_finish_join(const char *const *parts, guint n, const char *path, const sc_fin
         ok = FALSE;
     }
     g_string_free(j.buf, TRUE);
+    g_string_free(j.run, TRUE);
     g_string_free(j.parts, TRUE);
     close(j.table);
     g_hash_table_unref(j.images);
