@@ -3,6 +3,8 @@
 // byte-identical output with cairo 1.16).
 #include "sink.h"
 
+#include "deflate.h"
+
 #include "i18n.h"
 
 #include <cairo-pdf.h>
@@ -420,7 +422,9 @@ sync_file(const char *path, guint64 *size, GError **error)
 static gboolean
 end_part(sc_sink *sink, GError **error)
 {
+    sc_deflate_begin(); // (the document's last streams: its fonts)
     cairo_surface_finish(sink->surface);
+    sc_deflate_end();
     gboolean ok = surface_ok(sink->surface, sink->path, error);
     cairo_surface_destroy(g_steal_pointer(&sink->surface));
     FILE *fp = g_steal_pointer(&sink->fp);
@@ -817,14 +821,18 @@ sc_sink_end_page(sc_sink *sink, GError **error)
 
     switch (sink->kind) {
     case SC_SINK_PDF:
+        sc_deflate_begin(); // (the page's streams)
         cairo_surface_show_page(sink->surface);
+        sc_deflate_end();
         return surface_ok(sink->surface, sink->path, error);
     case SC_SINK_SPLIT: {
         // The page's own document is complete: finish it, then sync and close its file (the
         // sync before any rename: a crash must not leave an empty file under the final name).
         guint i = sink->files->len - 1;
         const char *final = g_ptr_array_index(sink->finals, i);
+        sc_deflate_begin(); // (the page's streams and the document's fonts)
         cairo_surface_finish(sink->surface);
+        sc_deflate_end();
         gboolean ok = surface_ok(sink->surface, final, error);
         cairo_surface_destroy(sink->surface);
         sink->surface = NULL;

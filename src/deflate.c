@@ -1,0 +1,166 @@
+// deflate.c - zlib's deflateInit_(), deflate() and deflateEnd() for the program: cairo's streams
+// compressed by libdeflate (deflate.h).  The program's definitions are the ones cairo's calls
+// reach (an executable's symbols come first); zlib's own are found behind them (RTLD_NEXT) for
+// every stream that is not ours.
+#define _GNU_SOURCE // RTLD_NEXT
+#include "deflate.h"
+
+#include <dlfcn.h>
+#include <glib.h>
+#include <libdeflate.h>
+#include <string.h>
+#include <zlib.h>
+
+// zlib's default level is 6 (zlib.h: Z_DEFAULT_COMPRESSION); libdeflate's 6 compresses as well.
+#define LEVEL 6
+
+// A stream of ours, kept where zlib keeps its state (z_stream.state), told from zlib's by its
+// first member: zlib's is the z_stream it belongs to, ours is &ours_mark.
+typedef struct {
+    const char *mark;
+    GByteArray *in; // every byte given, until Z_FINISH
+    guint8 *out;    // then the whole stream compressed (zlib format), OUT_LEN bytes
+    gsize out_len;
+    gsize given; // how many of them were handed out
+} ours;
+
+static const char ours_mark = 0;
+
+static GPrivate depth; // sc_deflate_begin() calls open on this thread, as a pointer
+static GPrivate compressor_key = G_PRIVATE_INIT((GDestroyNotify)libdeflate_free_compressor);
+
+void
+sc_deflate_begin(void)
+{
+    gsize n = GPOINTER_TO_SIZE(g_private_get(&depth));
+    g_private_set(&depth, GSIZE_TO_POINTER(n + 1));
+}
+
+void
+sc_deflate_end(void)
+{
+    gsize n = GPOINTER_TO_SIZE(g_private_get(&depth));
+    g_private_set(&depth, GSIZE_TO_POINTER(n > 0 ? n - 1 : 0));
+}
+
+typedef int (*deflate_fn)(z_streamp, int);
+typedef int (*deflate_end_fn)(z_streamp);
+
+// zlib's deflate() and deflateEnd(), behind the program's.
+static deflate_fn zlib_deflate;
+static deflate_end_fn zlib_deflate_end;
+
+static void
+find_zlib(void)
+{
+    static gsize found = 0;
+    if (g_once_init_enter(&found)) {
+        zlib_deflate = (deflate_fn)dlsym(RTLD_NEXT, "deflate");
+        zlib_deflate_end = (deflate_end_fn)dlsym(RTLD_NEXT, "deflateEnd");
+        if (zlib_deflate == NULL || zlib_deflate_end == NULL)
+            g_error("zlib's deflate() is not found behind the program's");
+        g_once_init_leave(&found, 1);
+    }
+}
+
+static ours *
+ours_of(z_streamp strm)
+{
+    ours *o = strm != NULL ? (ours *)(void *)strm->state : NULL;
+    return o != NULL && o->mark == &ours_mark ? o : NULL;
+}
+
+// This thread's compressor (one per thread: libdeflate's are not to be shared), or NULL.
+static struct libdeflate_compressor *
+compressor(void)
+{
+    struct libdeflate_compressor *c = g_private_get(&compressor_key);
+    if (c == NULL && (c = libdeflate_alloc_compressor(LEVEL)) != NULL)
+        g_private_set(&compressor_key, c);
+    return c;
+}
+
+int
+deflateInit_(z_streamp strm, int level, const char *version, int stream_size)
+{
+    if (strm == NULL || level != Z_DEFAULT_COMPRESSION || strm->zalloc != Z_NULL ||
+        g_private_get(&depth) == NULL) // zlib's own deflateInit_(), as zlib.h defines it
+        return deflateInit2_(strm, level, Z_DEFLATED, MAX_WBITS, 8, Z_DEFAULT_STRATEGY, version,
+                             stream_size);
+    if (version == NULL || version[0] != ZLIB_VERSION[0] || stream_size != (int)sizeof(z_stream))
+        return Z_VERSION_ERROR;
+    ours *o = g_new0(ours, 1);
+    o->mark = &ours_mark;
+    o->in = g_byte_array_new();
+    strm->state = (struct internal_state *)(void *)o;
+    strm->msg = Z_NULL;
+    strm->total_in = strm->total_out = 0;
+    strm->adler = 1; // (Adler-32 of nothing)
+    strm->data_type = Z_UNKNOWN;
+    return Z_OK;
+}
+
+// Z_NO_FLUSH gathers the input; Z_FINISH compresses it all and hands it out as AVAIL_OUT allows,
+// over as many calls as it takes (Z_STREAM_END with the last byte).  No other flush is made.
+int
+deflate(z_streamp strm, int flush)
+{
+    ours *o = ours_of(strm);
+    if (o == NULL) {
+        find_zlib();
+        return zlib_deflate(strm, flush);
+    }
+    if ((flush != Z_NO_FLUSH && flush != Z_FINISH) || (strm->avail_in > 0 && strm->next_in == NULL))
+        return Z_STREAM_ERROR;
+    if (o->in != NULL) {
+        if (strm->avail_in > G_MAXUINT - o->in->len)
+            return Z_MEM_ERROR;
+        g_byte_array_append(o->in, strm->next_in, strm->avail_in);
+        strm->next_in += strm->avail_in;
+        strm->total_in += strm->avail_in;
+        strm->avail_in = 0;
+        if (flush != Z_FINISH)
+            return Z_OK;
+        struct libdeflate_compressor *c = compressor();
+        if (c == NULL)
+            return Z_MEM_ERROR;
+        gsize bound = libdeflate_zlib_compress_bound(c, o->in->len);
+        o->out = g_malloc(bound);
+        o->out_len = libdeflate_zlib_compress(c, o->in->data, o->in->len, o->out, bound);
+        g_byte_array_unref(g_steal_pointer(&o->in));
+        if (o->out_len < 6)
+            return Z_STREAM_ERROR;                   // (not with room for the bound)
+        const guint8 *sum = o->out + o->out_len - 4; // the zlib trailer: the input's Adler-32
+        strm->adler = (uLong)sum[0] << 24 | (uLong)sum[1] << 16 | (uLong)sum[2] << 8 | sum[3];
+    } else if (strm->avail_in > 0) {
+        return Z_STREAM_ERROR; // input after the end
+    }
+    gsize n = MIN((gsize)strm->avail_out, o->out_len - o->given);
+    if (n > 0 && strm->next_out == NULL)
+        return Z_STREAM_ERROR;
+    if (n > 0)
+        memcpy(strm->next_out, o->out + o->given, n);
+    strm->next_out += n;
+    strm->avail_out -= (uInt)n;
+    strm->total_out += n;
+    o->given += n;
+    return o->given == o->out_len ? Z_STREAM_END : Z_OK;
+}
+
+int
+deflateEnd(z_streamp strm)
+{
+    ours *o = ours_of(strm);
+    if (o == NULL) {
+        find_zlib();
+        return zlib_deflate_end(strm);
+    }
+    // zlib's answer for a stream freed before it was all handed out: Z_DATA_ERROR.
+    int status = o->in == NULL && o->given == o->out_len ? Z_OK : Z_DATA_ERROR;
+    if (o->in != NULL)
+        g_byte_array_unref(o->in);
+    g_free(o->out);
+    g_free(o);
+    strm->state = Z_NULL;
+    return status;
+}
