@@ -395,9 +395,15 @@ sc_sign_check_cms(const guint8 *der, gsize der_len, const guint8 *data, gsize le
                   const guint8 *data2, gsize len2, const char *cert_path, char **subject,
                   GError **error)
 {
-    while (der_len > 0 && der[der_len - 1] == 0) // the placeholder's unused room
-        der_len--;
+    // The placeholder's unused room (zero bytes) follows the DER: its own length says where it
+    // ends.  (Not the last nonzero byte: a signature ends in a zero byte one time in 256.)
     const unsigned char *p = der;
+    long body = 0;
+    int tag, class;
+    if (!(ASN1_get_object(&p, &body, &tag, &class, (long)MIN(der_len, (gsize)G_MAXLONG)) & 0x80) &&
+        (gsize)(p - der) + (gsize)body <= der_len)
+        der_len = (gsize)(p - der) + (gsize)body;
+    p = der;
     CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &p, (long)der_len);
     if (cms == NULL) {
         set_ssl_error(error, SC_ERROR_INPUT, _("the signature is not a CMS SignedData"));

@@ -58,7 +58,7 @@ char *sc_signer_subject(const sc_signer *signer);
 GBytes *sc_signer_cms(const sc_signer *signer, const guint8 *data, gsize len, const guint8 *data2,
                       gsize len2, gint64 when, GError **error);
 
-// Check the detached CMS signature CMS (DER, CMS_LEN, trailing zero bytes ignored) over DATA
+// Check the detached CMS signature CMS (DER, CMS_LEN, what follows the DER ignored) over DATA
 // and DATA2: the digest and the signature, and, when CERT_PATH is given, that the signer's
 // certificate is the first one in CERT_PATH.  The certificate's chain is not checked (no trust
 // anchors here).  TRUE with *SUBJECT (may be NULL) the signer's subject (caller frees with

@@ -70,6 +70,25 @@ test_cms(void)
     g_assert_true(sc_sign_check_cms(d, n, a, sizeof a, b, sizeof b, p[1], &who, &error));
     g_assert_no_error(error);
     g_assert_nonnull(strstr(who, PREFIX));
+    // In a PDF the signature is followed by the placeholder's unused room, zero bytes; a
+    // signature may itself end in a zero byte (one time in 256): each is read whole.
+    gboolean ends_in_zero = FALSE;
+    for (guint k = 0; k < 4096 && !ends_in_zero; k++) {
+        g_autofree char *text = g_strdup_printf("a certificate's bytes %u", k);
+        g_autoptr(GBytes) c =
+            sc_signer_cms(s, (const guint8 *)text, strlen(text), b, sizeof b, 1795392000, &error);
+        g_assert_no_error(error);
+        gsize m;
+        const guint8 *der = g_bytes_get_data(c, &m);
+        g_autofree guint8 *padded = g_malloc0(m + 64);
+        memcpy(padded, der, m);
+        ends_in_zero = der[m - 1] == 0;
+        if (ends_in_zero || k == 0)
+            g_assert_true(sc_sign_check_cms(padded, m + 64, (const guint8 *)text, strlen(text), b,
+                                            sizeof b, p[1], NULL, &error));
+        g_assert_no_error(error);
+    }
+    g_assert_true(ends_in_zero);
     // One byte changed: refused.
     static const guint8 b2[] = "second parT";
     g_assert_false(sc_sign_check_cms(d, n, a, sizeof a, b2, sizeof b2, NULL, NULL, &error));
