@@ -320,7 +320,11 @@ assert_probe_fails_not(const char *path, const char *want, const char * not )
     GError *error = NULL;
     g_assert_false(sc_photo_probe(path, &info, &error));
     g_assert_error(error, SC_ERROR, SC_ERROR_PHOTO);
-    if (strstr(error->message, want) == NULL || strstr(error->message, not ) != NULL)
+    // (After the file's name: its folder's random name may hold NOT.)
+    const char *said = error->message;
+    if (g_str_has_prefix(said, path))
+        said += strlen(path);
+    if (strstr(said, want) == NULL || strstr(said, not ) != NULL)
         g_error("%s: message \"%s\" lacks \"%s\" or has \"%s\"", path, error->message, want, not );
     g_error_free(error);
 }
