@@ -93,6 +93,64 @@ sc_fonts_new(const char *fonts_dir, GError **error)
     return f;
 }
 
+// A scaled font kept (sc_fonts_keep_scaled()): a font's cairo scaled font and the linear part of
+// the transformation it draws under.
+typedef struct {
+    cairo_scaled_font_t *font;
+    double xx, yx, xy, yy;
+    cairo_scaled_font_t *drawn, *unscaled; // the references kept (not part of the key)
+} kept_key;
+
+static guint
+kept_hash(gconstpointer k)
+{
+    const kept_key *a = k;
+    return g_direct_hash(a->font) ^ g_double_hash(&a->xx) ^ (g_double_hash(&a->yy) << 1);
+}
+
+static gboolean
+kept_equal(gconstpointer x, gconstpointer y)
+{
+    const kept_key *a = x, *b = y;
+    return a->font == b->font && a->xx == b->xx && a->yx == b->yx && a->xy == b->xy &&
+           a->yy == b->yy;
+}
+
+void
+sc_fonts_keep_scaled(cairo_t *cr, PangoFont *font)
+{
+    static GMutex lock;
+    static GHashTable *kept; // kept_key * -> itself, never freed
+    cairo_scaled_font_t *scaled = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(font));
+    if (scaled == NULL)
+        return;
+    cairo_matrix_t m;
+    cairo_get_matrix(cr, &m);
+    kept_key key = {scaled, m.xx, m.yx, m.xy, m.yy, NULL, NULL};
+    g_mutex_lock(&lock);
+    if (kept == NULL)
+        kept = g_hash_table_new(kept_hash, kept_equal);
+    if (!g_hash_table_contains(kept, &key)) {
+        // The scaled font cairo draws FONT with on CR (its transformation, its surface's options),
+        // and its face's unscaled one (cairo-scaled-font-subsets.c), each one reference more.
+        cairo_save(cr);
+        cairo_set_scaled_font(cr, scaled);
+        key.drawn = cairo_scaled_font_reference(cairo_get_scaled_font(cr));
+        cairo_restore(cr);
+        cairo_matrix_t identity;
+        cairo_matrix_init_identity(&identity);
+        cairo_font_options_t *plain = cairo_font_options_create();
+        cairo_font_options_set_hint_style(plain, CAIRO_HINT_STYLE_NONE);
+        cairo_font_options_set_hint_metrics(plain, CAIRO_HINT_METRICS_OFF);
+        key.unscaled = cairo_scaled_font_create(cairo_scaled_font_get_font_face(key.drawn),
+                                                &identity, &identity, plain);
+        cairo_font_options_destroy(plain);
+        cairo_scaled_font_reference(scaled); // (the key's font stays the same object)
+        g_hash_table_add(kept, g_memdup2(&key, sizeof key));
+    }
+    g_mutex_unlock(&lock);
+}
+
 void
 sc_fonts_free(sc_fonts *fonts)
 {

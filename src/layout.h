@@ -7,6 +7,7 @@
 
 #include "error.h"
 #include "template.h"
+#include <cairo.h>
 #include <pango/pango.h>
 
 typedef struct sc_fonts sc_fonts; // opaque: sc_fonts_new() / sc_fonts_free()
@@ -17,6 +18,15 @@ typedef struct sc_fonts sc_fonts; // opaque: sc_fonts_new() / sc_fonts_free()
 // sc_fonts_free().
 sc_fonts *sc_fonts_new(const char *fonts_dir, GError **error);
 void sc_fonts_free(sc_fonts *fonts);
+
+// Before FONT (a font of a layout of these fonts) draws on CR: the cairo scaled fonts it will
+// draw with there (for CR's transformation) and the one a PDF surface makes of its face for the
+// font subset, kept alive until the process ends, so that no drawing thread lets one go while
+// another takes it back.  cairo 1.16 asserts, without its lock, that a scaled font whose last
+// reference is going is not in use: when another thread has just found the same one (they are
+// shared by face, size and options), the program aborts.  Any thread; once per font and
+// transformation.
+void sc_fonts_keep_scaled(cairo_t *cr, PangoFont *font);
 
 // The families of the comma-separated LIST that are installed, in order, comma-separated: the
 // first is the face used, the others serve characters it lacks.  None installed:

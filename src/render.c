@@ -409,6 +409,7 @@ show_run(cairo_t *cr, const char *text, PangoGlyphItem *run)
         }
         moved[c - start] = kept;
     }
+    sc_fonts_keep_scaled(cr, run->item->analysis.font);
     if ((int)folded->len == length) {
         pango_cairo_show_glyph_item(cr, text, run);
     } else {

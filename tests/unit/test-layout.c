@@ -2,6 +2,7 @@
 #include "layout.h"
 #include "testutil.h"
 
+#include <cairo-pdf.h>
 #include <math.h>
 #include <pango/pangocairo.h>
 #include <string.h>
@@ -86,6 +87,53 @@ test_single_line_measure(void)
     g_assert_true(sc_layout_text(fonts, &e, kaiti, "发证日期：2026年11月20日", &p, &error));
     g_assert_cmpfloat_with_epsilon(p.x + p.width, e.x + e.width, 0.01);
     sc_placed_text_clear(&p);
+}
+
+static cairo_status_t
+discard(void *closure, const unsigned char *data, unsigned int length)
+{
+    (void)closure, (void)data, (void)length;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+// The cairo scaled fonts a font draws with on a PDF page outlive the page, its document and the
+// Pango font (a thread letting the last reference go while another takes the font back aborts
+// cairo 1.16): the one drawn with for the page's transformation and the face's unscaled one the
+// font subset is made of.
+static void
+test_keep_scaled(void)
+{
+    sc_element e = text_element(26, 110.5, 30, 30, FALSE);
+    sc_placed_text p;
+    GError *error = NULL;
+    g_assert_true(sc_layout_text(fonts, &e, kaiti, "职业技能等级证书", &p, &error));
+    PangoLayoutIter *iter = pango_layout_get_iter(p.layout);
+    PangoFont *font = pango_layout_iter_get_run_readonly(iter)->item->analysis.font;
+    pango_layout_iter_free(iter);
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(discard, NULL, 842, 595);
+    cairo_t *cr = cairo_create(s);
+    cairo_scale(cr, 0.5, 0.5); // (a transformation of its own: a scaled font of its own)
+    sc_fonts_keep_scaled(cr, font);
+    cairo_set_scaled_font(cr, pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(font)));
+    cairo_scaled_font_t *drawn = cairo_get_scaled_font(cr);
+    cairo_move_to(cr, 100, 100);
+    pango_cairo_show_layout(cr, p.layout);
+    cairo_matrix_t identity;
+    cairo_matrix_init_identity(&identity);
+    cairo_font_options_t *plain = cairo_font_options_create();
+    cairo_font_options_set_hint_style(plain, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_hint_metrics(plain, CAIRO_HINT_METRICS_OFF);
+    cairo_scaled_font_t *unscaled = cairo_scaled_font_create(cairo_scaled_font_get_font_face(drawn),
+                                                             &identity, &identity, plain);
+    cairo_font_options_destroy(plain);
+    cairo_scaled_font_destroy(unscaled);
+    cairo_destroy(cr);
+    cairo_surface_finish(s);
+    cairo_surface_destroy(s);
+    sc_placed_text_clear(&p);
+    // (A scaled font nobody holds stays in cairo's font map with no reference, for a while.)
+    g_assert_cmpuint(cairo_scaled_font_get_reference_count(drawn), >=, 1);
+    g_assert_cmpuint(cairo_scaled_font_get_reference_count(unscaled), >=, 1);
 }
 
 // Too wide at 16 pt: shrinks in 0.5 pt steps, no further than needed, never below the floor.
@@ -234,6 +282,7 @@ main(int argc, char **argv)
     g_test_add_func("/layout/shrink", test_shrink);
     g_test_add_func("/layout/wrap-and-spacing", test_wrap_and_spacing);
     g_test_add_func("/layout/kinsoku", test_kinsoku);
+    g_test_add_func("/layout/keep-scaled", test_keep_scaled);
     g_test_add_func("/layout/national/number-size", test_national_number_size);
     int status = g_test_run();
     g_free(kaiti);
