@@ -14,6 +14,11 @@
 // zlib's default level is 6 (zlib.h: Z_DEFAULT_COMPRESSION); libdeflate's 6 compresses as well.
 #define LEVEL 6
 
+// The most a stream gathers: past this (an image cairo compresses, e.g. a large PNG photo with
+// alpha, 40 million pixels), it goes on to zlib as it comes, what was gathered first, rather than
+// be held whole twice over (its input and its output).
+#define GATHER_MAX (16u << 20)
+
 // A stream of ours, kept where zlib keeps its state (z_stream.state), told from zlib's by its
 // first member: zlib's is the z_stream it belongs to, ours is &ours_mark.
 typedef struct {
@@ -21,7 +26,9 @@ typedef struct {
     GByteArray *in; // every byte given, until Z_FINISH
     guint8 *out;    // then the whole stream compressed (zlib format), OUT_LEN bytes
     gsize out_len;
-    gsize given; // how many of them were handed out
+    gsize given;    // how many of them were handed out
+    z_stream *zlib; // past GATHER_MAX: the stream zlib compresses, IN fed to it first
+    gsize fed;      // how much of IN it was given
 } ours;
 
 static const char ours_mark = 0;
@@ -100,8 +107,51 @@ deflateInit_(z_streamp strm, int level, const char *version, int stream_size)
     return Z_OK;
 }
 
-// Z_NO_FLUSH gathers the input; Z_FINISH compresses it all and hands it out as AVAIL_OUT allows,
-// over as many calls as it takes (Z_STREAM_END with the last byte).  No other flush is made.
+// O's stream past GATHER_MAX: what was gathered, then STRM's input, through zlib.
+static int
+deflate_by_zlib(ours *o, z_streamp strm, int flush)
+{
+    z_stream *z = o->zlib;
+    int ret = Z_OK;
+    while (o->in != NULL && ret == Z_OK) {
+        z->next_in = o->in->data + o->fed;
+        z->avail_in = o->in->len - (guint)o->fed;
+        z->next_out = strm->next_out;
+        z->avail_out = strm->avail_out;
+        ret = zlib_deflate(z, Z_NO_FLUSH);
+        gsize made = strm->avail_out - z->avail_out;
+        strm->next_out += made;
+        strm->avail_out = z->avail_out;
+        strm->total_out += made;
+        o->fed = o->in->len - z->avail_in;
+        if (o->fed == o->in->len)
+            g_byte_array_unref(g_steal_pointer(&o->in));
+        else if (strm->avail_out == 0)
+            return Z_OK; // (the caller makes room and asks again)
+    }
+    if (ret != Z_OK && ret != Z_BUF_ERROR)
+        return ret;
+    if (strm->avail_out == 0)
+        return Z_OK; // (the gathered bytes just fitted)
+    z->next_in = strm->next_in;
+    z->avail_in = strm->avail_in;
+    z->next_out = strm->next_out;
+    z->avail_out = strm->avail_out;
+    ret = zlib_deflate(z, flush);
+    gsize used = strm->avail_in - z->avail_in, made = strm->avail_out - z->avail_out;
+    strm->next_in += used;
+    strm->avail_in = z->avail_in;
+    strm->total_in += used;
+    strm->next_out += made;
+    strm->avail_out = z->avail_out;
+    strm->total_out += made;
+    strm->adler = z->adler;
+    return ret;
+}
+
+// Z_NO_FLUSH gathers the input (up to GATHER_MAX: deflate_by_zlib()); Z_FINISH compresses it all
+// and hands it out as AVAIL_OUT allows, over as many calls as it takes (Z_STREAM_END with the last
+// byte).  No other flush is made.
 int
 deflate(z_streamp strm, int flush)
 {
@@ -112,6 +162,19 @@ deflate(z_streamp strm, int flush)
     }
     if ((flush != Z_NO_FLUSH && flush != Z_FINISH) || (strm->avail_in > 0 && strm->next_in == NULL))
         return Z_STREAM_ERROR;
+    if (o->zlib == NULL && o->out == NULL &&
+        strm->avail_in > GATHER_MAX - MIN(o->in->len, GATHER_MAX)) {
+        o->zlib = g_new0(z_stream, 1);
+        if (deflateInit2_(o->zlib, Z_DEFAULT_COMPRESSION, Z_DEFLATED, MAX_WBITS, 8,
+                          Z_DEFAULT_STRATEGY, ZLIB_VERSION, (int)sizeof(z_stream)) != Z_OK) {
+            g_clear_pointer(&o->zlib, g_free);
+            return Z_MEM_ERROR;
+        }
+    }
+    if (o->zlib != NULL) {
+        find_zlib();
+        return deflate_by_zlib(o, strm, flush);
+    }
     if (o->in != NULL) {
         if (strm->avail_in > G_MAXUINT - o->in->len)
             return Z_MEM_ERROR;
@@ -157,6 +220,11 @@ deflateEnd(z_streamp strm)
     }
     // zlib's answer for a stream freed before it was all handed out: Z_DATA_ERROR.
     int status = o->in == NULL && o->given == o->out_len ? Z_OK : Z_DATA_ERROR;
+    if (o->zlib != NULL) {
+        find_zlib();
+        status = zlib_deflate_end(o->zlib);
+        g_free(o->zlib);
+    }
     if (o->in != NULL)
         g_byte_array_unref(o->in);
     g_free(o->out);
