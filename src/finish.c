@@ -599,15 +599,23 @@ stream_dict(GArray *dict, gsize len)
     return dict_unparse(dict, 0);
 }
 
+// A stream object's body (after "N 0 obj"): DICT with its /Length, then LEN bytes of DATA,
+// appended to OUT.
+static void
+append_stream(GString *out, GArray *dict, const guint8 *data, gsize len)
+{
+    g_autoptr(GString) s = stream_dict(dict, len);
+    g_string_append_len(out, s->str, (gssize)s->len);
+    g_string_append(out, "\nstream\n");
+    g_string_append_len(out, (const char *)data, (gssize)len);
+    g_string_append(out, "\nendstream\nendobj\n");
+}
+
 static void
 put_stream(pdf_doc *d, guint num, GArray *dict, const guint8 *data, gsize len)
 {
-    g_autoptr(GString) s = stream_dict(dict, len);
     begin_object(d, num);
-    g_string_append_len(d->tail, s->str, (gssize)s->len);
-    g_string_append(d->tail, "\nstream\n");
-    g_string_append_len(d->tail, (const char *)data, (gssize)len);
-    g_string_append(d->tail, "\nendstream\nendobj\n");
+    append_stream(d->tail, dict, data, len);
 }
 
 // Where the objects that amendments add go: the update of the PDF amended (the finish stage), or
@@ -1933,12 +1941,8 @@ join_add_stream(gpointer to, GArray *dict, const guint8 *data, gsize len)
 {
     join_out *j = to;
     guint num = j->next++;
-    g_autoptr(GString) s = stream_dict(dict, len);
     join_begin(j, num);
-    g_string_append_len(j->buf, s->str, (gssize)s->len);
-    g_string_append(j->buf, "\nstream\n");
-    g_string_append_len(j->buf, (const char *)data, (gssize)len);
-    g_string_append(j->buf, "\nendstream\nendobj\n");
+    append_stream(j->buf, dict, data, len);
     return num;
 }
 

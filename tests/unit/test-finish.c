@@ -253,17 +253,25 @@ test_incremental(void)
     g_rmdir(dir);
 }
 
+// A seal's alpha: a disc filling a W × H A8 surface.
+static cairo_surface_t *
+disc_mask(int w, int h)
+{
+    cairo_surface_t *mask = cairo_image_surface_create(CAIRO_FORMAT_A8, w, h);
+    cairo_t *m = cairo_create(mask);
+    cairo_arc(m, w / 2.0, h / 2.0, MIN(w, h) / 2.0 * 0.8, 0, 2 * G_PI);
+    cairo_fill(m);
+    cairo_destroy(m);
+    return mask;
+}
+
 // Issue 15: a single-colour image (a seal) carried by sc_photo_mask_carrier() comes out as an RGB
 // image of its colour with its alpha as a soft mask, no stub left, the same mask bytes in every
 // file (compressed once).
 static void
 test_mask_carrier(void)
 {
-    cairo_surface_t *mask = cairo_image_surface_create(CAIRO_FORMAT_A8, 40, 30);
-    cairo_t *m = cairo_create(mask);
-    cairo_arc(m, 20, 15, 12, 0, 2 * G_PI);
-    cairo_fill(m);
-    cairo_destroy(m);
+    cairo_surface_t *mask = disc_mask(40, 30);
     const double red[3] = {0.8, 0.1, 0.1};
     cairo_surface_t *carrier = sc_photo_mask_carrier(mask, red, "seal");
     g_assert_nonnull(carrier);
@@ -393,11 +401,7 @@ static cairo_surface_t **
 carried_images(const char *dir)
 {
     cairo_surface_t **carried = g_new0(cairo_surface_t *, 3);
-    cairo_surface_t *mask = cairo_image_surface_create(CAIRO_FORMAT_A8, 600, 600);
-    cairo_t *m = cairo_create(mask);
-    cairo_arc(m, 300, 300, 280, 0, 2 * G_PI);
-    cairo_fill(m);
-    cairo_destroy(m);
+    cairo_surface_t *mask = disc_mask(600, 600);
     const double red[3] = {0.8, 0.1, 0.1};
     carried[0] = sc_photo_mask_carrier(mask, red, "join-seal");
     cairo_surface_destroy(mask);
