@@ -71,10 +71,11 @@ struct sc_sink {
     GPtrArray *parts; // PDF: the parts written before the one open (char *: temporaries)
     guint part_pages; // PDF: pages in the part open, and most in one
     guint part_limit;
-    FILE *marks;     // PDF: each page's label and bookmark (sc_finish_info.marks), in a
-                     // temporary file (removed when closed)
-    int marks_errno; // the first error of writing it, or 0
-    gboolean marked; // PDF: some page has one
+    FILE *marks;           // PDF: each page's label and bookmark (sc_finish_info.marks), in a
+                           // temporary file (removed when closed)
+    int marks_errno;       // the first error of writing it, or 0
+    gboolean marked;       // PDF: some page has one
+    struct syncer *syncer; // split: syncs the pages' files while the next are drawn, or NULL
 };
 
 static out_file *
@@ -255,6 +256,102 @@ sync_dir(const char *dir, GError **error)
     return ok;
 }
 
+// --- Split pages synced behind the drawing -----------------------------------------------------
+//
+// A split page's file is complete when its page ends, and must be on the disk before any number
+// is issued; waiting there for each fsync() left the drawing thread idle for a third of a
+// 1,000-page run (the disk's latency, page after page).  Threads of the sink's own sync and close
+// the files while the next pages are drawn (several: a disk takes the syncs of several files at
+// once about as fast as one); sc_sink_finish() waits for the last and reports the first that
+// failed.  At most SYNC_PENDING files wait (open descriptors), the drawing waiting when there are
+// more.
+
+#define SYNC_THREADS 4
+#define SYNC_PENDING 64
+
+typedef struct syncer {
+    GThreadPool *pool; // SYNC_THREADS
+    GMutex lock;
+    GCond room;
+    guint pending;    // files handed over and not yet closed
+    gboolean dropped; // the sink is aborted: close without syncing
+    int err;          // the first failure's errno, or 0
+    guint failed;     // and its file's index (the first in page order of those that failed)
+} syncer;
+
+typedef struct {
+    FILE *fp;
+    guint index;
+} sync_job;
+
+static void
+sync_run(gpointer data, gpointer user_data)
+{
+    sync_job *job = data;
+    syncer *s = user_data;
+    g_mutex_lock(&s->lock);
+    gboolean dropped = s->dropped;
+    g_mutex_unlock(&s->lock);
+    int err = 0;
+    if (!dropped && fsync(fileno(job->fp)) != 0)
+        err = errno;
+    if (fclose(job->fp) != 0 && err == 0)
+        err = errno;
+    g_mutex_lock(&s->lock);
+    if (err != 0 && !dropped && (s->err == 0 || job->index < s->failed)) {
+        s->err = err;
+        s->failed = job->index;
+    }
+    s->pending--;
+    g_cond_signal(&s->room);
+    g_mutex_unlock(&s->lock);
+    g_free(job);
+}
+
+// Hand FP (file I of SINK, flushed) to SINK's syncer, which syncs and closes it; waits while
+// SYNC_PENDING files wait.
+static void
+sync_later(sc_sink *sink, FILE *fp, guint i)
+{
+    syncer *s = sink->syncer;
+    if (s == NULL) {
+        s = sink->syncer = g_new0(syncer, 1);
+        g_mutex_init(&s->lock);
+        g_cond_init(&s->room);
+        s->pool = g_thread_pool_new(sync_run, s, SYNC_THREADS, FALSE, NULL);
+    }
+    g_mutex_lock(&s->lock);
+    while (s->pending >= SYNC_PENDING)
+        g_cond_wait(&s->room, &s->lock);
+    s->pending++;
+    g_mutex_unlock(&s->lock);
+    sync_job *job = g_new(sync_job, 1);
+    *job = (sync_job){.fp = fp, .index = i};
+    g_thread_pool_push(s->pool, job, NULL);
+}
+
+// Wait for SINK's syncer to close every file handed to it (DROP: unsynced, the files being
+// thrown away), and end it.  FALSE with *ERROR set for the first file that failed.
+static gboolean
+sync_wait(sc_sink *sink, gboolean drop, GError **error)
+{
+    syncer *s = g_steal_pointer(&sink->syncer);
+    if (s == NULL)
+        return TRUE;
+    g_mutex_lock(&s->lock);
+    s->dropped = drop;
+    g_mutex_unlock(&s->lock);
+    g_thread_pool_free(s->pool, FALSE, TRUE); // every file handed over is closed first
+    gboolean ok = s->err == 0;
+    if (!ok)
+        g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"),
+                    (const char *)g_ptr_array_index(sink->finals, s->failed), g_strerror(s->err));
+    g_mutex_clear(&s->lock);
+    g_cond_clear(&s->room);
+    g_free(s);
+    return ok;
+}
+
 // Flush, fsync() and close FP (the file FINAL is written at); *SIZE set.
 static gboolean
 close_synced(FILE *fp, const char *final, guint64 *size, GError **error)
@@ -373,8 +470,9 @@ finish_info(const sc_sink *sink, const info_copy *info)
                             .mark_pages = sink->pages};
 }
 
-// The PDF cairo wrote into SINK->buf, finished with INFO (sc_finish_pdf()), written to FP and
-// synced, which closes FP; file I's size and SHA-256 set.
+// Split: the PDF cairo wrote into SINK->buf, finished with INFO (sc_finish_pdf()), written to FP,
+// which goes to the syncer (sync_later(): synced and closed there); file I's size and SHA-256
+// set.  FP is closed here on failure.
 static gboolean
 write_finished(sc_sink *sink, guint i, FILE *fp, const info_copy *info, GError **error)
 {
@@ -391,13 +489,15 @@ write_finished(sc_sink *sink, guint i, FILE *fp, const info_copy *info, GError *
     }
     gsize n;
     const guint8 *d = g_bytes_get_data(bytes, &n);
-    if (fwrite(d, 1, n, fp) != n) {
+    if (fwrite(d, 1, n, fp) != n || fflush(fp) != 0) {
         g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), final,
                     g_strerror(errno));
         fclose(fp);
         return FALSE;
     }
-    return close_synced(fp, final, &f->size, error);
+    f->size = n;
+    sync_later(sink, fp, i); // synced and closed while the next page is drawn
+    return TRUE;
 }
 
 // Sync the file at PATH and set *SIZE.  FALSE with *ERROR set.
@@ -826,8 +926,9 @@ sc_sink_end_page(sc_sink *sink, GError **error)
         sc_deflate_end();
         return surface_ok(sink->surface, sink->path, error);
     case SC_SINK_SPLIT: {
-        // The page's own document is complete: finish it, then sync and close its file (the
-        // sync before any rename: a crash must not leave an empty file under the final name).
+        // The page's own document is complete: finish it and write its file, synced and closed
+        // behind (sync_later(); sc_sink_finish() waits: the sync comes before any rename, as a
+        // crash must not leave an empty file under the final name).
         guint i = sink->files->len - 1;
         const char *final = g_ptr_array_index(sink->finals, i);
         sc_deflate_begin(); // (the page's streams and the document's fonts)
@@ -873,7 +974,10 @@ sc_sink_finish(sc_sink *sink, GError **error)
             !write_finished_file(sink, &sink->info, error))
             return FALSE;
         break;
-    case SC_SINK_SPLIT: break; // each page's file was synced and closed by sc_sink_end_page()
+    case SC_SINK_SPLIT: // each page's file was written by sc_sink_end_page(), and is synced
+        if (!sync_wait(sink, FALSE, error))
+            return FALSE;
+        break;
     case SC_SINK_PNG: {
         if (!write_png(sink->surface, sink->dpi, sink->fp)) {
             g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), sink->path,
@@ -1026,6 +1130,7 @@ sc_sink_abort(sc_sink *sink)
     }
     if (sink->fp != NULL)
         fclose(sink->fp);
+    sync_wait(sink, TRUE, NULL); // (its files are removed below)
     gboolean keep_tmpdir = FALSE;
     for (guint i = 0; i < sink->files->len; i++) {
         out_file *f = file_at(sink, i);
@@ -1150,6 +1255,8 @@ sc_sink_adopt(sc_sink *sink, sc_sink *other, GError **error)
     if (sink->kind == SC_SINK_PDF)
         return adopt_parts(sink, other, error);
     g_return_val_if_fail(sink->kind == SC_SINK_SPLIT && sink->tmpdir != NULL, FALSE);
+    if (!sync_wait(other, FALSE, error)) // (finished already when gathered)
+        return FALSE;
     // Every file of OTHER moves into this sink's temporary folder (one folder, one file system:
     // a rename), and is this sink's from then on.
     for (guint i = 0; i < other->files->len; i++) {

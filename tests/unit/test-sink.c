@@ -1008,6 +1008,73 @@ test_split_digests(fixture *f, gconstpointer data)
     }
 }
 
+// How many file descriptors this process has open.
+static guint
+open_fds(void)
+{
+    GDir *d = g_dir_open("/proc/self/fd", 0, NULL);
+    g_assert_nonnull(d);
+    guint n = 0;
+    while (g_dir_read_name(d) != NULL)
+        n++;
+    g_dir_close(d);
+    return n;
+}
+
+// Many split pages: their files are synced and closed behind the drawing (sink.c's syncer), with
+// never more than a bounded number open; finished, every file is closed and has the size and
+// SHA-256 the sink reports.  An abort with pages still being synced leaves nothing behind.
+static void
+test_split_many(fixture *f, gconstpointer data)
+{
+    (void)data;
+    enum { PAGES = 300 };
+    GError *error = NULL;
+    guint before = open_fds(), most = 0;
+    sc_sink *sink = sc_sink_new(SC_SINK_SPLIT, f->dir, 297, 210, 0, "t", NULL, &error);
+    g_assert_no_error(error);
+    for (guint i = 0; i < PAGES; i++) {
+        g_autofree char *name = g_strdup_printf("p%03u", i);
+        add_page(sink, name, 10 + i % 50, 10);
+        most = MAX(most, open_fds());
+    }
+    g_assert_cmpuint(most, <=, before + 100); // (64 waiting to be synced, and the folder's)
+    g_assert_true(sc_sink_finish(sink, &error));
+    g_assert_no_error(error);
+    g_assert_cmpuint(open_fds(), ==, before);
+    char *sums[PAGES];
+    guint64 sizes[PAGES];
+    for (guint i = 0; i < PAGES; i++) {
+        sums[i] = g_strdup(sc_sink_file_sha256(sink, i));
+        sizes[i] = sc_sink_file_size(sink, i);
+    }
+    g_assert_true(sc_sink_commit(sink, &error));
+    for (guint i = 0; i < PAGES; i++) {
+        g_autofree char *path = g_strdup_printf("%s/p%03u.pdf", f->dir, i);
+        gsize len;
+        g_autofree char *bytes = sc_test_slurp(path, &len);
+        g_autofree char *sum =
+            g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)bytes, len);
+        g_assert_cmpstr(sum, ==, sums[i]);
+        g_assert_cmpuint(len, ==, sizes[i]);
+        g_free(sums[i]);
+    }
+    g_autofree char *last = g_build_filename(f->dir, "p299.pdf", NULL);
+    assert_pdf(last, 1, 297, 210);
+
+    char *second = g_build_filename(f->dir, "second", NULL);
+    sink = sc_sink_new(SC_SINK_SPLIT, second, 297, 210, 0, "t", NULL, &error);
+    g_assert_no_error(error);
+    for (guint i = 0; i < 100; i++) {
+        g_autofree char *name = g_strdup_printf("q%03u", i);
+        add_page(sink, name, 10, 10);
+    }
+    sc_sink_abort(sink);
+    g_assert_false(g_file_test(second, G_FILE_TEST_EXISTS));
+    g_assert_cmpuint(open_fds(), ==, before);
+    g_free(second);
+}
+
 // One PDF: a bookmark and a label per page; the document's metadata; print at actual size.
 static void
 test_pdf_outline(fixture *f, gconstpointer data)
@@ -1068,6 +1135,7 @@ main(int argc, char **argv)
     ADD("/sink/split/commit-fails", test_split_commit_fails);
     ADD("/sink/split/names", test_split_names);
     ADD("/sink/split/digests", test_split_digests);
+    ADD("/sink/split/many", test_split_many);
     ADD("/sink/png/resolution", test_png_resolution);
     ADD("/sink/pdf/outline", test_pdf_outline);
 #undef ADD
