@@ -58,8 +58,10 @@ struct sc_batch {
     gboolean raster;
     gboolean *omit;    // per element: not drawn on the output being drawn (stock, seal), or NULL
     GHashTable *names; // split: sc_cert * → its file name, for the drawing under way
-    GArray *drawn;     // file_hash, per certificate drawn: what its file carries (issue 13)
-    GStringChunk *strings; // the numbers and SHA-256s DRAWN points to, each hash stored once
+    sc_deflate_share *share;   // split: the drawing under way's compressed runs (deflate.h)
+    const sc_cert *share_cert; // whose page is their reference: the first certificate's
+    GArray *drawn;             // file_hash, per certificate drawn: what its file carries (issue 13)
+    GStringChunk *strings;     // the numbers and SHA-256s DRAWN points to, each hash stored once
     sc_batch_progress progress;
     gpointer progress_data;
     GMutex progress_lock; // one progress call at a time, from any thread
@@ -662,7 +664,8 @@ draw_into(const sc_batch *b, sc_renderer *r, const sc_batch_output *out, const s
     g_autofree char *bookmark = g_strdup_printf("%s %s", c->number, c->name);
     const sc_sink_page about = {.bookmark = split ? NULL : bookmark,
                                 .label = split ? NULL : c->number,
-                                .info = split ? &ci.info : NULL};
+                                .info = split ? &ci.info : NULL,
+                                .reference = split && c == b->share_cert};
     const char *name = split && b->names != NULL ? g_hash_table_lookup(b->names, c) : c->number;
     cairo_t *cr = sc_sink_begin_page_full(sink, name, &about, error);
     cert_info_clear(&ci);
@@ -700,6 +703,8 @@ draw_pages(const sc_batch *b, sc_renderer *r, const sc_batch_output *out, GPtrAr
                  (split == NULL || draw_into(b, r, out, page, c, split, TRUE, error));
         }
         sc_page_free(page);
+        if (split != NULL && c == b->share_cert) // (drawn or not: the other threads wait)
+            sc_deflate_share_done(b->share);
         if (!ok)
             return FALSE;
         progress_tick(b);
@@ -719,6 +724,8 @@ open_sink(const sc_batch *b, const sc_batch_output *out, sc_sink_kind kind, GErr
     sc_sink *sink =
         sc_sink_new_full(kind, kind == SC_SINK_SPLIT ? out->split : out->output, t->page_width,
                          t->page_height, 0, t->name, out->created, &so, error);
+    if (sink != NULL && kind == SC_SINK_SPLIT)
+        sc_sink_set_share(sink, b->share);
     // Issue 13: every electronic certificate is signed, the one PDF on request (--sign).
     if (sink != NULL && b->signer != NULL && (kind == SC_SINK_SPLIT || out->sign)) {
         sc_sink_set_signer(sink, b->signer);
@@ -789,6 +796,10 @@ worker_run(gpointer data)
     if (w->renderer != NULL && w->sink != NULL)
         draw_pages(w->b, w->renderer, w->out, w->certs, pdf ? w->sink : NULL, pdf ? NULL : w->sink,
                    w->problems, &w->error);
+    // The reference of split pages, if this thread's, is complete whatever happened: the other
+    // threads go on.
+    if (g_ptr_array_find(w->certs, w->b->share_cert, NULL))
+        sc_deflate_share_done(w->b->share);
     return NULL;
 }
 
@@ -947,17 +958,22 @@ draw(sc_batch *b, const sc_batch_output *out, GPtrArray *certs, GPtrArray *sinks
             set_batch_info(b, out, certs, pdf);
     }
     progress_start(b, certs->len * (one && workers > 1 ? 2 : 1));
+    if (split) { // the split pages' font subsets made with the first's runs (deflate.h)
+        b->share = sc_deflate_share_new();
+        b->share_cert = certs->len > 0 ? certs->pdata[0] : NULL;
+    }
     gboolean ok;
     if (workers > 1) {
         ok = draw_parallel(b, out, certs, workers, SC_SINK_SPLIT, pdf, sinks, problems, error) &&
              gather(sinks, SC_SINK_SPLIT, error);
     } else {
-        if (split && (folder = open_sink(b, out, SC_SINK_SPLIT, error)) == NULL)
-            return FALSE;
+        ok = !split || (folder = open_sink(b, out, SC_SINK_SPLIT, error)) != NULL;
         if (folder != NULL)
             g_ptr_array_add(sinks, folder);
-        ok = draw_pages(b, b->renderer, out, certs, pdf, folder, problems, error);
+        ok = ok && draw_pages(b, b->renderer, out, certs, pdf, folder, problems, error);
     }
+    g_clear_pointer(&b->share, sc_deflate_share_free); // (every page drawn: no longer used)
+    b->share_cert = NULL;
     sc_problems_sort(problems);
     return ok;
 }

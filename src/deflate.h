@@ -19,4 +19,24 @@ void sc_deflate_begin(void);
 // The end of the last sc_deflate_begin() on this thread.
 void sc_deflate_end(void);
 
+// A share: the streams of one reference page kept, and later streams that repeat a long run of
+// one of them at the same place (split files' font subsets: the glyphs of the template's fixed
+// text) made with that run's blocks compressed once (deflate.c says how).  A stream's bytes
+// depend only on its own and the reference's: the same page comes out the same whichever thread
+// makes it.  Threads wait for the reference before using it (sc_deflate_share_done()).
+typedef struct sc_deflate_share sc_deflate_share;
+
+sc_deflate_share *sc_deflate_share_new(void);
+void sc_deflate_share_free(sc_deflate_share *share);
+
+// This thread's streams use SHARE (NULL: none) from now on.
+void sc_deflate_share_use(sc_deflate_share *share);
+
+// This thread's streams from now on are SHARE's reference, until sc_deflate_share_done().
+void sc_deflate_share_record(sc_deflate_share *share);
+
+// SHARE's reference is complete (or will never be: then it has none); the threads waiting for
+// it go on.  Idempotent; SHARE may be NULL.
+void sc_deflate_share_done(sc_deflate_share *share);
+
 #endif

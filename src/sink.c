@@ -71,11 +71,13 @@ struct sc_sink {
     GPtrArray *parts; // PDF: the parts written before the one open (char *: temporaries)
     guint part_pages; // PDF: pages in the part open, and most in one
     guint part_limit;
-    FILE *marks;           // PDF: each page's label and bookmark (sc_finish_info.marks), in a
-                           // temporary file (removed when closed)
-    int marks_errno;       // the first error of writing it, or 0
-    gboolean marked;       // PDF: some page has one
-    struct syncer *syncer; // split: syncs the pages' files while the next are drawn, or NULL
+    FILE *marks;             // PDF: each page's label and bookmark (sc_finish_info.marks), in a
+                             // temporary file (removed when closed)
+    int marks_errno;         // the first error of writing it, or 0
+    gboolean marked;         // PDF: some page has one
+    struct syncer *syncer;   // split: syncs the pages' files while the next are drawn, or NULL
+    sc_deflate_share *share; // split: the pages' (sc_sink_set_share()), or NULL
+    gboolean reference;      // split: the current page is its reference
 };
 
 static out_file *
@@ -883,6 +885,7 @@ sc_sink_begin_page_full(sc_sink *sink, const char *name, const sc_sink_page *pag
         if (!begin_split_page(sink, name, error))
             return NULL;
         info_set(&sink->page_info, page != NULL ? page->info : NULL);
+        sink->reference = page != NULL && page->reference;
         break;
     case SC_SINK_PNG: {
         if (sink->surface != NULL) {
@@ -931,9 +934,16 @@ sc_sink_end_page(sc_sink *sink, GError **error)
         // crash must not leave an empty file under the final name).
         guint i = sink->files->len - 1;
         const char *final = g_ptr_array_index(sink->finals, i);
+        if (sink->reference)
+            sc_deflate_share_record(sink->share);
+        else
+            sc_deflate_share_use(sink->share);
         sc_deflate_begin(); // (the page's streams and the document's fonts)
         cairo_surface_finish(sink->surface);
         sc_deflate_end();
+        if (sink->reference)
+            sc_deflate_share_done(sink->share);
+        sc_deflate_share_use(NULL);
         gboolean ok = surface_ok(sink->surface, final, error);
         cairo_surface_destroy(sink->surface);
         sink->surface = NULL;
@@ -1171,6 +1181,13 @@ sc_sink_set_info(sc_sink *sink, const sc_finish_info *info)
 {
     g_return_if_fail(sink != NULL);
     info_set(&sink->info, info);
+}
+
+void
+sc_sink_set_share(sc_sink *sink, sc_deflate_share *share)
+{
+    g_return_if_fail(sink != NULL);
+    sink->share = share;
 }
 
 void

@@ -15,6 +15,7 @@
 #ifndef SC_SINK_H
 #define SC_SINK_H
 
+#include "deflate.h"
 #include "error.h"
 #include "finish.h"
 #include <cairo.h>
@@ -73,6 +74,8 @@ typedef struct {
     const char *label;          // SC_SINK_PDF: the page's label, as readers show its number
     const sc_finish_info *info; // SC_SINK_SPLIT: the metadata of the page's own file (NULL:
                                 // the sink's)
+    gboolean reference;         // SC_SINK_SPLIT: the page whose streams are the reference of
+                                // the sink's share (sc_sink_set_share())
 } sc_sink_page;
 
 // sc_sink_begin_page() with what PAGE (may be NULL) says about it.
@@ -90,6 +93,10 @@ void sc_sink_set_signer(sc_sink *sink, const sc_signer *signer);
 // Show the signature field of every signed PDF over BOX (x, y, width, height in mm from the
 // first page's top-left corner: the seal's box), instead of invisible.  Copies BOX.
 void sc_sink_set_signature_box(sc_sink *sink, const double box[4]);
+
+// Split output: the streams of every page use SHARE (deflate.h; NULL: none), the page begun as its
+// reference (sc_sink_page) recording it.  Borrows SHARE: it must outlive the drawing.
+void sc_sink_set_share(sc_sink *sink, sc_deflate_share *share);
 
 // Finish the page started last; checks cairo's status (and for split output, writes the file
 // under its temporary name).

@@ -143,6 +143,119 @@ test_scope(void)
     sc_deflate_end();
 }
 
+// A font subset's worth (27,000 bytes): a 108-byte head of HEAD, the sample's bytes from 108 to
+// 20,108 (the same in every one), then a tail of its own from SEED.
+static guint8 *
+subset_like(guint8 head, guint32 seed)
+{
+    guint8 *d = sample(27000);
+    memset(d, head, 108);
+    for (gsize i = 20108; i < 27000; i++) {
+        seed = seed * 1103515245 + 12345;
+        d[i] = i % 7 == 0 ? (guint8)(seed >> 16) : d[i - 5000];
+    }
+    return d;
+}
+
+// DATA compressed inside, using SHARE (NULL: none) on this thread.
+static GByteArray *
+compress_shared(sc_deflate_share *share, const guint8 *data, gsize len)
+{
+    uLong adler;
+    sc_deflate_share_use(share);
+    sc_deflate_begin();
+    GByteArray *out = compress_as_cairo(data, len, 16384, 4096, &adler);
+    sc_deflate_end();
+    sc_deflate_share_use(NULL);
+    g_assert_cmpuint(adler, ==, adler32(adler32(0, NULL, 0), data, (uInt)len));
+    assert_inflates_to(out, data, len);
+    return out;
+}
+
+typedef struct {
+    sc_deflate_share *share;
+    const guint8 *data;
+    GByteArray *out;
+    gint finished;
+} shared_job;
+
+static gpointer
+compress_job(gpointer p)
+{
+    shared_job *j = p;
+    j->out = compress_shared(j->share, j->data, 27000);
+    g_atomic_int_set(&j->finished, 1);
+    return NULL;
+}
+
+// Whether OUT is in three parts: a stored block of DATA's first HEAD bytes after zlib's header.
+static gboolean
+three_parts(const GByteArray *out, const guint8 *data, gsize head)
+{
+    return out->len > 7 + head && out->data[2] == 0x00 && out->data[3] == (guint8)head &&
+           out->data[4] == (guint8)(head >> 8) && out->data[5] == (guint8)~head &&
+           memcmp(out->data + 7, data, head) == 0;
+}
+
+// A share (deflate.h): a stream that repeats a long run of the reference's at the same place is
+// made with the run's blocks compressed once (its head stored, the run, the rest), a zlib stream
+// that inflates to its bytes; threads wait for the reference; the bytes depend only on the
+// stream and the reference, not on the thread, the order or what was compressed before.
+static void
+test_share(void)
+{
+    g_autofree guint8 *ref = subset_like('A', 1);
+    g_autofree guint8 *data = subset_like('B', 2);
+    g_autoptr(GByteArray) plain = compress_shared(NULL, data, 27000);
+    sc_deflate_share *share = sc_deflate_share_new();
+    // A thread using the share waits until the reference is complete.
+    shared_job early = {.share = share, .data = data};
+    GThread *t = g_thread_new("early", compress_job, &early);
+    g_usleep(100 * 1000);
+    g_assert_cmpint(g_atomic_int_get(&early.finished), ==, 0);
+    sc_deflate_share_record(share);
+    sc_deflate_begin();
+    uLong adler;
+    g_autoptr(GByteArray) ref_out = compress_as_cairo(ref, 27000, 16384, 16384, &adler);
+    sc_deflate_end();
+    sc_deflate_share_done(share);
+    g_thread_join(t);
+    g_assert_cmpint(g_atomic_int_get(&early.finished), ==, 1);
+    assert_inflates_to(ref_out, ref, 27000);
+    // The stream: three parts, the run compressed (to less than half: the head and the rest
+    // stored would leave it no more).
+    g_assert_true(three_parts(early.out, data, 108));
+    g_assert_false(three_parts(plain, data, 108));
+    g_assert_cmpuint(early.out->len, <, 7 + 108 + 20000 / 2 + (27000 - 20108) + 4);
+    // The same bytes again, on this thread, and from a new share with the same reference.
+    g_autoptr(GByteArray) again = compress_shared(share, data, 27000);
+    g_assert_cmpmem(again->data, again->len, early.out->data, early.out->len);
+    sc_deflate_share *other = sc_deflate_share_new();
+    sc_deflate_share_record(other);
+    sc_deflate_begin();
+    g_autoptr(GByteArray) ref_again = compress_as_cairo(ref, 27000, 16384, 16384, &adler);
+    sc_deflate_end();
+    sc_deflate_share_done(other);
+    g_autoptr(GByteArray) fresh = compress_shared(other, data, 27000);
+    g_assert_cmpmem(fresh->data, fresh->len, early.out->data, early.out->len);
+    g_byte_array_unref(early.out);
+    // The run one byte later than the reference's: no run at its place, libdeflate's bytes.
+    g_autofree guint8 *shifted = g_malloc(27000);
+    shifted[0] = 'C';
+    memcpy(shifted + 1, data, 26999);
+    g_autoptr(GByteArray) alone = compress_shared(NULL, shifted, 27000);
+    g_autoptr(GByteArray) moved = compress_shared(share, shifted, 27000);
+    g_assert_cmpmem(moved->data, moved->len, alone->data, alone->len);
+    sc_deflate_share_free(share);
+    sc_deflate_share_free(other);
+    // A share whose reference never came: libdeflate's bytes, without waiting.
+    sc_deflate_share *none = sc_deflate_share_new();
+    sc_deflate_share_done(none);
+    g_autoptr(GByteArray) unshared = compress_shared(none, data, 27000);
+    g_assert_cmpmem(unshared->data, unshared->len, plain->data, plain->len);
+    sc_deflate_share_free(none);
+}
+
 static cairo_status_t
 append(void *closure, const unsigned char *data, unsigned int length)
 {
@@ -208,5 +321,6 @@ main(int argc, char **argv)
     g_test_add_func("/deflate/round-trip", test_round_trip);
     g_test_add_func("/deflate/scope", test_scope);
     g_test_add_func("/deflate/cairo-pdf", test_cairo_pdf);
+    g_test_add_func("/deflate/share", test_share);
     return g_test_run();
 }
