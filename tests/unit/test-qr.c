@@ -5,6 +5,7 @@
 #include "testutil.h"
 
 #include <cairo.h>
+#include <qrencode.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -312,6 +313,78 @@ test_deterministic_and_clear(void)
     sc_code_matrix_clear(&b);
 }
 
+// The mask (qr.c): the symbols are libqrencode's own, module for module, whatever the version,
+// level and mode: the mask chosen by penalty points as libqrencode's Mask_mask() chooses it.
+// Texts of random bytes (8-bit mode) and of digits, letters and text (mixed modes), from one byte
+// to a version 40 symbol.
+static void
+test_mask_as_libqrencode(void)
+{
+    static const char levels[] = "LMQH";
+    static const QRecLevel qr_levels[] = {QR_ECLEVEL_L, QR_ECLEVEL_M, QR_ECLEVEL_Q, QR_ECLEVEL_H};
+    GRand *rand = g_rand_new_with_seed(18004);
+    const sc_code_encoder *enc = sc_qr_encoder();
+    guint masks_seen = 0, symbols = 0;
+    for (gsize len = 1; len <= 1270; len += len < 40 ? 1 : len / 8) {
+        for (int l = 0; l < 4; l++) {
+            // 8-bit data: any byte but NUL (the encoder takes text).
+            g_autofree char *bytes = g_malloc(len + 1);
+            for (gsize i = 0; i < len; i++)
+                bytes[i] = (char)g_rand_int_range(rand, 1, 256);
+            bytes[len] = '\0';
+            QRcode *ref =
+                QRcode_encodeData((int)len, (const unsigned char *)bytes, 0, qr_levels[l]);
+            GError *error = NULL;
+            sc_code_matrix m = {0};
+            gboolean ok = enc->encode(enc->ctx, bytes, levels[l], &m, &error);
+            g_assert_cmpint(ok, ==, ref != NULL);
+            if (ref != NULL) {
+                g_assert_cmpint(m.width, ==, ref->width);
+                for (int i = 0; i < ref->width * ref->width; i++)
+                    g_assert_cmpint(m.modules[i], ==, ref->data[i] & 1);
+                // The mask, as the format information tells it (row 8, columns 2 … 4: its
+                // bits XORed with 101).
+                int mask = ((ref->data[8 * ref->width + 2] & 1) << 2 |
+                            (ref->data[8 * ref->width + 3] & 1) << 1 |
+                            (ref->data[8 * ref->width + 4] & 1)) ^
+                           5;
+                masks_seen |= 1u << mask;
+                symbols++;
+                QRcode_free(ref);
+            } else {
+                g_clear_error(&error);
+            }
+            sc_code_matrix_clear(&m);
+            // Mixed modes: digits, upper-case letters and text in runs.
+            g_autoptr(GString) mixed = g_string_new(NULL);
+            while (mixed->len < len) {
+                int kind = g_rand_int_range(rand, 0, 3), n = g_rand_int_range(rand, 1, 12);
+                for (int i = 0; i < n; i++)
+                    g_string_append_c(mixed, kind == 0 ? (char)('0' + g_rand_int_range(rand, 0, 10))
+                                             : kind == 1
+                                                 ? (char)('A' + g_rand_int_range(rand, 0, 26))
+                                                 : "证书 http://x.cn/?a=b&"[i % 10]);
+            }
+            ref = QRcode_encodeString(mixed->str, 0, qr_levels[l], QR_MODE_8, 1);
+            ok = sc_qr_encode_mixed(mixed->str, levels[l], 40, &m, &error);
+            g_assert_cmpint(ok, ==, ref != NULL);
+            if (ref != NULL) {
+                g_assert_cmpint(m.width, ==, ref->width);
+                for (int i = 0; i < ref->width * ref->width; i++)
+                    g_assert_cmpint(m.modules[i], ==, ref->data[i] & 1);
+                QRcode_free(ref);
+            } else {
+                g_clear_error(&error);
+            }
+            sc_code_matrix_clear(&m);
+        }
+    }
+    // Every mask was chosen somewhere, every version up to 40 made.
+    g_assert_cmpuint(masks_seen, ==, 0xff);
+    g_assert_cmpuint(symbols, >, 200);
+    g_rand_free(rand);
+}
+
 // Write M to PATH as a PNG: 10 px per module, a 4-module white quiet zone.
 static void
 write_png(const sc_code_matrix *m, const char *path)
@@ -393,5 +466,6 @@ main(int argc, char **argv)
     g_test_add_func("/qr/bad-input", test_bad_input);
     g_test_add_func("/qr/deterministic-and-clear", test_deterministic_and_clear);
     g_test_add_func("/qr/round-trip", test_round_trip);
+    g_test_add_func("/qr/mask-as-libqrencode", test_mask_as_libqrencode);
     return g_test_run();
 }
