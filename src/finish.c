@@ -233,10 +233,24 @@ is_space(char c)
     return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\0';
 }
 
+// (A switch, not strchr() on the delimiters: the join calls this for every byte of every
+// dictionary it copies.)
 static gboolean
 is_delim(char c)
 {
-    return is_space(c) || strchr("()<>[]{}/%", c) != NULL;
+    switch (c) {
+    case '(':
+    case ')':
+    case '<':
+    case '>':
+    case '[':
+    case ']':
+    case '{':
+    case '}':
+    case '/':
+    case '%': return TRUE;
+    default: return is_space(c);
+    }
 }
 
 // P past white space and comments.
