@@ -256,19 +256,12 @@ test_share(void)
     sc_deflate_share_free(none);
 }
 
-static cairo_status_t
-append(void *closure, const unsigned char *data, unsigned int length)
-{
-    g_byte_array_append(closure, data, length);
-    return CAIRO_STATUS_SUCCESS;
-}
-
 // A PDF of one line of text cairo writes, finished inside or not.
 static GBytes *
 cairo_pdf(gboolean inside)
 {
     GByteArray *pdf = g_byte_array_new();
-    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(append, pdf, 300, 200);
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(sc_test_append, pdf, 300, 200);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, "2026-12-01T00:00:00Z");
     cairo_t *cr = cairo_create(s);
     cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);

@@ -67,19 +67,12 @@ test_xmp(void)
     g_assert_no_error(error);
 }
 
-static cairo_status_t
-append(void *closure, const unsigned char *data, unsigned int length)
-{
-    g_byte_array_append(closure, data, length);
-    return CAIRO_STATUS_SUCCESS;
-}
-
 // A two-page PDF as cairo writes it.
 static GByteArray *
 cairo_pdf(void)
 {
     GByteArray *buf = g_byte_array_new();
-    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(append, buf, 842, 595);
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(sc_test_append, buf, 842, 595);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, "2026-11-20T00:00:00");
     cairo_t *cr = cairo_create(s);
     for (int i = 0; i < 2; i++) {
@@ -178,7 +171,7 @@ test_png_stub(void)
     g_assert_no_error(error);
 
     GByteArray *in = g_byte_array_new();
-    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(append, in, 100, 100);
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(sc_test_append, in, 100, 100);
     cairo_t *cr = cairo_create(s);
     cairo_set_source_surface(cr, img, 10, 10);
     cairo_paint(cr);
@@ -284,7 +277,7 @@ test_mask_carrier(void)
     g_autoptr(GBytes) first = NULL;
     for (int round = 0; round < 2; round++) {
         GByteArray *in = g_byte_array_new();
-        cairo_surface_t *s = cairo_pdf_surface_create_for_stream(append, in, 100, 100);
+        cairo_surface_t *s = cairo_pdf_surface_create_for_stream(sc_test_append, in, 100, 100);
         cairo_t *cr = cairo_create(s);
         cairo_set_source_surface(cr, carrier, 10, 10);
         cairo_paint(cr);
@@ -333,6 +326,18 @@ test_not_a_pdf(void)
     g_clear_error(&error);
 }
 
+// A W × H RGB24 image of noise from SEED (a photo's worth of bytes that deflate cannot shrink).
+static cairo_surface_t *
+noise_image(int w, int h, guint32 seed)
+{
+    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    guint8 *px = cairo_image_surface_get_data(img);
+    for (int k = 0; k < h * cairo_image_surface_get_stride(img); k++)
+        px[k] = (guint8)((seed = seed * 1103515245 + 12345) >> 16);
+    cairo_surface_mark_dirty(img);
+    return img;
+}
+
 // A part of a long document as sink.c has cairo write it: pages FIRST … FIRST + N - 1, each with
 // its number as text, a link, a shared image and one of its own, into a file in DIR.  With
 // CARRIED (may be NULL): each page also shows these images, carried as stubs (a seal, a PNG
@@ -345,20 +350,10 @@ cairo_part(const char *dir, int first, int n, cairo_surface_t *const *carried)
     cairo_pdf_surface_restrict_to_version(s, CAIRO_PDF_VERSION_1_5);
     cairo_t *cr = cairo_create(s);
     // The shared image, a photo's worth of noise (the same in every part): copied once.
-    cairo_surface_t *shared = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 64, 64);
-    guint32 seed = 1;
-    guint8 *px = cairo_image_surface_get_data(shared);
-    for (int k = 0; k < 64 * cairo_image_surface_get_stride(shared); k++)
-        px[k] = (guint8)((seed = seed * 1103515245 + 12345) >> 16);
-    cairo_surface_mark_dirty(shared);
+    cairo_surface_t *shared = noise_image(64, 64, 1);
     // An image of this part's own, of the shared one's kind in every way but its pixels: noise
     // that deflate stores, so that its data is as long in every part.  Copied once per part.
-    cairo_surface_t *twin = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 48, 48);
-    px = cairo_image_surface_get_data(twin);
-    seed = (guint32)first;
-    for (int k = 0; k < 48 * cairo_image_surface_get_stride(twin); k++)
-        px[k] = (guint8)((seed = seed * 1103515245 + 12345) >> 16);
-    cairo_surface_mark_dirty(twin);
+    cairo_surface_t *twin = noise_image(48, 48, (guint32)first);
     for (int i = first; i < first + n; i++) {
         g_autofree char *text = g_strdup_printf("page %d", i);
         cairo_set_source_rgb(cr, 0, 0, 0);
@@ -406,12 +401,7 @@ carried_images(const char *dir)
     carried[0] = sc_photo_mask_carrier(mask, red, "join-seal");
     cairo_surface_destroy(mask);
     g_autofree char *png = g_build_filename(dir, "photo.png", NULL);
-    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 60, 80);
-    guint32 seed = 7;
-    guint8 *px = cairo_image_surface_get_data(img);
-    for (int k = 0; k < 80 * cairo_image_surface_get_stride(img); k++)
-        px[k] = (guint8)((seed = seed * 1103515245 + 12345) >> 16);
-    cairo_surface_mark_dirty(img);
+    cairo_surface_t *img = noise_image(60, 80, 7);
     g_assert_cmpint(cairo_surface_write_to_png(img, png), ==, CAIRO_STATUS_SUCCESS);
     cairo_surface_destroy(img);
     GError *error = NULL;

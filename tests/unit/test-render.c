@@ -49,13 +49,6 @@ lookup(const char *name, gpointer data)
     return strcmp(name, "姓名") == 0 ? "张伟" : NULL;
 }
 
-static cairo_status_t
-append(void *closure, const unsigned char *data, unsigned int length)
-{
-    g_byte_array_append(closure, data, length);
-    return CAIRO_STATUS_SUCCESS;
-}
-
 static guint
 count(const GByteArray *bytes, const char *needle)
 {
@@ -77,7 +70,7 @@ test_design_once(void)
     g_assert_no_error(error);
 
     GByteArray *pdf = g_byte_array_new();
-    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(append, pdf, 841.89, 595.28);
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(sc_test_append, pdf, 841.89, 595.28);
     cairo_pdf_surface_restrict_to_version(s, CAIRO_PDF_VERSION_1_5);
     g_autoptr(sc_problems) problems = sc_problems_new();
     for (int i = 0; i < 3; i++) {

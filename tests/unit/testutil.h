@@ -2,6 +2,7 @@
 #ifndef SC_TESTUTIL_H
 #define SC_TESTUTIL_H
 
+#include <cairo.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <locale.h>
@@ -27,6 +28,15 @@ sc_test_slurp(const char *path, gsize *len)
     g_assert_true(g_file_get_contents(path, &data, len, &error));
     g_assert_no_error(error);
     return data;
+}
+
+// A cairo write function appending to the GByteArray CLOSURE
+// (cairo_pdf_surface_create_for_stream()).
+static inline cairo_status_t
+sc_test_append(void *closure, const unsigned char *data, unsigned int length)
+{
+    g_byte_array_append(closure, data, length);
+    return CAIRO_STATUS_SUCCESS;
 }
 
 // Remove PATH and everything below it, without following links (a test's scratch folder).
