@@ -1010,7 +1010,7 @@ test_split_digests(fixture *f, gconstpointer data)
     }
 }
 
-// While set, every fsync() takes 5 ms longer: a slow disk, which the drawing outruns.
+// While set, every fsync() takes 20 ms longer: a slow disk, which the drawing outruns.
 static gint slow_disk;
 
 // The test's fsync(), before the C library's (an executable's symbols come first): the sink's
@@ -1022,7 +1022,7 @@ fsync(int fd)
     if (real == NULL)
         real = (int (*)(int))dlsym(RTLD_NEXT, "fsync");
     if (g_atomic_int_get(&slow_disk))
-        g_usleep(5000);
+        g_usleep(20000);
     return real(fd);
 }
 
@@ -1052,7 +1052,7 @@ test_split_many(fixture *f, gconstpointer data)
     guint before = open_fds(), most = 0;
     sc_sink *sink = sc_sink_new(SC_SINK_SPLIT, f->dir, 297, 210, 0, "t", NULL, &error);
     g_assert_no_error(error);
-    g_atomic_int_set(&slow_disk, 1); // 300 syncs of 5 ms on 4 threads: 0.4 s behind the drawing
+    g_atomic_int_set(&slow_disk, 1); // 300 syncs of 20 ms on 4 threads: 1.5 s, the drawing less
     for (guint i = 0; i < PAGES; i++) {
         g_autofree char *name = g_strdup_printf("p%03u", i);
         add_page(sink, name, 10 + i % 50, 10);
