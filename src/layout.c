@@ -1,7 +1,10 @@
 // layout.c - fit text to its box with Pango (DESIGN.md "layout"; sizes of SPEC §2).
 #include "layout.h"
 
+#include "cmap.h"
 #include "i18n.h"
+
+#include <cairo-ft.h>
 
 #include <fontconfig/fontconfig.h>
 #include <hb-ot.h>
@@ -350,6 +353,31 @@ try_size(PangoLayout *layout, PangoFontDescription *desc, const sc_element *e, d
     return TRUE;
 }
 
+// The glyphs of LAYOUT are to be drawn: cairo finds their characters first (cmap.h).
+static void
+note_glyphs(PangoLayout *layout)
+{
+    PangoLayoutIter *iter = pango_layout_get_iter(layout);
+    do {
+        PangoLayoutRun *run = pango_layout_iter_get_run_readonly(iter);
+        if (run == NULL)
+            continue;
+        cairo_scaled_font_t *font =
+            pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(run->item->analysis.font));
+        if (font == NULL || cairo_scaled_font_get_type(font) != CAIRO_FONT_TYPE_FT)
+            continue;
+        FT_Face face = cairo_ft_scaled_font_lock_face(font);
+        if (face != NULL) {
+            g_autofree guint *glyphs = g_new(guint, run->glyphs->num_glyphs);
+            for (int i = 0; i < run->glyphs->num_glyphs; i++)
+                glyphs[i] = run->glyphs->glyphs[i].glyph;
+            sc_cmap_note(face, glyphs, (gsize)run->glyphs->num_glyphs);
+            cairo_ft_scaled_font_unlock_face(font);
+        }
+    } while (pango_layout_iter_next_run(iter));
+    pango_layout_iter_free(iter);
+}
+
 gboolean
 sc_layout_text(sc_fonts *fonts, const sc_element *e, const char *families, const char *text,
                sc_placed_text *out, GError **error)
@@ -430,6 +458,7 @@ sc_layout_text(sc_fonts *fonts, const sc_element *e, const char *families, const
         else if (e->align == SC_ALIGN_RIGHT)
             x += e->width - width;
     }
+    note_glyphs(layout);
     out->layout = layout;
     out->x = x;
     out->y = top;
