@@ -42,6 +42,21 @@
 #define SHARED_REFS  4  // the reference's streams kept
 #define SHARED_RUNS  16 // compressed runs kept, the least recently used dropped
 
+// A small stream made again: its input and output kept, the output copied (a split file's
+// WinAnsi font subset and its ToUnicode are the same as an earlier file's in two of three bench
+// files, a form's few bytes in every one; compressing them cost 80 µs a file, most of it
+// libdeflate's set-up for each stream).  A stream's bytes depend only on its input either way.
+#define REPEAT_MAX (16u * 1024) // streams kept: up to this many bytes
+#define REPEATS    32           // kept, the least recently used dropped
+
+typedef struct {
+    guint32 crc; // of the input
+    GBytes *in, *out;
+} repeat;
+
+static GMutex repeats_lock;
+static GQueue repeats; // repeat *, the most recently used first
+
 typedef struct {
     guint ref;          // the reference stream it is of
     gsize start, len;   // where in it
@@ -296,6 +311,47 @@ find_run(sc_deflate_share *sh, const guint8 *data, gsize len, gsize *start, gsiz
     return r != NULL;
 }
 
+// DATA (LEN bytes) as libdeflate's zlib stream into OUT (BOUND bytes): copied when the same bytes
+// were compressed lately (REPEAT_MAX).  Its length, or 0 if it does not fit.
+static gsize
+compress_repeated(struct libdeflate_compressor *c, const guint8 *data, gsize len, guint8 *out,
+                  gsize bound)
+{
+    if (len > REPEAT_MAX)
+        return libdeflate_zlib_compress(c, data, len, out, bound);
+    guint32 crc = libdeflate_crc32(0, data, len);
+    gsize n = 0;
+    g_mutex_lock(&repeats_lock);
+    for (GList *l = repeats.head; l != NULL; l = l->next) {
+        repeat *r = l->data;
+        gsize in_len, out_len;
+        const void *in = g_bytes_get_data(r->in, &in_len);
+        const void *made = g_bytes_get_data(r->out, &out_len);
+        if (r->crc == crc && in_len == len && out_len <= bound && memcmp(in, data, len) == 0) {
+            memcpy(out, made, out_len);
+            n = out_len;
+            g_queue_unlink(&repeats, l);
+            g_queue_push_head_link(&repeats, l);
+            break;
+        }
+    }
+    g_mutex_unlock(&repeats_lock);
+    if (n > 0 || (n = libdeflate_zlib_compress(c, data, len, out, bound)) == 0)
+        return n;
+    repeat *r = g_new(repeat, 1);
+    *r = (repeat){crc, g_bytes_new(data, len), g_bytes_new(out, n)};
+    g_mutex_lock(&repeats_lock);
+    g_queue_push_head(&repeats, r);
+    if (repeats.length > REPEATS) {
+        repeat *old = g_queue_pop_tail(&repeats);
+        g_bytes_unref(old->in);
+        g_bytes_unref(old->out);
+        g_free(old);
+    }
+    g_mutex_unlock(&repeats_lock);
+    return n;
+}
+
 // DATA (LEN bytes) as a zlib stream into OUT (BOUND bytes, libdeflate's bound for LEN): in three
 // parts around a run of this thread's share's reference (find_run()), else libdeflate's in one.
 // Its length, or 0 if it does not fit.
@@ -309,7 +365,7 @@ compress_zlib(struct libdeflate_compressor *c, const guint8 *data, gsize len, gu
     if (sh == NULL || len < SHARED_MIN || len >= IMAGE_SIZE ||
         !find_run(sh, data, len, &head, &run, &blocks) ||
         2 + (head > 0 ? 5 + head : 0) + blocks->len + 4 >= bound)
-        return libdeflate_zlib_compress(c, data, len, out, bound);
+        return compress_repeated(c, data, len, out, bound);
     gsize tail = head + run, n = 0;
     out[n++] = 0x78; // zlib's header: deflate, a 32 KB window, the default level, no dictionary
     out[n++] = 0x9c;

@@ -8,7 +8,8 @@
 // sc_deflate_begin() and sc_deflate_end() is gathered whole and compressed in one call by
 // libdeflate at the same level (the same subset: 0.35 ms, and a few bytes smaller); it is a zlib
 // stream as any other to its reader.  Every other stream (libpng's, another level, another
-// thread's) is zlib's, unchanged.
+// thread's) is zlib's, unchanged.  A small stream whose bytes were compressed lately is copied
+// from that time (deflate.c: REPEAT_MAX).
 #ifndef SC_DEFLATE_H
 #define SC_DEFLATE_H
 

@@ -5,6 +5,7 @@
 #include "testutil.h"
 
 #include <cairo-pdf.h>
+#include <libdeflate.h>
 #include <poppler.h>
 #include <string.h>
 #include <zlib.h>
@@ -105,6 +106,52 @@ test_round_trip(void)
         if (sizes[s] >= 100)
             g_assert_cmpuint(fast->len, <=, plain->len);
     }
+}
+
+// libdeflate's zlib stream of DATA (LEN bytes) at the level inside uses for it.
+static GByteArray *
+libdeflate_own(const guint8 *data, gsize len)
+{
+    struct libdeflate_compressor *c = libdeflate_alloc_compressor(6);
+    gsize bound = libdeflate_zlib_compress_bound(c, len);
+    GByteArray *out = g_byte_array_sized_new((guint)bound);
+    g_byte_array_set_size(out, (guint)bound);
+    g_byte_array_set_size(out, (guint)libdeflate_zlib_compress(c, data, len, out->data, bound));
+    libdeflate_free_compressor(c);
+    g_assert_cmpuint(out->len, >, 0);
+    return out;
+}
+
+// A small stream made again comes out as libdeflate's own bytes for it (copied from the first
+// time); one that differs from a kept one in a byte, or in length, is its own; a kept one still
+// comes out right after others have pushed older ones out.
+static void
+test_repeat(void)
+{
+    uLong adler;
+    g_autofree guint8 *data = sample(5000);
+    g_autoptr(GByteArray) own = libdeflate_own(data, 5000);
+    sc_deflate_begin();
+    g_autoptr(GByteArray) first = compress_as_cairo(data, 5000, 16384, 16384, &adler);
+    g_autoptr(GByteArray) again = compress_as_cairo(data, 5000, 1000, 1, &adler);
+    g_assert_cmpmem(first->data, first->len, own->data, own->len);
+    g_assert_cmpmem(again->data, again->len, own->data, own->len);
+    g_autofree guint8 *other = g_memdup2(data, 5000);
+    other[4321] ^= 0x20;
+    g_autoptr(GByteArray) changed = compress_as_cairo(other, 5000, 16384, 16384, &adler);
+    g_autoptr(GByteArray) changed_own = libdeflate_own(other, 5000);
+    g_assert_cmpmem(changed->data, changed->len, changed_own->data, changed_own->len);
+    assert_inflates_to(changed, other, 5000);
+    g_autoptr(GByteArray) shorter = compress_as_cairo(data, 4999, 16384, 16384, &adler);
+    assert_inflates_to(shorter, data, 4999);
+    for (guint i = 0; i < 40; i++) { // more than are kept
+        g_autofree guint8 *d = sample(1000 + i);
+        g_autoptr(GByteArray) made = compress_as_cairo(d, 1000 + i, 16384, 16384, &adler);
+        assert_inflates_to(made, d, 1000 + i);
+    }
+    g_autoptr(GByteArray) late = compress_as_cairo(data, 5000, 16384, 16384, &adler);
+    g_assert_cmpmem(late->data, late->len, own->data, own->len);
+    sc_deflate_end();
 }
 
 // Only streams begun at zlib's default level, inside, are libdeflate's; a flush it cannot make is
@@ -313,6 +360,7 @@ main(int argc, char **argv)
     sc_test_init(&argc, &argv);
     g_test_add_func("/deflate/round-trip", test_round_trip);
     g_test_add_func("/deflate/scope", test_scope);
+    g_test_add_func("/deflate/repeat", test_repeat);
     g_test_add_func("/deflate/cairo-pdf", test_cairo_pdf);
     g_test_add_func("/deflate/share", test_share);
     return g_test_run();
