@@ -436,7 +436,10 @@ dict_unparse(GArray *a, gsize width)
     GString *s = g_string_new("<<");
     for (guint i = 0; i < a->len; i++) {
         dict_entry *e = &g_array_index(a, dict_entry, i);
-        g_string_append_printf(s, " %s %s", e->key, e->value);
+        g_string_append_c(s, ' ');
+        g_string_append(s, e->key);
+        g_string_append_c(s, ' ');
+        g_string_append(s, e->value);
     }
     while (s->len + 3 < width)
         g_string_append_c(s, ' ');
@@ -1027,7 +1030,8 @@ append_text(GString *s, const char *text)
     g_autofree gunichar2 *u = g_utf8_to_utf16(text, -1, NULL, &n, NULL);
     g_string_append(s, "<FEFF");
     for (glong i = 0; u != NULL && i < n; i++)
-        g_string_append_printf(s, "%04X", u[i]);
+        for (int shift = 12; shift >= 0; shift -= 4)
+            g_string_append_c(s, "0123456789ABCDEF"[(u[i] >> shift) & 15]);
     g_string_append_c(s, '>');
 }
 
@@ -2226,10 +2230,13 @@ sc_finish_join(const char *const *parts, guint n, const char *path, const sc_fin
 static char *
 hex_digest(const guint8 *md, guint n)
 {
-    GString *s = g_string_sized_new(2 * n);
-    for (guint i = 0; i < n; i++)
-        g_string_append_printf(s, "%02x", md[i]);
-    return g_string_free(s, FALSE);
+    char *s = g_malloc(2 * (gsize)n + 1);
+    for (guint i = 0; i < n; i++) {
+        s[2 * i] = "0123456789abcdef"[md[i] >> 4];
+        s[2 * i + 1] = "0123456789abcdef"[md[i] & 15];
+    }
+    s[2 * n] = '\0';
+    return s;
 }
 
 // The SHA-256 of CTX so far, CTX left as it was.
