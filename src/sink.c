@@ -36,6 +36,7 @@ typedef struct {
     gboolean backup_by_rename; // the older file left FINAL (no hard link possible)
     guint64 size;
     char *sha256; // of the finished file, lower-case hex; NULL before
+    guint order;  // its page's place among the folder's files (sc_sink_page.order)
 } out_file;
 
 // A copy of an sc_finish_info (every string owned).
@@ -886,6 +887,7 @@ sc_sink_begin_page_full(sc_sink *sink, const char *name, const sc_sink_page *pag
             return NULL;
         info_set(&sink->page_info, page != NULL ? page->info : NULL);
         sink->reference = page != NULL && page->reference;
+        file_at(sink, sink->files->len - 1)->order = page != NULL ? page->order : 0;
         break;
     case SC_SINK_PNG: {
         if (sink->surface != NULL) {
@@ -1265,6 +1267,31 @@ adopt_parts(sc_sink *sink, sc_sink *other, GError **error)
     return TRUE;
 }
 
+static int
+by_order(gconstpointer a, gconstpointer b, gpointer data)
+{
+    const out_file *files = data;
+    guint x = files[*(const guint *)a].order, y = files[*(const guint *)b].order;
+    return (x > y) - (x < y);
+}
+
+// SINK's files (and their final paths) in the order of their pages (sc_sink_page.order).
+static void
+sort_files(sc_sink *sink)
+{
+    guint n = sink->files->len;
+    g_autofree guint *at = g_new(guint, n);
+    for (guint i = 0; i < n; i++)
+        at[i] = i;
+    g_qsort_with_data(at, (gint)n, sizeof *at, by_order, sink->files->data);
+    g_autofree out_file *files = g_memdup2(sink->files->data, n * sizeof(out_file));
+    g_autofree gpointer *finals = g_memdup2(sink->finals->pdata, n * sizeof(gpointer));
+    for (guint i = 0; i < n; i++) {
+        *file_at(sink, i) = files[at[i]];
+        sink->finals->pdata[i] = finals[at[i]];
+    }
+}
+
 gboolean
 sc_sink_adopt(sc_sink *sink, sc_sink *other, GError **error)
 {
@@ -1272,7 +1299,9 @@ sc_sink_adopt(sc_sink *sink, sc_sink *other, GError **error)
     if (sink->kind == SC_SINK_PDF)
         return adopt_parts(sink, other, error);
     g_return_val_if_fail(sink->kind == SC_SINK_SPLIT && sink->tmpdir != NULL, FALSE);
-    if (!sync_wait(other, FALSE, error)) // (finished already when gathered)
+    // Both synced first: a failure names its file by its place in the sink's list, which the
+    // files taken over reorder.
+    if (!sync_wait(other, FALSE, error) || !sync_wait(sink, FALSE, error))
         return FALSE;
     // Every file of OTHER moves into this sink's temporary folder (one folder, one file system:
     // a rename), and is this sink's from then on.
@@ -1295,7 +1324,9 @@ sc_sink_adopt(sc_sink *sink, sc_sink *other, GError **error)
         out_file *to = file_at(sink, sink->files->len - 1);
         to->size = f->size;
         to->sha256 = g_steal_pointer(&f->sha256);
+        to->order = f->order;
     }
+    sort_files(sink);
     sink->pages += other->pages;
     sink->made_dir = sink->made_dir || other->made_dir;
     other->made_dir = FALSE;

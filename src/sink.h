@@ -76,6 +76,8 @@ typedef struct {
                                 // the sink's)
     gboolean reference;         // SC_SINK_SPLIT: the page whose streams are the reference of
                                 // the sink's share (sc_sink_set_share())
+    guint order;                // SC_SINK_SPLIT: the page's place among the folder's files once
+                                // sinks are adopted (sc_sink_adopt() keeps them in this order)
 } sc_sink_page;
 
 // sc_sink_begin_page() with what PAGE (may be NULL) says about it.

@@ -1130,6 +1130,58 @@ test_pdf_outline(fixture *f, gconstpointer data)
     g_free(path);
 }
 
+// Threads' sinks into one folder, their pages taken in turn (batch.c): adopted into the first,
+// the files are listed in their pages' order (sc_sink_page.order) with each its own digest and
+// size, whoever drew it; a thread that drew none has an empty sink, adopted as it is.
+static void
+test_split_adopt_order(fixture *f, gconstpointer data)
+{
+    (void)data;
+    GError *error = NULL;
+    sc_sink *sinks[3];
+    for (guint k = 0; k < 3; k++) {
+        sinks[k] = sc_sink_new(SC_SINK_SPLIT, f->dir, 297, 210, 0, "t", NULL, &error);
+        g_assert_no_error(error);
+    }
+    const guint taken[] = {0, 1, 1, 0, 1, 0}; // which sink drew page I
+    for (guint i = 0; i < G_N_ELEMENTS(taken); i++) {
+        g_autofree char *name = g_strdup_printf("p%u", i);
+        const sc_sink_page page = {.order = i};
+        cairo_t *cr = sc_sink_begin_page_full(sinks[taken[i]], name, &page, &error);
+        g_assert_nonnull(cr);
+        draw(cr, 10 + 20 * i, 10);
+        g_assert_true(sc_sink_end_page(sinks[taken[i]], &error));
+    }
+    g_assert_true(sc_sink_finish(sinks[1], &error));
+    g_assert_true(sc_sink_adopt(sinks[0], sinks[1], &error));
+    g_assert_true(sc_sink_adopt(sinks[0], sinks[2], &error)); // (empty: never finished)
+    g_assert_no_error(error);
+    g_assert_true(sc_sink_finish(sinks[0], &error));
+    const GPtrArray *files = sc_sink_files(sinks[0]);
+    g_assert_cmpuint(files->len, ==, G_N_ELEMENTS(taken));
+    char *sums[G_N_ELEMENTS(taken)];
+    guint64 sizes[G_N_ELEMENTS(taken)];
+    for (guint i = 0; i < files->len; i++) {
+        g_autofree char *want = g_strdup_printf("p%u.pdf", i);
+        g_autofree char *base = g_path_get_basename(files->pdata[i]);
+        g_assert_cmpstr(base, ==, want);
+        sums[i] = g_strdup(sc_sink_file_sha256(sinks[0], i));
+        sizes[i] = sc_sink_file_size(sinks[0], i);
+    }
+    g_assert_true(sc_sink_commit(sinks[0], &error));
+    assert_listing(f->dir, "p0.pdf|p1.pdf|p2.pdf|p3.pdf|p4.pdf|p5.pdf");
+    for (guint i = 0; i < G_N_ELEMENTS(taken); i++) {
+        g_autofree char *path = g_strdup_printf("%s/p%u.pdf", f->dir, i);
+        gsize len;
+        g_autofree char *bytes = sc_test_slurp(path, &len);
+        g_autofree char *sum =
+            g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)bytes, len);
+        g_assert_cmpstr(sum, ==, sums[i]);
+        g_assert_cmpuint(len, ==, sizes[i]);
+        g_free(sums[i]);
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1158,6 +1210,7 @@ main(int argc, char **argv)
     ADD("/sink/split/commit-fails", test_split_commit_fails);
     ADD("/sink/split/names", test_split_names);
     ADD("/sink/split/digests", test_split_digests);
+    ADD("/sink/split/adopt-order", test_split_adopt_order);
     ADD("/sink/split/many", test_split_many);
     ADD("/sink/png/resolution", test_png_resolution);
     ADD("/sink/pdf/outline", test_pdf_outline);
