@@ -317,7 +317,7 @@ static gsize
 compress_repeated(struct libdeflate_compressor *c, const guint8 *data, gsize len, guint8 *out,
                   gsize bound)
 {
-    if (len > REPEAT_MAX)
+    if (len == 0 || len > REPEAT_MAX)
         return libdeflate_zlib_compress(c, data, len, out, bound);
     guint32 crc = libdeflate_crc32(0, data, len);
     gsize n = 0;
