@@ -1,7 +1,7 @@
 # skillcert - GNU Makefile.  `make` builds, `make example` renders examples/, `make check` tests.
 # Project flags are kept apart from CFLAGS so `make CFLAGS=-O0` cannot drop -Werror.
 
-PKGS      := cairo pango pangocairo pangoft2 fontconfig glib-2.0 libqrencode libpng libjpeg sqlite3 libzip libexif libqpdf xlsxwriter libcrypto zlib libdeflate zbar poppler-glib libpq
+PKGS      := cairo pango pangocairo pangoft2 freetype2 fontconfig glib-2.0 libqrencode libpng libjpeg sqlite3 libzip libexif libqpdf xlsxwriter libcrypto zlib libdeflate zbar poppler-glib libpq
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # libcups2-dev ships no pkg-config file in Debian 12: cups-config gives its flags.

@@ -4,7 +4,7 @@
 set -eu
 
 PKGS="build-essential pkg-config clang libclang-rt-14-dev gettext
-libcairo2-dev libpango1.0-dev libglib2.0-dev libfontconfig-dev
+libcairo2-dev libpango1.0-dev libglib2.0-dev libfontconfig-dev libfreetype-dev
 libqrencode-dev libpng-dev zlib1g-dev libdeflate-dev libjpeg-dev libexif-dev libsqlite3-dev libpq-dev libcsv-dev libcups2-dev libzip-dev
 libqpdf-dev qpdf libxlsxwriter-dev icc-profiles-free libssl-dev python3-openpyxl python3-xlsxwriter
 fonts-lxgw-wenkai
