@@ -69,6 +69,18 @@ assert_listing(const char *dir, const char *want)
     g_free(got);
 }
 
+// The file at PATH is SIZE bytes whose SHA-256 is SHA256 (lower-case hex), as the sink reported.
+static void
+assert_file_digest(const char *path, const char *sha256, guint64 size)
+{
+    gsize len;
+    g_autofree char *bytes = sc_test_slurp(path, &len);
+    g_autofree char *sum =
+        g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)bytes, len);
+    g_assert_cmpstr(sum, ==, sha256);
+    g_assert_cmpuint(len, ==, size);
+}
+
 // Whether every name in DIR is a temporary ".BASE.skillcert-tmp-PID-XXXXXX" of BASE made by
 // this process, and there is at least one.
 static gboolean
@@ -1074,12 +1086,7 @@ test_split_many(fixture *f, gconstpointer data)
     g_assert_true(sc_sink_commit(sink, &error));
     for (guint i = 0; i < PAGES; i++) {
         g_autofree char *path = g_strdup_printf("%s/p%03u.pdf", f->dir, i);
-        gsize len;
-        g_autofree char *bytes = sc_test_slurp(path, &len);
-        g_autofree char *sum =
-            g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)bytes, len);
-        g_assert_cmpstr(sum, ==, sums[i]);
-        g_assert_cmpuint(len, ==, sizes[i]);
+        assert_file_digest(path, sums[i], sizes[i]);
         g_free(sums[i]);
     }
     g_autofree char *last = g_build_filename(f->dir, "p299.pdf", NULL);
@@ -1172,12 +1179,7 @@ test_split_adopt_order(fixture *f, gconstpointer data)
     assert_listing(f->dir, "p0.pdf|p1.pdf|p2.pdf|p3.pdf|p4.pdf|p5.pdf");
     for (guint i = 0; i < G_N_ELEMENTS(taken); i++) {
         g_autofree char *path = g_strdup_printf("%s/p%u.pdf", f->dir, i);
-        gsize len;
-        g_autofree char *bytes = sc_test_slurp(path, &len);
-        g_autofree char *sum =
-            g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)bytes, len);
-        g_assert_cmpstr(sum, ==, sums[i]);
-        g_assert_cmpuint(len, ==, sizes[i]);
+        assert_file_digest(path, sums[i], sizes[i]);
         g_free(sums[i]);
     }
 }
