@@ -233,6 +233,19 @@ is_space(char c)
     return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\0';
 }
 
+// N bytes of DATA as hexadecimal digits into OUT (2 × N characters, no terminator): DIGITS
+// "0123456789abcdef" or upper-case.
+static void
+hex_into(char *out, const guint8 *data, gsize n, const char *digits)
+{
+    for (gsize i = 0; i < n; i++) {
+        out[2 * i] = digits[data[i] >> 4];
+        out[2 * i + 1] = digits[data[i] & 15];
+    }
+}
+
+#define HEX_LOWER "0123456789abcdef"
+
 // (A switch, not strchr() on the delimiters: the join calls this for every byte of every
 // dictionary it copies.)
 static gboolean
@@ -1029,9 +1042,12 @@ append_text(GString *s, const char *text)
     glong n = 0;
     g_autofree gunichar2 *u = g_utf8_to_utf16(text, -1, NULL, &n, NULL);
     g_string_append(s, "<FEFF");
-    for (glong i = 0; u != NULL && i < n; i++)
-        for (int shift = 12; shift >= 0; shift -= 4)
-            g_string_append_c(s, "0123456789ABCDEF"[(u[i] >> shift) & 15]);
+    for (glong i = 0; u != NULL && i < n; i++) {
+        const guint8 unit[2] = {(guint8)(u[i] >> 8), (guint8)u[i]};
+        char hex[4];
+        hex_into(hex, unit, 2, "0123456789ABCDEF");
+        g_string_append_len(s, hex, 4);
+    }
     g_string_append_c(s, '>');
 }
 
@@ -1250,11 +1266,7 @@ sign_written(const pdf_doc *d, guint8 *pdf, gsize len, const sc_finish_info *inf
                     (unsigned long)cms_len, (unsigned long)room);
         return FALSE;
     }
-    static const char digits[] = "0123456789abcdef";
-    for (gsize i = 0; i < cms_len; i++) {
-        c0[1 + 2 * i] = (guint8)digits[data[i] >> 4];
-        c0[2 + 2 * i] = (guint8)digits[data[i] & 15];
-    }
+    hex_into((char *)c0 + 1, data, cms_len, HEX_LOWER);
     return TRUE;
 }
 
@@ -1589,8 +1601,8 @@ static void
 write_trailer(pdf_doc *d, guint64 xref, const guint8 *digest)
 {
     char hex[33];
-    for (int i = 0; i < 16; i++)
-        g_snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+    hex_into(hex, digest, 16, HEX_LOWER);
+    hex[32] = '\0';
     g_string_append_printf(d->tail,
                            "trailer\n<< /Size %u /Root %u 0 R /Info %u 0 R /Prev %" G_GUINT64_FORMAT
                            " /ID [<%s> <%s>] >>\nstartxref\n%" G_GUINT64_FORMAT "\n%%%%EOF\n",
@@ -2231,10 +2243,7 @@ static char *
 hex_digest(const guint8 *md, guint n)
 {
     char *s = g_malloc(2 * (gsize)n + 1);
-    for (guint i = 0; i < n; i++) {
-        s[2 * i] = "0123456789abcdef"[md[i] >> 4];
-        s[2 * i + 1] = "0123456789abcdef"[md[i] & 15];
-    }
+    hex_into(s, md, n, HEX_LOWER);
     s[2 * n] = '\0';
     return s;
 }
