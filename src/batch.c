@@ -824,18 +824,19 @@ draw_parallel(sc_batch *b, const sc_batch_output *out, GPtrArray *certs, guint n
     worker *w = g_new0(worker, n);
     GThread **threads = g_new0(GThread *, n);
     gint next = 0;
-    guint share = kind == SC_SINK_SPLIT ? certs->len : (certs->len + n - 1) / n;
+    guint share = (certs->len + n - 1) / n;
     // The sinks are opened here, in order: the first makes the split folder if it must, and the
     // last made is the first aborted (abort_all()), so the folder goes when it is empty.
     for (guint k = 0; k < n; k++) {
-        w[k] = (worker){.b = b,
-                        .out = out,
-                        .certs = g_ptr_array_new(),
-                        .next = kind == SC_SINK_SPLIT ? &next : NULL,
-                        .problems = sc_problems_new()};
-        guint first = kind == SC_SINK_SPLIT ? 0 : k * share;
-        for (guint i = first; i < MIN(certs->len, first + share); i++)
-            g_ptr_array_add(w[k].certs, certs->pdata[i]);
+        w[k] = (worker){.b = b, .out = out, .problems = sc_problems_new()};
+        if (kind == SC_SINK_SPLIT) { // all of them, taken in turn
+            w[k].certs = g_ptr_array_ref(certs);
+            w[k].next = &next;
+        } else { // its part
+            w[k].certs = g_ptr_array_new();
+            for (guint i = k * share; i < MIN(certs->len, (k + 1) * share); i++)
+                g_ptr_array_add(w[k].certs, certs->pdata[i]);
+        }
         w[k].sink = open_sink(b, out, kind, &w[k].error);
     }
     if (kind == SC_SINK_PDF && w[0].sink != NULL)
@@ -910,10 +911,7 @@ gather(GPtrArray *sinks, sc_sink_kind kind, GError **error)
             first = sink;
             continue;
         }
-        // (A thread that took no page has an empty sink: nothing to finish, nothing to move.)
-        if ((kind == SC_SINK_SPLIT && sc_sink_files(sink)->len > 0 &&
-             !sc_sink_finish(sink, error)) ||
-            !sc_sink_adopt(first, sink, error))
+        if (!sc_sink_adopt(first, sink, error))
             return FALSE;
         g_ptr_array_remove_index(sinks, k--); // adopted and freed: not to be aborted
     }

@@ -1298,9 +1298,10 @@ sc_sink_adopt(sc_sink *sink, sc_sink *other, GError **error)
     g_return_val_if_fail(sink != NULL && other != NULL && sink->kind == other->kind, FALSE);
     if (sink->kind == SC_SINK_PDF)
         return adopt_parts(sink, other, error);
-    g_return_val_if_fail(sink->kind == SC_SINK_SPLIT && sink->tmpdir != NULL, FALSE);
-    // Both synced first: a failure names its file by its place in the sink's list, which the
-    // files taken over reorder.
+    g_return_val_if_fail(sink->kind == SC_SINK_SPLIT && sink->tmpdir != NULL && other->cr == NULL,
+                         FALSE);
+    // Both synced first (OTHER's files are then complete, as its sc_sink_finish() makes them): a
+    // failure names its file by its place in the sink's list, which the files taken over reorder.
     if (!sync_wait(other, FALSE, error) || !sync_wait(sink, FALSE, error))
         return FALSE;
     // Every file of OTHER moves into this sink's temporary folder (one folder, one file system:

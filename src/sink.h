@@ -136,11 +136,12 @@ sc_sink_kind sc_sink_get_kind(const sc_sink *sink);
 // (NULL before, and for a PNG).  Valid until sc_sink_commit() or sc_sink_abort().
 const char *sc_sink_file_sha256(const sc_sink *sink, guint i);
 
-// Take over the files of OTHER, another finished split sink into the same folder (the share of
-// another thread): they move into this sink's temporary folder, to be committed or aborted with
-// its own, so the whole set appears at once or not at all.  For the one PDF: OTHER, another
-// unfinished PDF sink into the same folder, drew the pages that follow this sink's; its parts
-// become this sink's (joined when it is finished).  OTHER is freed on success; on failure
+// Take over the files of OTHER, another split sink into the same folder with no page open (the
+// pages of another thread; none at all is fine): they are synced and move into this sink's
+// temporary folder, to be committed or aborted with its own, so the whole set appears at once or
+// not at all; the files are listed in their pages' order (sc_sink_page.order).  For the one PDF:
+// OTHER, another unfinished PDF sink into the same folder, drew the pages that follow this sink's;
+// its parts become this sink's (joined when it is finished).  OTHER is freed on success; on failure
 // (*ERROR set) both are left to be aborted.
 gboolean sc_sink_adopt(sc_sink *sink, sc_sink *other, GError **error);
 
