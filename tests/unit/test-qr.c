@@ -313,6 +313,15 @@ test_deterministic_and_clear(void)
     sc_code_matrix_clear(&b);
 }
 
+// M is REF, libqrencode's symbol, module for module.
+static void
+assert_same_symbol(const sc_code_matrix *m, const QRcode *ref)
+{
+    g_assert_cmpint(m->width, ==, ref->width);
+    for (int i = 0; i < ref->width * ref->width; i++)
+        g_assert_cmpint(m->modules[i], ==, ref->data[i] & 1);
+}
+
 // The mask (qr.c): the symbols are libqrencode's own, module for module, whatever the version,
 // level and mode: the mask chosen by penalty points as libqrencode's Mask_mask() chooses it.
 // Texts of random bytes (8-bit mode) and of digits, letters and text (mixed modes), from one byte
@@ -339,9 +348,7 @@ test_mask_as_libqrencode(void)
             gboolean ok = enc->encode(enc->ctx, bytes, levels[l], &m, &error);
             g_assert_cmpint(ok, ==, ref != NULL);
             if (ref != NULL) {
-                g_assert_cmpint(m.width, ==, ref->width);
-                for (int i = 0; i < ref->width * ref->width; i++)
-                    g_assert_cmpint(m.modules[i], ==, ref->data[i] & 1);
+                assert_same_symbol(&m, ref);
                 // The mask, as the format information tells it (row 8, columns 2 … 4: its
                 // bits XORed with 101).
                 int mask = ((ref->data[8 * ref->width + 2] & 1) << 2 |
@@ -369,9 +376,7 @@ test_mask_as_libqrencode(void)
             ok = sc_qr_encode_mixed(mixed->str, levels[l], 40, &m, &error);
             g_assert_cmpint(ok, ==, ref != NULL);
             if (ref != NULL) {
-                g_assert_cmpint(m.width, ==, ref->width);
-                for (int i = 0; i < ref->width * ref->width; i++)
-                    g_assert_cmpint(m.modules[i], ==, ref->data[i] & 1);
+                assert_same_symbol(&m, ref);
                 QRcode_free(ref);
             } else {
                 g_clear_error(&error);
