@@ -722,12 +722,14 @@ draw_pages(const sc_batch *b, sc_renderer *r, const sc_batch_output *out, GPtrAr
     }
 }
 
-// A sink for OUT of KIND: the preview's PNG, the one PDF or the split folder.
+// A sink for OUT of KIND: the preview's PNG, the one PDF or the split folder (its files written
+// BESIDE that split sink's, when not NULL: sc_sink_options.beside).
 static sc_sink *
-open_sink(const sc_batch *b, const sc_batch_output *out, sc_sink_kind kind, GError **error)
+open_sink(const sc_batch *b, const sc_batch_output *out, sc_sink_kind kind, const sc_sink *beside,
+          GError **error)
 {
     const sc_template *t = b->tmpl;
-    const sc_sink_options so = {.force = out->force, .mode = out->mode};
+    const sc_sink_options so = {.force = out->force, .mode = out->mode, .beside = beside};
     if (kind == SC_SINK_PNG)
         return sc_sink_new_full(SC_SINK_PNG, out->output, t->page_width, t->page_height, out->dpi,
                                 NULL, NULL, &so, error);
@@ -825,8 +827,9 @@ draw_parallel(sc_batch *b, const sc_batch_output *out, GPtrArray *certs, guint n
     GThread **threads = g_new0(GThread *, n);
     gint next = 0;
     guint share = (certs->len + n - 1) / n;
-    // The sinks are opened here, in order: the first makes the split folder if it must, and the
-    // last made is the first aborted (abort_all()), so the folder goes when it is empty.
+    // The sinks are opened here, in order: the first makes the split folder if it must and its
+    // temporary folder, where the others write too (so that gather() has no file to move), and
+    // the last made is the first aborted (abort_all()), so the folders go when they are empty.
     for (guint k = 0; k < n; k++) {
         w[k] = (worker){.b = b, .out = out, .problems = sc_problems_new()};
         if (kind == SC_SINK_SPLIT) { // all of them, taken in turn
@@ -837,7 +840,9 @@ draw_parallel(sc_batch *b, const sc_batch_output *out, GPtrArray *certs, guint n
             for (guint i = k * share; i < MIN(certs->len, (k + 1) * share); i++)
                 g_ptr_array_add(w[k].certs, certs->pdata[i]);
         }
-        w[k].sink = open_sink(b, out, kind, &w[k].error);
+        sc_sink *beside = kind == SC_SINK_SPLIT && k > 0 ? w[0].sink : NULL;
+        if (k == 0 || beside != NULL || kind != SC_SINK_SPLIT)
+            w[k].sink = open_sink(b, out, kind, beside, &w[k].error);
     }
     if (kind == SC_SINK_PDF && w[0].sink != NULL)
         set_batch_info(b, out, certs, w[0].sink); // the sink the others join
@@ -965,7 +970,7 @@ draw(sc_batch *b, const sc_batch_output *out, GPtrArray *certs, GPtrArray *sinks
         return ok;
     }
     if (one) {
-        pdf = open_sink(b, out, out->preview ? SC_SINK_PNG : SC_SINK_PDF, error);
+        pdf = open_sink(b, out, out->preview ? SC_SINK_PNG : SC_SINK_PDF, NULL, error);
         if (pdf == NULL)
             return FALSE;
         g_ptr_array_add(sinks, pdf);
@@ -982,7 +987,7 @@ draw(sc_batch *b, const sc_batch_output *out, GPtrArray *certs, GPtrArray *sinks
         ok = draw_parallel(b, out, certs, workers, SC_SINK_SPLIT, pdf, sinks, problems, error) &&
              gather(sinks, SC_SINK_SPLIT, error);
     } else {
-        ok = !split || (folder = open_sink(b, out, SC_SINK_SPLIT, error)) != NULL;
+        ok = !split || (folder = open_sink(b, out, SC_SINK_SPLIT, NULL, error)) != NULL;
         if (folder != NULL)
             g_ptr_array_add(sinks, folder);
         ok = ok && draw_pages(b, b->renderer, out, certs, NULL, pdf, folder, problems, error);

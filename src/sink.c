@@ -62,6 +62,7 @@ struct sc_sink {
     GArray *files;       // out_file, in page order
     GPtrArray *finals;   // char *: their final paths (sc_sink_files())
     char *tmpdir;        // split: DIR/.BASE.skillcert-tmp-PID-XXXXXX, holding the pages
+    gboolean beside;     // split: TMPDIR is another sink's (sc_sink_options.beside), not ours
     gboolean made_dir;   // split: DIR did not exist and was made by this sink
     gboolean finished;
     guint pages;
@@ -731,6 +732,11 @@ sc_sink_new_full(sc_sink_kind kind, const char *path, double width_mm, double he
                  GError **error)
 {
     g_return_val_if_fail(path != NULL, NULL);
+    const sc_sink *beside = options != NULL ? options->beside : NULL;
+    g_return_val_if_fail(beside == NULL ||
+                             (kind == SC_SINK_SPLIT && beside->kind == SC_SINK_SPLIT &&
+                              beside->tmpdir != NULL && strcmp(beside->path, path) == 0),
+                         NULL);
     sc_sink *sink = g_new0(sc_sink, 1);
     sink->kind = kind;
     sink->path = g_strdup(path);
@@ -757,6 +763,11 @@ sc_sink_new_full(sc_sink_kind kind, const char *path, double width_mm, double he
         sink->dir = g_strdup(g_get_tmp_dir());
     }
 
+    if (beside != NULL) { // its pages written where BESIDE's are; the folder is BESIDE's
+        sink->tmpdir = g_strdup(beside->tmpdir);
+        sink->beside = TRUE;
+        return sink;
+    }
     if (kind == SC_SINK_SPLIT) {
         if (!open_split(sink, error))
             goto fail;
@@ -1161,7 +1172,7 @@ sc_sink_abort(sc_sink *sink)
     g_ptr_array_unref(sink->parts);
     if (sink->marks != NULL)
         fclose(sink->marks);
-    if (sink->tmpdir != NULL && !keep_tmpdir)
+    if (sink->tmpdir != NULL && !keep_tmpdir && !sink->beside)
         remove_tmp(sink->tmpdir);
     if (sink->made_dir)
         g_rmdir(sink->path); // only if empty
@@ -1304,15 +1315,16 @@ sc_sink_adopt(sc_sink *sink, sc_sink *other, GError **error)
     // failure names its file by its place in the sink's list, which the files taken over reorder.
     if (!sync_wait(other, FALSE, error) || !sync_wait(sink, FALSE, error))
         return FALSE;
-    // Every file of OTHER moves into this sink's temporary folder (one folder, one file system:
-    // a rename), and is this sink's from then on.
+    // Every file of OTHER is this sink's from then on: written beside it, as it is; else moved
+    // into this sink's temporary folder (one folder, one file system: a rename).
+    gboolean here = other->beside && strcmp(other->tmpdir, sink->tmpdir) == 0;
     for (guint i = 0; i < other->files->len; i++) {
         out_file *f = file_at(other, i);
         if (f->tmp == NULL)
             continue;
-        g_autofree char *base = g_path_get_basename(f->tmp);
-        char *moved = g_build_filename(sink->tmpdir, base, NULL);
-        if (g_rename(f->tmp, moved) != 0) {
+        char *moved = here ? g_strdup(f->tmp)
+                           : g_build_filename(sink->tmpdir, strrchr(f->tmp, '/') + 1, NULL);
+        if (!here && g_rename(f->tmp, moved) != 0) {
             int err = errno;
             g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), moved,
                         g_strerror(err));
@@ -1331,6 +1343,6 @@ sc_sink_adopt(sc_sink *sink, sc_sink *other, GError **error)
     sink->pages += other->pages;
     sink->made_dir = sink->made_dir || other->made_dir;
     other->made_dir = FALSE;
-    sc_sink_abort(other); // only its empty temporary folder is left to remove
+    sc_sink_abort(other); // only its empty temporary folder (if its own) is left to remove
     return TRUE;
 }

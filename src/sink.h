@@ -41,6 +41,11 @@ typedef struct {
     // A folder the sink makes for split output gets the same bits plus search (x) where read is
     // given: 0600 → 0700.
     guint mode;
+    // Split: write the pages into BESIDE's temporary folder, BESIDE being an open split sink into
+    // the same folder that is to take this sink's files over (sc_sink_adopt(), which then has
+    // nothing to move).  The folder stays BESIDE's: this sink neither makes nor removes it, and
+    // BESIDE must outlive it.  NULL: a temporary folder of its own.
+    const sc_sink *beside;
 } sc_sink_options;
 
 // A sink of KIND writing to PATH, pages WIDTH × HEIGHT mm.  TITLE goes into PDF metadata;
@@ -137,11 +142,12 @@ sc_sink_kind sc_sink_get_kind(const sc_sink *sink);
 const char *sc_sink_file_sha256(const sc_sink *sink, guint i);
 
 // Take over the files of OTHER, another split sink into the same folder with no page open (the
-// pages of another thread; none at all is fine): they are synced and move into this sink's
-// temporary folder, to be committed or aborted with its own, so the whole set appears at once or
-// not at all; the files are listed in their pages' order (sc_sink_page.order).  For the one PDF:
-// OTHER, another unfinished PDF sink into the same folder, drew the pages that follow this sink's;
-// its parts become this sink's (joined when it is finished).  OTHER is freed on success; on failure
+// pages of another thread; none at all is fine): they are synced and, unless OTHER wrote them
+// beside this sink (sc_sink_options.beside), move into this sink's temporary folder, to be
+// committed or aborted with its own, so the whole set appears at once or not at all; the files are
+// listed in their pages' order (sc_sink_page.order).  For the one PDF: OTHER, another unfinished
+// PDF sink into the same folder, drew the pages that follow this sink's; its parts become this
+// sink's (joined when it is finished).  OTHER is freed on success; on failure
 // (*ERROR set) both are left to be aborted.
 gboolean sc_sink_adopt(sc_sink *sink, sc_sink *other, GError **error);
 

@@ -1144,13 +1144,20 @@ test_pdf_outline(fixture *f, gconstpointer data)
 static void
 test_split_adopt_order(fixture *f, gconstpointer data)
 {
-    (void)data;
+    gboolean beside = data != NULL; // the second and third write in the first's folder
     GError *error = NULL;
     sc_sink *sinks[3];
     for (guint k = 0; k < 3; k++) {
-        sinks[k] = sc_sink_new(SC_SINK_SPLIT, f->dir, 297, 210, 0, "t", NULL, &error);
+        const sc_sink_options so = {.beside = beside && k > 0 ? sinks[0] : NULL};
+        sinks[k] = sc_sink_new_full(SC_SINK_SPLIT, f->dir, 297, 210, 0, "t", NULL, &so, &error);
         g_assert_no_error(error);
     }
+    // One temporary folder for the three, or one each.
+    g_autofree char *base = g_path_get_basename(f->dir);
+    g_autofree char *names = listing(f->dir);
+    g_auto(GStrv) folders = g_strsplit(names, "|", -1);
+    g_assert_cmpuint(g_strv_length(folders), ==, beside ? 1 : 3);
+    g_assert_true(only_temporaries_of(f->dir, base));
     const guint taken[] = {0, 1, 1, 0, 1, 0}; // which sink drew page I
     for (guint i = 0; i < G_N_ELEMENTS(taken); i++) {
         g_autofree char *name = g_strdup_printf("p%u", i);
@@ -1160,9 +1167,18 @@ test_split_adopt_order(fixture *f, gconstpointer data)
         draw(cr, 10 + 20 * i, 10);
         g_assert_true(sc_sink_end_page(sinks[taken[i]], &error));
     }
+    if (beside) { // all six in the one temporary folder before any is adopted
+        g_autofree char *tmp = g_build_filename(f->dir, folders[0], NULL);
+        assert_listing(tmp, "p0.pdf|p1.pdf|p2.pdf|p3.pdf|p4.pdf|p5.pdf");
+    }
     g_assert_true(sc_sink_adopt(sinks[0], sinks[1], &error)); // (its files synced there)
     g_assert_true(sc_sink_adopt(sinks[0], sinks[2], &error)); // (empty)
     g_assert_no_error(error);
+    // The first's folder is left: the others', if any, removed with them.
+    g_autofree char *left = listing(f->dir);
+    g_assert_true(strchr(left, '|') == NULL && only_temporaries_of(f->dir, base));
+    if (beside)
+        g_assert_cmpstr(left, ==, folders[0]);
     g_assert_true(sc_sink_finish(sinks[0], &error));
     const GPtrArray *files = sc_sink_files(sinks[0]);
     g_assert_cmpuint(files->len, ==, G_N_ELEMENTS(taken));
@@ -1182,6 +1198,45 @@ test_split_adopt_order(fixture *f, gconstpointer data)
         assert_file_digest(path, sums[i], sizes[i]);
         g_free(sums[i]);
     }
+}
+
+// Sinks writing beside another (sc_sink_options.beside): a name the other has is refused as
+// two pages with one name; aborting one removes its own pages only (the first still commits
+// its own), and aborting them all, the last made first, leaves nothing behind.
+static void
+test_split_beside_abort(fixture *f, gconstpointer data)
+{
+    (void)data;
+    for (guint round = 0; round < 2; round++) {
+        GError *error = NULL;
+        g_autofree char *dir = g_strdup_printf("%s/new%u", f->dir, round); // made by the first
+        sc_sink *first = sc_sink_new(SC_SINK_SPLIT, dir, 297, 210, 0, "t", NULL, &error);
+        g_assert_no_error(error);
+        const sc_sink_options so = {.beside = first};
+        sc_sink *second = sc_sink_new_full(SC_SINK_SPLIT, dir, 297, 210, 0, "t", NULL, &so, &error);
+        g_assert_no_error(error);
+        cairo_t *cr = sc_sink_begin_page(first, "a", &error);
+        g_assert_nonnull(cr);
+        draw(cr, 10, 10);
+        g_assert_true(sc_sink_end_page(first, &error));
+        g_assert_null(sc_sink_begin_page(second, "a", &error));
+        g_assert_error(error, SC_ERROR, SC_ERROR_DUPLICATE);
+        g_clear_error(&error);
+        cr = sc_sink_begin_page(second, "b", &error);
+        g_assert_nonnull(cr);
+        draw(cr, 10, 40);
+        g_assert_true(sc_sink_end_page(second, &error));
+        sc_sink_abort(second);
+        if (round == 0) {
+            g_assert_true(sc_sink_commit(first, &error));
+            g_assert_no_error(error);
+            assert_listing(dir, "a.pdf");
+        } else {
+            sc_sink_abort(first);
+            g_assert_false(g_file_test(dir, G_FILE_TEST_EXISTS));
+        }
+    }
+    assert_listing(f->dir, "new0");
 }
 
 int
@@ -1213,6 +1268,9 @@ main(int argc, char **argv)
     ADD("/sink/split/names", test_split_names);
     ADD("/sink/split/digests", test_split_digests);
     ADD("/sink/split/adopt-order", test_split_adopt_order);
+    g_test_add("/sink/split/adopt-beside", fixture, "beside", fixture_set_up,
+               test_split_adopt_order, fixture_tear_down);
+    ADD("/sink/split/beside-abort", test_split_beside_abort);
     ADD("/sink/split/many", test_split_many);
     ADD("/sink/png/resolution", test_png_resolution);
     ADD("/sink/pdf/outline", test_pdf_outline);
