@@ -1231,10 +1231,13 @@ add_signature_field(pdf_doc *d, const char *pages, const sc_finish_info *info, g
 }
 
 // Sign PDF (LEN bytes, written with add_signature_field()'s stand-ins at D's offsets) in place:
-// the byte ranges written over their stand-in, the CMS over them written into /Contents.
+// the byte ranges written over their stand-in, the CMS over them written into /Contents.  BODY
+// is the SHA-256 so far of the first D->len bytes (what cairo wrote, before the stand-ins): each
+// digest carries it on (its bytes are read once), the signature's over the ranges, and the
+// signed file's, which goes into MD (taken: freed).
 static gboolean
 sign_written(const pdf_doc *d, guint8 *pdf, gsize len, const sc_finish_info *info, gsize room,
-             GError **error)
+             EVP_MD_CTX *body, guint8 *md, unsigned int *mdn, GError **error)
 {
     guint8 *br = pdf + d->sig_range, *c0 = pdf + d->sig_hex;
     gsize c1 = d->sig_hex + 2 * room + 2;
@@ -1252,10 +1255,19 @@ sign_written(const pdf_doc *d, guint8 *pdf, gsize len, const sc_finish_info *inf
     // The signing time: the creation date (SOURCE_DATE_EPOCH), so the same input signs the same.
     g_autoptr(GDateTime) t = parse_iso(info->created);
     gint64 when = t != NULL ? g_date_time_to_unix(t) : g_get_real_time() / G_USEC_PER_SEC;
-    g_autoptr(GBytes) cms =
-        sc_signer_cms(info->signer, pdf, d->sig_hex, pdf + c1, len - c1, when, error);
-    if (cms == NULL)
+    g_assert(d->sig_hex >= d->len && c1 <= len); // (the signature is in the update)
+    guint8 ranges[EVP_MAX_MD_SIZE];
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    EVP_MD_CTX_copy_ex(ctx, body);
+    EVP_DigestUpdate(ctx, pdf + d->len, d->sig_hex - d->len);
+    EVP_DigestUpdate(ctx, pdf + c1, len - c1);
+    EVP_DigestFinal_ex(ctx, ranges, NULL);
+    EVP_MD_CTX_free(ctx);
+    g_autoptr(GBytes) cms = sc_signer_cms_digest(info->signer, ranges, when, error);
+    if (cms == NULL) {
+        EVP_MD_CTX_free(body);
         return FALSE;
+    }
     // Here a time-stamp (PAdES B-T) would be added to the CMS as an unsigned attribute.
     gsize cms_len;
     const guint8 *data = g_bytes_get_data(cms, &cms_len);
@@ -1264,9 +1276,13 @@ sign_written(const pdf_doc *d, guint8 *pdf, gsize len, const sc_finish_info *inf
                     _("cannot sign the PDF: the signature takes %lu bytes, more than the %lu "
                       "set aside"),
                     (unsigned long)cms_len, (unsigned long)room);
+        EVP_MD_CTX_free(body);
         return FALSE;
     }
     hex_into((char *)c0 + 1, data, cms_len, HEX_LOWER);
+    EVP_DigestUpdate(body, pdf + d->len, len - d->len);
+    EVP_DigestFinal_ex(body, md, mdn);
+    EVP_MD_CTX_free(body);
     return TRUE;
 }
 
@@ -2362,10 +2378,15 @@ sc_finish_pdf(const guint8 *data, gsize len, const sc_finish_info *info, char **
     unsigned int mdn = 0;
     if (ok) {
         // One pass: the /ID from the digest of what precedes the trailer, the file's SHA-256
-        // from the same digest carried on over the trailer.
-        EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+        // from the same digest carried on over the trailer; a signed file's digests carry on
+        // from that of cairo's bytes, as they are the same (sign_written()).
+        EVP_MD_CTX *ctx = EVP_MD_CTX_new(), *body = NULL;
         EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
         EVP_DigestUpdate(ctx, d.mem->data, d.len);
+        if (info->signer != NULL) { // (carried on by sign_written())
+            body = EVP_MD_CTX_new();
+            EVP_MD_CTX_copy_ex(body, ctx);
+        }
         EVP_DigestUpdate(ctx, d.tail->str, d.tail->len);
         digest_so_far(ctx, md);
         gsize before = d.tail->len;
@@ -2374,9 +2395,8 @@ sc_finish_pdf(const guint8 *data, gsize len, const sc_finish_info *info, char **
         EVP_DigestFinal_ex(ctx, md, &mdn);
         EVP_MD_CTX_free(ctx);
         g_byte_array_append(d.mem, (const guint8 *)d.tail->str, (guint)d.tail->len);
-        if (info->signer != NULL) // (the signature is written into the bytes digested)
-            ok = sign_written(&d, d.mem->data, d.mem->len, info, room, error) &&
-                 EVP_Digest(d.mem->data, d.mem->len, md, &mdn, EVP_sha256(), NULL);
+        if (body != NULL) // (the signature is written into the bytes digested)
+            ok = sign_written(&d, d.mem->data, d.mem->len, info, room, body, md, &mdn, error);
     }
     if (ok && sha256 != NULL)
         *sha256 = hex_digest(md, mdn);

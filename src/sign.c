@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
+#include <openssl/sha.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <string.h>
@@ -323,24 +324,10 @@ sc_signer_subject(const sc_signer *s)
     return subject_of(s->cert);
 }
 
-// A memory BIO holding DATA then DATA2.
-static BIO *
-two_parts(const guint8 *data, gsize len, const guint8 *data2, gsize len2)
-{
-    BIO *bio = BIO_new(BIO_s_mem());
-    if (len > 0)
-        BIO_write(bio, data, (int)len);
-    if (len2 > 0)
-        BIO_write(bio, data2, (int)len2);
-    return bio;
-}
-
 GBytes *
-sc_signer_cms(const sc_signer *s, const guint8 *data, gsize len, const guint8 *data2, gsize len2,
-              gint64 when, GError **error)
+sc_signer_cms_digest(const sc_signer *s, const guint8 *sha256, gint64 when, GError **error)
 {
     const unsigned int flags = CMS_DETACHED | CMS_BINARY | CMS_PARTIAL | CMS_NOSMIMECAP;
-    BIO *in = two_parts(data, len, data2, len2);
     CMS_ContentInfo *cms = CMS_sign(NULL, NULL, NULL, NULL, flags);
     // CMS_CADES: the signing-certificate-v2 attribute (RFC 5035) that CAdES and PAdES B-B need.
     CMS_SignerInfo *si =
@@ -353,7 +340,14 @@ sc_signer_cms(const sc_signer *s, const guint8 *data, gsize len, const guint8 *d
     ok = ok && t != NULL &&
          CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, t->type, t, -1) == 1;
     ASN1_TIME_free(t);
-    ok = ok && CMS_final(cms, in, NULL, flags) == 1;
+    // What CMS_final() adds when it digests the content itself (RFC 5652 5.3: the content type
+    // and the message digest), then the signature over the signed attributes.
+    ok = ok &&
+         CMS_signed_add1_attr_by_NID(si, NID_pkcs9_contentType, V_ASN1_OBJECT,
+                                     OBJ_nid2obj(NID_pkcs7_data), -1) == 1 &&
+         CMS_signed_add1_attr_by_NID(si, NID_pkcs9_messageDigest, V_ASN1_OCTET_STRING, sha256,
+                                     SHA256_DIGEST_LENGTH) == 1 &&
+         CMS_SignerInfo_sign(si) == 1;
     unsigned char *der = NULL;
     int n = ok ? i2d_CMS_ContentInfo(cms, &der) : -1;
     GBytes *result = n > 0 ? g_bytes_new(der, n) : NULL;
@@ -361,8 +355,36 @@ sc_signer_cms(const sc_signer *s, const guint8 *data, gsize len, const guint8 *d
         set_ssl_error(error, SC_ERROR_RENDER, _("cannot sign"));
     OPENSSL_free(der);
     CMS_ContentInfo_free(cms);
-    BIO_free(in);
     return result;
+}
+
+GBytes *
+sc_signer_cms(const sc_signer *s, const guint8 *data, gsize len, const guint8 *data2, gsize len2,
+              gint64 when, GError **error)
+{
+    guint8 md[SHA256_DIGEST_LENGTH];
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    gboolean ok = ctx != NULL && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 &&
+                  EVP_DigestUpdate(ctx, data, len) == 1 &&
+                  EVP_DigestUpdate(ctx, data2, len2) == 1 && EVP_DigestFinal_ex(ctx, md, NULL) == 1;
+    EVP_MD_CTX_free(ctx);
+    if (!ok) {
+        set_ssl_error(error, SC_ERROR_RENDER, _("cannot sign"));
+        return NULL;
+    }
+    return sc_signer_cms_digest(s, md, when, error);
+}
+
+// A memory BIO holding DATA then DATA2.
+static BIO *
+two_parts(const guint8 *data, gsize len, const guint8 *data2, gsize len2)
+{
+    BIO *bio = BIO_new(BIO_s_mem());
+    if (len > 0)
+        BIO_write(bio, data, (int)len);
+    if (len2 > 0)
+        BIO_write(bio, data2, (int)len2);
+    return bio;
 }
 
 // Whether the signer of CMS (verified) is the first certificate of CERT_PATH.

@@ -58,6 +58,11 @@ char *sc_signer_subject(const sc_signer *signer);
 GBytes *sc_signer_cms(const sc_signer *signer, const guint8 *data, gsize len, const guint8 *data2,
                       gsize len2, gint64 when, GError **error);
 
+// sc_signer_cms() for bytes whose SHA-256 (32 bytes) is SHA256, already worked out (the same
+// DER as sc_signer_cms() over those bytes).
+GBytes *sc_signer_cms_digest(const sc_signer *signer, const guint8 *sha256, gint64 when,
+                             GError **error);
+
 // Check the detached CMS signature CMS (DER, CMS_LEN, what follows the DER ignored) over DATA
 // and DATA2: the digest and the signature, and, when CERT_PATH is given, that the signer's
 // certificate is the first one in CERT_PATH.  The certificate's chain is not checked (no trust

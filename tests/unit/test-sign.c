@@ -4,6 +4,9 @@
 #include "sign.h"
 
 #include <glib/gstdio.h>
+#include <openssl/cms.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -110,11 +113,95 @@ test_cms(void)
     remove_keys(dir);
 }
 
+// The CMS OpenSSL makes when it digests the content itself (CMS_final(): what sc_signer_cms()
+// did before it took a digest worked out elsewhere), from the key and certificate files KEY and
+// CERT, over DATA then DATA2, signed at WHEN.  Caller frees with g_bytes_unref().
+static GBytes *
+openssl_cms(const char *key, const char *cert, const guint8 *data, gsize len, const guint8 *data2,
+            gsize len2, gint64 when)
+{
+    FILE *f = fopen(key, "r");
+    g_assert_nonnull(f);
+    EVP_PKEY *pkey = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+    fclose(f);
+    f = fopen(cert, "r");
+    g_assert_nonnull(f);
+    X509 *x = PEM_read_X509(f, NULL, NULL, NULL);
+    fclose(f);
+    g_assert_true(pkey != NULL && x != NULL);
+    const unsigned int flags = CMS_DETACHED | CMS_BINARY | CMS_PARTIAL | CMS_NOSMIMECAP;
+    CMS_ContentInfo *cms = CMS_sign(NULL, NULL, NULL, NULL, flags);
+    CMS_SignerInfo *si = CMS_add1_signer(cms, x, pkey, EVP_sha256(), flags | CMS_CADES);
+    g_assert_nonnull(si);
+    ASN1_TIME *t = ASN1_TIME_set(NULL, (time_t)when);
+    g_assert_cmpint(CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, t->type, t, -1), ==, 1);
+    ASN1_TIME_free(t);
+    BIO *in = BIO_new(BIO_s_mem());
+    BIO_write(in, data, (int)len);
+    BIO_write(in, data2, (int)len2);
+    g_assert_cmpint(CMS_final(cms, in, NULL, flags), ==, 1);
+    unsigned char *der = NULL;
+    int n = i2d_CMS_ContentInfo(cms, &der);
+    g_assert_cmpint(n, >, 0);
+    GBytes *bytes = g_bytes_new(der, (gsize)n);
+    OPENSSL_free(der);
+    BIO_free(in);
+    CMS_ContentInfo_free(cms);
+    X509_free(x);
+    EVP_PKEY_free(pkey);
+    return bytes;
+}
+
+// A signature over a digest worked out beforehand (sc_signer_cms_digest(), as the finish stage
+// signs) is byte for byte the one OpenSSL makes digesting the bytes itself; another digest, or
+// another time, signs differently.
+static void
+test_cms_digest(void)
+{
+    g_autofree char *dir = make_keys();
+    g_auto(GStrv) p = sc_sign_key_paths(dir, PREFIX);
+    GError *error = NULL;
+    g_autoptr(sc_signer) s = sc_signer_load(p[0], p[1], &error);
+    g_assert_no_error(error);
+    g_autofree guint8 *big = g_malloc(200000); // more than one read of OpenSSL's content BIO
+    for (gsize i = 0; i < 200000; i++)
+        big[i] = (guint8)(i * 7 + i / 251);
+    static const guint8 tail[] = " trailer";
+    guint8 md[32];
+    gsize mdn = sizeof md;
+    GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+    g_checksum_update(sum, big, 200000);
+    g_checksum_update(sum, tail, sizeof tail);
+    g_checksum_get_digest(sum, md, &mdn);
+    g_checksum_free(sum);
+    g_autoptr(GBytes) want = openssl_cms(p[0], p[1], big, 200000, tail, sizeof tail, 1795392000);
+    g_autoptr(GBytes) got = sc_signer_cms_digest(s, md, 1795392000, &error);
+    g_assert_no_error(error);
+    g_assert_true(g_bytes_equal(got, want));
+    g_autoptr(GBytes) whole = sc_signer_cms(s, big, 200000, tail, sizeof tail, 1795392000, &error);
+    g_assert_true(g_bytes_equal(whole, want));
+    gsize n;
+    const guint8 *der = g_bytes_get_data(got, &n);
+    g_assert_true(sc_sign_check_cms(der, n, big, 200000, tail, sizeof tail, p[1], NULL, &error));
+    g_assert_no_error(error);
+    md[31] ^= 1;
+    g_autoptr(GBytes) other = sc_signer_cms_digest(s, md, 1795392000, &error);
+    g_assert_false(g_bytes_equal(other, want));
+    der = g_bytes_get_data(other, &n);
+    g_assert_false(sc_sign_check_cms(der, n, big, 200000, tail, sizeof tail, NULL, NULL, &error));
+    g_clear_error(&error);
+    md[31] ^= 1;
+    g_autoptr(GBytes) later = sc_signer_cms_digest(s, md, 1795392001, &error);
+    g_assert_false(g_bytes_equal(later, want));
+    remove_keys(dir);
+}
+
 int
 main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/sign/key-new", test_key_new);
     g_test_add_func("/sign/cms", test_cms);
+    g_test_add_func("/sign/cms-digest", test_cms_digest);
     return g_test_run();
 }
