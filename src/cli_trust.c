@@ -57,7 +57,8 @@ run_key(int argc, char **argv, const char *inst_path, const char *pw_file, const
     g_autoptr(sc_institution) inst = sc_institution_load(inst_path, &error);
     if (inst == NULL)
         return sc_cli_report(error);
-    g_autofree char *dir = dir_opt != NULL ? g_strdup(dir_opt) : sc_sign_key_dir();
+    g_autofree char *dir =
+        dir_opt != NULL ? g_canonicalize_filename(dir_opt, NULL) : sc_sign_key_dir();
     if (argc == 2 && strcmp(argv[1], "new") == 0) {
         if (!sc_sign_key_new(dir, inst->name, inst->prefix, g_get_real_time() / G_USEC_PER_SEC,
                              &error))

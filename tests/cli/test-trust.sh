@@ -52,6 +52,14 @@ grep -q "^key = $KEYS/$PREFIX.key$" "$T/k.out" && grep -q "^certificate = $KEYS/
     ok "key new prints the lines naming the keys" || not_ok "key new lines: $(cat "$T/k.out")"
 run_sc "$T/k2" key new -i "$T/inst/institution.ini"
 expect_status "key new refuses to replace an existing key" 3
+# --dir given relative: the lines name the keys by their full path (the institution file reads a
+# relative path from its own folder, not from where key new ran).
+mkdir -p "$T/rel/inst2"
+cp $INST $EX/seal.png "$T/rel/inst2/"
+(cd "$T/rel" && "$SKILLCERT" key new -i inst2/institution.ini --dir keys2 >"$T/k3.out" 2>&1)
+grep -q "^key = $(cd "$T/rel" && pwd -P)/keys2/$PREFIX.key$" "$T/k3.out" &&
+    [ -f "$T/rel/keys2/$PREFIX.key" ] && ok "key new --dir DIR (relative) prints the keys' full paths" ||
+    not_ok "key new --dir keys2: $(cat "$T/k3.out")"
 grep '^[a-z_]* = ' "$T/k.out" >>"$T/inst/institution.ini"
 SINST=$T/inst/institution.ini
 
