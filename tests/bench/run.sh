@@ -5,6 +5,8 @@
 # its seal (DESIGN.md quality bar; issue 15).  Records are synthetic (valid ID numbers), each with
 # its own photo: 80 % JPEG, 20 % photographic PNG (photos.c).  Never asserted: a table to read.
 # BENCH_SIZES="1000" runs the smaller batch only, "1000 10000 100000" adds the largest; BENCH_MODES="pdf:1 split:" chooses the rows.
+# "signed" is split output with the institution's signing keys (`key new`, RSA 3072): each file
+# signed, as an institution with keys issues its electronic certificates.
 # On a shared machine wall time follows the load: cpu s (user + system) is steadier.
 set -eu
 cd "$(dirname "$0")/../.."
@@ -12,7 +14,7 @@ B=build/bench
 mkdir -p $B/photos
 SC=${SKILLCERT:-./skillcert}
 sizes=${BENCH_SIZES:-1000 10000}
-modes=${BENCH_MODES:-pdf:1 pdf: split:1 split:}
+modes=${BENCH_MODES:-pdf:1 pdf: split:1 split: signed:}
 
 max=0
 for n in $sizes; do [ "$n" -gt "$max" ] && max=$n; done
@@ -21,6 +23,20 @@ ${CC:-cc} -O2 -o $B/photos-gen tests/bench/photos.c $(pkg-config --cflags --libs
 photos=$((max < 10000 ? max : 10000))
 $B/photos-gen $B/photos "$photos"
 BENCH_PHOTOS=$photos python3 tests/bench/records.py $B $sizes
+
+# The example institution with keys of its own, made once (bench data, like the photos).
+case " $modes" in
+*" signed:"*)
+    if [ ! -f $B/keys/institution.ini ]; then
+        rm -rf $B/keys
+        mkdir -p $B/keys
+        cp examples/institution.ini examples/seal.png $B/keys/
+        $SC key new -i $B/keys/institution.ini --dir $B/keys | grep ' = ' >$B/keys/lines
+        awk 'FNR == NR { keys = keys $0 "\n"; next } { print } /^\[institution\]/ { printf "%s", keys }' \
+            $B/keys/lines examples/institution.ini >$B/keys/institution.ini
+    fi
+    ;;
+esac
 
 # Split output goes into a folder of its own each run, all removed at the end: on ext4 without a
 # journal (this machine's) a file made less than a minute after thousands were deleted waits while
@@ -34,14 +50,16 @@ for n in $sizes; do
     for m in $modes; do
         mode=${m%%:*} jobs=${m#*:}
         run=$((run + 1))
+        inst=examples/institution.ini
+        [ $mode = signed ] && inst=$B/keys/institution.ini
         rm -rf $B/out.pdf $B/reg-$n.db $B/reg-$n.db.backup-*
-        $SC register init -i examples/institution.ini --register $B/reg-$n.db >/dev/null
+        $SC register init -i $inst --register $B/reg-$n.db >/dev/null
         case $mode in
         pdf) out="-o $B/out.pdf" ;;
-        split) out="--split $B/split-$run" ;;
+        split | signed) out="--split $B/split-$run" ;;
         esac
         [ -n "$jobs" ] && out="$out --jobs $jobs"
-        /usr/bin/time -f "%e %U %S %M" -o $B/time $SC render $B/records-$n.csv -i examples/institution.ini \
+        /usr/bin/time -f "%e %U %S %M" -o $B/time $SC render $B/records-$n.csv -i $inst \
             --photos $B/photos --register $B/reg-$n.db --date 2026-11-23 --quiet $out >/dev/null
         read secs user sys kb <$B/time
         if [ $mode = pdf ]; then bytes=$(stat -c %s $B/out.pdf); else bytes=$(du -sb $B/split-$run | cut -f1); fi
