@@ -1309,30 +1309,19 @@ sc_sink_adopt(sc_sink *sink, sc_sink *other, GError **error)
     g_return_val_if_fail(sink != NULL && other != NULL && sink->kind == other->kind, FALSE);
     if (sink->kind == SC_SINK_PDF)
         return adopt_parts(sink, other, error);
-    g_return_val_if_fail(sink->kind == SC_SINK_SPLIT && sink->tmpdir != NULL && other->cr == NULL,
+    g_return_val_if_fail(sink->kind == SC_SINK_SPLIT && sink->tmpdir != NULL && other->cr == NULL &&
+                             other->beside && strcmp(other->tmpdir, sink->tmpdir) == 0,
                          FALSE);
     // Both synced first (OTHER's files are then complete, as its sc_sink_finish() makes them): a
     // failure names its file by its place in the sink's list, which the files taken over reorder.
     if (!sync_wait(other, FALSE, error) || !sync_wait(sink, FALSE, error))
         return FALSE;
-    // Every file of OTHER is this sink's from then on: written beside it, as it is; else moved
-    // into this sink's temporary folder (one folder, one file system: a rename).
-    gboolean here = other->beside && strcmp(other->tmpdir, sink->tmpdir) == 0;
+    // Every file of OTHER, written beside this sink's, is this sink's from then on.
     for (guint i = 0; i < other->files->len; i++) {
         out_file *f = file_at(other, i);
         if (f->tmp == NULL)
             continue;
-        char *moved = here ? g_strdup(f->tmp)
-                           : g_build_filename(sink->tmpdir, strrchr(f->tmp, '/') + 1, NULL);
-        if (!here && g_rename(f->tmp, moved) != 0) {
-            int err = errno;
-            g_set_error(error, SC_ERROR, SC_ERROR_IO, _("cannot write %s: %s"), moved,
-                        g_strerror(err));
-            g_free(moved);
-            return FALSE;
-        }
-        g_free(f->tmp);
-        f->tmp = NULL;
+        char *moved = g_steal_pointer(&f->tmp);
         add_file(sink, g_strdup(g_ptr_array_index(other->finals, i)), moved);
         out_file *to = file_at(sink, sink->files->len - 1);
         to->size = f->size;
@@ -1341,8 +1330,6 @@ sc_sink_adopt(sc_sink *sink, sc_sink *other, GError **error)
     }
     sort_files(sink);
     sink->pages += other->pages;
-    sink->made_dir = sink->made_dir || other->made_dir;
-    other->made_dir = FALSE;
-    sc_sink_abort(other); // only its empty temporary folder (if its own) is left to remove
+    sc_sink_abort(other); // (the temporary folder is this sink's)
     return TRUE;
 }

@@ -142,8 +142,8 @@ sc_sink_kind sc_sink_get_kind(const sc_sink *sink);
 const char *sc_sink_file_sha256(const sc_sink *sink, guint i);
 
 // Take over the files of OTHER, another split sink into the same folder with no page open (the
-// pages of another thread; none at all is fine): they are synced and, unless OTHER wrote them
-// beside this sink (sc_sink_options.beside), move into this sink's temporary folder, to be
+// pages of another thread, written beside this sink: sc_sink_options.beside; none at all is
+// fine): they are synced and become this sink's, to be
 // committed or aborted with its own, so the whole set appears at once or not at all; the files are
 // listed in their pages' order (sc_sink_page.order).  For the one PDF: OTHER, another unfinished
 // PDF sink into the same folder, drew the pages that follow this sink's; its parts become this
